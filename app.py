@@ -1,0 +1,54 @@
+"""Start-up: settings -> pipeline -> index the corpus if it changed -> web app on one port."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from rag import Pipeline, RagError, Settings, build_pipeline
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def create_app(pipeline: Pipeline) -> FastAPI:
+    """The web app: the Gradio chat mounted at `/`."""
+    import gradio as gr
+    from fastapi import FastAPI
+
+    from rag.ui import CSS, build_ui
+
+    app = FastAPI(title="Document QA")
+    return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Document QA chat in the browser.")
+    parser.add_argument("--host", help="address to listen on (default: RAG_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: RAG_PORT or 7860)")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v}
+    try:
+        settings = Settings(**overrides)
+        pipeline = build_pipeline(settings)
+        if settings.corpus_dir.is_dir():
+            report = pipeline.ingest([settings.corpus_dir])
+            print(report.summary(), flush=True)
+            for _, reason in report.failed:
+                print(f"failed: {reason}", file=sys.stderr)
+        pipeline.index()  # fails now, with its reason, if there is nothing to ask
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    import uvicorn
+
+    app = create_app(pipeline)
+    print(f"Open http://{settings.host}:{settings.port}", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

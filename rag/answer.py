@@ -1,0 +1,250 @@
+"""Question + Passages -> Answer: the extractive engine picks cited sentences, or refuses."""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from rag.embed import Embedder
+from rag.errors import RagError
+from rag.schema import Answer, Citation, Passage
+
+_TEMPLATES = {"extractive_answer": {"sentences"}, "refusal": set()}
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that frame a question rather than name its subject ("What did X say?").
+_FRAMING = frozenset(
+    {
+        "say", "said", "says", "tell", "told", "claim", "claimed", "claims", "mention",
+        "mentioned", "state", "stated", "report", "reported", "according", "think", "thought",
+        "describe", "explain", "know", "happen", "happened",
+    }
+)  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """The answer and refusal wording, loaded from `prompts/`."""
+
+    extractive_answer: str
+    refusal: str
+
+    @classmethod
+    def load(cls, folder: Path) -> Prompts:
+        """Read every template and check it has exactly the placeholders the code fills.
+
+        Raises:
+            RagError: a template is missing or has other placeholders.
+        """
+        texts: dict[str, str] = {}
+        for name, wanted in _TEMPLATES.items():
+            path = folder / f"{name}.txt"
+            try:
+                text = path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise RagError(f"Prompt template {path} cannot be read: {exc.strerror}") from exc
+            found = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            if found != wanted:
+                raise RagError(
+                    f"Prompt template {path} must use the placeholders {sorted(wanted)}, "
+                    f"found {sorted(found)}"
+                )
+            texts[name] = text
+        return cls(**texts)
+
+
+class AnswerEngine(Protocol):
+    """Turns a question and its retrieved passages into an Answer."""
+
+    def answer(self, question: str, passages: Sequence[Passage]) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    passage: Passage
+    start: int  # offset in passage.text
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def split_sentences(passage: Passage) -> list[_Sentence]:
+    """Sentence spans of a passage; a line break always ends a sentence (headlines, quotes)."""
+    from llama_index.core.utils import globals_helper
+
+    tokenizer = globals_helper.punkt_tokenizer
+    sentences = []
+    for line in re.finditer(r"[^\n]+", passage.text):
+        spans: list[tuple[int, int]] = []
+        for start, end in tokenizer.span_tokenize(line.group()):
+            # A quotation split by the tokenizer stays whole, so a quote never starts mid-speech.
+            if spans and _open_quote(line.group()[spans[-1][0] : spans[-1][1]]):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        sentences += [_Sentence(passage, line.start() + a, line.start() + b) for a, b in spans]
+    return sentences
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(text: str, stopwords: frozenset[str]) -> set[str]:
+    """Lower-cased, lightly stemmed words that carry meaning."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in stopwords}
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+class ExtractiveEngine:
+    """Answers with no LLM: the passages' sentences that best answer the question, each cited.
+
+    A sentence is scored by its embedding similarity to the question, the share of the
+    question's distinctive words it contains, and its passage's score. It refuses unless some
+    sentence is close in meaning, or fairly close and holding most of the question's key words.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        prompts: Prompts,
+        *,
+        max_sentences: int = 3,
+        answer_similarity: float = 0.5,
+        answer_similarity_with_terms: float = 0.3,
+        answer_term_coverage: float = 0.5,
+    ) -> None:
+        from llama_index.core.utils import globals_helper
+
+        self._embedder = embedder
+        self._prompts = prompts
+        self._max_sentences = max_sentences
+        self._similarity = answer_similarity
+        self._similarity_with_terms = answer_similarity_with_terms
+        self._term_coverage = answer_term_coverage
+        self._stopwords = frozenset(globals_helper.stopwords)
+
+    def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
+        return Answer(
+            question=question,
+            answer=self._prompts.refusal,
+            refused=True,
+            citations=[],
+            passages=list(passages),
+        )
+
+    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
+        sentences = [s for p in passages for s in split_sentences(p) if len(s.text) >= 15]
+        if not sentences:
+            return self.refusal(question, passages)
+        scores, semantic, coverage = self._score(question, sentences)
+        answering = [
+            sem >= self._similarity
+            or (sem >= self._similarity_with_terms and cov >= self._term_coverage)
+            for sem, cov in zip(semantic, coverage, strict=True)
+        ]
+        if not any(answering):
+            return self.refusal(question, passages)
+        chosen = self._choose(sentences, scores, answering)
+        citations, parts = self._cite(chosen)
+        text = self._prompts.extractive_answer.format(sentences=" ".join(parts))
+        return Answer(
+            question=question,
+            answer=text,
+            refused=False,
+            citations=citations,
+            passages=list(passages),
+        )
+
+    def _score(
+        self, question: str, sentences: Sequence[_Sentence]
+    ) -> tuple[list[float], list[float], list[float]]:
+        """Per sentence: overall score, similarity to the question, share of its key words."""
+        question_vector = self._embedder.embed_query(question)
+        vectors = self._embedder.embed_documents([s.text for s in sentences])
+        semantic = [_cosine(question_vector, v) for v in vectors]
+        terms = [content_terms(s.text, self._stopwords) for s in sentences]
+        asked = content_terms(question, self._stopwords) - _FRAMING
+        # Words rare among the candidates (a name) weigh more than words in every sentence.
+        idf = {t: math.log(1 + len(terms) / (1 + sum(t in ts for ts in terms))) for t in asked}
+        total = sum(idf.values()) or 1.0
+        scores, coverage = [], []
+        for sentence, sem, ts in zip(sentences, semantic, terms, strict=True):
+            lexical = sum(idf[t] for t in asked & ts) / total if asked else 0.0
+            coverage.append(lexical)
+            scores.append(0.55 * sem + 0.35 * lexical + 0.10 * sentence.passage.score)
+        return scores, semantic, coverage
+
+    def _choose(
+        self, sentences: Sequence[_Sentence], scores: Sequence[float], answering: Sequence[bool]
+    ) -> list[_Sentence]:
+        order = sorted((i for i in range(len(sentences)) if answering[i]), key=lambda i: -scores[i])
+        top = scores[order[0]]
+        chosen: list[_Sentence] = []
+        seen: list[set[str]] = []
+        for i in order:
+            if len(chosen) == self._max_sentences:
+                break
+            if scores[i] < 0.8 * top:
+                break
+            words = set(_WORD.findall(sentences[i].text.lower()))
+            # The same sentence often sits in two overlapping chunks, or in two articles.
+            if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
+                continue
+            chosen.append(sentences[i])
+            seen.append(words)
+        return chosen
+
+    def _cite(self, chosen: Sequence[_Sentence]) -> tuple[list[Citation], list[str]]:
+        """Order sentences by document (best first) and position; adjacent ones share a citation."""
+        doc_rank: dict[str, int] = {}
+        for s in chosen:
+            doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
+        ordered = sorted(
+            chosen, key=lambda s: (doc_rank[s.passage.doc_id], s.passage.start + s.start)
+        )
+        spans: list[tuple[Passage, int, int]] = []
+        for s in ordered:
+            if spans:
+                passage, start, end = spans[-1]
+                if passage is s.passage and not passage.text[end : s.start].strip():
+                    spans[-1] = (passage, start, s.end)
+                    continue
+            spans.append((s.passage, s.start, s.end))
+        citations, parts = [], []
+        for n, (passage, start, end) in enumerate(spans, start=1):
+            quote = passage.text[start:end]
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=passage.doc_id,
+                    title=passage.title,
+                    source=passage.source,
+                    published_at=passage.published_at,
+                    quote=quote,
+                    passage=passage.text,
+                    start=passage.start + start,
+                    end=passage.start + end,
+                )
+            )
+            parts.append(f"{_SPACE.sub(' ', quote).strip()} [{n}]")
+        return citations, parts

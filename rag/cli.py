@@ -1,0 +1,168 @@
+"""Command line: `python -m rag ingest | ask | search`, over the same Pipeline as the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from rag.errors import InvalidInput, RagError
+from rag.pipeline import Pipeline, build_pipeline
+from rag.schema import Answer, SearchResult
+from rag.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rag", description="Ask questions of your documents, with citations."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index files and folders (.md, .txt)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--collection", help="collection to index into (default: RAG_COLLECTION)")
+    ingest.add_argument(
+        "--rebuild", action="store_true", help="drop the collection first and index anew"
+    )
+
+    for name, noun, helptext in (
+        ("ask", "QUESTION", "answer a question with cited sources"),
+        ("search", "QUERY", "show the passages retrieved for a query"),
+    ):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("text", nargs="?", metavar=noun)
+        sub.add_argument("--json", action="store_true", help="print the result as JSON")
+        sub.add_argument(
+            "--jsonl",
+            metavar="FILE",
+            help='read {"id", "question"} objects, one per line ("-" for stdin); '
+            "print one JSON result per line",
+        )
+        sub.add_argument("--top-k", type=int, help="passages to retrieve (1-50)")
+        sub.add_argument("--collection", help="collection to use (default: RAG_COLLECTION)")
+    return parser
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 failed, 2 usage)."""
+    args = _parser().parse_args(argv)
+    try:
+        pipeline = build_pipeline(settings or Settings())
+        match args.command:
+            case "ingest":
+                return _ingest(pipeline, args)
+            case "ask" | "search":
+                return _query(pipeline, args)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    report = pipeline.ingest(args.paths, args.collection, rebuild=args.rebuild)
+    for _, reason in report.failed:
+        print(f"failed: {reason}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def _query(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    if args.collection is None:
+        first_run = pipeline.index_corpus_if_missing()
+        if first_run is not None:
+            print(f"First run, indexed {pipeline.settings.corpus_dir}: {first_run.summary()}",
+                  file=sys.stderr)  # fmt: skip
+    run: Callable[[str], Answer | SearchResult]
+    if args.command == "ask":
+
+        def run(text: str) -> Answer | SearchResult:
+            return pipeline.ask(text, args.top_k, args.collection)
+    else:
+
+        def run(text: str) -> Answer | SearchResult:
+            return pipeline.search(text, args.top_k, args.collection)
+
+    if args.jsonl:
+        if args.text:
+            raise InvalidInput(f"Give either a {args.command} text or --jsonl, not both.")
+        return _jsonl(run, args.jsonl, sys.stdout)
+    if not args.text:
+        raise InvalidInput(f"Nothing to {args.command}: give the text or --jsonl FILE.")
+    result = run(args.text)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    elif isinstance(result, Answer):
+        print(_format_answer(result))
+    else:
+        print(_format_search(result))
+    return EXIT_OK
+
+
+def _read_lines(source: str) -> Iterator[str]:
+    if source == "-":
+        yield from sys.stdin
+        return
+    try:
+        with open(source, encoding="utf-8") as handle:
+            yield from handle
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {source}: {exc.strerror}") from exc
+
+
+def _jsonl(run: Callable[[str], Answer | SearchResult], source: str, out: TextIO) -> int:
+    """One result per input line, in order; a bad line gets an error object and the rest go on."""
+    failed = False
+    for number, line in enumerate(_read_lines(source), start=1):
+        if not line.strip():
+            continue
+        record: dict[str, Any] = {}
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise InvalidInput(f"line {number}: expected a JSON object")
+            record["id"] = item.get("id", number)
+            text = item.get("question", item.get("query"))
+            if not isinstance(text, str):
+                raise InvalidInput(f"line {number}: expected a string field 'question'")
+            record.update(run(text).model_dump())
+        except json.JSONDecodeError as exc:
+            failed = True
+            record["id"] = number
+            record["error"] = {"code": "invalid_json", "message": f"line {number}: {exc.msg}"}
+        except RagError as exc:
+            failed = True
+            record["error"] = {"code": exc.code, "message": str(exc)}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _format_answer(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            about = ", ".join(x for x in (c.source, (c.published_at or "")[:10]) if x)
+            lines.append(f"[{c.n}] {c.title}" + (f" ({about})" if about else ""))
+            lines.append(f"    \u201c{' '.join(c.quote.split())}\u201d")
+    return "\n".join(lines)
+
+
+def _format_search(result: SearchResult) -> str:
+    if not result.passages:
+        return "No passages found."
+    lines = []
+    for p in result.passages:
+        lines.append(f"{p.rank}. {p.title} [{p.doc_id}] score {p.score:.3f}")
+        snippet = " ".join(p.text.split())
+        lines.append(f"   {snippet[:240]}{'...' if len(snippet) > 240 else ''}")
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""A small error hierarchy whose messages are written for the person who meets them."""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base of every error the assistant reports to a user; `str(err)` is the message."""
+
+    code = "error"
+
+
+class InvalidInput(RagError):
+    """The question, query or argument cannot be used as given."""
+
+    code = "invalid_input"
+
+
+class CollectionNotFound(RagError):
+    """The named collection does not exist (nothing was ingested into it)."""
+
+    code = "collection_not_found"
+
+
+class IndexMismatch(RagError):
+    """The collection was built with other settings (model, dimension, chunking)."""
+
+    code = "index_mismatch"
+
+
+class BackendUnavailable(RagError):
+    """An optional backend or model package is not installed."""
+
+    code = "backend_unavailable"
+
+
+class IngestFailed(RagError):
+    """One file could not be read or indexed; the message names it and says why."""
+
+    code = "ingest_failed"

@@ -1,0 +1,81 @@
+"""The shared vocabulary handed between stages: Document, Chunk, Passage, Citation, Answer."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Document(_Value):
+    """One source file as ingested; `text` is what every offset points into."""
+
+    doc_id: str
+    text: str
+    title: str
+    source: str | None = None
+    published_at: str | None = None
+    url: str | None = None
+
+
+class Chunk(_Value):
+    """A slice of a document, `text == document.text[start:end]`."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    title: str
+    source: str | None = None
+    published_at: str | None = None
+    url: str | None = None
+    doc_hash: str
+
+
+class Passage(_Value):
+    """A retrieved chunk, ranked best first (rank 1); `score` is its similarity to the query."""
+
+    rank: int
+    doc_id: str
+    title: str
+    source: str | None = None
+    published_at: str | None = None
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+class Citation(_Value):
+    """What `[n]` in an answer points to: `quote` is `document.text[start:end]`."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str | None = None
+    published_at: str | None = None
+    quote: str
+    passage: str
+    start: int
+    end: int
+
+
+class Answer(_Value):
+    """The reply to a question, with the citations its `[n]` markers resolve to."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+
+
+class SearchResult(_Value):
+    """What `search` returns: the query and its ranked passages."""
+
+    query: str
+    passages: list[Passage]

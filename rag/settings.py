@@ -1,0 +1,48 @@
+"""Settings: the one typed configuration object, read from RAG_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every option of the assistant, with its default. Built once at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the embedded Chroma store lives.")
+    collection: str = Field("corpus", description="Chroma collection to index into and ask.")
+    corpus_dir: Path = Field(
+        Path("corpus"),
+        description="Folder indexed by `python app.py` on start and by the CLI on first use.",
+    )
+    embed_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="Embedding model: a packaged model name or a local model folder.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
+    chunk_size: int = Field(256, ge=32, description="Chunk length in embedding-model tokens.")
+    chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    engine: Literal["extractive"] = Field("extractive", description="Answer engine.")
+    max_answer_sentences: int = Field(3, ge=1, description="Sentences in an extractive answer.")
+    answer_similarity: float = Field(
+        0.5, description="A sentence this similar to the question (cosine) answers it."
+    )
+    answer_similarity_with_terms: float = Field(
+        0.3, description="A less similar sentence answers it if it also holds its key words."
+    )
+    answer_term_coverage: float = Field(
+        0.5, description="Share of the question's key words (rarity-weighted) that counts."
+    )
+    max_question_chars: int = Field(4000, ge=1, description="Longest question accepted.")
+    prompts_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "prompts",
+        description="Folder of answer and refusal templates.",
+    )
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port the web app listens on.")

@@ -1,0 +1,44 @@
+"""Fakes for what tests need to run fast; each says it is one in its name."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from rag.embed import resolve_model_path
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedderFake:
+    """A deterministic bag-of-words embedding: fast, and similar texts share words.
+
+    It is not a language model; tests that need meaning use the real packaged model. The real
+    model's tokenizer is still used for chunking, so chunk boundaries match production.
+    """
+
+    name = "hashing-fake"
+    dimension = 256
+
+    def __init__(self) -> None:
+        self.model_path: Path = resolve_model_path("all-MiniLM-L6-v2")
+        self.embedded_texts = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimension
+        for word in _WORD.findall(text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            bucket = int.from_bytes(digest[:4], "little") % self.dimension
+            vector[bucket] += 1.0 if digest[4] % 2 else -1.0
+        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        return [x / norm for x in vector]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        self.embedded_texts += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)

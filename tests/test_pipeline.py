@@ -1,0 +1,154 @@
+"""Ingest, search and ask through the real Chroma store, with a hashing fake for embeddings."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEED_DOC
+from fakes import HashingEmbedderFake
+
+from rag import Settings, build_pipeline
+from rag.answer import Prompts
+from rag.errors import CollectionNotFound, IndexMismatch, InvalidInput, RagError
+from rag.ingest import load_document
+from rag.pipeline import Pipeline
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder / SEED_DOC.name)
+    (folder / "bakery.md").write_text(
+        '---\ntitle: "Town bakery wins prize"\nsource: Daily Crumb\n'
+        'published_at: "2024-03-01"\n---\n\n'
+        "The town bakery won the national sourdough prize on Friday. "
+        "Its head baker, Mira Olsen, said the starter is forty years old.\n"
+    )
+    return folder
+
+
+def test_reingest_of_unchanged_files_embeds_nothing(
+    pipeline: Pipeline, embedder: HashingEmbedderFake, tmp_path: Path
+) -> None:
+    folder = _corpus(tmp_path)
+    first = pipeline.ingest([folder])
+    assert sorted(first.added) == ["bakery.md", "russia-venezuela.md"]
+    stored = pipeline.index().count()
+    embedded = embedder.embedded_texts
+
+    second = pipeline.ingest([folder])
+    assert second.added == [] and second.updated == []
+    assert sorted(second.unchanged) == ["bakery.md", "russia-venezuela.md"]
+    assert embedder.embedded_texts == embedded
+    assert pipeline.index().count() == stored
+
+
+def test_changed_file_replaces_exactly_its_chunks(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    pipeline.ingest([folder])
+    before = pipeline.index().doc_hashes()
+    bakery = folder / "bakery.md"
+    bakery.write_text(bakery.read_text().replace("forty", "fifty"))
+
+    report = pipeline.ingest([folder])
+    assert report.updated == ["bakery.md"]
+    after = pipeline.index().doc_hashes()
+    assert after["russia-venezuela.md"] == before["russia-venezuela.md"]
+    assert len(after["bakery.md"]) == 1 and after["bakery.md"] != before["bakery.md"]
+    hits = pipeline.search("sourdough starter fifty years", top_k=10).passages
+    assert not any("forty" in p.text for p in hits)
+
+
+def test_a_bad_file_is_reported_and_the_rest_is_indexed(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    report = pipeline.ingest([folder])
+    assert [path for path, _ in report.failed] == [str(folder / "broken.txt")]
+    assert "binary" in report.failed[0][1]
+    assert sorted(report.added) == ["bakery.md", "russia-venezuela.md"]
+
+
+def test_search_ranks_the_matching_document_first(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    result = pipeline.search("sourdough prize bakery", top_k=3)
+    assert result.passages[0].doc_id == "bakery.md"
+    assert [p.rank for p in result.passages] == list(range(1, len(result.passages) + 1))
+    scores = [p.score for p in result.passages]
+    assert scores == sorted(scores, reverse=True)
+    assert result.passages[0].source == "Daily Crumb"
+    assert result.passages[0].published_at == "2024-03-01"
+
+
+def test_answer_cites_verbatim_quotes_at_their_offsets(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    pipeline.ingest([folder])
+    answer = pipeline.ask("Who is the head baker of the town bakery?")
+    assert not answer.refused
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    assert any("Mira Olsen" in c.quote for c in answer.citations)
+    for citation in answer.citations:
+        doc = load_document(folder / citation.doc_id, folder)
+        assert doc.text[citation.start : citation.end] == citation.quote
+        assert citation.quote in citation.passage
+
+
+def test_unrelated_question_is_refused(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    answer = pipeline.ask("What is the capital of Australia?")
+    assert answer.refused
+    assert answer.citations == []
+    assert "documents do not cover" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["", "   \n", "x" * 4001])
+def test_empty_or_huge_question_is_invalid(
+    pipeline: Pipeline, tmp_path: Path, question: str
+) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    with pytest.raises(InvalidInput):
+        pipeline.ask(question)
+
+
+def test_top_k_outside_range_is_invalid(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    with pytest.raises(InvalidInput, match="top_k"):
+        pipeline.search("bakery", top_k=0)
+
+
+def test_missing_collection_says_how_to_fill_it(pipeline: Pipeline) -> None:
+    with pytest.raises(CollectionNotFound, match="python -m rag ingest"):
+        pipeline.ask("anything?", collection="nothing-here")
+
+
+def test_index_refuses_another_model_and_says_how_to_reindex(
+    settings: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = _corpus(tmp_path)
+    pipeline.ingest([folder])
+    other = build_pipeline(settings)  # the real model: another name and dimension
+    with pytest.raises(IndexMismatch, match="--rebuild") as caught:
+        other.ask("Who is the head baker?")
+    assert "hashing-fake" in str(caught.value) and "all-MiniLM-L6-v2" in str(caught.value)
+
+    rechunked = build_pipeline(
+        settings.model_copy(update={"chunk_size": 128}), embedder=HashingEmbedderFake()
+    )
+    with pytest.raises(IndexMismatch):
+        rechunked.search("bakery")
+    report = rechunked.ingest([folder], rebuild=True)
+    assert len(report.added) == 2
+    assert rechunked.search("bakery").passages
+
+
+def test_prompt_templates_are_checked_when_loaded(tmp_path: Path) -> None:
+    (tmp_path / "refusal.txt").write_text("Not covered.")
+    (tmp_path / "extractive_answer.txt").write_text("{answer}")
+    with pytest.raises(RagError, match="placeholders"):
+        Prompts.load(tmp_path)
+    (tmp_path / "extractive_answer.txt").unlink()
+    with pytest.raises(RagError, match="cannot be read"):
+        Prompts.load(tmp_path)
