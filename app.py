@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 
 
 def create_app(pipeline: Pipeline) -> FastAPI:
-    """The web app: the Gradio chat mounted at `/`."""
+    """The web app: the API under /api and /v1, the Gradio chat mounted at `/`."""
     import gradio as gr
-    from fastapi import FastAPI
 
+    from rag.api import create_api
     from rag.ui import CSS, build_ui
 
-    app = FastAPI(title="Document QA")
+    app = create_api(pipeline)  # its routes first: the UI's mount at "/" takes the rest
     return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS)  # type: ignore[no-any-return]
 
 
@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         if settings.corpus_dir.is_dir():
             report = pipeline.ingest([settings.corpus_dir])
             print(report.summary(), flush=True)
-            for _, reason in report.failed:
-                print(f"failed: {reason}", file=sys.stderr)
+            for failure in report.failed:
+                print(f"failed: {failure.reason}", file=sys.stderr)
         pipeline.index()  # fails now, with its reason, if there is nothing to ask
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -17,14 +17,23 @@ for _name, _value in {
     os.environ.setdefault(_name, _value)
 
 from rag.errors import RagError  # noqa: E402
-from rag.pipeline import IngestReport, Pipeline, build_pipeline  # noqa: E402
-from rag.schema import Answer, Citation, Document, Passage, SearchResult  # noqa: E402
+from rag.pipeline import Pipeline, build_pipeline  # noqa: E402
+from rag.schema import (  # noqa: E402
+    Answer,
+    Citation,
+    Document,
+    DocumentInfo,
+    IngestReport,
+    Passage,
+    SearchResult,
+)
 from rag.settings import Settings  # noqa: E402
 
 __all__ = [
     "Answer",
     "Citation",
     "Document",
+    "DocumentInfo",
     "IngestReport",
     "Passage",
     "Pipeline",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -97,16 +98,18 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+@functools.cache
+def _stemmer() -> Callable[[str], str]:
+    from nltk.stem import PorterStemmer  # rules in code: needs no downloaded data
+
+    stem: Callable[[str], str] = PorterStemmer().stem
+    return functools.lru_cache(maxsize=100_000)(stem)
 
 
 def content_terms(text: str, stopwords: frozenset[str]) -> set[str]:
-    """Lower-cased, lightly stemmed words that carry meaning."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in stopwords}
+    """Lower-cased, stemmed words that carry meaning."""
+    stem = _stemmer()
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in stopwords}
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -142,6 +145,7 @@ class ExtractiveEngine:
         self._similarity_with_terms = answer_similarity_with_terms
         self._term_coverage = answer_term_coverage
         self._stopwords = frozenset(globals_helper.stopwords)
+        self._framing = content_terms(" ".join(_FRAMING), self._stopwords)
 
     def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
         return Answer(
@@ -183,7 +187,7 @@ class ExtractiveEngine:
         vectors = self._embedder.embed_documents([s.text for s in sentences])
         semantic = [_cosine(question_vector, v) for v in vectors]
         terms = [content_terms(s.text, self._stopwords) for s in sentences]
-        asked = content_terms(question, self._stopwords) - _FRAMING
+        asked = content_terms(question, self._stopwords) - self._framing
         # Words rare among the candidates (a name) weigh more than words in every sentence.
         idf = {t: math.log(1 + len(terms) / (1 + sum(t in ts for ts in terms))) for t in asked}
         total = sum(idf.values()) or 1.0

@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
 
 def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
     report = pipeline.ingest(args.paths, args.collection, rebuild=args.rebuild)
-    for _, reason in report.failed:
-        print(f"failed: {reason}", file=sys.stderr)
+    for failure in report.failed:
+        print(f"failed: {failure.reason}", file=sys.stderr)
     print(report.summary())
     return EXIT_ERROR if report.failed else EXIT_OK
 

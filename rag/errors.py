@@ -21,6 +21,24 @@ class CollectionNotFound(RagError):
     code = "collection_not_found"
 
 
+class DocumentNotFound(RagError):
+    """No document with that id is in the collection."""
+
+    code = "document_not_found"
+
+
+class UnsupportedFile(RagError):
+    """A file type the ingestion cannot read, or a file over the size limit."""
+
+    code = "unsupported_file"
+
+
+class FileTooLarge(UnsupportedFile):
+    """A file over the configured size limit."""
+
+    code = "file_too_large"
+
+
 class IndexMismatch(RagError):
     """The collection was built with other settings (model, dimension, chunking)."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from rag.errors import CollectionNotFound, IndexMismatch, InvalidInput
-from rag.schema import Chunk
+from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
+from rag.schema import Chunk, DocumentInfo
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -46,20 +47,43 @@ class BuildInfo:
             return None
 
 
-def connect(data_dir: Path) -> ClientAPI:
-    """Open the embedded Chroma store under `data_dir`, telemetry off."""
+def connect(data_dir: Path, url: str | None = None) -> ClientAPI:
+    """Open the Chroma server at `url`, or else the embedded store under `data_dir`; no telemetry.
+
+    Raises:
+        BackendUnavailable: the server cannot be reached.
+    """
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidInput(f"RAG_CHROMA_URL must look like http://HOST:PORT, not {url!r}.")
+        try:
+            return chromadb.HttpClient(
+                host=parts.hostname,
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:
+            raise BackendUnavailable(
+                f"Cannot reach the Chroma server at {url} ({exc}). Start one with: "
+                "chroma run --path DIR --host 127.0.0.1 --port PORT"
+            ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(data_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+
+
+def collection_names(client: ClientAPI) -> list[str]:
+    return sorted(c if isinstance(c, str) else c.name for c in client.list_collections())
 
 
 def collection_exists(client: ClientAPI, name: str) -> bool:
-    return name in {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    return name in collection_names(client)
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -131,20 +155,32 @@ class ChunkIndex:
             client.delete_collection(name)
         return cls.open(client, name, build, create=True)
 
+    def is_alive(self) -> bool:
+        """Whether the collection still exists as this handle knows it."""
+        try:
+            self._collection.count()
+        except Exception:  # Chroma raises its own NotFound types, varying by version and mode
+            return False
+        return True
+
     def count(self) -> int:
         return int(self._collection.count())
 
     def doc_hashes(self) -> dict[str, set[str]]:
         """Every document id with the content hashes its stored chunks carry."""
         hashes: dict[str, set[str]] = {}
+        for metadata in self._all_metadatas():
+            hashes.setdefault(str(metadata["doc_id"]), set()).add(str(metadata["doc_hash"]))
+        return hashes
+
+    def _all_metadatas(self) -> Iterator[Mapping[str, Any]]:
         offset = 0
         while True:
             page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
             metadatas = page["metadatas"] or []
-            for metadata in metadatas:
-                hashes.setdefault(str(metadata["doc_id"]), set()).add(str(metadata["doc_hash"]))
+            yield from metadatas
             if len(metadatas) < _PAGE:
-                return hashes
+                return
             offset += _PAGE
 
     def replace_document(
@@ -176,6 +212,24 @@ class ChunkIndex:
             self._store.add(fresh)
         if stale:
             self._collection.delete(ids=stale)
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every document in the collection with its metadata and chunk count, by id."""
+        found: dict[str, dict[str, Any]] = {}
+        for m in self._all_metadatas():
+            entry = found.setdefault(str(m["doc_id"]), {"metadata": m, "chunks": 0})
+            entry["chunks"] += 1
+        return [
+            DocumentInfo(
+                doc_id=doc_id,
+                title=str(e["metadata"].get("title") or doc_id),
+                source=e["metadata"].get("source") or None,
+                published_at=e["metadata"].get("published_at") or None,
+                url=e["metadata"].get("url") or None,
+                chunks=e["chunks"],
+            )
+            for doc_id, e in sorted(found.items())
+        ]
 
     def delete_document(self, doc_id: str) -> int:
         """Remove every chunk of a document; returns how many were removed."""

@@ -99,13 +99,18 @@ def _first_heading_or_line(body: str, path: Path) -> str:
     return first_line[:200] or path.stem
 
 
-def load_document(file: Path, root: Path) -> Document:
-    """Load a file; its id is its path inside `root`, so the same file keeps its chunks' ids."""
+def doc_id_for(file: Path, root: Path) -> str:
+    """A file's id is its path inside the folder it was ingested from: stable across runs."""
+    return file.relative_to(root).as_posix()
+
+
+def load_document(file: Path, doc_id: str) -> Document:
+    """Read a file into a Document with the given id."""
     try:
         raw = file.read_bytes()
     except OSError as exc:
         raise IngestFailed(f"{file}: cannot be read ({exc.strerror})") from exc
-    return parse_document(raw, file, file.relative_to(root).as_posix())
+    return parse_document(raw, file, doc_id)
 
 
 def document_hash(document: Document) -> str:

@@ -3,47 +3,51 @@
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.answer import AnswerEngine, ExtractiveEngine, Prompts
 from rag.embed import Embedder, HuggingFaceEmbedder, load_token_counter, resolve_model_path
-from rag.errors import IngestFailed, InvalidInput
-from rag.index import BuildInfo, ChunkIndex, collection_exists, connect
-from rag.ingest import Chunker, document_hash, embedding_text, iter_files, load_document
+from rag.errors import (
+    DocumentNotFound,
+    FileTooLarge,
+    IngestFailed,
+    InvalidInput,
+    UnsupportedFile,
+)
+from rag.index import BuildInfo, ChunkIndex, collection_exists, collection_names, connect
+from rag.ingest import (
+    SUPPORTED_SUFFIXES,
+    Chunker,
+    doc_id_for,
+    document_hash,
+    embedding_text,
+    iter_files,
+    load_document,
+)
 from rag.retrieve import DenseRetriever
-from rag.schema import Answer, Document, SearchResult
+from rag.schema import (
+    Answer,
+    Document,
+    DocumentInfo,
+    IngestFailure,
+    IngestReport,
+    SearchResult,
+)
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did: documents added, updated, left alone, and files that failed."""
-
-    collection: str
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    chunks: int = 0
-
-    def summary(self) -> str:
-        return (
-            f"{self.collection}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
-            f"({self.chunks} chunks embedded)"
-        )
+UPLOAD_PREFIX = "uploads/"
 
 
 class Pipeline:
-    """Ingest, search and ask over one collection; faces (CLI, UI, API) call only this."""
+    """Ingest, search and ask over collections; faces (CLI, UI, API) call only this."""
 
     def __init__(
         self,
@@ -51,14 +55,17 @@ class Pipeline:
         client: ClientAPI,
         embedder: Embedder,
         model_path: Path | None,
-        engine_factory: type[ExtractiveEngine] = ExtractiveEngine,
+        engine: AnswerEngine,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.engine = engine
         self._client = client
         self._model_path = model_path
         self._chunker: Chunker | None = None
         self._indexes: dict[str, ChunkIndex] = {}
+        # One writer at a time per process: the API serves requests from a thread pool.
+        self._write_lock = threading.Lock()
         self.build_info = BuildInfo(
             embed_model=embedder.name,
             dimension=embedder.dimension,
@@ -66,21 +73,25 @@ class Pipeline:
             chunk_overlap=settings.chunk_overlap,
             splitter="SentenceSplitter",
         )
-        self.engine: AnswerEngine = engine_factory(
-            embedder,
-            Prompts.load(settings.prompts_dir),
-            max_sentences=settings.max_answer_sentences,
-            answer_similarity=settings.answer_similarity,
-            answer_similarity_with_terms=settings.answer_similarity_with_terms,
-            answer_term_coverage=settings.answer_term_coverage,
-        )
 
     def index(self, collection: str | None = None, *, create: bool = False) -> ChunkIndex:
-        """The named collection (default from settings), opened once and checked."""
+        """The named collection (default from settings), opened once and checked.
+
+        Raises:
+            CollectionNotFound: it does not exist and `create` is not set.
+            IndexMismatch: it was built with other settings.
+        """
         name = collection or self.settings.collection
-        if name not in self._indexes:
-            self._indexes[name] = ChunkIndex.open(self._client, name, self.build_info, create)
-        return self._indexes[name]
+        index = self._indexes.get(name)
+        # Another process may have dropped or rebuilt it; the name alone is not proof.
+        if index is None or not index.is_alive():
+            index = ChunkIndex.open(self._client, name, self.build_info, create)
+            self._indexes[name] = index
+        return index
+
+    def collections(self) -> dict[str, int]:
+        """Every collection in the store with its chunk count."""
+        return {name: self.index(name).count() for name in collection_names(self._client)}
 
     def index_corpus_if_missing(self) -> IngestReport | None:
         """First run: index `settings.corpus_dir` when the default collection does not exist yet."""
@@ -108,34 +119,90 @@ class Pipeline:
         Raises:
             InvalidInput: a path does not exist.
         """
+        files = [(file, doc_id_for(file, root)) for file, root in iter_files(paths)]
+        return self._ingest_files(files, collection, rebuild=rebuild)
+
+    def _ingest_files(
+        self, files: Iterable[tuple[Path, str]], collection: str | None, *, rebuild: bool = False
+    ) -> IngestReport:
         name = collection or self.settings.collection
-        if rebuild:
-            self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
-        index = self.index(name, create=True)
-        report = IngestReport(collection=name)
-        stored = index.doc_hashes()
-        for file, root in list(iter_files(paths)):
-            # Each file is its own unit: one that fails is reported and the rest go on.
-            try:
-                document = load_document(file, root)
-                known = stored.get(document.doc_id)
-                if known == {document_hash(document)}:
-                    report.unchanged.append(document.doc_id)
-                    continue
-                report.chunks += self._write(index, document)
-                (report.updated if known else report.added).append(document.doc_id)
-            except IngestFailed as exc:
-                report.failed.append((str(file), str(exc)))
-            except Exception as exc:  # reported per file, so the rest of the folder goes on
-                log.exception("ingest of %s failed", file)
-                report.failed.append((str(file), f"{file}: {type(exc).__name__}: {exc}"))
-        return report
+        with self._write_lock:
+            if rebuild:
+                self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
+            index = self.index(name, create=True)
+            report = IngestReport(collection=name)
+            stored = index.doc_hashes()
+            for file, doc_id in files:
+                # Each file is its own unit: one that fails is reported and the rest go on.
+                try:
+                    document = load_document(file, doc_id)
+                    known = stored.get(document.doc_id)
+                    if known == {document_hash(document)}:
+                        report.unchanged.append(document.doc_id)
+                        continue
+                    report.chunks += self._write(index, document)
+                    (report.updated if known else report.added).append(document.doc_id)
+                except IngestFailed as exc:
+                    report.failed.append(IngestFailure(path=str(file), reason=str(exc)))
+                except Exception as exc:  # reported per file, so the rest of the folder goes on
+                    log.exception("ingest of %s failed", file)
+                    reason = f"{file}: {type(exc).__name__}: {exc}"
+                    report.failed.append(IngestFailure(path=str(file), reason=reason))
+            return report
 
     def _write(self, index: ChunkIndex, document: Document) -> int:
         chunks = self.chunker().split(document)
         vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
         index.replace_document(document.doc_id, chunks, vectors)
         return len(chunks)
+
+    def ingest_upload(
+        self, filename: str, data: bytes, collection: str | None = None
+    ) -> IngestReport:
+        """Keep an uploaded file in the upload area and index it as `uploads/<name>`.
+
+        Raises:
+            UnsupportedFile: the type is not one ingestion reads, or it is over the size limit.
+            IngestFailed: the file could not be read as a document; nothing else changed.
+        """
+        name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename or "").name).strip(" .")
+        if not name:
+            raise InvalidInput("The upload has no file name.")
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            kinds = ", ".join(SUPPORTED_SUFFIXES)
+            raise UnsupportedFile(f"{name}: unsupported file type; upload one of: {kinds}.")
+        if len(data) > self.settings.max_upload_bytes:
+            raise FileTooLarge(
+                f"{name}: {len(data)} bytes is over the upload limit of "
+                f"{self.settings.max_upload_bytes} bytes."
+            )
+        collection = collection or self.settings.collection
+        self.index(collection, create=True)  # check the name before writing anything
+        folder = self.settings.data_dir / "uploads" / collection
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(data)
+        report = self._ingest_files([(path, UPLOAD_PREFIX + name)], collection)
+        if report.failed:
+            raise IngestFailed(report.failed[0].reason.replace(str(path), name))
+        return report
+
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        """The documents in a collection, with their metadata."""
+        return self.index(collection).documents()
+
+    def delete_document(self, doc_id: str, collection: str | None = None) -> int:
+        """Remove a document's chunks; returns how many.
+
+        Raises:
+            DocumentNotFound: no such document in the collection.
+        """
+        index = self.index(collection)
+        with self._write_lock:
+            removed = index.delete_document(doc_id)
+        if not removed:
+            raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
+        return removed
 
     def _check_text(self, text: str, what: str) -> str:
         text = text.strip()
@@ -164,8 +231,9 @@ class Pipeline:
             CollectionNotFound: the collection does not exist.
         """
         query = self._check_text(query, "query")
+        k = self._top_k(top_k)
         retriever = DenseRetriever(self.index(collection), self.embedder)
-        return SearchResult(query=query, passages=retriever.search(query, self._top_k(top_k)))
+        return SearchResult(query=query, passages=retriever.search(query, k))
 
     def ask(self, question: str, top_k: int | None = None, collection: str | None = None) -> Answer:
         """Answer a question from the collection, with citations, or refuse.
@@ -175,9 +243,30 @@ class Pipeline:
             CollectionNotFound: the collection does not exist.
         """
         question = self._check_text(question, "question")
-        retriever = DenseRetriever(self.index(collection), self.embedder)
-        passages = retriever.search(question, self._top_k(top_k))
+        k = self._top_k(top_k)
+        passages = DenseRetriever(self.index(collection), self.embedder).search(question, k)
         return self.engine.answer(question, passages)
+
+    def health(self) -> dict[str, Any]:
+        """What is running: collections and their sizes, model, engine, versions."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        versions: dict[str, str | None] = {}
+        for package in ("chromadb", "llama-index-core", "gradio", "sentence-transformers"):
+            try:
+                versions[package] = version(package)
+            except PackageNotFoundError:
+                versions[package] = None
+        return {
+            "status": "ok",
+            "collections": self.collections(),
+            "default_collection": self.settings.collection,
+            "embed_model": self.embedder.name,
+            "dimension": self.embedder.dimension,
+            "engine": self.settings.engine,
+            "chroma": self.settings.chroma_url or "embedded",
+            "versions": versions,
+        }
 
 
 def build_pipeline(settings: Settings, *, embedder: Embedder | None = None) -> Pipeline:
@@ -194,7 +283,16 @@ def build_pipeline(settings: Settings, *, embedder: Embedder | None = None) -> P
         )
     else:
         model_path = getattr(embedder, "model_path", None)
+    engine: AnswerEngine
     match settings.engine:
         case "extractive":
-            engine_factory = ExtractiveEngine
-    return Pipeline(settings, connect(settings.data_dir), embedder, model_path, engine_factory)
+            engine = ExtractiveEngine(
+                embedder,
+                Prompts.load(settings.prompts_dir),
+                max_sentences=settings.max_answer_sentences,
+                answer_similarity=settings.answer_similarity,
+                answer_similarity_with_terms=settings.answer_similarity_with_terms,
+                answer_term_coverage=settings.answer_term_coverage,
+            )
+    client = connect(settings.data_dir, settings.chroma_url)
+    return Pipeline(settings, client, embedder, model_path, engine)

@@ -74,6 +74,42 @@ class Answer(_Value):
     passages: list[Passage]
 
 
+class DocumentInfo(_Value):
+    """One indexed document, as listed to users: its metadata and how many chunks it has."""
+
+    doc_id: str
+    title: str
+    source: str | None = None
+    published_at: str | None = None
+    url: str | None = None
+    chunks: int
+
+
+class IngestFailure(_Value):
+    """A file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    """What an ingest did: documents added, updated, left alone, and files that failed."""
+
+    collection: str
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    failed: list[IngestFailure] = []
+    chunks: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.collection}: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
+            f"({self.chunks} chunks embedded)"
+        )
+
+
 class SearchResult(_Value):
     """What `search` returns: the query and its ranked passages."""
 

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         Path("corpus"),
         description="Folder indexed by `python app.py` on start and by the CLI on first use.",
     )
+    chroma_url: str | None = Field(
+        None, description="A Chroma server (http://HOST:PORT) to use instead of the embedded store."
+    )
     embed_model: str = Field(
         "all-MiniLM-L6-v2",
         description="Embedding model: a packaged model name or a local model folder.",
@@ -40,6 +43,10 @@ class Settings(BaseSettings):
         0.5, description="Share of the question's key words (rarity-weighted) that counts."
     )
     max_question_chars: int = Field(4000, ge=1, description="Longest question accepted.")
+    max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest file accepted by upload.")
+    api_token: str | None = Field(
+        None, description="When set, every API route requires `Authorization: Bearer <token>`."
+    )
     prompts_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "prompts",
         description="Folder of answer and refusal templates.",

@@ -36,7 +36,7 @@ def test_title_falls_back_to_heading_then_first_line() -> None:
 
 
 def test_seed_article_has_title_and_no_invented_outlet_or_date() -> None:
-    doc = load_document(SEED_DOC, SEED_DOC.parent)
+    doc = load_document(SEED_DOC, SEED_DOC.name)
     assert doc.title == "Russia warns against external provocation attempts in Venezuela"
     assert doc.source is None and doc.published_at is None
     assert "Volodin" in doc.text
@@ -49,13 +49,13 @@ def test_bad_files_are_refused_with_their_name(tmp_path: Path) -> None:
     empty.write_text("---\ntitle: nothing\n---\n   \n")
     for path in (binary, empty):
         with pytest.raises(IngestFailed, match=path.name):
-            load_document(path, tmp_path)
+            load_document(path, path.name)
 
 
 def test_cp1252_text_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "old.txt"
     path.write_bytes("Caf\u00e9 \u201cquoted\u201d \u2014 title\nBody".encode("cp1252"))
-    assert load_document(path, tmp_path).title == "Caf\u00e9 \u201cquoted\u201d \u2014 title"
+    assert load_document(path, path.name).title == "Caf\u00e9 \u201cquoted\u201d \u2014 title"
 
 
 def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_chunks_are_exact_slices_within_the_token_budget() -> None:
     chunker = Chunker(count_tokens, chunk_size=256, chunk_overlap=32)
     checked = 0
     for path in _sample_documents(25):
-        doc = load_document(path, path.parent)
+        doc = load_document(path, path.name)
         chunks = chunker.split(doc)
         assert chunks, path
         assert chunks[0].start == 0

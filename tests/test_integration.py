@@ -23,7 +23,7 @@ def test_volodin_question_is_answered_with_his_claim(real_pipeline: Pipeline) ->
     answer = real_pipeline.ask("What did Volodin claim?")
     assert not answer.refused
     assert re.search(r"\[\d+\]", answer.answer)
-    document = load_document(SEED_DOC, SEED_DOC.parent)
+    document = load_document(SEED_DOC, SEED_DOC.name)
     claim = [c for c in answer.citations if "won legitimately" in c.quote]
     assert claim, answer.answer
     for citation in answer.citations:

@@ -66,8 +66,8 @@ def test_a_bad_file_is_reported_and_the_rest_is_indexed(pipeline: Pipeline, tmp_
     folder = _corpus(tmp_path)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     report = pipeline.ingest([folder])
-    assert [path for path, _ in report.failed] == [str(folder / "broken.txt")]
-    assert "binary" in report.failed[0][1]
+    assert [f.path for f in report.failed] == [str(folder / "broken.txt")]
+    assert "binary" in report.failed[0].reason
     assert sorted(report.added) == ["bakery.md", "russia-venezuela.md"]
 
 
@@ -91,7 +91,7 @@ def test_answer_cites_verbatim_quotes_at_their_offsets(pipeline: Pipeline, tmp_p
     assert markers == {c.n for c in answer.citations}
     assert any("Mira Olsen" in c.quote for c in answer.citations)
     for citation in answer.citations:
-        doc = load_document(folder / citation.doc_id, folder)
+        doc = load_document(folder / citation.doc_id, citation.doc_id)
         assert doc.text[citation.start : citation.end] == citation.quote
         assert citation.quote in citation.passage
 

@@ -1,0 +1,262 @@
+"""HTTP face: the JSON API and an OpenAI-compatible chat endpoint over the same Pipeline."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rag.errors import (
+    BackendUnavailable,
+    CollectionNotFound,
+    DocumentNotFound,
+    FileTooLarge,
+    IndexMismatch,
+    IngestFailed,
+    InvalidInput,
+    RagError,
+    UnsupportedFile,
+)
+from rag.pipeline import Pipeline
+from rag.schema import Answer, DocumentInfo, IngestReport, SearchResult
+
+MODEL_ID = "rag"
+_STATUS: dict[type[RagError], int] = {
+    InvalidInput: 422,
+    CollectionNotFound: 404,
+    DocumentNotFound: 404,
+    UnsupportedFile: 415,
+    FileTooLarge: 413,
+    IngestFailed: 422,
+    IndexMismatch: 409,
+    BackendUnavailable: 503,
+}
+Question = Annotated[str, Field(min_length=1, max_length=4000, description="The question.")]
+TopK = Annotated[int, Field(ge=1, le=50, description="Passages to retrieve (1-50).")]
+Collection = Annotated[str, Field(min_length=1, max_length=512, description="Collection name.")]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Message(_Request):
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(max_length=100_000)
+
+
+class AskRequest(_Request):
+    question: Question
+    history: list[Message] = Field(default=[], max_length=100, description="Earlier turns.")
+    collection: Collection | None = None
+    top_k: TopK | None = None
+
+
+class SearchRequest(_Request):
+    query: Question
+    collection: Collection | None = None
+    top_k: TopK | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class DocumentList(BaseModel):
+    collection: str
+    documents: list[DocumentInfo]
+
+
+class Deleted(BaseModel):
+    doc_id: str
+    chunks_removed: int
+
+
+class ChatRequest(BaseModel):
+    """The OpenAI chat-completions request; fields this service does not use are accepted."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = MODEL_ID
+    messages: list[Message] = Field(min_length=1, max_length=100)
+    stream: bool = False
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _status_of(exc: RagError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in _STATUS:
+            return _STATUS[kind]
+    return 400
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+    return "; ".join(parts) or "invalid request"
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse} for status in (401, 404, 409, 413, 415, 422)
+}
+
+
+def create_api(pipeline: Pipeline) -> FastAPI:
+    """The FastAPI app with every route; the UI is mounted on it by `app.create_app`."""
+    app = FastAPI(
+        title="Document QA",
+        description="Answers from your documents with checkable citations.",
+        version="0.1.0",
+    )
+
+    @app.exception_handler(RagError)
+    async def rag_error(_: Request, exc: RagError) -> JSONResponse:
+        return _error(_status_of(exc), exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid_request", _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _error(exc.status_code, "http_error", str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
+
+    def authorize(request: Request) -> None:
+        token = pipeline.settings.api_token
+        if not token:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
+            raise StarletteHTTPException(
+                401, "Missing or wrong API token.", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    api = APIRouter(prefix="/api", dependencies=[Depends(authorize)], responses=_ERRORS)
+    openai = APIRouter(prefix="/v1", dependencies=[Depends(authorize)], responses=_ERRORS)
+
+    @api.post("/ask", response_model=Answer, tags=["ask"])
+    def ask(body: AskRequest) -> Answer:
+        """Answer a question from the documents. Every `[n]` in `answer` is a citation whose
+        `quote` is verbatim document text; `refused` is true when the documents do not cover it."""
+        return pipeline.ask(body.question, body.top_k, body.collection)
+
+    @api.post("/search", response_model=SearchResult, tags=["ask"])
+    def search(body: SearchRequest) -> SearchResult:
+        """The passages retrieved for a query, best first."""
+        return pipeline.search(body.query, body.top_k, body.collection)
+
+    @api.get("/documents", response_model=DocumentList, tags=["documents"])
+    def list_documents(collection: str | None = None) -> DocumentList:
+        """The documents in a collection with their metadata and chunk counts."""
+        name = collection or pipeline.settings.collection
+        return DocumentList(collection=name, documents=pipeline.documents(name))
+
+    @api.post("/documents", response_model=IngestReport, tags=["documents"])
+    async def upload_document(
+        file: Annotated[UploadFile, File(description="A .md or .txt document.")],
+        collection: Annotated[str | None, Form(max_length=512)] = None,
+    ) -> IngestReport:
+        """Upload a document and index it as `uploads/<file name>`; the same name replaces it."""
+        limit = pipeline.settings.max_upload_bytes
+        data = await file.read(limit + 1)
+        return pipeline.ingest_upload(file.filename or "", data, collection)
+
+    @api.delete("/documents/{doc_id:path}", response_model=Deleted, tags=["documents"])
+    def delete_document(doc_id: str, collection: str | None = None) -> Deleted:
+        """Remove a document and all its chunks from a collection."""
+        return Deleted(doc_id=doc_id, chunks_removed=pipeline.delete_document(doc_id, collection))
+
+    @api.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Status, collection sizes, embedding model, answer engine and versions."""
+        return pipeline.health()
+
+    @openai.get("/models", tags=["openai"])
+    def models() -> dict[str, Any]:
+        """OpenAI-style model list: one model, the assistant over the default collection."""
+        return {
+            "object": "list",
+            "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "rag"}],
+        }
+
+    @openai.post("/chat/completions", tags=["openai"], response_model=None)
+    def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
+        """OpenAI-compatible chat: the last user message is the question. The answer keeps its
+        `[n]` markers; `citations` (and, when streaming, the last chunk) carries the sources."""
+        questions = [m.content for m in body.messages if m.role == "user"]
+        if not questions:
+            raise InvalidInput("messages must include a user message.")
+        answer = pipeline.ask(questions[-1])
+        completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+        extra = {
+            "citations": [c.model_dump() for c in answer.citations],
+            "refused": answer.refused,
+        }
+        if body.stream:
+            return StreamingResponse(
+                _stream(answer, completion_id, body.model, extra), media_type="text/event-stream"
+            )
+        return {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": answer.answer},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            **extra,
+        }
+
+    app.include_router(api)
+    app.include_router(openai)
+    return app
+
+
+def _stream(answer: Answer, completion_id: str, model: str, extra: dict[str, Any]) -> Iterator[str]:
+    """Server-sent events in OpenAI's chunk format, one piece of the answer per event."""
+    created = int(time.time())
+
+    def event(delta: dict[str, str], finish: str | None, **more: Any) -> str:
+        chunk = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **more,
+        }
+        return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+
+    yield event({"role": "assistant", "content": ""}, None)
+    words = answer.answer.split(" ")
+    for i in range(0, len(words), 8):
+        piece = " ".join(words[i : i + 8])
+        yield event({"content": piece if i == 0 else " " + piece}, None)
+    yield event({}, "stop", **extra)
+    yield "data: [DONE]\n\n"

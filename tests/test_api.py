@@ -1,0 +1,168 @@
+"""The HTTP API as internal tools use it: JSON routes, the OpenAI client, auth and bad input."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SEED_DOC
+from fakes import HashingEmbedderFake
+from fastapi.testclient import TestClient
+from openai import OpenAI
+
+from app import create_app
+from rag import Settings, build_pipeline
+from rag.pipeline import Pipeline
+
+BAKERY = (
+    b'---\ntitle: "Town bakery wins prize"\nsource: Daily Crumb\npublished_at: "2024-03-01"\n'
+    b"---\n\nThe town bakery won the national sourdough prize on Friday. "
+    b"Its head baker, Mira Olsen, said the starter is forty years old.\n"
+)
+
+
+def _indexed(pipeline: Pipeline, tmp_path: Path) -> Pipeline:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder)
+    pipeline.ingest([folder])
+    return pipeline
+
+
+@pytest.fixture
+def client(pipeline: Pipeline, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(_indexed(pipeline, tmp_path))) as test_client:
+        yield test_client
+
+
+def test_ask_returns_the_answer_contract(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": "What did Blinken declare?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {"question", "answer", "refused", "citations", "passages"}
+    assert body["refused"] is False and "[1]" in body["answer"]
+    assert "overwhelming evidence" in body["citations"][0]["quote"]
+
+
+def test_search_honours_top_k(client: TestClient) -> None:
+    response = client.post("/api/search", json={"query": "Volodin", "top_k": 2})
+    assert response.status_code == 200
+    assert len(response.json()["passages"]) == 2
+
+
+def test_upload_list_ask_and_delete_a_document(client: TestClient) -> None:
+    files = {"file": ("bakery.md", BAKERY, "text/markdown")}
+    response = client.post("/api/documents", files=files)
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == ["uploads/bakery.md"]
+
+    listed = client.get("/api/documents").json()["documents"]
+    assert {d["doc_id"] for d in listed} == {"russia-venezuela.md", "uploads/bakery.md"}
+    bakery = next(d for d in listed if d["doc_id"] == "uploads/bakery.md")
+    assert bakery["title"] == "Town bakery wins prize" and bakery["source"] == "Daily Crumb"
+
+    answer = client.post("/api/ask", json={"question": "Who is the head baker?"}).json()
+    assert any("Mira Olsen" in c["quote"] for c in answer["citations"])
+
+    again = client.post("/api/documents", files=files).json()
+    assert again["unchanged"] == ["uploads/bakery.md"]
+
+    deleted = client.delete("/api/documents/uploads/bakery.md")
+    assert deleted.status_code == 200 and deleted.json()["chunks_removed"] >= 1
+    listed = client.get("/api/documents").json()["documents"]
+    assert [d["doc_id"] for d in listed] == ["russia-venezuela.md"]
+    assert client.delete("/api/documents/uploads/bakery.md").status_code == 404
+
+
+def test_a_failed_upload_says_why_and_loses_nothing(client: TestClient) -> None:
+    before = client.get("/api/documents").json()["documents"]
+    binary = client.post("/api/documents", files={"file": ("x.txt", b"\x00\x01\x02", "text/plain")})
+    assert binary.status_code == 422 and "binary" in binary.json()["error"]["message"]
+    pdf = client.post("/api/documents", files={"file": ("x.exe", b"MZ", "application/x-msdos")})
+    assert pdf.status_code == 415 and pdf.json()["error"]["code"] == "unsupported_file"
+    assert client.get("/api/documents").json()["documents"] == before
+
+
+def test_upload_over_the_limit_is_413(pipeline: Pipeline, tmp_path: Path) -> None:
+    small = pipeline.settings.model_copy(update={"max_upload_bytes": 100})
+    limited = build_pipeline(small, embedder=HashingEmbedderFake())
+    with TestClient(create_app(_indexed(limited, tmp_path))) as client:
+        files = {"file": ("big.txt", b"Title\n" + b"word " * 100, "text/plain")}
+        response = client.post("/api/documents", files=files)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "file_too_large"
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status"),
+    [
+        ({"json": {"question": ""}}, 422),
+        ({"json": {"question": "   "}}, 422),
+        ({"json": {"question": "x" * 4001}}, 422),
+        ({"json": {"question": 5}}, 422),
+        ({"json": {"question": "hi", "top_k": 0}}, 422),
+        ({"json": {"question": "hi", "top_k": 51}}, 422),
+        ({"json": {"question": "hi", "surprise": 1}}, 422),
+        ({"json": {"question": "hi", "collection": "missing"}}, 404),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422),
+        ({"json": ["a list"]}, 422),
+    ],
+)
+def test_bad_input_gets_a_4xx_with_an_error_body(
+    client: TestClient, request_kwargs: dict[str, object], status: int
+) -> None:
+    response = client.post("/api/ask", **request_kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] and error["message"]
+
+
+def test_health_reports_collections_model_and_engine(client: TestClient) -> None:
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok"
+    assert health["collections"]["corpus"] > 0
+    assert health["embed_model"] == "hashing-fake" and health["engine"] == "extractive"
+    assert health["versions"]["chromadb"]
+
+
+def test_token_is_required_when_set(pipeline: Pipeline, tmp_path: Path) -> None:
+    settings: Settings = pipeline.settings.model_copy(update={"api_token": "s3cret"})
+    guarded = build_pipeline(settings, embedder=HashingEmbedderFake())
+    with TestClient(create_app(_indexed(guarded, tmp_path))) as client:
+        for method, path in [("get", "/api/health"), ("get", "/v1/models"),
+                             ("post", "/api/ask"), ("get", "/api/documents")]:  # fmt: skip
+            response = client.request(method, path, json={"question": "q"})
+            assert response.status_code == 401, path
+            assert response.json()["error"]["message"] == "Missing or wrong API token."
+        wrong = client.get("/api/health", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = client.get("/api/health", headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200
+        assert client.get("/").status_code == 200  # the page has its own login (RAG_AUTH)
+
+
+def test_official_openai_client_works_unchanged(client: TestClient) -> None:
+    openai = OpenAI(base_url=f"{client.base_url}/v1", api_key="unused", http_client=client)
+    assert [m.id for m in openai.models.list().data] == ["rag"]
+
+    completion = openai.chat.completions.create(
+        model="rag",
+        messages=[{"role": "user", "content": "What did Blinken declare?"}],
+    )
+    text = completion.choices[0].message.content or ""
+    assert "[1]" in text
+    citations = (completion.model_extra or {})["citations"]
+    assert citations[0]["n"] == 1 and citations[0]["quote"] in text.replace(" [1]", "")
+
+    stream = openai.chat.completions.create(
+        model="rag",
+        messages=[{"role": "user", "content": "What did Blinken declare?"}],
+        stream=True,
+    )
+    chunks = list(stream)
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert streamed == text
+    assert len(chunks) > 2
+    assert (chunks[-1].model_extra or {})["citations"] == citations

@@ -1,0 +1,33 @@
+"""Schemathesis drives every route of the OpenAPI schema with generated input: no 5xx, ever."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import schemathesis
+from conftest import SEED_DOC
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from app import create_app
+from rag.pipeline import Pipeline
+
+
+@pytest.fixture
+def api_schema(pipeline: Pipeline, tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder)
+    pipeline.ingest([folder])
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(pipeline))
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_a_server_error(case) -> None:  # type: ignore[no-untyped-def]
+    case.call_and_validate(checks=[not_a_server_error])
