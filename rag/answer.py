@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -14,9 +13,9 @@ from typing import Protocol
 from rag.embed import Embedder
 from rag.errors import RagError
 from rag.schema import Answer, Citation, Passage
+from rag.text import content_terms, words
 
 _TEMPLATES = {"extractive_answer": {"sentences"}, "refusal": set()}
-_WORD = re.compile(r"[a-z0-9]+")
 # Words that frame a question rather than name its subject ("What did X say?").
 _FRAMING = frozenset(
     {
@@ -98,20 +97,6 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
-@functools.cache
-def _stemmer() -> Callable[[str], str]:
-    from nltk.stem import PorterStemmer  # rules in code: needs no downloaded data
-
-    stem: Callable[[str], str] = PorterStemmer().stem
-    return functools.lru_cache(maxsize=100_000)(stem)
-
-
-def content_terms(text: str, stopwords: frozenset[str]) -> set[str]:
-    """Lower-cased, stemmed words that carry meaning."""
-    stem = _stemmer()
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in stopwords}
-
-
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
@@ -122,7 +107,7 @@ class ExtractiveEngine:
     """Answers with no LLM: the passages' sentences that best answer the question, each cited.
 
     A sentence is scored by its embedding similarity to the question, the share of the
-    question's distinctive words it contains, and its passage's score. It refuses unless some
+    question's distinctive words it contains, and its passage's rank. It refuses unless some
     sentence is close in meaning, or fairly close and holding most of the question's key words.
     """
 
@@ -136,16 +121,13 @@ class ExtractiveEngine:
         answer_similarity_with_terms: float = 0.3,
         answer_term_coverage: float = 0.5,
     ) -> None:
-        from llama_index.core.utils import globals_helper
-
         self._embedder = embedder
         self._prompts = prompts
         self._max_sentences = max_sentences
         self._similarity = answer_similarity
         self._similarity_with_terms = answer_similarity_with_terms
         self._term_coverage = answer_term_coverage
-        self._stopwords = frozenset(globals_helper.stopwords)
-        self._framing = content_terms(" ".join(_FRAMING), self._stopwords)
+        self._framing = content_terms(" ".join(_FRAMING))
 
     def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
         return Answer(
@@ -186,8 +168,8 @@ class ExtractiveEngine:
         question_vector = self._embedder.embed_query(question)
         vectors = self._embedder.embed_documents([s.text for s in sentences])
         semantic = [_cosine(question_vector, v) for v in vectors]
-        terms = [content_terms(s.text, self._stopwords) for s in sentences]
-        asked = content_terms(question, self._stopwords) - self._framing
+        terms = [content_terms(s.text) for s in sentences]
+        asked = content_terms(question) - self._framing
         # Words rare among the candidates (a name) weigh more than words in every sentence.
         idf = {t: math.log(1 + len(terms) / (1 + sum(t in ts for ts in terms))) for t in asked}
         total = sum(idf.values()) or 1.0
@@ -195,7 +177,7 @@ class ExtractiveEngine:
         for sentence, sem, ts in zip(sentences, semantic, terms, strict=True):
             lexical = sum(idf[t] for t in asked & ts) / total if asked else 0.0
             coverage.append(lexical)
-            scores.append(0.55 * sem + 0.35 * lexical + 0.10 * sentence.passage.score)
+            scores.append(0.55 * sem + 0.35 * lexical + 0.10 / sentence.passage.rank)
         return scores, semantic, coverage
 
     def _choose(
@@ -210,12 +192,12 @@ class ExtractiveEngine:
                 break
             if scores[i] < 0.8 * top:
                 break
-            words = set(_WORD.findall(sentences[i].text.lower()))
+            vocabulary = set(words(sentences[i].text))
             # The same sentence often sits in two overlapping chunks, or in two articles.
-            if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
+            if any(len(vocabulary & w) / max(1, len(vocabulary | w)) > 0.6 for w in seen):
                 continue
             chosen.append(sentences[i])
-            seen.append(words)
+            seen.append(vocabulary)
         return chosen
 
     def _cite(self, chosen: Sequence[_Sentence]) -> tuple[list[Citation], list[str]]:

@@ -11,10 +11,11 @@ from typing import Any, TextIO
 
 from rag.errors import InvalidInput, RagError
 from rag.pipeline import Pipeline, build_pipeline
-from rag.schema import Answer, SearchResult
+from rag.schema import Answer, Passage, SearchResult
 from rag.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+MULTIHOP_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "multihop"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--rebuild", action="store_true", help="drop the collection first and index anew"
     )
+
+    evaluate = commands.add_parser("eval", help="measure on a public benchmark")
+    evaluate.add_argument("benchmark", choices=["multihop"])
+    evaluate.add_argument("--queries", type=Path, default=MULTIHOP_DIR / "queries.public.jsonl")
+    evaluate.add_argument("--corpus", type=Path, default=MULTIHOP_DIR / "corpus")
+    evaluate.add_argument("--limit", type=int, help="only the first N queries")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
 
     for name, noun, helptext in (
         ("ask", "QUESTION", "answer a question with cited sources"),
@@ -58,6 +66,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
                 return _ingest(pipeline, args)
             case "ask" | "search":
                 return _query(pipeline, args)
+            case "eval":
+                return _evaluate(pipeline, args)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -72,6 +82,31 @@ def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
         print(f"failed: {failure.reason}", file=sys.stderr)
     print(report.summary())
     return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    from rag.evaluate import MULTIHOP_COLLECTION, evaluate_multihop, load_queries
+
+    queries = load_queries(args.queries)[: args.limit]
+    report = pipeline.ingest([args.corpus], MULTIHOP_COLLECTION)
+    print(report.summary(), file=sys.stderr)
+
+    def search(question: str) -> list[Passage]:
+        return pipeline.search(question, 10, MULTIHOP_COLLECTION).passages
+
+    result = evaluate_multihop(queries, search).as_dict()
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return EXIT_OK
+    rows = {"overall": result["overall"], **result["by_type"]}
+    print(f"{'':20} {'queries':>7} {'hits@4':>7} {'hits@10':>7} {'mrr@10':>7} {'recall@10':>9}")
+    for name, row in rows.items():
+        print(f"{name:20} {row['queries']:>7} {row['hits@4']:>7.3f} {row['hits@10']:>7.3f} "
+              f"{row['mrr@10']:>7.3f} {row['evidence_recall@10']:>9.3f}")  # fmt: skip
+    latency = result["latency_ms"]
+    print(f"latency p50 {latency['p50']} ms, p95 {latency['p95']} ms; "
+          f"mean passage {result['mean_passage_chars']} chars")  # fmt: skip
+    return EXIT_OK
 
 
 def _query(pipeline: Pipeline, args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
 _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}
 _FORMAT = 1
 _PAGE = 5000
+
+
+@dataclass(frozen=True)
+class StoredChunks:
+    """A collection's chunks as stored: parallel lists."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[Mapping[str, Any]]
+    vectors: list[Any]
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,35 @@ class ChunkIndex:
             return False
         return True
 
+    def generation(self) -> str:
+        """Changes whenever any process writes to the collection; cached views compare it."""
+        metadata = self._client.get_collection(self.name).metadata or {}
+        return str(metadata.get("rag_generation", ""))
+
+    def _bump_generation(self) -> None:
+        metadata = dict(self._client.get_collection(self.name).metadata or {})
+        metadata["rag_generation"] = uuid.uuid4().hex
+        self._collection.modify(metadata=metadata)
+
+    def export(self) -> StoredChunks:
+        """Every stored chunk's id, text, metadata and vector, for in-memory search."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[Mapping[str, Any]] = []
+        vectors: list[Any] = []
+        offset = 0
+        while True:
+            page = self._collection.get(
+                include=["documents", "metadatas", "embeddings"], limit=_PAGE, offset=offset
+            )
+            ids += page["ids"]
+            texts += [d or "" for d in page["documents"] or []]
+            metadatas += page["metadatas"] or []
+            vectors += list(page["embeddings"] if page["embeddings"] is not None else [])
+            if len(page["ids"]) < _PAGE:
+                return StoredChunks(ids, texts, metadatas, vectors)
+            offset += _PAGE
+
     def count(self) -> int:
         return int(self._collection.count())
 
@@ -212,6 +252,8 @@ class ChunkIndex:
             self._store.add(fresh)
         if stale:
             self._collection.delete(ids=stale)
+        if fresh or stale:
+            self._bump_generation()
 
     def documents(self) -> list[DocumentInfo]:
         """Every document in the collection with its metadata and chunk count, by id."""
@@ -236,6 +278,7 @@ class ChunkIndex:
         ids = self._ids_of(doc_id)
         if ids:
             self._collection.delete(ids=ids)
+            self._bump_generation()
         return len(ids)
 
     def _ids_of(self, doc_id: str) -> list[str]:

@@ -28,7 +28,7 @@ from rag.ingest import (
     iter_files,
     load_document,
 )
-from rag.retrieve import DenseRetriever
+from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import (
     Answer,
     Document,
@@ -64,6 +64,13 @@ class Pipeline:
         self._model_path = model_path
         self._chunker: Chunker | None = None
         self._indexes: dict[str, ChunkIndex] = {}
+        self._snapshots = SnapshotCache()
+        self.hybrid = HybridOptions(
+            dense_weight=settings.dense_weight,
+            date_boost=settings.date_boost,
+            per_source=settings.per_source,
+            max_chunks_per_doc=settings.max_chunks_per_doc,
+        )
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
         self.build_info = BuildInfo(
@@ -88,6 +95,15 @@ class Pipeline:
             index = ChunkIndex.open(self._client, name, self.build_info, create)
             self._indexes[name] = index
         return index
+
+    def retriever(self, collection: str | None = None) -> Retriever:
+        """The retrieval the settings choose, over a collection's current contents."""
+        index = self.index(collection)
+        match self.settings.retrieval:
+            case "dense":
+                return DenseRetriever(index, self.embedder)
+            case "hybrid":
+                return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
 
     def collections(self) -> dict[str, int]:
         """Every collection in the store with its chunk count."""
@@ -232,8 +248,7 @@ class Pipeline:
         """
         query = self._check_text(query, "query")
         k = self._top_k(top_k)
-        retriever = DenseRetriever(self.index(collection), self.embedder)
-        return SearchResult(query=query, passages=retriever.search(query, k))
+        return SearchResult(query=query, passages=self.retriever(collection).search(query, k))
 
     def ask(self, question: str, top_k: int | None = None, collection: str | None = None) -> Answer:
         """Answer a question from the collection, with citations, or refuse.
@@ -244,7 +259,7 @@ class Pipeline:
         """
         question = self._check_text(question, "question")
         k = self._top_k(top_k)
-        passages = DenseRetriever(self.index(collection), self.embedder).search(question, k)
+        passages = self.retriever(collection).search(question, k)
         return self.engine.answer(question, passages)
 
     def health(self) -> dict[str, Any]:

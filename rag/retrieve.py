@@ -1,15 +1,44 @@
-"""Question -> ranked Passages; llama-index nodes become Passages here, and only here."""
+"""Question -> ranked Passages: dense, lexical and metadata signals fused; llama-index nodes
+become Passages here, and only here."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import itertools
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.embed import Embedder
-from rag.index import ChunkIndex
+from rag.index import ChunkIndex, StoredChunks
 from rag.schema import Passage
+from rag.text import content_words
 
 if TYPE_CHECKING:
+    import numpy as np
     from llama_index.core.schema import NodeWithScore
+
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"],
+        start=1,
+    )
+}  # fmt: skip
+_DATE = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+class Retriever(Protocol):
+    """Anything that ranks a collection's chunks for a query."""
+
+    def search(self, query: str, top_k: int) -> list[Passage]: ...
 
 
 def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
@@ -34,7 +63,7 @@ def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
 
 
 class DenseRetriever:
-    """Nearest chunks by embedding similarity (cosine), best first."""
+    """Nearest chunks by embedding similarity through Chroma's own index, best first."""
 
     def __init__(self, index: ChunkIndex, embedder: Embedder) -> None:
         self._index = index
@@ -43,3 +72,175 @@ class DenseRetriever:
     def search(self, query: str, top_k: int) -> list[Passage]:
         hits = self._index.query(self._embedder.embed_query(query), top_k)
         return [passage_from_node(hit, rank) for rank, hit in enumerate(hits, start=1)]
+
+
+@dataclass(frozen=True)
+class HybridOptions:
+    """The switches of hybrid retrieval; each technique can be turned off on its own."""
+
+    dense_weight: float = 0.4  # the rest goes to BM25; 1.0 is dense only, 0.0 BM25 only
+    lexical: bool = True
+    date_boost: float = 1.0  # added to chunks of articles published on a date the query names
+    per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
+    max_chunks_per_doc: int = 3  # 0: no limit
+
+
+def _dates_in(text: str) -> set[dt.date]:
+    found = set()
+    for m in _DATE.finditer(text):
+        try:
+            if m.group(1):
+                found.add(dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
+            else:
+                found.add(dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))))
+        except ValueError:
+            continue
+    return found
+
+
+def _header(metadata: Mapping[str, Any]) -> str:
+    published = str(metadata.get("published_at") or "")[:10]
+    spelled = ""
+    try:
+        day = dt.date.fromisoformat(published)
+        spelled = f"{day:%B} {day.day}, {day.year}"
+    except ValueError:
+        pass
+    return " ".join(
+        x
+        for x in (str(metadata.get("title") or ""), str(metadata.get("source") or ""), spelled)
+        if x
+    )
+
+
+class SearchSnapshot:
+    """An in-memory copy of a collection for exact search: vectors, BM25 over metadata and
+    text. Rebuilt from what Chroma stores, so every process (and server mode) sees the same."""
+
+    def __init__(self, stored: StoredChunks, generation: str) -> None:
+        import bm25s
+        import numpy as np
+
+        self.generation = generation
+        self.ids = stored.ids
+        self.texts = stored.texts
+        self.metadatas = stored.metadatas
+        vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(len(self.ids), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.vectors = vectors / np.maximum(norms, 1e-12)
+        self.bm25 = bm25s.BM25()
+        corpus = [
+            content_words(_header(m) + " " + t)
+            for m, t in zip(self.metadatas, self.texts, strict=True)
+        ]
+        self.bm25.index(corpus, show_progress=False)
+        self.sources = sorted(
+            {str(m["source"]) for m in self.metadatas if m.get("source")}, key=len, reverse=True
+        )
+        self.source_of = np.array([str(m.get("source") or "") for m in self.metadatas])
+        self.day_of = [str(m.get("published_at") or "")[:10] for m in self.metadatas]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def passage(self, i: int, rank: int, score: float) -> Passage:
+        from llama_index.core.schema import NodeWithScore
+        from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+        node = metadata_dict_to_node(dict(self.metadatas[i]), text=self.texts[i])
+        return passage_from_node(NodeWithScore(node=node, score=score), rank)
+
+
+def _standard(scores: np.ndarray) -> np.ndarray:
+    """Scores in standard deviations from the collection's mean: comparable across signals."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # type: ignore[no-any-return]
+
+
+class HybridRetriever:
+    """Dense similarity and BM25, each standardised and fused by weight, plus a boost for the
+    date a question names. A question naming outlets ("according to TechCrunch ... and The
+    Verge") is decomposed: each outlet's best chunks take turns at the top, so every article a
+    multi-hop question needs is represented; a cap on chunks per document keeps room for them."""
+
+    def __init__(
+        self, snapshot: SearchSnapshot, embedder: Embedder, options: HybridOptions
+    ) -> None:
+        self._snapshot = snapshot
+        self._embedder = embedder
+        self._options = options
+
+    def scores(self, query: str) -> np.ndarray:
+        import numpy as np
+
+        snap, opt = self._snapshot, self._options
+        dense = snap.vectors @ np.asarray(self._embedder.embed_query(query), dtype=np.float32)
+        fused = opt.dense_weight * _standard(dense)
+        terms = content_words(query)
+        if opt.lexical and opt.dense_weight < 1 and terms:
+            lexical = snap.bm25.get_scores(terms)
+            fused = fused + (1 - opt.dense_weight) * _standard(lexical)
+        if opt.date_boost:
+            days = _dates_in(query)
+            if days:
+                near = {str(d + dt.timedelta(days=k)) for d in days for k in (-1, 0, 1)}
+                fused = fused + opt.date_boost * np.isin(snap.day_of, list(near))
+        return fused
+
+    def named_sources(self, query: str) -> list[str]:
+        return [
+            s
+            for s in self._snapshot.sources
+            if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", query, re.IGNORECASE)
+        ]
+
+    def search(self, query: str, top_k: int) -> list[Passage]:
+        import numpy as np
+
+        snap, opt = self._snapshot, self._options
+        if not len(snap):
+            return []
+        scores = self.scores(query)
+        cap = opt.max_chunks_per_doc or top_k
+        queues: list[list[int]] = []
+        if opt.per_source:
+            for source in self.named_sources(query):
+                within = np.where(snap.source_of == source, scores, -np.inf)
+                best = np.argsort(-within)[: opt.per_source]
+                queues.append([int(i) for i in best if np.isfinite(within[i])])
+        queues.append([int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)]])
+
+        chosen: list[int] = []
+        per_doc: dict[str, int] = {}
+        # One from each queue in turn: the outlets' best chunks, then the best overall.
+        for row in itertools.zip_longest(*queues):
+            for i in row:
+                doc = str(snap.metadatas[i]["doc_id"]) if i is not None else ""
+                if i is None or i in chosen or per_doc.get(doc, 0) >= cap:
+                    continue
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+                chosen.append(i)
+            if len(chosen) >= top_k:
+                break
+        chosen = chosen[:top_k]
+        return [snap.passage(i, rank, float(scores[i])) for rank, i in enumerate(chosen, start=1)]
+
+
+class SnapshotCache:
+    """One SearchSnapshot per collection, rebuilt when the collection's generation changes."""
+
+    def __init__(self) -> None:
+        self._snapshots: dict[str, SearchSnapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, index: ChunkIndex) -> SearchSnapshot:
+        generation = index.generation()
+        snapshot = self._snapshots.get(index.name)
+        if snapshot is not None and snapshot.generation == generation:
+            return snapshot
+        with self._lock:
+            snapshot = self._snapshots.get(index.name)
+            if snapshot is None or snapshot.generation != generation:
+                snapshot = SearchSnapshot(index.export(), generation)
+                self._snapshots[index.name] = snapshot
+        return snapshot

@@ -31,6 +31,21 @@ class Settings(BaseSettings):
     chunk_size: int = Field(256, ge=32, description="Chunk length in embedding-model tokens.")
     chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    retrieval: Literal["hybrid", "dense"] = Field(
+        "hybrid", description="`hybrid`: dense + BM25 + metadata; `dense`: Chroma's vector search."
+    )
+    dense_weight: float = Field(
+        0.4, ge=0, le=1, description="Hybrid: weight of dense similarity; the rest goes to BM25."
+    )
+    date_boost: float = Field(
+        1.0, ge=0, description="Hybrid: boost for articles published on a date the query names."
+    )
+    per_source: int = Field(
+        5, ge=0, description="Hybrid: chunks taken in turn from each outlet the query names."
+    )
+    max_chunks_per_doc: int = Field(
+        3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."
+    )
     engine: Literal["extractive"] = Field("extractive", description="Answer engine.")
     max_answer_sentences: int = Field(3, ge=1, description="Sentences in an extractive answer.")
     answer_similarity: float = Field(
@@ -53,3 +68,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, ge=1, le=65535, description="Port the web app listens on.")
+
+
+def settings_table() -> str:
+    """The README's configuration table, generated from the fields above."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = "prompts/" if name == "prompts_dir" else field.default
+        rows.append(f"| `RAG_{name.upper()}` | `{default}` | {field.description} |")
+    return "\n".join(rows)

@@ -1,0 +1,63 @@
+"""Each retrieval technique switched on in turn, on the MultiHop-RAG public queries.
+
+Run: RAG_DATA_DIR=DIR python bench/retrieval_sweep.py [CONFIG ...]
+(after `python -m rag eval multihop` has indexed the corpus into DIR)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag import Settings, build_pipeline  # noqa: E402
+from rag.cli import MULTIHOP_DIR  # noqa: E402
+from rag.evaluate import MULTIHOP_COLLECTION, evaluate_multihop, load_queries  # noqa: E402
+from rag.retrieve import (  # noqa: E402
+    DenseRetriever,
+    HybridOptions,
+    HybridRetriever,
+    Retriever,
+    SnapshotCache,
+)
+
+DEFAULT = HybridOptions()
+PLAIN = replace(DEFAULT, date_boost=0.0, per_source=0, max_chunks_per_doc=0)
+CONFIGS: dict[str, HybridOptions | None] = {
+    "dense, Chroma HNSW": None,
+    "dense, exact": replace(PLAIN, dense_weight=1.0, lexical=False),
+    "BM25 over title+source+date+text": replace(PLAIN, dense_weight=0.0),
+    "fused 0.4 dense + 0.6 BM25": PLAIN,
+    "+ date boost": replace(PLAIN, date_boost=DEFAULT.date_boost),
+    "+ per-outlet decomposition": replace(DEFAULT, max_chunks_per_doc=0),
+    "+ max 3 chunks per doc (default)": DEFAULT,
+}
+
+
+def main() -> None:
+    pipeline = build_pipeline(Settings())
+    index = pipeline.index(MULTIHOP_COLLECTION)
+    started = time.perf_counter()
+    snapshot = SnapshotCache().get(index)
+    print(f"snapshot of {len(snapshot)} chunks built in {time.perf_counter() - started:.1f} s")
+    queries = load_queries(MULTIHOP_DIR / "queries.public.jsonl")
+    for name in sys.argv[1:] or CONFIGS:
+        options = CONFIGS[name]
+        retriever: Retriever = (
+            DenseRetriever(index, pipeline.embedder)
+            if options is None
+            else HybridRetriever(snapshot, pipeline.embedder, options)
+        )
+        report = evaluate_multihop(queries, lambda q, r=retriever: r.search(q, 10)).as_dict()
+        o, lat = report["overall"], report["latency_ms"]
+        metrics = [o["hits@4"], o["hits@10"], o["mrr@10"], o["evidence_recall@10"]]
+        cells = [f"{m:.3f}" for m in metrics] + [str(lat["p50"]), str(lat["p95"])]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

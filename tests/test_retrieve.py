@@ -1,0 +1,94 @@
+"""Hybrid retrieval: outlets and dates a question names, documents capped, other processes'
+writes seen; run on real Chroma with the hashing fake for embeddings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakes import HashingEmbedderFake
+
+from rag import Settings, build_pipeline
+
+
+def _article(folder: Path, name: str, title: str, source: str, date: str, body: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(
+        f'---\ntitle: "{title}"\nsource: "{source}"\npublished_at: "{date}"\n---\n\n{body}\n'
+    )
+
+
+BODY = "The town bakery won the national sourdough prize. Judges praised the crust and crumb."
+
+
+def test_a_named_outlet_is_preferred(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery wins", "Daily Crumb", "2024-03-01", BODY)
+    _article(docs, "b.md", "Prize for bakery", "Town Herald", "2024-03-01", BODY)
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    for outlet in ("Town Herald", "Daily Crumb"):
+        top = pipeline.search(f"What did {outlet} report about the sourdough prize?").passages[0]
+        assert top.source == outlet
+
+
+def test_a_named_date_is_preferred(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery wins", "Daily Crumb", "2024-03-01T09:00:00+00:00", BODY)
+    _article(docs, "b.md", "Bakery wins", "Daily Crumb", "2024-06-20T09:00:00+00:00", BODY)
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    for spelled, doc in (("June 20, 2024", "b.md"), ("March 1, 2024", "a.md")):
+        top = pipeline.search(f"Which bakery won the prize, as published on {spelled}?")
+        assert top.passages[0].doc_id == doc
+
+
+def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    long_body = " ".join(
+        f"Sourdough fact {i}: the bakery prize starter is fed daily." for i in range(60)
+    )
+    _article(docs, "long.md", "Sourdough notes", "Daily Crumb", "2024-03-01", long_body)
+    _article(docs, "other.md", "Bread prize", "Town Herald", "2024-03-02", BODY)
+    small_chunks = settings.model_copy(update={"chunk_size": 64, "chunk_overlap": 8})
+    capped = build_pipeline(small_chunks, embedder=HashingEmbedderFake())
+    capped.ingest([docs])
+    passages = capped.search("sourdough bakery prize starter", top_k=5).passages
+    assert sum(p.doc_id == "long.md" for p in passages) == 3
+    assert any(p.doc_id == "other.md" for p in passages)
+
+    uncapped = build_pipeline(
+        small_chunks.model_copy(update={"max_chunks_per_doc": 0}), embedder=HashingEmbedderFake()
+    )
+    passages = uncapped.search("sourdough bakery prize starter", top_k=5).passages
+    assert sum(p.doc_id == "long.md" for p in passages) > 3
+
+
+def test_writes_by_another_pipeline_are_seen(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery wins", "Daily Crumb", "2024-03-01", BODY)
+    writer = build_pipeline(settings, embedder=HashingEmbedderFake())
+    reader = build_pipeline(settings, embedder=HashingEmbedderFake())
+    writer.ingest([docs])
+    assert [p.doc_id for p in reader.search("sourdough prize").passages] == ["a.md"]
+    _article(
+        docs, "b.md", "Harbour news", "Town Herald", "2024-03-02", "The lighthouse keeper retired."
+    )
+    writer.ingest([docs])
+    assert reader.search("lighthouse keeper").passages[0].doc_id == "b.md"
+    writer.delete_document("b.md")
+    assert all(p.doc_id != "b.md" for p in reader.search("lighthouse keeper").passages)
+
+
+def test_dense_mode_uses_chroma_search(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery wins", "Daily Crumb", "2024-03-01", BODY)
+    _article(
+        docs, "b.md", "Harbour news", "Town Herald", "2024-03-02", "The lighthouse keeper retired."
+    )
+    dense = build_pipeline(
+        settings.model_copy(update={"retrieval": "dense"}), embedder=HashingEmbedderFake()
+    )
+    dense.ingest([docs])
+    passages = dense.search("lighthouse keeper retired").passages
+    assert passages[0].doc_id == "b.md"
+    assert -1.0 <= passages[0].score <= 1.0  # cosine
