@@ -17,10 +17,16 @@ def create_app(pipeline: Pipeline) -> FastAPI:
     import gradio as gr
 
     from rag.api import create_api
-    from rag.ui import CSS, build_ui
+    from rag.ui import CSS, HEAD, build_ui
 
+    auth = None
+    if pipeline.settings.auth:
+        user, _, password = pipeline.settings.auth.partition(":")
+        auth = (user, password)
     app = create_api(pipeline)  # its routes first: the UI's mount at "/" takes the rest
-    return gr.mount_gradio_app(app, build_ui(pipeline), path="/", css=CSS)  # type: ignore[no-any-return]
+    return gr.mount_gradio_app(  # type: ignore[no-any-return]
+        app, build_ui(pipeline), path="/", css=CSS, head=HEAD, auth=auth
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,7 @@ class ExtractiveEngine:
     def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
         return Answer(
             question=question,
+            searched_for=question,
             answer=self._prompts.refusal,
             refused=True,
             citations=[],
@@ -155,6 +156,7 @@ class ExtractiveEngine:
         text = self._prompts.extractive_answer.format(sentences=" ".join(parts))
         return Answer(
             question=question,
+            searched_for=question,
             answer=text,
             refused=False,
             citations=citations,

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.condense import Turn
 from rag.errors import (
     BackendUnavailable,
     CollectionNotFound,
@@ -158,8 +159,10 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     @api.post("/ask", response_model=Answer, tags=["ask"])
     def ask(body: AskRequest) -> Answer:
         """Answer a question from the documents. Every `[n]` in `answer` is a citation whose
-        `quote` is verbatim document text; `refused` is true when the documents do not cover it."""
-        return pipeline.ask(body.question, body.top_k, body.collection)
+        `quote` is verbatim document text; `refused` is true when the documents do not cover it.
+        With `history`, a follow-up ("And Blinken?") is made standalone; `searched_for` says how."""
+        history = [Turn(role=m.role, content=m.content) for m in body.history]
+        return pipeline.ask(body.question, body.top_k, body.collection, history)
 
     @api.post("/search", response_model=SearchResult, tags=["ask"])
     def search(body: SearchRequest) -> SearchResult:
@@ -204,14 +207,16 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI-compatible chat: the last user message is the question. The answer keeps its
         `[n]` markers; `citations` (and, when streaming, the last chunk) carries the sources."""
-        questions = [m.content for m in body.messages if m.role == "user"]
-        if not questions:
+        turns = [Turn(role=m.role, content=m.content) for m in body.messages]
+        last = max((i for i, t in enumerate(turns) if t.role == "user"), default=None)
+        if last is None:
             raise InvalidInput("messages must include a user message.")
-        answer = pipeline.ask(questions[-1])
+        answer = pipeline.ask(turns[last].content, history=turns[:last])
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         extra = {
             "citations": [c.model_dump() for c in answer.citations],
             "refused": answer.refused,
+            "searched_for": answer.searched_for,
         }
         if body.stream:
             return StreamingResponse(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.answer import AnswerEngine, ExtractiveEngine, Prompts
+from rag.condense import Turn, condense
 from rag.embed import Embedder, HuggingFaceEmbedder, load_token_counter, resolve_model_path
 from rag.errors import (
     DocumentNotFound,
@@ -250,8 +251,15 @@ class Pipeline:
         k = self._top_k(top_k)
         return SearchResult(query=query, passages=self.retriever(collection).search(query, k))
 
-    def ask(self, question: str, top_k: int | None = None, collection: str | None = None) -> Answer:
-        """Answer a question from the collection, with citations, or refuse.
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        collection: str | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        """Answer a question from the collection, with citations, or refuse. With `history`,
+        a follow-up is first made standalone; the Answer's `searched_for` says how.
 
         Raises:
             InvalidInput: empty or overlong question, or top_k outside 1..50.
@@ -259,8 +267,10 @@ class Pipeline:
         """
         question = self._check_text(question, "question")
         k = self._top_k(top_k)
-        passages = self.retriever(collection).search(question, k)
-        return self.engine.answer(question, passages)
+        query = condense(question, history)
+        passages = self.retriever(collection).search(query, k)
+        answer = self.engine.answer(query, passages)
+        return answer.model_copy(update={"question": question, "searched_for": query})
 
     def health(self) -> dict[str, Any]:
         """What is running: collections and their sizes, model, engine, versions."""

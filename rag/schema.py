@@ -68,6 +68,7 @@ class Answer(_Value):
     """The reply to a question, with the citations its `[n]` markers resolve to."""
 
     question: str
+    searched_for: str
     answer: str
     refused: bool
     citations: list[Citation]

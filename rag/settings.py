@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     api_token: str | None = Field(
         None, description="When set, every API route requires `Authorization: Bearer <token>`."
     )
+    auth: str | None = Field(
+        None, description="`user:password` to require a login for the browser chat."
+    )
     prompts_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "prompts",
         description="Folder of answer and refusal templates.",

@@ -1,10 +1,14 @@
-"""Browser face: a Gradio chat beside the cited sources, quotes highlighted."""
+"""Browser face: a Gradio chat beside its cited sources, and a documents tab."""
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.condense import Turn
 from rag.errors import RagError
 from rag.schema import Answer, Citation, Passage
 
@@ -14,16 +18,40 @@ if TYPE_CHECKING:
     from rag.pipeline import Pipeline
 
 EXAMPLES = ["What did Volodin claim?", "What did Blinken say?", "Who won the election?"]
+_MARKER = re.compile(r"\[(\d+)\]")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+History = list[dict[str, Any]]
 
 CSS = """
 .rag-sources { display: flex; flex-direction: column; gap: .6rem; }
 .rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-            padding: .6rem .8rem; }
+            padding: .6rem .8rem; transition: box-shadow .2s; }
+.rag-card.rag-active { box-shadow: 0 0 0 3px #f59e0b; }
 .rag-card h4 { margin: 0 0 .2rem 0; font-size: 1rem; }
 .rag-meta { color: var(--body-text-color-subdued); font-size: .85rem; margin-bottom: .4rem; }
 .rag-passage { white-space: pre-wrap; font-size: .9rem; line-height: 1.45; }
 .rag-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; }
 .rag-refusal { border-left: 4px solid #f59e0b; padding: .5rem .8rem; }
+.rag-searched { color: var(--body-text-color-subdued); font-size: .85rem; }
+.rag-more summary { cursor: pointer; color: var(--body-text-color-subdued); }
+"""
+
+# Clicking a citation [n] in the chat brings its source card into view and highlights it.
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest('a[href^="#source-"]');
+  if (!link) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const card = document.getElementById(link.getAttribute("href").slice(1));
+  if (!card) return;
+  const active = document.querySelectorAll(".rag-card.rag-active");
+  for (const c of active) c.classList.remove("rag-active");
+  card.classList.add("rag-active");
+  card.scrollIntoView({ behavior: "smooth", block: "center" });
+}, true);
+</script>
 """
 
 
@@ -50,72 +78,164 @@ def _highlighted(citation: Citation, passages: list[Passage]) -> str:
     )
 
 
+def _card(element_id: str, label: str, title: str, meta: str, body: str) -> str:
+    return (
+        f'<div class="rag-card" id="{element_id}"><h4>{label}{html.escape(title)}</h4>'
+        + (f'<div class="rag-meta">{meta}</div>' if meta else "")
+        + f'<div class="rag-passage">{body}</div></div>'
+    )
+
+
 def render_sources(answer: Answer | None) -> str:
-    """HTML for the sources panel: one card per citation. Document text is always escaped."""
+    """HTML for the sources panel: one card per citation, then the other retrieved passages
+    folded. Document text is always escaped, never rendered as HTML."""
     if answer is None:
         return '<div class="rag-sources"><p>Sources for the answer appear here.</p></div>'
+    parts = []
+    if answer.searched_for != answer.question:
+        parts.append(
+            f'<div class="rag-searched">Searched for: {html.escape(answer.searched_for)}</div>'
+        )
     if answer.refused or not answer.citations:
-        return (
-            '<div class="rag-sources"><div class="rag-refusal">'
-            "No passage in the documents answers this question.</div></div>"
+        parts.append(
+            '<div class="rag-refusal">No passage in the documents answers this question.</div>'
         )
-    cards = []
     for c in answer.citations:
-        meta = _meta_line(c.source, c.published_at)
-        cards.append(
-            f'<div class="rag-card" id="source-{c.n}">'
-            f"<h4>[{c.n}] {html.escape(c.title)}</h4>"
-            + (f'<div class="rag-meta">{meta}</div>' if meta else "")
-            + f'<div class="rag-passage">{_highlighted(c, answer.passages)}</div></div>'
+        parts.append(
+            _card(
+                f"source-{c.n}",
+                f"[{c.n}] ",
+                c.title,
+                _meta_line(c.source, c.published_at),
+                _highlighted(c, answer.passages),
+            )
         )
-    return '<div class="rag-sources">' + "".join(cards) + "</div>"
+    cited = {(c.doc_id, c.start) for c in answer.citations}
+    others = [
+        p
+        for p in answer.passages
+        if not any(d == p.doc_id and p.start <= s < p.end for d, s in cited)
+    ]
+    if others:
+        cards = "".join(
+            _card(
+                f"passage-{p.rank}",
+                "",
+                p.title,
+                _meta_line(p.source, p.published_at),
+                html.escape(p.text),
+            )
+            for p in others
+        )
+        label = "closest passages" if answer.refused else "retrieved, not cited"
+        parts.append(
+            f'<details class="rag-more"><summary>{len(others)} {label}</summary>{cards}</details>'
+        )
+    return '<div class="rag-sources">' + "".join(parts) + "</div>"
 
 
 def chat_text(answer: Answer) -> str:
-    """The answer as chat text; escaped, since it quotes documents verbatim."""
-    text = html.escape(answer.answer, quote=False)
+    """The answer as chat Markdown: document words escaped, each [n] a link to its card."""
+    pieces = _MARKER.split(answer.answer)
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a marker's number
+            out.append(f"[\\[{piece}\\]](#source-{piece})")
+        else:
+            out.append(_MARKDOWN.sub(r"\\\1", piece))
+    text = "".join(out)
     return f"**Not in the documents.** {text}" if answer.refused else text
 
 
 def respond(
-    pipeline: Pipeline, message: str, history: list[dict[str, Any]] | None
-) -> tuple[list[dict[str, Any]], str, str]:
-    """One chat turn: returns the new history, the cleared input box and the sources panel."""
+    pipeline: Pipeline, message: str, history: History | None
+) -> Iterator[tuple[History, str, str]]:
+    """One chat turn, as it progresses: yields the history, the input box and the sources."""
     history = list(history or [])
     if not (message or "").strip():
-        return history, "", render_sources(None)
+        yield history, "", render_sources(None)
+        return
     history.append({"role": "user", "content": message})
+    yield [*history, {"role": "assistant", "content": "_Searching the documents..._"}], "", ""
     try:
-        answer = pipeline.ask(message)
+        answer = pipeline.ask(message, history=_turns(history[:-1]))
     except RagError as exc:
         history.append({"role": "assistant", "content": f"**Error:** {html.escape(str(exc))}"})
-        return history, "", render_sources(None)
+        yield history, "", render_sources(None)
+        return
     history.append({"role": "assistant", "content": chat_text(answer)})
-    return history, "", render_sources(answer)
+    yield history, "", render_sources(answer)
+
+
+def _turns(history: History) -> list[Turn]:
+    """Chat messages as plain-text turns (Gradio may hand content over as a list of parts)."""
+    turns = []
+    for message in history:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = " ".join(
+                p.get("text", "") if isinstance(p, dict) else str(p) for p in content
+            )
+        turns.append(Turn(role=str(message.get("role", "")), content=str(content or "")))
+    return turns
+
+
+def document_rows(pipeline: Pipeline) -> list[list[Any]]:
+    """The collection's documents as table rows."""
+    try:
+        documents = pipeline.documents()
+    except RagError:
+        return []
+    return [
+        [d.doc_id, d.title, d.source or "", (d.published_at or "")[:10], d.chunks]
+        for d in documents
+    ]
+
+
+def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) -> str:
+    """Index uploaded files one by one; returns a report line per file."""
+    lines = []
+    files = list(paths or [])
+    for number, path in enumerate(files, start=1):
+        name = Path(path).name
+        if progress is not None:
+            progress((number - 1) / len(files), desc=f"Indexing {name}")
+        try:
+            report = pipeline.ingest_upload(name, Path(path).read_bytes())
+            state = "unchanged" if report.unchanged else "indexed"
+            lines.append(f"- {html.escape(name)}: {state} ({report.chunks} chunks embedded)")
+        except RagError as exc:
+            lines.append(f"- {html.escape(name)}: **failed**: {html.escape(str(exc))}")
+    return "\n".join(lines) or "Choose files to upload."
+
+
+def delete(pipeline: Pipeline, doc_id: str | None) -> str:
+    if not doc_id:
+        return "Choose a document to delete."
+    try:
+        removed = pipeline.delete_document(doc_id)
+    except RagError as exc:
+        return f"**Failed:** {html.escape(str(exc))}"
+    return f"Deleted {html.escape(doc_id)} ({removed} chunks)."
 
 
 def build_ui(pipeline: Pipeline) -> gr.Blocks:
-    """The chat page: layout here, events wired to `respond`."""
+    """The page: layout here, events wired to the plain functions above."""
     import gradio as gr
 
+    tracker = gr.Progress()  # Gradio finds a progress tracker by its default value
     with gr.Blocks(title="Document QA", analytics_enabled=False) as demo:
         gr.Markdown("## Ask your documents\nAnswers cite the passages they come from.")
-        with gr.Row():
+        with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Chat",
-                    height=520,
-                    sanitize_html=True,
-                    buttons=["copy"],
-                    feedback_options=None,
-                )
+                    label="Chat", height=520, sanitize_html=True, buttons=["copy"],
+                    feedback_options=None, elem_id="chat",
+                )  # fmt: skip
                 question = gr.Textbox(
                     placeholder="Ask a question about the documents and press Enter",
-                    show_label=False,
-                    lines=1,
-                    max_lines=4,
-                    elem_id="question",
-                )
+                    show_label=False, lines=1, max_lines=4, elem_id="question",
+                )  # fmt: skip
                 with gr.Row():
                     send = gr.Button("Send", variant="primary")
                     clear = gr.Button("Clear chat")
@@ -123,14 +243,34 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(None), elem_id="sources")
+        with gr.Tab("Documents"):
+            files = gr.File(
+                label="Upload .md or .txt files", file_count="multiple",
+                file_types=[".md", ".markdown", ".txt"], elem_id="upload",
+            )  # fmt: skip
+            add = gr.Button("Add to the index", variant="primary", elem_id="add")
+            status = gr.Markdown(elem_id="upload-status")
+            table = gr.Dataframe(
+                headers=["id", "title", "source", "published", "chunks"],
+                value=lambda: document_rows(pipeline), interactive=False, elem_id="documents",
+            )  # fmt: skip
+            with gr.Row():
+                chosen = gr.Textbox(label="Document id to delete", elem_id="delete-id")
+                remove = gr.Button("Delete", variant="stop")
 
-        def on_submit(
-            message: str, history: list[dict[str, Any]] | None
-        ) -> tuple[list[dict[str, Any]], str, str]:
-            return respond(pipeline, message, history)
+        def on_submit(message: str, history: History | None) -> Iterator[tuple[History, str, str]]:
+            yield from respond(pipeline, message, history)
+
+        def on_upload(paths: list[str] | None, progress: Any = tracker) -> tuple[str, Any]:
+            return upload(pipeline, paths, progress), document_rows(pipeline)
+
+        def on_delete(doc_id: str) -> tuple[str, Any]:
+            return delete(pipeline, doc_id), document_rows(pipeline)
 
         outputs = [chatbot, question, sources]
         question.submit(on_submit, [question, chatbot], outputs)
         send.click(on_submit, [question, chatbot], outputs)
         clear.click(lambda: ([], "", render_sources(None)), None, outputs)
+        add.click(on_upload, [files], [status, table])
+        remove.click(on_delete, [chosen], [status, table])
     return demo  # type: ignore[no-any-return]

@@ -46,6 +46,14 @@ def test_ask_returns_the_answer_contract(client: TestClient) -> None:
     assert "overwhelming evidence" in body["citations"][0]["quote"]
 
 
+def test_ask_takes_the_conversation_for_follow_ups(client: TestClient) -> None:
+    history = [{"role": "user", "content": "What did Volodin claim?"},
+               {"role": "assistant", "content": "Volodin wrote ... [1]"}]  # fmt: skip
+    body = client.post("/api/ask", json={"question": "And Blinken?", "history": history}).json()
+    assert body["searched_for"] == "What did Blinken claim?"
+    assert any("Blinken" in c["quote"] for c in body["citations"])
+
+
 def test_search_honours_top_k(client: TestClient) -> None:
     response = client.post("/api/search", json={"query": "Volodin", "top_k": 2})
     assert response.status_code == 200

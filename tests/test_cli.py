@@ -13,7 +13,7 @@ from fakes import HashingEmbedderFake
 from rag import Settings, cli
 from rag.pipeline import build_pipeline
 
-ANSWER_KEYS = {"question", "answer", "refused", "citations", "passages"}
+ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "passages"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "published_at", "quote", "passage", "start",
                  "end"}  # fmt: skip
 PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "published_at", "text", "start", "end",

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app import create_app
 from rag.pipeline import Pipeline
 from rag.schema import Answer, Citation, Passage
-from rag.ui import render_sources, respond
+from rag.ui import chat_text, delete, document_rows, render_sources, respond, upload
 
 HOSTILE = 'Intro <script>alert("x")</script> <img src=http://evil.example/p.png> the quote. Tail.'
 
@@ -24,8 +24,8 @@ def _hostile_answer() -> Answer:
     citation = Citation(n=1, doc_id="evil.md", title="<b>Evil</b> title", source="Src",
                         published_at="2024-01-02T03:04:05", quote="the quote.", passage=HOSTILE,
                         start=100 + start, end=100 + start + len("the quote."))  # fmt: skip
-    return Answer(question="q", answer="the quote. [1]", refused=False, citations=[citation],
-                  passages=[passage])  # fmt: skip
+    return Answer(question="q", searched_for="q", answer="the quote. [1]", refused=False,
+                  citations=[citation], passages=[passage])  # fmt: skip
 
 
 def test_sources_render_document_text_as_text_with_the_quote_marked() -> None:
@@ -37,8 +37,42 @@ def test_sources_render_document_text_as_text_with_the_quote_marked() -> None:
     assert "Src \u00b7 2024-01-02" in html
 
 
+def test_chat_text_escapes_markdown_and_links_citations() -> None:
+    answer = Answer(question="q", searched_for="q",
+                    answer="Use *stars* and <b>tags</b> [x](http://e.vil) [1]",
+                    refused=False, citations=[], passages=[])  # fmt: skip
+    text = chat_text(answer)
+    assert "\\*stars\\*" in text and "\\<b\\>" in text
+    assert "\\[x\\]\\(http://e\\.vil\\)" in text  # a document's link is not a link
+    assert text.endswith("[\\[1\\]](#source-1)")
+
+
+def test_uncited_passages_are_folded_below_the_cards() -> None:
+    answer = _hostile_answer()
+    other = answer.passages[0].model_copy(update={"rank": 2, "doc_id": "other.md", "start": 0})
+    html = render_sources(answer.model_copy(update={"passages": [*answer.passages, other]}))
+    assert html.index('id="source-1"') < html.index("<details")
+    assert "1 retrieved, not cited" in html
+
+
+def test_documents_tab_uploads_lists_and_deletes(pipeline: Pipeline, tmp_path: Path) -> None:
+    good = tmp_path / "harbour.md"
+    good.write_text("---\ntitle: Harbour news\n---\n\nThe lighthouse keeper retired.\n")
+    bad = tmp_path / "blob.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    report = upload(pipeline, [str(good), str(bad)])
+    assert "harbour.md: indexed" in report
+    assert "blob.txt: **failed**" in report and "binary" in report
+    assert [row[:2] for row in document_rows(pipeline)] == [["uploads/harbour.md", "Harbour news"]]
+    assert "Deleted uploads/harbour.md" in delete(pipeline, "uploads/harbour.md")
+    assert document_rows(pipeline) == []
+    assert "Failed" in delete(pipeline, "uploads/harbour.md")
+
+
 def test_refusal_panel_differs_from_an_answer() -> None:
-    refused = Answer(question="q", answer="No.", refused=True, citations=[], passages=[])
+    refused = Answer(
+        question="q", searched_for="q", answer="No.", refused=True, citations=[], passages=[]
+    )
     assert "rag-refusal" in render_sources(refused)
     assert "rag-card" not in render_sources(refused)
 
@@ -48,15 +82,16 @@ def test_chat_turn_shows_answer_and_cited_sources(pipeline: Pipeline, tmp_path: 
     folder.mkdir()
     shutil.copy(SEED_DOC, folder)
     pipeline.ingest([folder])
-    history, box, sources = respond(
-        pipeline, "What did Blinken declare about the overwhelming evidence?", []
-    )
+    turns = list(respond(pipeline, "What did Blinken declare about the overwhelming evidence?", []))
+    assert "Searching" in turns[0][0][-1]["content"]  # shown while the answer is prepared
+    history, box, sources = turns[-1]
     assert box == ""
     assert [m["role"] for m in history] == ["user", "assistant"]
-    assert "[1]" in history[1]["content"]
-    assert "<mark>" in sources and "Russia warns against external provocation" in sources
+    assert "[\\[1\\]](#source-1)" in history[1]["content"]  # a link to its card
+    assert 'id="source-1"' in sources and "<mark>" in sources
+    assert "Russia warns against external provocation" in sources
 
-    history, _, sources = respond(pipeline, "   ", history)
+    history, _, sources = list(respond(pipeline, "   ", history))[-1]
     assert len(history) == 2  # an empty message is ignored
 
 

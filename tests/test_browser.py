@@ -1,0 +1,112 @@
+"""The chat as a person uses it: real Chromium, the real app process, the real packaged model."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, free_port, subprocess_env, wait_for_port
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, Chromium calls out to Google's hosts; the last one makes any such call fail.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # fmt: skip
+ARTIFACTS = ROOT / "tests" / "artifacts"
+HOSTILE = """---
+title: "Harbour <b>news</b>"
+source: "Quay Gazette"
+---
+
+The lighthouse keeper, Ada Quint, retired after fifty winters at the harbour light.
+<script>alert("owned")</script> <img src="http://203.0.113.9/pixel.png"> Visitors brought cake.
+"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    port = free_port()
+    env = subprocess_env(tmp_path_factory.mktemp("browser-data"), RAG_PORT=str(port))
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    hostile = tmp_path / "harbour.md"
+    hostile.write_text(HOSTILE)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        requests: list[str] = []
+        dialogs: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(app_url)
+        box = page.locator("#question textarea")
+        last_answer = page.locator("#chat .bot").last
+
+        def ask(question: str) -> None:
+            count = page.locator("#chat .bot").count()
+            box.fill(question)
+            box.press("Enter")
+            expect(page.locator("#chat .bot")).to_have_count(count + 1, timeout=120_000)
+            expect(last_answer).not_to_contain_text("Searching the documents", timeout=120_000)
+
+        ask("What did Volodin claim?")
+        citation = last_answer.locator("a[href='#source-1']")
+        expect(citation).to_have_text("[1]")
+        citation.click()
+        card = page.locator("#source-1")
+        expect(card).to_have_class("rag-card rag-active")
+        expect(card.locator("mark")).to_contain_text("won legitimately")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat.png"))
+
+        ask("And Blinken?")
+        expect(last_answer).to_contain_text("overwhelming evidence")
+        expect(page.locator("#sources")).to_contain_text("Searched for: What did Blinken claim?")
+
+        ask("What is the capital of Australia?")
+        expect(last_answer).to_contain_text("Not in the documents")
+        expect(page.locator("#sources .rag-refusal")).to_be_visible()
+
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("#upload input[type=file]").set_input_files(str(hostile))
+        page.locator("#add").click()
+        expect(page.locator("#upload-status")).to_contain_text(
+            "harbour.md: indexed", timeout=120_000
+        )
+        expect(page.locator("#documents")).to_contain_text("uploads/harbour.md")
+
+        page.get_by_role("tab", name="Chat").click()
+        ask("Who is the lighthouse keeper who retired?")
+        sources = page.locator("#sources")
+        expect(sources).to_contain_text("Ada Quint")
+        expect(sources).to_contain_text('<script>alert("owned")</script>')  # shown as text
+        expect(sources).to_contain_text("Harbour <b>news</b>")
+        assert sources.locator("script, img, b").count() == 0
+        assert dialogs == []
+        browser.close()
+
+    hosts = {url.split("/")[2] for url in requests if url.startswith("http")}
+    assert hosts == {app_url.removeprefix("http://")}, hosts

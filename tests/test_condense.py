@@ -1,0 +1,55 @@
+"""Follow-up questions become standalone queries, and the answer says what was searched."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEED_DOC
+
+from rag.condense import Turn, condense, names
+from rag.pipeline import Pipeline
+
+VOLODIN = [Turn(role="user", content="What did Volodin claim?"),
+           Turn(role="assistant", content="Volodin said ... [1]")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("And Blinken?", "What did Blinken claim?"),
+        ("What about Antony Blinken?", "What did Antony Blinken claim?"),
+        ("What did he say about the US?", "What did he say about the US? (Volodin)"),
+        ("And what did Blinken say?", "And what did Blinken say?"),  # already standalone
+        ("Who is the Russian ambassador?", "Who is the Russian ambassador?"),
+    ],
+)
+def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) -> None:
+    assert condense(question, VOLODIN) == standalone
+
+
+def test_first_question_is_searched_as_asked() -> None:
+    assert condense("What did he say?", []) == "What did he say?"
+    assert condense("And Blinken?", [Turn(role="assistant", content="Hello")]) == "And Blinken?"
+
+
+def test_names_skip_question_words() -> None:
+    assert names("What did Antony Blinken tell Nicolas Maduro?") == [
+        "Antony Blinken",
+        "Nicolas Maduro",
+    ]
+
+
+def test_ask_with_history_reports_what_it_searched_for(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder)
+    pipeline.ingest([folder])
+    answer = pipeline.ask("And Blinken?", history=VOLODIN)
+    assert answer.question == "And Blinken?"
+    assert answer.searched_for == "What did Blinken claim?"
+    assert not answer.refused
+    assert any("Blinken" in c.quote for c in answer.citations)
+    alone = pipeline.ask("What did Volodin claim?")
+    assert alone.searched_for == alone.question
