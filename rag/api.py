@@ -28,7 +28,7 @@ from rag.errors import (
     UnsupportedFile,
 )
 from rag.pipeline import Pipeline
-from rag.schema import Answer, DocumentInfo, IngestReport, SearchResult
+from rag.schema import Answer, Document, DocumentInfo, IngestReport, SearchResult
 
 MODEL_ID = "rag"
 _STATUS: dict[type[RagError], int] = {
@@ -184,6 +184,11 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         limit = pipeline.settings.max_upload_bytes
         data = await file.read(limit + 1)
         return pipeline.ingest_upload(file.filename or "", data, collection)
+
+    @api.get("/documents/{doc_id:path}", response_model=Document, tags=["documents"])
+    def get_document(doc_id: str, collection: str | None = None) -> Document:
+        """A whole document as ingested: a citation's `start`/`end` index into its `text`."""
+        return pipeline.document(doc_id, collection)
 
     @api.delete("/documents/{doc_id:path}", response_model=Deleted, tags=["documents"])
     def delete_document(doc_id: str, collection: str | None = None) -> Deleted:

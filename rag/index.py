@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
-from rag.schema import Chunk, DocumentInfo
+from rag.schema import Chunk, Document, DocumentInfo
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -280,6 +280,36 @@ class ChunkIndex:
             self._collection.delete(ids=ids)
             self._bump_generation()
         return len(ids)
+
+    def document(self, doc_id: str) -> Document | None:
+        """A document's text as ingested, put back together from its chunks and their offsets."""
+        from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+        page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        if not page["ids"]:
+            return None
+        pieces = []
+        for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True):
+            node = metadata_dict_to_node(dict(metadata), text=text)
+            pieces.append((getattr(node, "start_char_idx", None) or 0, text or ""))
+        # Chunks overlap; the whitespace the splitter trimmed between them comes back as spaces.
+        out: list[str] = []
+        length = 0
+        for start, text in sorted(pieces):
+            if start > length:
+                out.append(" " * (start - length))
+                length = start
+            out.append(text[length - start :])
+            length = max(length, start + len(text))
+        first = (page["metadatas"] or [{}])[0]
+        return Document(
+            doc_id=doc_id,
+            text="".join(out),
+            title=str(first.get("title") or doc_id),
+            source=first.get("source") or None,
+            published_at=first.get("published_at") or None,
+            url=first.get("url") or None,
+        )
 
     def _ids_of(self, doc_id: str) -> list[str]:
         return list(self._collection.get(where={"doc_id": doc_id}, include=[])["ids"])

@@ -208,6 +208,18 @@ class Pipeline:
         """The documents in a collection, with their metadata."""
         return self.index(collection).documents()
 
+    def document(self, doc_id: str, collection: str | None = None) -> Document:
+        """A whole document as ingested, so a citation's offsets can be shown in context.
+
+        Raises:
+            DocumentNotFound: no such document in the collection.
+        """
+        index = self.index(collection)
+        document = index.document(doc_id)
+        if document is None:
+            raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
+        return document
+
     def delete_document(self, doc_id: str, collection: str | None = None) -> int:
         """Remove a document's chunks; returns how many.
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.condense import Turn
 from rag.errors import RagError
-from rag.schema import Answer, Citation, Passage
+from rag.schema import Answer, Citation, Document, Passage
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -33,7 +33,9 @@ CSS = """
 .rag-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; }
 .rag-refusal { border-left: 4px solid #f59e0b; padding: .5rem .8rem; }
 .rag-searched { color: var(--body-text-color-subdued); font-size: .85rem; }
-.rag-more summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.rag-doc { margin-top: .4rem; }
+.rag-doc summary, .rag-more summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.rag-doc .rag-passage { max-height: 320px; overflow-y: auto; }
 """
 
 # Clicking a citation [n] in the chat brings its source card into view and highlights it.
@@ -50,6 +52,12 @@ document.addEventListener("click", (event) => {
   for (const c of active) c.classList.remove("rag-active");
   card.classList.add("rag-active");
   card.scrollIntoView({ behavior: "smooth", block: "center" });
+}, true);
+document.addEventListener("toggle", (event) => {
+  const folded = event.target;
+  if (!folded.matches || !folded.matches("details.rag-doc") || !folded.open) return;
+  const mark = folded.querySelector("mark");
+  if (mark) mark.scrollIntoView({ block: "center" });
 }, true);
 </script>
 """
@@ -68,27 +76,42 @@ def _highlighted(citation: Citation, passages: list[Passage]) -> str:
             break
     if offset < 0:
         return html.escape(text)
-    end = offset + len(citation.quote)
+    return _marked(text, offset, offset + len(citation.quote))
+
+
+def _marked(text: str, start: int, end: int) -> str:
     return (
-        html.escape(text[:offset])
+        html.escape(text[:start])
         + "<mark>"
-        + html.escape(text[offset:end])
+        + html.escape(text[start:end])
         + "</mark>"
         + html.escape(text[end:])
     )
 
 
-def _card(element_id: str, label: str, title: str, meta: str, body: str) -> str:
+def _whole(citation: Citation, document: Document | None) -> str:
+    """The whole document, folded, with the quote marked; opening it scrolls to the quote."""
+    if document is None or document.text[citation.start : citation.end] != citation.quote:
+        return ""
     return (
-        f'<div class="rag-card" id="{element_id}"><h4>{label}{html.escape(title)}</h4>'
-        + (f'<div class="rag-meta">{meta}</div>' if meta else "")
-        + f'<div class="rag-passage">{body}</div></div>'
+        '<details class="rag-doc"><summary>Whole document</summary><div class="rag-passage">'
+        + _marked(document.text, citation.start, citation.end)
+        + "</div></details>"
     )
 
 
-def render_sources(answer: Answer | None) -> str:
-    """HTML for the sources panel: one card per citation, then the other retrieved passages
-    folded. Document text is always escaped, never rendered as HTML."""
+def _card(element_id: str, label: str, title: str, meta: str, body: str, extra: str = "") -> str:
+    return (
+        f'<div class="rag-card" id="{element_id}"><h4>{label}{html.escape(title)}</h4>'
+        + (f'<div class="rag-meta">{meta}</div>' if meta else "")
+        + f'<div class="rag-passage">{body}</div>{extra}</div>'
+    )
+
+
+def render_sources(answer: Answer | None, documents: dict[str, Document] | None = None) -> str:
+    """HTML for the sources panel: one card per citation (with its whole document, folded,
+    where `documents` has it), then the other retrieved passages folded. Document text is
+    always escaped, never rendered as HTML."""
     if answer is None:
         return '<div class="rag-sources"><p>Sources for the answer appear here.</p></div>'
     parts = []
@@ -108,6 +131,7 @@ def render_sources(answer: Answer | None) -> str:
                 c.title,
                 _meta_line(c.source, c.published_at),
                 _highlighted(c, answer.passages),
+                _whole(c, (documents or {}).get(c.doc_id)),
             )
         )
     cited = {(c.doc_id, c.start) for c in answer.citations}
@@ -164,7 +188,13 @@ def respond(
         yield history, "", render_sources(None)
         return
     history.append({"role": "assistant", "content": chat_text(answer)})
-    yield history, "", render_sources(answer)
+    documents = {}
+    for doc_id in {c.doc_id for c in answer.citations}:
+        try:
+            documents[doc_id] = pipeline.document(doc_id)
+        except RagError:
+            continue  # deleted meanwhile: the card still shows its passage
+    yield history, "", render_sources(answer, documents)
 
 
 def _turns(history: History) -> list[Turn]:

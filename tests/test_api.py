@@ -77,11 +77,15 @@ def test_upload_list_ask_and_delete_a_document(client: TestClient) -> None:
     again = client.post("/api/documents", files=files).json()
     assert again["unchanged"] == ["uploads/bakery.md"]
 
+    whole = client.get("/api/documents/uploads/bakery.md").json()
+    assert whole["text"].startswith("The town bakery won") and whole["source"] == "Daily Crumb"
+
     deleted = client.delete("/api/documents/uploads/bakery.md")
     assert deleted.status_code == 200 and deleted.json()["chunks_removed"] >= 1
     listed = client.get("/api/documents").json()["documents"]
     assert [d["doc_id"] for d in listed] == ["russia-venezuela.md"]
     assert client.delete("/api/documents/uploads/bakery.md").status_code == 404
+    assert client.get("/api/documents/uploads/bakery.md").status_code == 404
 
 
 def test_a_failed_upload_says_why_and_loses_nothing(client: TestClient) -> None:

@@ -78,7 +78,11 @@ def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Pat
         citation.click()
         card = page.locator("#source-1")
         expect(card).to_have_class("rag-card rag-active")
-        expect(card.locator("mark")).to_contain_text("won legitimately")
+        expect(card.locator(".rag-passage > mark").first).to_contain_text("won legitimately")
+        card.locator("details.rag-doc summary").click()
+        whole = card.locator("details.rag-doc mark")
+        expect(whole).to_be_visible()
+        expect(whole).to_contain_text("won legitimately")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat.png"))
 

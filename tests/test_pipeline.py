@@ -12,7 +12,13 @@ from fakes import HashingEmbedderFake
 
 from rag import Settings, build_pipeline
 from rag.answer import Prompts
-from rag.errors import CollectionNotFound, IndexMismatch, InvalidInput, RagError
+from rag.errors import (
+    CollectionNotFound,
+    DocumentNotFound,
+    IndexMismatch,
+    InvalidInput,
+    RagError,
+)
 from rag.ingest import load_document
 from rag.pipeline import Pipeline
 
@@ -94,6 +100,22 @@ def test_answer_cites_verbatim_quotes_at_their_offsets(pipeline: Pipeline, tmp_p
         doc = load_document(folder / citation.doc_id, citation.doc_id)
         assert doc.text[citation.start : citation.end] == citation.quote
         assert citation.quote in citation.passage
+
+
+def test_whole_document_is_rebuilt_so_citation_offsets_hold(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = _corpus(tmp_path)
+    pipeline.ingest([folder])
+    original = load_document(folder / SEED_DOC.name, SEED_DOC.name)
+    rebuilt = pipeline.document(SEED_DOC.name)
+    assert rebuilt.title == original.title
+    assert rebuilt.text.split() == original.text.split()  # only trimmed whitespace may differ
+    answer = pipeline.ask("What did Volodin write on social media?")
+    for citation in answer.citations:
+        assert rebuilt.text[citation.start : citation.end] == citation.quote
+    with pytest.raises(DocumentNotFound):
+        pipeline.document("nope.md")
 
 
 def test_unrelated_question_is_refused(pipeline: Pipeline, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app import create_app
 from rag.pipeline import Pipeline
-from rag.schema import Answer, Citation, Passage
+from rag.schema import Answer, Citation, Document, Passage
 from rag.ui import chat_text, delete, document_rows, render_sources, respond, upload
 
 HOSTILE = 'Intro <script>alert("x")</script> <img src=http://evil.example/p.png> the quote. Tail.'
@@ -67,6 +67,20 @@ def test_documents_tab_uploads_lists_and_deletes(pipeline: Pipeline, tmp_path: P
     assert "Deleted uploads/harbour.md" in delete(pipeline, "uploads/harbour.md")
     assert document_rows(pipeline) == []
     assert "Failed" in delete(pipeline, "uploads/harbour.md")
+
+
+def test_card_folds_the_whole_document_with_the_quote_marked() -> None:
+    answer = _hostile_answer()
+    citation = answer.citations[0]
+    text = "x" * 100 + HOSTILE + " The end."
+    document = Document(doc_id="evil.md", text=text, title="t")
+    html = render_sources(answer, {"evil.md": document})
+    folded = html[html.index('<details class="rag-doc">') :]
+    assert "<mark>the quote.</mark>" in folded and "The end." in folded
+    assert "<script" not in folded
+    moved = document.model_copy(update={"text": "changed since"})  # offsets no longer hold
+    assert "rag-doc" not in render_sources(answer, {"evil.md": moved})
+    assert citation.quote == "the quote."
 
 
 def test_refusal_panel_differs_from_an_answer() -> None:
