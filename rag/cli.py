@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--rebuild", action="store_true", help="drop the collection first and index anew"
     )
+    ingest.add_argument(
+        "--no-prune", dest="prune", action="store_false",
+        help="keep documents whose files disappeared from the given folders",
+    )  # fmt: skip
+    ingest.add_argument(
+        "--dry-run", action="store_true", help="say what would change, and change nothing"
+    )
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("eval", help="measure on a public benchmark")
     evaluate.add_argument("benchmark", choices=["multihop"])
@@ -77,7 +85,37 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
 
 
 def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
-    report = pipeline.ingest(args.paths, args.collection, rebuild=args.rebuild)
+    from rag.ingest import iter_files
+
+    total = len(list(iter_files(args.paths)))
+    bar = None
+    if not args.quiet and not args.dry_run and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    embedded = 0
+
+    def progress(doc_id: str, chunks: int) -> None:
+        nonlocal embedded
+        embedded += chunks
+        if bar is not None:
+            rate = embedded / max(bar.format_dict["elapsed"], 1e-9)
+            bar.set_postfix_str(f"{embedded} chunks, {rate:.1f} chunks/s", refresh=False)
+            bar.update(1)
+
+    try:
+        report = pipeline.ingest(
+            args.paths, args.collection, rebuild=args.rebuild, prune=args.prune,
+            dry_run=args.dry_run, progress=progress,
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.dry_run:
+        for label, ids in (("add", report.added), ("update", report.updated),
+                           ("remove", report.removed)):  # fmt: skip
+            for doc_id in ids:
+                print(f"would {label}: {doc_id}")
     for failure in report.failed:
         print(f"failed: {failure.reason}", file=sys.stderr)
     print(report.summary())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}
 _FORMAT = 1
 _PAGE = 5000
+
+
+@dataclass
+class StoredDocument:
+    """A document as stored: chunks per content hash, how many each version should have."""
+
+    origin: str
+    chunks: dict[str, int] = field(default_factory=dict)
+    expected: dict[str, int] = field(default_factory=dict)
+
+    def is_whole(self, doc_hash: str) -> bool:
+        """True when exactly this version is stored, with all its chunks."""
+        return set(self.chunks) == {doc_hash} and self.chunks[doc_hash] == self.expected[doc_hash]
 
 
 @dataclass(frozen=True)
@@ -97,12 +110,15 @@ def collection_exists(client: ClientAPI, name: str) -> bool:
     return name in collection_names(client)
 
 
-def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+def _chunk_metadata(chunk: Chunk, total: int, origin: str) -> dict[str, str | int]:
     metadata: dict[str, str | int] = {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
         "chunk_index": chunk.index,
         "doc_hash": chunk.doc_hash,
+        # How many chunks this version has: a write cut short shows as too few.
+        "doc_chunks": total,
+        "origin": origin,
     }
     for key in ("source", "published_at", "url"):
         value = getattr(chunk, key)
@@ -206,12 +222,17 @@ class ChunkIndex:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def doc_hashes(self) -> dict[str, set[str]]:
-        """Every document id with the content hashes its stored chunks carry."""
-        hashes: dict[str, set[str]] = {}
-        for metadata in self._all_metadatas():
-            hashes.setdefault(str(metadata["doc_id"]), set()).add(str(metadata["doc_hash"]))
-        return hashes
+    def stored_documents(self) -> dict[str, StoredDocument]:
+        """What is stored of every document: its versions' hashes and whether each is whole."""
+        found: dict[str, StoredDocument] = {}
+        for m in self._all_metadatas():
+            doc = found.setdefault(
+                str(m["doc_id"]), StoredDocument(origin=str(m.get("origin", "")))
+            )
+            doc_hash = str(m["doc_hash"])
+            doc.chunks[doc_hash] = doc.chunks.get(doc_hash, 0) + 1
+            doc.expected[doc_hash] = int(m.get("doc_chunks", 0))
+        return found
 
     def _all_metadatas(self) -> Iterator[Mapping[str, Any]]:
         offset = 0
@@ -224,7 +245,11 @@ class ChunkIndex:
             offset += _PAGE
 
     def replace_document(
-        self, doc_id: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+        self,
+        doc_id: str,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        origin: str = "",
     ) -> None:
         """Store a document's new chunks, then drop any of its chunks that are not among them."""
         from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
@@ -237,7 +262,7 @@ class ChunkIndex:
                 id_=chunk.chunk_id,
                 text=chunk.text,
                 embedding=list(vector),
-                metadata=_chunk_metadata(chunk),
+                metadata=_chunk_metadata(chunk, len(chunks), origin),
                 start_char_idx=chunk.start,
                 end_char_idx=chunk.end,
                 relationships=source,

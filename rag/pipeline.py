@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,14 @@ from rag.errors import (
     InvalidInput,
     UnsupportedFile,
 )
-from rag.index import BuildInfo, ChunkIndex, collection_exists, collection_names, connect
+from rag.index import (
+    BuildInfo,
+    ChunkIndex,
+    StoredDocument,
+    collection_exists,
+    collection_names,
+    connect,
+)
 from rag.ingest import (
     SUPPORTED_SUFFIXES,
     Chunker,
@@ -44,6 +51,8 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 log = logging.getLogger(__name__)
+# Called after each file of an ingest with its document id and the chunks it embedded.
+Progress = Callable[[str, int], None]
 UPLOAD_PREFIX = "uploads/"
 
 
@@ -129,48 +138,85 @@ class Pipeline:
         return self._chunker
 
     def ingest(
-        self, paths: Iterable[Path], collection: str | None = None, *, rebuild: bool = False
+        self,
+        paths: Iterable[Path],
+        collection: str | None = None,
+        *,
+        rebuild: bool = False,
+        prune: bool = True,
+        dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        """Index files and folders; unchanged documents are recognised by hash and not re-embedded.
+        """Sync files and folders into a collection. Unchanged documents are recognised by
+        content hash before any model loads; a changed one replaces exactly its own chunks;
+        with `prune`, documents that disappeared from a given folder are removed. With
+        `dry_run`, the report says what would happen and nothing changes.
 
         Raises:
             InvalidInput: a path does not exist.
         """
-        files = [(file, doc_id_for(file, root)) for file, root in iter_files(paths)]
-        return self._ingest_files(files, collection, rebuild=rebuild)
+        files = [
+            (file, doc_id_for(file, root), str(root.resolve())) for file, root in iter_files(paths)
+        ]
+        folders = {str(p.resolve()) for p in paths if p.is_dir()} if prune else set()
+        return self._sync(files, collection, folders, rebuild, dry_run, progress)
 
-    def _ingest_files(
-        self, files: Iterable[tuple[Path, str]], collection: str | None, *, rebuild: bool = False
+    def _sync(
+        self,
+        files: Sequence[tuple[Path, str, str]],
+        collection: str | None,
+        prune_origins: set[str],
+        rebuild: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> IngestReport:
         name = collection or self.settings.collection
         with self._write_lock:
-            if rebuild:
+            if rebuild and not dry_run:
                 self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
-            index = self.index(name, create=True)
-            report = IngestReport(collection=name)
-            stored = index.doc_hashes()
-            for file, doc_id in files:
+            if dry_run and not collection_exists(self._client, name):
+                stored: dict[str, StoredDocument] = {}
+                index = None
+            else:
+                index = self.index(name, create=True)
+                stored = {} if rebuild and dry_run else index.stored_documents()
+            report = IngestReport(collection=name, dry_run=dry_run)
+            seen: set[str] = set()
+            for file, doc_id, origin in files:
                 # Each file is its own unit: one that fails is reported and the rest go on.
+                chunks = 0
                 try:
                     document = load_document(file, doc_id)
-                    known = stored.get(document.doc_id)
-                    if known == {document_hash(document)}:
-                        report.unchanged.append(document.doc_id)
-                        continue
-                    report.chunks += self._write(index, document)
-                    (report.updated if known else report.added).append(document.doc_id)
+                    seen.add(doc_id)
+                    known = stored.get(doc_id)
+                    if known is not None and known.is_whole(document_hash(document)):
+                        report.unchanged.append(doc_id)
+                    else:
+                        if not dry_run and index is not None:
+                            chunks = self._write(index, document, origin)
+                            report.chunks += chunks
+                        (report.updated if known else report.added).append(doc_id)
                 except IngestFailed as exc:
+                    seen.add(doc_id)  # a file still there but unreadable keeps what it had
                     report.failed.append(IngestFailure(path=str(file), reason=str(exc)))
                 except Exception as exc:  # reported per file, so the rest of the folder goes on
+                    seen.add(doc_id)
                     log.exception("ingest of %s failed", file)
                     reason = f"{file}: {type(exc).__name__}: {exc}"
                     report.failed.append(IngestFailure(path=str(file), reason=reason))
+                if progress is not None:
+                    progress(doc_id, chunks)
+            for doc_id, known in sorted(stored.items()):
+                if known.origin in prune_origins and doc_id not in seen:
+                    if not dry_run and index is not None:
+                        index.delete_document(doc_id)
+                    report.removed.append(doc_id)
             return report
 
-    def _write(self, index: ChunkIndex, document: Document) -> int:
+    def _write(self, index: ChunkIndex, document: Document, origin: str) -> int:
         chunks = self.chunker().split(document)
         vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
-        index.replace_document(document.doc_id, chunks, vectors)
+        index.replace_document(document.doc_id, chunks, vectors, origin)
         return len(chunks)
 
     def ingest_upload(
@@ -199,7 +245,7 @@ class Pipeline:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         path.write_bytes(data)
-        report = self._ingest_files([(path, UPLOAD_PREFIX + name)], collection)
+        report = self._sync([(path, UPLOAD_PREFIX + name, "upload")], collection, set())
         if report.failed:
             raise IngestFailed(report.failed[0].reason.replace(str(path), name))
         return report

@@ -100,15 +100,20 @@ class IngestReport(BaseModel):
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
+    removed: list[str] = []
     failed: list[IngestFailure] = []
     chunks: int = 0
+    dry_run: bool = False
 
     def summary(self) -> str:
-        return (
-            f"{self.collection}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
-            f"({self.chunks} chunks embedded)"
+        counts = (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.failed)} failed"
         )
+        if self.dry_run:
+            return f"{self.collection} (dry run, nothing changed): would be {counts}"
+        return f"{self.collection}: {counts} ({self.chunks} chunks embedded)"
 
 
 class SearchResult(_Value):

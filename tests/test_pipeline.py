@@ -55,15 +55,16 @@ def test_reingest_of_unchanged_files_embeds_nothing(
 def test_changed_file_replaces_exactly_its_chunks(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     pipeline.ingest([folder])
-    before = pipeline.index().doc_hashes()
+    before = pipeline.index().stored_documents()
     bakery = folder / "bakery.md"
     bakery.write_text(bakery.read_text().replace("forty", "fifty"))
 
     report = pipeline.ingest([folder])
     assert report.updated == ["bakery.md"]
-    after = pipeline.index().doc_hashes()
+    after = pipeline.index().stored_documents()
     assert after["russia-venezuela.md"] == before["russia-venezuela.md"]
-    assert len(after["bakery.md"]) == 1 and after["bakery.md"] != before["bakery.md"]
+    assert len(after["bakery.md"].chunks) == 1
+    assert after["bakery.md"].chunks.keys() != before["bakery.md"].chunks.keys()
     hits = pipeline.search("sourdough starter fifty years", top_k=10).passages
     assert not any("forty" in p.text for p in hits)
 

@@ -1,0 +1,122 @@
+"""Incremental sync: prune, dry run, repair of half-written documents, and SIGKILL safety."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED_DOC, subprocess_env
+
+from rag import Settings, build_pipeline
+from rag.pipeline import Pipeline
+
+
+def _folder(tmp_path: Path, count: int = 3) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder)
+    for i in range(count):
+        (folder / f"note-{i}.md").write_text(
+            f'---\ntitle: "Note {i}"\n---\n\nHarbour note {i}: the ferry left at {i} o\'clock.\n'
+        )
+    return folder
+
+
+def test_a_file_gone_from_the_folder_is_pruned_unless_told(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.md").write_text("Kept\n\nA document from another folder.")
+    pipeline.ingest([folder])
+    pipeline.ingest([other])
+    (folder / "note-1.md").unlink()
+
+    kept = pipeline.ingest([folder], prune=False)
+    assert kept.removed == [] and "note-1.md" in {d.doc_id for d in pipeline.documents()}
+
+    report = pipeline.ingest([folder])
+    assert report.removed == ["note-1.md"]
+    ids = {d.doc_id for d in pipeline.documents()}
+    assert "note-1.md" not in ids
+    assert "keep.md" in ids  # another folder's documents are not this folder's to prune
+
+
+def test_dry_run_reports_and_changes_nothing(
+    pipeline: Pipeline, embedder: object, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    first = pipeline.ingest([folder], dry_run=True)
+    assert first.dry_run and len(first.added) == 4
+    assert pipeline.collections() == {}  # not even the collection was created
+
+    pipeline.ingest([folder])
+    (folder / "note-0.md").write_text("Note zero\n\nRewritten.")
+    (folder / "note-2.md").unlink()
+    (folder / "new.md").write_text("New\n\nA new note.")
+    before = pipeline.index().stored_documents()
+    plan = pipeline.ingest([folder], dry_run=True)
+    assert (plan.added, plan.updated, plan.removed) == (["new.md"], ["note-0.md"], ["note-2.md"])
+    assert len(plan.unchanged) == 2 and plan.chunks == 0
+    assert pipeline.index().stored_documents() == before
+    assert "would be 1 added, 1 updated, 2 unchanged, 1 removed" in plan.summary()
+
+
+def test_a_half_written_document_is_rewritten(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    long_text = " ".join(f"Sentence {i} about the harbour ferry timetable." for i in range(120))
+    (folder / "long.md").write_text(f"Long\n\n{long_text}")
+    pipeline.ingest([folder])
+    index = pipeline.index()
+    stored = index.stored_documents()["long.md"]
+    whole = sum(stored.chunks.values())
+    assert whole > 1
+    # Lose one chunk, as a write cut short would.
+    index._collection.delete(ids=index._ids_of("long.md")[:1])
+    report = pipeline.ingest([folder])
+    assert report.updated == ["long.md"]
+    assert sum(index.stored_documents()["long.md"].chunks.values()) == whole
+
+
+@pytest.mark.slow
+def test_sigkill_during_ingest_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    """Kill real ingest processes at random moments; a final run leaves every document
+    exactly once, whole, with no orphan chunks."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(40):
+        body = " ".join(f"Fact {j} of article {i}: the ferry crossed the bay." for j in range(40))
+        (folder / f"article-{i:02}.md").write_text(f'---\ntitle: "Article {i}"\n---\n\n{body}\n')
+    env = subprocess_env(tmp_path / "data")
+    command = [sys.executable, "-m", "rag", "ingest", str(folder), "--quiet"]
+    rng = random.Random(7)
+    for _ in range(3):
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        time.sleep(rng.uniform(6, 14))
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stderr
+
+    settings = Settings(data_dir=tmp_path / "data")
+    pipeline = build_pipeline(settings)
+    stored = pipeline.index().stored_documents()
+    assert sorted(stored) == sorted(f"article-{i:02}.md" for i in range(40))
+    for doc_id, doc in stored.items():
+        (doc_hash,) = doc.chunks  # exactly one version
+        assert doc.is_whole(doc_hash), doc_id
+    count = pipeline.index().count()
+    assert count == sum(sum(d.chunks.values()) for d in stored.values())
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert "0 added, 0 updated, 40 unchanged" in again.stdout
