@@ -232,6 +232,7 @@ class ExtractiveEngine:
                     passage=passage.text,
                     start=passage.start + start,
                     end=passage.start + end,
+                    page=passage.page,
                 )
             )
             parts.append(f"{_SPACE.sub(' ', quote).strip()} [{n}]")

@@ -177,7 +177,7 @@ def create_api(pipeline: Pipeline) -> FastAPI:
 
     @api.post("/documents", response_model=IngestReport, tags=["documents"])
     async def upload_document(
-        file: Annotated[UploadFile, File(description="A .md or .txt document.")],
+        file: Annotated[UploadFile, File(description="A .md, .txt, .html, .pdf or .docx file.")],
         collection: Annotated[str | None, Form(max_length=512)] = None,
     ) -> IngestReport:
         """Upload a document and index it as `uploads/<file name>`; the same name replaces it."""

@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="index files and folders (.md, .txt)")
+    ingest = commands.add_parser(
+        "ingest", help="index files and folders (.md .txt .html .pdf .docx)"
+    )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--collection", help="collection to index into (default: RAG_COLLECTION)")
     ingest.add_argument(
@@ -224,7 +226,8 @@ def _format_answer(answer: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            about = ", ".join(x for x in (c.source, (c.published_at or "")[:10]) if x)
+            page = f"p. {c.page}" if c.page else ""
+            about = ", ".join(x for x in (c.source, (c.published_at or "")[:10], page) if x)
             lines.append(f"[{c.n}] {c.title}" + (f" ({about})" if about else ""))
             lines.append(f"    \u201c{' '.join(c.quote.split())}\u201d")
     return "\n".join(lines)

@@ -120,7 +120,7 @@ def _chunk_metadata(chunk: Chunk, total: int, origin: str) -> dict[str, str | in
         "doc_chunks": total,
         "origin": origin,
     }
-    for key in ("source", "published_at", "url"):
+    for key in ("source", "author", "published_at", "url", "page"):
         value = getattr(chunk, key)
         if value:
             metadata[key] = value

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from rag.errors import IngestFailed, InvalidInput
+from rag.formats import SUPPORTED_SUFFIXES, as_text, read
 from rag.schema import Chunk, Document
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-# Tried in order; the last one decodes any byte string, so it must stay last.
-_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
@@ -39,55 +33,32 @@ def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
             raise InvalidInput(f"No such file or folder: {path}")
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    if b"\x00" in raw[:8192]:
-        raise IngestFailed(f"{path}: looks like a binary file, not text")
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IngestFailed(f"{path}: unknown text encoding")  # pragma: no cover - latin-1 decodes all
-
-
-def _as_text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip() or None
-
-
 def parse_document(raw: bytes, path: Path, doc_id: str) -> Document:
-    """Read one file's bytes into a Document (front matter for Markdown, first line as title).
+    """Read one file's bytes into a Document: its text, and metadata where the file has it.
 
     Raises:
-        IngestFailed: the file is binary, empty, or its front matter is broken.
+        IngestFailed: the file is binary, empty, broken, or not what its suffix says.
     """
-    text = _decode(raw, path).replace("\r\n", "\n")
-    meta: dict[str, Any] = {}
-    if path.suffix.lower() in (".md", ".markdown"):
-        match = _FRONT_MATTER.match(text)
-        if match:
-            try:
-                loaded = yaml.safe_load(match.group(1))
-            except yaml.YAMLError as exc:
-                raise IngestFailed(f"{path}: front matter is not valid YAML ({exc})") from exc
-            if not isinstance(loaded, dict):
-                raise IngestFailed(f"{path}: front matter is not a mapping of fields")
-            meta = loaded
-            text = text[match.end() :]
-    body = text.strip()
+    found = read(raw, path)
+    lead = len(found.text) - len(found.text.lstrip())
+    body = found.text.strip()
     if not body:
         raise IngestFailed(f"{path}: the file holds no text")
-    title = _as_text(meta.get("title")) or _first_heading_or_line(body, path)
+    meta = found.meta
+    title = as_text(meta.get("title")) or _first_heading_or_line(body, path)
+    pages = None
+    if found.page_starts is not None:
+        # Offsets move with the stripped leading whitespace; pages before it start at 0.
+        pages = [max(0, start - lead) for start in found.page_starts]
     return Document(
         doc_id=doc_id,
         text=body,
         title=title,
-        source=_as_text(meta.get("source")),
-        published_at=_as_text(meta.get("published_at") or meta.get("date")),
-        url=_as_text(meta.get("url")),
+        source=as_text(meta.get("source")),
+        author=as_text(meta.get("author")),
+        published_at=as_text(meta.get("published_at") or meta.get("date")),
+        url=as_text(meta.get("url")),
+        page_starts=pages,
     )
 
 
@@ -104,9 +75,18 @@ def doc_id_for(file: Path, root: Path) -> str:
     return file.relative_to(root).as_posix()
 
 
-def load_document(file: Path, doc_id: str) -> Document:
-    """Read a file into a Document with the given id."""
+def load_document(file: Path, doc_id: str, max_bytes: int | None = None) -> Document:
+    """Read a file into a Document with the given id.
+
+    Raises:
+        IngestFailed: unreadable, over `max_bytes`, or not a document (see parse_document).
+    """
     try:
+        size = file.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise IngestFailed(
+                f"{file}: {size:,} bytes is over the limit of {max_bytes:,} (RAG_MAX_FILE_BYTES)"
+            )
         raw = file.read_bytes()
     except OSError as exc:
         raise IngestFailed(f"{file}: cannot be read ({exc.strerror})") from exc
@@ -115,15 +95,7 @@ def load_document(file: Path, doc_id: str) -> Document:
 
 def document_hash(document: Document) -> str:
     """Content hash of the text and metadata: a re-ingest of an unchanged file matches it."""
-    payload = "\x1f".join(
-        [
-            document.text,
-            document.title,
-            document.source or "",
-            document.published_at or "",
-            document.url or "",
-        ]
-    )
+    payload = document.model_dump_json(exclude={"doc_id"})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -151,40 +123,55 @@ class Chunker:
         return f"SentenceSplitter(chunk_size={self.chunk_size}, chunk_overlap={self.chunk_overlap})"
 
     def split(self, document: Document) -> list[Chunk]:
-        """Chunks in document order, each an exact slice of `document.text`."""
+        """Chunks in document order, each an exact slice of `document.text`; a paged document
+        (PDF) is split page by page, so that every chunk, and every quote, has one page."""
         doc_hash = document_hash(document)
-        texts = self._splitter.split_text_metadata_aware(
-            document.text, metadata_str=embedding_header(document)
-        )
+        bounds = [0, len(document.text)]
+        if document.page_starts:
+            bounds = [*document.page_starts, len(document.text)]
         chunks: list[Chunk] = []
+        for page, (begin, finish) in enumerate(itertools.pairwise(bounds), start=1):
+            for start, end in self._spans(document, begin, finish):
+                chunk_key = f"{document.doc_id}\x1f{doc_hash}\x1f{len(chunks)}"
+                chunks.append(
+                    Chunk(
+                        chunk_id=hashlib.sha256(chunk_key.encode("utf-8")).hexdigest()[:32],
+                        doc_id=document.doc_id,
+                        index=len(chunks),
+                        text=document.text[start:end],
+                        start=start,
+                        end=end,
+                        title=document.title,
+                        source=document.source,
+                        author=document.author,
+                        published_at=document.published_at,
+                        url=document.url,
+                        page=page if document.page_starts else None,
+                        doc_hash=doc_hash,
+                    )
+                )
+        return chunks
+
+    def _spans(self, document: Document, begin: int, finish: int) -> list[tuple[int, int]]:
+        text = document.text[begin:finish]
+        if not text.strip():
+            return []
+        pieces = self._splitter.split_text_metadata_aware(
+            text, metadata_str=embedding_header(document)
+        )
+        spans = []
         cursor = 0
-        for index, piece in enumerate(texts):
+        for piece in pieces:
             # SentenceSplitter joins contiguous splits and strips them, so each piece is a
             # substring; overlap means the next one may begin before the previous one ended.
-            start = document.text.find(piece, cursor)
+            start = text.find(piece, cursor)
             if start < 0:
-                start = document.text.find(piece)
+                start = text.find(piece)
             if start < 0:
-                raise IngestFailed(f"{document.doc_id}: could not place chunk {index} in the text")
-            end = start + len(piece)
+                raise IngestFailed(f"{document.doc_id}: could not place a chunk in the text")
             cursor = start + 1
-            chunk_key = f"{document.doc_id}\x1f{doc_hash}\x1f{index}"
-            chunks.append(
-                Chunk(
-                    chunk_id=hashlib.sha256(chunk_key.encode("utf-8")).hexdigest()[:32],
-                    doc_id=document.doc_id,
-                    index=index,
-                    text=piece,
-                    start=start,
-                    end=end,
-                    title=document.title,
-                    source=document.source,
-                    published_at=document.published_at,
-                    url=document.url,
-                    doc_hash=doc_hash,
-                )
-            )
-        return chunks
+            spans.append((begin + start, begin + start + len(piece)))
+        return spans
 
 
 def embedding_header(document: Document | Chunk) -> str:

@@ -19,6 +19,7 @@ from rag.errors import (
     InvalidInput,
     UnsupportedFile,
 )
+from rag.formats import SUPPORTED_SUFFIXES
 from rag.index import (
     BuildInfo,
     ChunkIndex,
@@ -28,7 +29,6 @@ from rag.index import (
     connect,
 )
 from rag.ingest import (
-    SUPPORTED_SUFFIXES,
     Chunker,
     doc_id_for,
     document_hash,
@@ -186,7 +186,7 @@ class Pipeline:
                 # Each file is its own unit: one that fails is reported and the rest go on.
                 chunks = 0
                 try:
-                    document = load_document(file, doc_id)
+                    document = load_document(file, doc_id, self.settings.max_file_bytes)
                     seen.add(doc_id)
                     known = stored.get(doc_id)
                     if known is not None and known.is_whole(document_hash(document)):

@@ -59,6 +59,7 @@ def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
         start=start,
         end=end_idx if end_idx is not None else start + len(text),
         score=round(float(hit.score or 0.0), 6),
+        page=metadata.get("page"),
     )
 
 

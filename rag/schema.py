@@ -16,8 +16,10 @@ class Document(_Value):
     text: str
     title: str
     source: str | None = None
+    author: str | None = None
     published_at: str | None = None
     url: str | None = None
+    page_starts: list[int] | None = None  # where each page begins in `text` (PDF)
 
 
 class Chunk(_Value):
@@ -31,8 +33,10 @@ class Chunk(_Value):
     end: int
     title: str
     source: str | None = None
+    author: str | None = None
     published_at: str | None = None
     url: str | None = None
+    page: int | None = None
     doc_hash: str
 
 
@@ -48,6 +52,7 @@ class Passage(_Value):
     start: int
     end: int
     score: float
+    page: int | None = None
 
 
 class Citation(_Value):
@@ -62,6 +67,7 @@ class Citation(_Value):
     passage: str
     start: int
     end: int
+    page: int | None = None
 
 
 class Answer(_Value):

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
         0.5, description="Share of the question's key words (rarity-weighted) that counts."
     )
     max_question_chars: int = Field(4000, ge=1, description="Longest question accepted.")
+    max_file_bytes: int = Field(
+        50_000_000, ge=1, description="Largest file ingested; a larger one is reported, not read."
+    )
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest file accepted by upload.")
     api_token: str | None = Field(
         None, description="When set, every API route requires `Authorization: Bearer <token>`."
@@ -80,3 +83,7 @@ def settings_table() -> str:
         default = "prompts/" if name == "prompts_dir" else field.default
         rows.append(f"| `RAG_{name.upper()}` | `{default}` | {field.description} |")
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

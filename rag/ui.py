@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.condense import Turn
 from rag.errors import RagError
+from rag.formats import SUPPORTED_SUFFIXES
 from rag.schema import Answer, Citation, Document, Passage
 
 if TYPE_CHECKING:
@@ -63,8 +64,9 @@ document.addEventListener("toggle", (event) => {
 """
 
 
-def _meta_line(source: str | None, published_at: str | None) -> str:
-    return " \u00b7 ".join(html.escape(x) for x in (source, (published_at or "")[:10]) if x)
+def _meta_line(source: str | None, published_at: str | None, page: int | None = None) -> str:
+    where = f"p. {page}" if page else None
+    return " \u00b7 ".join(html.escape(x) for x in (source, (published_at or "")[:10], where) if x)
 
 
 def _highlighted(citation: Citation, passages: list[Passage]) -> str:
@@ -129,7 +131,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 f"source-{c.n}",
                 f"[{c.n}] ",
                 c.title,
-                _meta_line(c.source, c.published_at),
+                _meta_line(c.source, c.published_at, c.page),
                 _highlighted(c, answer.passages),
                 _whole(c, (documents or {}).get(c.doc_id)),
             )
@@ -146,7 +148,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 f"passage-{p.rank}",
                 "",
                 p.title,
-                _meta_line(p.source, p.published_at),
+                _meta_line(p.source, p.published_at, p.page),
                 html.escape(p.text),
             )
             for p in others
@@ -275,8 +277,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 sources = gr.HTML(render_sources(None), elem_id="sources")
         with gr.Tab("Documents"):
             files = gr.File(
-                label="Upload .md or .txt files", file_count="multiple",
-                file_types=[".md", ".markdown", ".txt"], elem_id="upload",
+                label="Upload documents (" + ", ".join(SUPPORTED_SUFFIXES) + ")",
+                file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload",
             )  # fmt: skip
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             status = gr.Markdown(elem_id="upload-status")

@@ -15,9 +15,9 @@ from rag.pipeline import build_pipeline
 
 ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "passages"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "published_at", "quote", "passage", "start",
-                 "end"}  # fmt: skip
+                 "end", "page"}  # fmt: skip
 PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "published_at", "text", "start", "end",
-                "score"}  # fmt: skip
+                "score", "page"}  # fmt: skip
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from rag.settings import settings_table
 def test_configuration_table_matches_the_settings() -> None:
     readme = (ROOT / "README.md").read_text()
     assert settings_table() in readme, (
-        "README's configuration table is stale; regenerate it with: "
-        "python -c 'from rag.settings import settings_table; print(settings_table())'"
+        "README's configuration table is stale; regenerate it with: python -m rag.settings"
     )
 
 
