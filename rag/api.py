@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import secrets
 import time
@@ -11,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -122,11 +123,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def create_api(pipeline: Pipeline) -> FastAPI:
     """The FastAPI app with every route; the UI is mounted on it by `app.create_app`."""
+    # FastAPI's own /docs page loads Swagger UI from a CDN: nothing may leave the machine.
     app = FastAPI(
         title="Document QA",
         description="Answers from your documents with checkable citations.",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> str:
+        return render_docs(app.openapi())
 
     @app.exception_handler(RagError)
     async def rag_error(_: Request, exc: RagError) -> JSONResponse:
@@ -246,6 +254,28 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     app.include_router(api)
     app.include_router(openai)
     return app
+
+
+def render_docs(schema: dict[str, Any]) -> str:
+    """The API reference as one self-contained page, generated from the OpenAPI schema."""
+    rows = []
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            body = op.get("requestBody", {}).get("content", {})
+            kinds = ", ".join(body) or "none"
+            statuses = ", ".join(sorted(op.get("responses", {})))
+            rows.append(
+                f"<section><h3><code>{method.upper()} {html.escape(path)}</code></h3>"
+                f"<p>{html.escape(op.get('description') or op.get('summary') or '')}</p>"
+                f"<p>Body: {html.escape(kinds)}; responses: {html.escape(statuses)}</p></section>"
+            )
+    title = html.escape(schema.get("info", {}).get("title", "API"))
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title} API</title></head>"
+        f"<body style='font-family: sans-serif; max-width: 60rem; margin: auto'>"
+        f"<h1>{title} API</h1><p>The machine-readable schema is at "
+        f"<a href='/openapi.json'>/openapi.json</a>.</p>{''.join(rows)}</body></html>"
+    )
 
 
 def _stream(answer: Answer, completion_id: str, model: str, extra: dict[str, Any]) -> Iterator[str]:

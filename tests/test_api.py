@@ -131,6 +131,22 @@ def test_bad_input_gets_a_4xx_with_an_error_body(
     assert error["code"] and error["message"]
 
 
+def test_docs_page_is_self_contained_and_lists_every_route(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    for route in ("POST /api/ask", "POST /api/search", "GET /api/documents",
+                  "DELETE /api/documents/{doc_id}", "POST /v1/chat/completions"):  # fmt: skip
+        assert route in page.text
+    assert "cdn" not in page.text.lower() and "<script" not in page.text
+    assert client.get("/openapi.json").json()["info"]["title"] == "Document QA"
+
+
+def test_no_file_outside_the_upload_area_is_served(client: TestClient) -> None:
+    for path in ("/gradio_api/file=/etc/passwd", "/gradio_api/file=app.py",
+                 "/gradio_api/file=../../etc/passwd"):  # fmt: skip
+        assert client.get(path).status_code in (403, 404), path
+
+
 def test_health_reports_collections_model_and_engine(client: TestClient) -> None:
     health = client.get("/api/health").json()
     assert health["status"] == "ok"
