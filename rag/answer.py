@@ -13,7 +13,7 @@ from typing import Protocol
 from rag.embed import Embedder
 from rag.errors import RagError
 from rag.schema import Answer, Citation, Passage
-from rag.text import content_terms, words
+from rag.text import content_terms, stopwords, words
 
 _TEMPLATES = {"extractive_answer": {"sentences"}, "refusal": set()}
 # Words that frame a question rather than name its subject ("What did X say?").
@@ -97,6 +97,67 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
+_NUMBER = re.compile(r"\b(?:q[1-4]|\d[\d,.]*)\b", re.IGNORECASE)
+_YEAR_OR_DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]+")
+_AMOUNT = re.compile(r"[$€£¥]\s?\d|\d\s?(?:%|percent|million|billion|trillion)\b", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """What a sentence must hold to answer a question, read off the question itself: the
+    numbers it names (a year, a quarter), and for who/when/where/how-many questions something
+    new of that kind (a name, a date, a number) that the question does not already contain."""
+
+    numbers: frozenset[str]
+    kind: str | None
+    question_words: frozenset[str]
+
+    @classmethod
+    def of(cls, question: str) -> AnswerShape:
+        lowered = question.lower()
+        kind = None
+        if re.match(r"\s*(who|whom|whose)\b", lowered):
+            kind = "name"
+        elif re.match(r"\s*when\b", lowered) or re.search(
+            r"\b(what|which) (year|date|day)\b", lowered
+        ):
+            kind = "date"
+        elif re.match(r"\s*where\b", lowered) or re.search(r"\blocation\b", lowered):
+            kind = "name"
+        elif re.search(
+            r"\bhow (many|much)\b|\b(revenue|price|cost|population|percentage)\b", lowered
+        ):
+            kind = "number"
+        numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(question))
+        return cls(numbers, kind, frozenset(words(question)))
+
+    def fits(self, sentence: _Sentence) -> bool:
+        text = sentence.text
+        if text.rstrip().endswith("?"):
+            return False  # a question in a document does not answer one
+        context = f"{sentence.passage.title} {sentence.passage.text}".lower()
+        if any(not re.search(rf"\b{re.escape(n)}\b", context) for n in self.numbers):
+            return False
+        new = [w for w in words(text) if w not in self.question_words]
+        match self.kind:
+            case "name":
+                stop = stopwords()
+                return any(
+                    w.lower() not in self.question_words and w.lower() not in stop
+                    for w in _CAPITALISED.findall(text)
+                )
+            case "date":
+                return any(_YEAR_OR_DATE.fullmatch(w) for w in new)
+            case "number":
+                return bool(_AMOUNT.search(text)) or any(w[0].isdigit() for w in new)
+        return True
+
+
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
@@ -144,11 +205,13 @@ class ExtractiveEngine:
         if not sentences:
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences)
+        shape = AnswerShape.of(question)
         answering = [
-            sem >= self._similarity
-            or (sem >= self._similarity_with_terms and cov >= self._term_coverage)
-            for sem, cov in zip(semantic, coverage, strict=True)
-        ]
+            (sem >= self._similarity
+             or (sem >= self._similarity_with_terms and cov >= self._term_coverage))
+            and shape.fits(s)
+            for s, sem, cov in zip(sentences, semantic, coverage, strict=True)
+        ]  # fmt: skip
         if not any(answering):
             return self.refusal(question, passages)
         chosen = self._choose(sentences, scores, answering)

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from rag.errors import InvalidInput, RagError
 from rag.pipeline import Pipeline, build_pipeline
-from rag.schema import Answer, Passage, SearchResult
+from rag.schema import Answer, Document, Passage, SearchResult
 from rag.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -42,10 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("eval", help="measure on a public benchmark")
-    evaluate.add_argument("benchmark", choices=["multihop"])
+    evaluate.add_argument("benchmark", choices=["multihop", "answers"])
     evaluate.add_argument("--queries", type=Path, default=MULTIHOP_DIR / "queries.public.jsonl")
     evaluate.add_argument("--corpus", type=Path, default=MULTIHOP_DIR / "corpus")
     evaluate.add_argument("--limit", type=int, help="only the first N queries")
+    evaluate.add_argument("--rgb", type=Path, default=MULTIHOP_DIR.parent / "rgb")
+    evaluate.add_argument(
+        "--skip-multihop", action="store_true", help="answers: RGB only (MultiHop asks 1,278)"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
 
     for name, noun, helptext in (
@@ -124,9 +128,40 @@ def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
     return EXIT_ERROR if report.failed else EXIT_OK
 
 
+def _evaluate_answers(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    from rag.evaluate import (
+        MULTIHOP_COLLECTION,
+        evaluate_null_queries,
+        evaluate_rgb,
+        load_queries,
+    )
+
+    def add(documents: list[Document], collection: str) -> None:
+        print(pipeline.add_documents(documents, collection).summary(), file=sys.stderr)
+
+    rows = evaluate_rgb(args.rgb, add, lambda q, c: pipeline.ask(q, collection=c))
+    if not args.skip_multihop:
+        print(pipeline.ingest([args.corpus], MULTIHOP_COLLECTION).summary(), file=sys.stderr)
+        queries = load_queries(args.queries)[: args.limit]
+        rows += evaluate_null_queries(
+            queries, lambda q: pipeline.ask(q, collection=MULTIHOP_COLLECTION)
+        )
+    table = {scores.name: scores.row() for scores in rows}
+    if args.json:
+        print(json.dumps(table, indent=2))
+        return EXIT_OK
+    print(f"{'':42} {'asked':>5} {'refused':>8} {'correct':>8} {'p95 ms':>8}")
+    for name, row in table.items():
+        print(f"{name:42} {row['asked']:>5} {row['refused']:>8.3f} {row['correct']:>8.3f} "
+              f"{row['p95_ms']:>8}")  # fmt: skip
+    return EXIT_OK
+
+
 def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
     from rag.evaluate import MULTIHOP_COLLECTION, evaluate_multihop, load_queries
 
+    if args.benchmark == "answers":
+        return _evaluate_answers(pipeline, args)
     queries = load_queries(args.queries)[: args.limit]
     report = pipeline.ingest([args.corpus], MULTIHOP_COLLECTION)
     print(report.summary(), file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Benchmarks over the public data sets: MultiHop-RAG retrieval metrics, as in the paper."""
+"""Benchmarks over the public data sets: MultiHop-RAG retrieval metrics (as in the paper), and
+answer measurements: refusal and correctness on RGB and MultiHop-RAG."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import InvalidInput
-from rag.schema import Passage
+from rag.schema import Document, Passage
 
 MULTIHOP_COLLECTION = "multihop"
 
@@ -107,3 +108,98 @@ def evaluate_multihop(
         report.by_type[str(query.get("question_type", "unknown"))].add(facts, passages)
         report.passage_chars += [len(p.text) for p in passages[:10]]
     return report
+
+
+RGB_DIR_NAME = "rgb"
+
+
+@dataclass
+class AnswerScores:
+    """Counts for one answer measurement: how many asked, refused, and answered correctly."""
+
+    name: str
+    asked: int = 0
+    refused: int = 0
+    correct: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        n = max(1, self.asked)
+        ordered = sorted(self.latencies_ms)
+        return {
+            "asked": self.asked,
+            "refused": round(self.refused / n, 4),
+            "answered": round((self.asked - self.refused) / n, 4),
+            "correct": round(self.correct / n, 4),
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else 0.0,
+        }
+
+
+def _timed(ask: Callable[[str], Any], question: str, scores: AnswerScores) -> Any:
+    started = time.perf_counter()
+    answer = ask(question)
+    scores.latencies_ms.append((time.perf_counter() - started) * 1000)
+    scores.asked += 1
+    scores.refused += bool(answer.refused)
+    return answer
+
+
+def rgb_documents(folder: Path) -> tuple[list[Document], list[Document]]:
+    """RGB's passages as Documents: the negative-rejection pool (no passage holding any answer
+    alternative of any question) and the answerable pool (positive and negative passages)."""
+    passages = {str(p["pid"]): str(p["text"]) for p in load_queries(folder / "passages.jsonl")}
+    rejection = load_queries(folder / "negative_rejection.public.jsonl")
+    answerable = load_queries(folder / "queries.public.jsonl")
+    answers = [
+        _norm(str(alt))
+        for q in [*rejection, *answerable]
+        for group in q["answer_groups"]  # type: ignore[attr-defined]
+        for alt in group
+    ]
+    pool = {str(pid) for q in rejection for pid in q["provided_pids"]}  # type: ignore[attr-defined]
+    clean = sorted(p for p in pool if not any(a in _norm(passages[p]) for a in answers))
+    both = sorted(
+        {str(pid) for q in answerable for key in ("positive_pids", "negative_pids")
+         for pid in q[key]}  # type: ignore[attr-defined]
+    )  # fmt: skip
+
+    def documents(pids: list[str]) -> list[Document]:
+        return [Document(doc_id=pid, text=passages[pid], title="") for pid in pids]
+
+    return documents(clean), documents(both)
+
+
+def evaluate_rgb(folder: Path, ingest: Callable[[list[Document], str], None],
+                 ask: Callable[[str, str], Any]) -> list[AnswerScores]:  # fmt: skip
+    """RGB negative rejection (should refuse) and answerable questions (should answer, with
+    every answer group matched by one alternative, case-insensitive, in the answer)."""
+    rejection_docs, answerable_docs = rgb_documents(folder)
+    ingest(rejection_docs, "rgb-rejection")
+    ingest(answerable_docs, "rgb-answerable")
+    rejection = AnswerScores("rgb negative rejection (should refuse)")
+    for q in load_queries(folder / "negative_rejection.public.jsonl"):
+        _timed(lambda text: ask(text, "rgb-rejection"), str(q["question"]), rejection)
+    rejection.correct = rejection.refused
+    answerable = AnswerScores("rgb answerable (should answer correctly)")
+    for q in load_queries(folder / "queries.public.jsonl"):
+        answer = _timed(lambda text: ask(text, "rgb-answerable"), str(q["question"]), answerable)
+        text = _norm(answer.answer)
+        groups = q["answer_groups"]
+        assert isinstance(groups, list)
+        if not answer.refused and all(any(_norm(str(a)) in text for a in g) for g in groups):
+            answerable.correct += 1
+    return [rejection, answerable]
+
+
+def evaluate_null_queries(
+    queries: Sequence[dict[str, object]], ask: Callable[[str], Any]
+) -> list[AnswerScores]:
+    """MultiHop-RAG: null queries should be refused; answerable ones should not be."""
+    null = AnswerScores("multihop null queries (should refuse)")
+    answerable = AnswerScores("multihop answerable (should not refuse)")
+    for q in queries:
+        scores = null if q.get("should_refuse") else answerable
+        _timed(ask, str(q["question"]), scores)
+    null.correct = null.refused
+    answerable.correct = answerable.asked - answerable.refused
+    return [null, answerable]

@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rag.answer import AnswerEngine, ExtractiveEngine, Prompts
 from rag.condense import Turn, condense
@@ -51,6 +51,17 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 log = logging.getLogger(__name__)
+
+
+class Entry(NamedTuple):
+    """One document to sync: a label for reports, its id, where it came from, how to load it."""
+
+    label: str
+    doc_id: str
+    origin: str
+    load: Callable[[], Document]
+
+
 # Called after each file of an ingest with its document id and the chunks it embedded.
 Progress = Callable[[str, int], None]
 UPLOAD_PREFIX = "uploads/"
@@ -155,15 +166,27 @@ class Pipeline:
         Raises:
             InvalidInput: a path does not exist.
         """
-        files = [
-            (file, doc_id_for(file, root), str(root.resolve())) for file, root in iter_files(paths)
-        ]
+        entries = []
+        for file, root in iter_files(paths):
+            doc_id = doc_id_for(file, root)
+            entries.append(
+                Entry(str(file), doc_id, str(root.resolve()), self._loader(file, doc_id))
+            )
         folders = {str(p.resolve()) for p in paths if p.is_dir()} if prune else set()
-        return self._sync(files, collection, folders, rebuild, dry_run, progress)
+        return self._sync(entries, collection, folders, rebuild, dry_run, progress)
+
+    def add_documents(self, documents: Iterable[Document], collection: str) -> IngestReport:
+        """Index Documents made in code (benchmarks, integrations), by the same rules as files."""
+        entries = [Entry(d.doc_id, d.doc_id, "documents", _constant(d)) for d in documents]
+        return self._sync(entries, collection, set())
+
+    def _loader(self, file: Path, doc_id: str) -> Callable[[], Document]:
+        max_bytes = self.settings.max_file_bytes
+        return lambda: load_document(file, doc_id, max_bytes)
 
     def _sync(
         self,
-        files: Sequence[tuple[Path, str, str]],
+        entries: Sequence[Entry],
         collection: str | None,
         prune_origins: set[str],
         rebuild: bool = False,
@@ -182,11 +205,11 @@ class Pipeline:
                 stored = {} if rebuild and dry_run else index.stored_documents()
             report = IngestReport(collection=name, dry_run=dry_run)
             seen: set[str] = set()
-            for file, doc_id, origin in files:
+            for label, doc_id, origin, load in entries:
                 # Each file is its own unit: one that fails is reported and the rest go on.
                 chunks = 0
                 try:
-                    document = load_document(file, doc_id, self.settings.max_file_bytes)
+                    document = load()
                     seen.add(doc_id)
                     known = stored.get(doc_id)
                     if known is not None and known.is_whole(document_hash(document)):
@@ -198,12 +221,12 @@ class Pipeline:
                         (report.updated if known else report.added).append(doc_id)
                 except IngestFailed as exc:
                     seen.add(doc_id)  # a file still there but unreadable keeps what it had
-                    report.failed.append(IngestFailure(path=str(file), reason=str(exc)))
+                    report.failed.append(IngestFailure(path=label, reason=str(exc)))
                 except Exception as exc:  # reported per file, so the rest of the folder goes on
                     seen.add(doc_id)
-                    log.exception("ingest of %s failed", file)
-                    reason = f"{file}: {type(exc).__name__}: {exc}"
-                    report.failed.append(IngestFailure(path=str(file), reason=reason))
+                    log.exception("ingest of %s failed", label)
+                    reason = f"{label}: {type(exc).__name__}: {exc}"
+                    report.failed.append(IngestFailure(path=label, reason=reason))
                 if progress is not None:
                     progress(doc_id, chunks)
             for doc_id, known in sorted(stored.items()):
@@ -245,7 +268,9 @@ class Pipeline:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         path.write_bytes(data)
-        report = self._sync([(path, UPLOAD_PREFIX + name, "upload")], collection, set())
+        doc_id = UPLOAD_PREFIX + name
+        entry = Entry(str(path), doc_id, "upload", self._loader(path, doc_id))
+        report = self._sync([entry], collection, set())
         if report.failed:
             raise IngestFailed(report.failed[0].reason.replace(str(path), name))
         return report
@@ -350,6 +375,10 @@ class Pipeline:
             "chroma": self.settings.chroma_url or "embedded",
             "versions": versions,
         }
+
+
+def _constant(document: Document) -> Callable[[], Document]:
+    return lambda: document
 
 
 def build_pipeline(settings: Settings, *, embedder: Embedder | None = None) -> Pipeline:

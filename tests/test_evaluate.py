@@ -59,3 +59,39 @@ def test_eval_command_scores_a_small_multihop_slice(
     assert overall["hits@10"] == 1.0
     assert 0 < overall["evidence_recall@10"] <= 1
     assert report["mean_passage_chars"] <= 1400
+
+
+def test_rgb_pools_follow_the_protocol() -> None:
+    from rag.evaluate import load_queries, rgb_documents
+
+    rgb = SHARED / "bench" / "rgb"
+    rejection, answerable = rgb_documents(rgb)
+    queries = load_queries(rgb / "queries.public.jsonl")
+    alternatives = [
+        " ".join(str(a).lower().split())
+        for q in [*queries, *load_queries(rgb / "negative_rejection.public.jsonl")]
+        for group in q["answer_groups"]  # type: ignore[attr-defined]
+        for a in group
+    ]
+    assert rejection and answerable
+    for doc in rejection:  # no passage of the refusal pool holds any answer
+        assert not any(a in " ".join(doc.text.lower().split()) for a in alternatives)
+    positives = {pid for q in queries for pid in q["positive_pids"]}  # type: ignore[attr-defined]
+    assert positives <= {doc.doc_id for doc in answerable}
+
+
+def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
+    from rag.answer import AnswerShape, split_sentences
+
+    def sentence(text: str) -> object:
+        passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),
+                          score=0.0)  # fmt: skip
+        return split_sentences(passage)[0]
+
+    shape = AnswerShape.of("Who won the women's singles Wimbledon in 2019?")
+    assert shape.fits(sentence("Simona Halep won the 2019 Wimbledon final."))  # type: ignore[arg-type]
+    assert not shape.fits(sentence("Ashleigh Barty won Wimbledon in 2021."))  # type: ignore[arg-type]
+    assert not shape.fits(sentence("Who won the women's singles at Wimbledon in 2019?"))  # type: ignore[arg-type]
+    when = AnswerShape.of("When was Splatoon 2 released?")
+    assert when.fits(sentence("Splatoon 2 was released on July 21, 2017."))  # type: ignore[arg-type]
+    assert not when.fits(sentence("Splatoon 2 was released to great reviews."))  # type: ignore[arg-type]
