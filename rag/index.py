@@ -106,6 +106,10 @@ def collection_names(client: ClientAPI) -> list[str]:
     return sorted(c if isinstance(c, str) else c.name for c in client.list_collections())
 
 
+def collection_sizes(client: ClientAPI) -> dict[str, int]:
+    return {name: int(client.get_collection(name).count()) for name in collection_names(client)}
+
+
 def collection_exists(client: ClientAPI, name: str) -> bool:
     return name in collection_names(client)
 

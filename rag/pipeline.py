@@ -25,7 +25,7 @@ from rag.index import (
     ChunkIndex,
     StoredDocument,
     collection_exists,
-    collection_names,
+    collection_sizes,
     connect,
 )
 from rag.ingest import (
@@ -127,8 +127,8 @@ class Pipeline:
                 return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
 
     def collections(self) -> dict[str, int]:
-        """Every collection in the store with its chunk count."""
-        return {name: self.index(name).count() for name in collection_names(self._client)}
+        """Every collection in the store with its chunk count, whatever settings built it."""
+        return collection_sizes(self._client)
 
     def index_corpus_if_missing(self) -> IngestReport | None:
         """First run: index `settings.corpus_dir` when the default collection does not exist yet."""

@@ -147,8 +147,13 @@ def test_no_file_outside_the_upload_area_is_served(client: TestClient) -> None:
         assert client.get(path).status_code in (403, 404), path
 
 
-def test_health_reports_collections_model_and_engine(client: TestClient) -> None:
+def test_health_reports_collections_model_and_engine(
+    client: TestClient, pipeline: Pipeline
+) -> None:
+    # A collection built with other settings (the real model) must not break the health check.
+    build_pipeline(pipeline.settings).index("other-model", create=True)
     health = client.get("/api/health").json()
+    assert health["collections"]["other-model"] == 0
     assert health["status"] == "ok"
     assert health["collections"]["corpus"] > 0
     assert health["embed_model"] == "hashing-fake" and health["engine"] == "extractive"
