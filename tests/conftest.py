@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -48,6 +49,14 @@ def real_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline
     pipeline = build_pipeline(settings)
     pipeline.ingest([settings.corpus_dir])
     yield pipeline
+
+
+def seed_folder(tmp_path: Path) -> Path:
+    """A folder `docs` holding a copy of the seed article, for tests that ingest it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_DOC, folder)
+    return folder
 
 
 def free_port() -> int:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DOC
+from conftest import seed_folder
 from fakes import HashingEmbedderFake
 from fastapi.testclient import TestClient
 from openai import OpenAI
@@ -24,9 +23,7 @@ BAKERY = (
 
 
 def _indexed(pipeline: Pipeline, tmp_path: Path) -> Pipeline:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     return pipeline
 

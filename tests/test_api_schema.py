@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import SEED_DOC
+from conftest import seed_folder
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -17,9 +16,7 @@ from rag.pipeline import Pipeline
 
 @pytest.fixture
 def api_schema(pipeline: Pipeline, tmp_path: Path):  # type: ignore[no-untyped-def]
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(pipeline))
 

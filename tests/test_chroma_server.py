@@ -4,7 +4,6 @@ sharing one index through it."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -12,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_DOC, free_port, subprocess_env, wait_for_port
+from conftest import ROOT, free_port, seed_folder, subprocess_env, wait_for_port
 from fakes import HashingEmbedderFake
 
 from rag import Settings, build_pipeline
@@ -29,9 +28,7 @@ def _server_settings(settings: Settings, url: str) -> Settings:
 def test_ingest_search_ask_and_delete_through_a_server(
     settings: Settings, chroma_server: str, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     embedder = HashingEmbedderFake()
     pipeline = build_pipeline(_server_settings(settings, chroma_server), embedder=embedder)
     with pytest.raises(CollectionNotFound):
@@ -52,9 +49,7 @@ def test_ingest_search_ask_and_delete_through_a_server(
 def test_embedded_and_server_modes_give_the_same_results(
     settings: Settings, chroma_server: str, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     embedded = build_pipeline(settings, embedder=HashingEmbedderFake())
     served = build_pipeline(
         _server_settings(settings, chroma_server), embedder=HashingEmbedderFake()

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DOC
+from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 
 from rag import Settings, cli
@@ -36,9 +36,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
 
 @pytest.fixture
 def indexed(run, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     code, out, _ = run("ingest", str(folder))
     assert code == 0 and "1 added" in out
     return folder

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DOC
+from conftest import seed_folder
 
 from rag.condense import Turn, condense, names
 from rag.pipeline import Pipeline
@@ -42,9 +41,7 @@ def test_names_skip_question_words() -> None:
 
 
 def test_ask_with_history_reports_what_it_searched_for(pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     answer = pipeline.ask("And Blinken?", history=VOLODIN)
     assert answer.question == "And Blinken?"

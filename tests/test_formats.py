@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEED_DOC
+from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 from fpdf import FPDF
 
@@ -110,9 +109,7 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
 def test_bad_files_are_reported_and_nothing_is_lost(
     pipeline: Pipeline, tmp_path: Path, name: str, content: bytes, reason: str
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     (folder / name).write_bytes(content)
     report = pipeline.ingest([folder])
@@ -124,9 +121,7 @@ def test_bad_files_are_reported_and_nothing_is_lost(
 def test_a_file_over_the_size_limit_is_reported_not_read(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     (folder / "huge.txt").write_text("Huge\n" + "word " * 50_000)
     limited = build_pipeline(
         settings.model_copy(update={"max_file_bytes": 100_000}), embedder=HashingEmbedderFake()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DOC
+from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 
 from rag import Settings, build_pipeline
@@ -24,9 +23,7 @@ from rag.pipeline import Pipeline
 
 
 def _corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder / SEED_DOC.name)
+    folder = seed_folder(tmp_path)
     (folder / "bakery.md").write_text(
         '---\ntitle: "Town bakery wins prize"\nsource: Daily Crumb\n'
         'published_at: "2024-03-01"\n---\n\n'

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,16 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_DOC, subprocess_env
+from conftest import ROOT, seed_folder, subprocess_env
 
 from rag import Settings, build_pipeline
 from rag.pipeline import Pipeline
 
 
 def _folder(tmp_path: Path, count: int = 3) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     for i in range(count):
         (folder / f"note-{i}.md").write_text(
             f'---\ntitle: "Note {i}"\n---\n\nHarbour note {i}: the ferry left at {i} o\'clock.\n'

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import SEED_DOC
+from conftest import seed_folder
 from fakes import HashingEmbedderFake
 from fastapi.testclient import TestClient
 
@@ -94,9 +93,7 @@ def test_refusal_panel_differs_from_an_answer() -> None:
 
 
 def test_chat_turn_shows_answer_and_cited_sources(pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     turns = list(respond(pipeline, "What did Blinken declare about the overwhelming evidence?", []))
     assert "Searching" in turns[0][0][-1]["content"]  # shown while the answer is prepared
@@ -126,9 +123,7 @@ def test_login_is_required_when_rag_auth_is_set(settings: Settings, tmp_path: Pa
 
 
 def test_page_is_served(pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(SEED_DOC, folder)
+    folder = seed_folder(tmp_path)
     pipeline.ingest([folder])
     with TestClient(create_app(pipeline)) as client:
         page = client.get("/")
