@@ -1,21 +1,32 @@
-"""Question + Passages -> Answer: the extractive engine picks cited sentences, or refuses."""
+"""Question + Passages -> Answer: the extractive engine picks cited sentences; LLM engines write
+from fenced, numbered passages; every engine's text is then verified, or it refuses."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.errors import RagError
+from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
 from rag.text import content_terms, stopwords, words
+from rag.verify import MarkerFilter, Verifier
 
-_TEMPLATES = {"extractive_answer": {"sentences"}, "refusal": set()}
+_TEMPLATES = {
+    "extractive_answer": {"sentences"},
+    "refusal": set(),
+    "llm_system": {"max_sentences", "refusal"},
+    "llm_user": {"passages", "question"},
+    "condense": {"history", "question"},
+}
 # Words that frame a question rather than name its subject ("What did X say?").
 _FRAMING = frozenset(
     {
@@ -33,6 +44,9 @@ class Prompts:
 
     extractive_answer: str
     refusal: str
+    llm_system: str
+    llm_user: str
+    condense: str
 
     @classmethod
     def load(cls, folder: Path) -> Prompts:
@@ -59,9 +73,31 @@ class Prompts:
 
 
 class AnswerEngine(Protocol):
-    """Turns a question and its retrieved passages into an Answer."""
+    """Turns a question and its retrieved passages into an Answer, streamed: text deltas as
+    they are produced, then the final, verified Answer (whose text may differ: checked)."""
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer: ...
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]: ...
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str: ...
+
+
+def final_answer(events: Iterable[str | Answer]) -> Answer:
+    """The Answer at the end of an engine's stream."""
+    for event in events:
+        if isinstance(event, Answer):
+            return event
+    raise RagError("The answer engine ended without an answer.")
+
+
+def _refusal(prompts: Prompts, question: str, passages: Sequence[Passage]) -> Answer:
+    return Answer(
+        question=question,
+        searched_for=question,
+        answer=prompts.refusal,
+        refused=True,
+        citations=[],
+        passages=list(passages),
+    )
 
 
 @dataclass(frozen=True)
@@ -158,6 +194,12 @@ class AnswerShape:
         return True
 
 
+@functools.cache
+def _framing_terms() -> frozenset[str]:
+    # Stemming loads nltk (seconds): done at the first answer, not when an ingest builds us.
+    return frozenset(content_terms(" ".join(_FRAMING)))
+
+
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
@@ -176,6 +218,7 @@ class ExtractiveEngine:
         self,
         embedder: Embedder,
         prompts: Prompts,
+        verifier: Verifier,
         *,
         max_sentences: int = 3,
         answer_similarity: float = 0.5,
@@ -184,21 +227,22 @@ class ExtractiveEngine:
     ) -> None:
         self._embedder = embedder
         self._prompts = prompts
+        self._verifier = verifier
         self._max_sentences = max_sentences
         self._similarity = answer_similarity
         self._similarity_with_terms = answer_similarity_with_terms
         self._term_coverage = answer_term_coverage
-        self._framing = content_terms(" ".join(_FRAMING))
 
     def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
-        return Answer(
-            question=question,
-            searched_for=question,
-            answer=self._prompts.refusal,
-            refused=True,
-            citations=[],
-            passages=list(passages),
-        )
+        return _refusal(self._prompts, question, passages)
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        return condense(question, history)
+
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+        answer = self.answer(question, passages)
+        yield answer.answer
+        yield answer
 
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         sentences = [s for p in passages for s in split_sentences(p) if len(s.text) >= 15]
@@ -216,14 +260,16 @@ class ExtractiveEngine:
             return self.refusal(question, passages)
         chosen = self._choose(sentences, scores, answering)
         citations, parts = self._cite(chosen)
-        text = self._prompts.extractive_answer.format(sentences=" ".join(parts))
+        checked = self._verifier.check(parts, citations)
+        text = self._prompts.extractive_answer.format(sentences=checked.text)
         return Answer(
             question=question,
             searched_for=question,
             answer=text,
             refused=False,
-            citations=citations,
+            citations=checked.citations,
             passages=list(passages),
+            claims=checked.claims,
         )
 
     def _score(
@@ -234,7 +280,7 @@ class ExtractiveEngine:
         vectors = self._embedder.embed_documents([s.text for s in sentences])
         semantic = [_cosine(question_vector, v) for v in vectors]
         terms = [content_terms(s.text) for s in sentences]
-        asked = content_terms(question) - self._framing
+        asked = content_terms(question) - _framing_terms()
         # Words rare among the candidates (a name) weigh more than words in every sentence.
         idf = {t: math.log(1 + len(terms) / (1 + sum(t in ts for ts in terms))) for t in asked}
         total = sum(idf.values()) or 1.0
@@ -300,3 +346,100 @@ class ExtractiveEngine:
             )
             parts.append(f"{_SPACE.sub(' ', quote).strip()} [{n}]")
         return citations, parts
+
+
+class LLMEngine:
+    """Answers with a chat model (llama.cpp in process, or an OpenAI-compatible server).
+
+    The passages go to the model fenced and numbered; its `[n]` markers stream through as it
+    writes (markers to no passage dropped), then every sentence is verified against what it
+    cites. Refusal is decided on the verified text, not left to the model's judgement: an
+    answer with no supported sentence is a refusal.
+    """
+
+    def __init__(
+        self,
+        llm: ChatModel,
+        prompts: Prompts,
+        verifier: Verifier,
+        *,
+        max_sentences: int = 3,
+        max_tokens: int = 256,
+    ) -> None:
+        self._llm = llm
+        self._prompts = prompts
+        self._verifier = verifier
+        self._max_sentences = max_sentences
+        self._max_tokens = max_tokens
+
+    def messages(self, question: str, passages: Sequence[Passage]) -> list[Message]:
+        """The conversation sent to the model: rules, then the fenced passages and question."""
+        system = self._prompts.llm_system.format(
+            max_sentences=self._max_sentences, refusal=self._prompts.refusal
+        )
+        fenced = "\n".join(_fence(n, p) for n, p in enumerate(passages, start=1))
+        user = self._prompts.llm_user.format(passages=fenced, question=question)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+        if not passages:
+            refusal = _refusal(self._prompts, question, passages)
+            yield refusal.answer
+            yield refusal
+            return
+        markers = MarkerFilter(len(passages))
+        parts: list[str] = []
+        for delta in self._llm.chat(self.messages(question, passages), self._max_tokens):
+            parts.append(delta)
+            if shown := markers.feed(delta):
+                yield shown
+        if tail := markers.flush():
+            yield tail
+        yield self._finish(question, passages, "".join(parts))
+
+    def _finish(self, question: str, passages: Sequence[Passage], text: str) -> Answer:
+        checked = self._verifier.verify(text, passages)
+        if _says_refusal(text, self._prompts.refusal) or not any(
+            c.supported for c in checked.claims
+        ):
+            return _refusal(self._prompts, question, passages)
+        return Answer(
+            question=question,
+            searched_for=question,
+            answer=checked.text,
+            refused=False,
+            citations=checked.citations,
+            passages=list(passages),
+            claims=checked.claims,
+        )
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return question
+        lines = "\n".join(f"{t.role}: {_SPACE.sub(' ', t.content)[:500]}" for t in history[-6:])
+        prompt = self._prompts.condense.format(history=lines, question=question)
+        reply = "".join(self._llm.chat([{"role": "user", "content": prompt}], 64)).strip()
+        first = reply.splitlines()[0].strip() if reply else ""
+        # A model that wanders off gives no usable query; the rule-based rewrite still does.
+        return first if 3 <= len(first) <= 300 else condense(question, history)
+
+
+def _fence(n: int, passage: Passage) -> str:
+    meta = " ".join(
+        f'{key}="{value.replace(chr(34), chr(39))}"'
+        for key, value in (
+            ("title", passage.title),
+            ("source", passage.source),
+            ("date", (passage.published_at or "")[:10] or None),
+        )
+        if value
+    )
+    # A passage cannot close its own fence early.
+    body = re.sub(r"</?\s*passages?\b", "(passage)", passage.text, flags=re.IGNORECASE)
+    return f'<passage n="{n}" {meta}>\n{body}\n</passage>'
+
+
+def _says_refusal(text: str, refusal: str) -> bool:
+    said = set(words(text))
+    wanted = set(words(refusal))
+    return bool(wanted) and len(said & wanted) / len(wanted) >= 0.8 and len(said) <= 2 * len(wanted)

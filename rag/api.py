@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import secrets
 import time
@@ -224,17 +225,18 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         last = max((i for i, t in enumerate(turns) if t.role == "user"), default=None)
         if last is None:
             raise InvalidInput("messages must include a user message.")
-        answer = pipeline.ask(turns[last].content, history=turns[:last])
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
-        extra = {
-            "citations": [c.model_dump() for c in answer.citations],
-            "refused": answer.refused,
-            "searched_for": answer.searched_for,
-        }
         if body.stream:
+            events = pipeline.ask_stream(turns[last].content, history=turns[:last])
+            # The first event is taken here, so a failure to start is an HTTP error, not a
+            # broken stream.
+            first = next(events)
             return StreamingResponse(
-                _stream(answer, completion_id, body.model, extra), media_type="text/event-stream"
+                _stream(itertools.chain([first], events), completion_id, body.model),
+                media_type="text/event-stream",
             )
+        answer = pipeline.ask(turns[last].content, history=turns[:last])
+        extra = _extra(answer)
         return {
             "id": completion_id,
             "object": "chat.completion",
@@ -278,8 +280,19 @@ def render_docs(schema: dict[str, Any]) -> str:
     )
 
 
-def _stream(answer: Answer, completion_id: str, model: str, extra: dict[str, Any]) -> Iterator[str]:
-    """Server-sent events in OpenAI's chunk format, one piece of the answer per event."""
+def _extra(answer: Answer) -> dict[str, Any]:
+    """What a completion carries beyond OpenAI's fields: the sources and the checks."""
+    return {
+        "citations": [c.model_dump() for c in answer.citations],
+        "claims": [c.model_dump() for c in answer.claims],
+        "refused": answer.refused,
+        "searched_for": answer.searched_for,
+    }
+
+
+def _stream(events: Iterator[str | Answer], completion_id: str, model: str) -> Iterator[str]:
+    """Server-sent events in OpenAI's chunk format, text as the engine writes it; the last
+    chunk carries the sources, and `answer` when verification changed the streamed text."""
     created = int(time.time())
 
     def event(delta: dict[str, str], finish: str | None, **more: Any) -> str:
@@ -294,9 +307,19 @@ def _stream(answer: Answer, completion_id: str, model: str, extra: dict[str, Any
         return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
 
     yield event({"role": "assistant", "content": ""}, None)
-    words = answer.answer.split(" ")
-    for i in range(0, len(words), 8):
-        piece = " ".join(words[i : i + 8])
-        yield event({"content": piece if i == 0 else " " + piece}, None)
-    yield event({}, "stop", **extra)
+    streamed: list[str] = []
+    try:
+        for item in events:
+            if isinstance(item, Answer):
+                extra = _extra(item)
+                if "".join(streamed).strip() != item.answer.strip():
+                    extra["answer"] = item.answer
+                yield event({}, "stop", **extra)
+            else:
+                streamed.append(item)
+                yield event({"content": item}, None)
+    except RagError as exc:
+        # The status line is sent already: the error goes in the stream, as OpenAI's does.
+        error = {"code": type(exc).__name__, "message": str(exc)}
+        yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

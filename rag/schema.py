@@ -70,6 +70,15 @@ class Citation(_Value):
     page: int | None = None
 
 
+class Claim(_Value):
+    """One sentence of an answer, the citations it names, and how well they support it."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+
+
 class Answer(_Value):
     """The reply to a question, with the citations its `[n]` markers resolve to."""
 
@@ -79,6 +88,7 @@ class Answer(_Value):
     refused: bool
     citations: list[Citation]
     passages: list[Passage]
+    claims: list[Claim] = []
 
 
 class DocumentInfo(_Value):

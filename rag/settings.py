@@ -27,7 +27,14 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2",
         description="Embedding model: a packaged model name or a local model folder.",
     )
-    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding batch.")
+    embed_backend: Literal["onnx-int8", "torch"] = Field(
+        "onnx-int8",
+        description="`onnx-int8`: the model exported once to int8 ONNX (faster); `torch`: fp32.",
+    )
+    model_cache_dir: Path | None = Field(
+        None, description="Where exported ONNX models are kept (default: DATA_DIR/models)."
+    )
+    embed_batch_size: int = Field(16, ge=1, description="Texts per embedding batch.")
     chunk_size: int = Field(256, ge=32, description="Chunk length in embedding-model tokens.")
     chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
@@ -46,8 +53,24 @@ class Settings(BaseSettings):
     max_chunks_per_doc: int = Field(
         3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."
     )
-    engine: Literal["extractive"] = Field("extractive", description="Answer engine.")
-    max_answer_sentences: int = Field(3, ge=1, description="Sentences in an extractive answer.")
+    engine: Literal["extractive", "llamacpp", "openai"] = Field(
+        "extractive",
+        description="Answer engine: `extractive` (no LLM), `llamacpp` (a local GGUF model) or "
+        "`openai` (any OpenAI-compatible server).",
+    )
+    max_answer_sentences: int = Field(3, ge=1, description="Sentences in an answer.")
+    strict: bool = Field(False, description="Drop answer sentences their citations do not support.")
+    support_threshold: float = Field(
+        0.55, description="Support score (half word overlap, half similarity) a claim needs."
+    )
+    llm_model_path: Path | None = Field(None, description="`llamacpp` engine: the GGUF model file.")
+    llm_context: int = Field(4096, ge=512, description="`llamacpp` engine: context tokens.")
+    llm_base_url: str | None = Field(
+        None, description="`openai` engine: the server's base URL, e.g. http://HOST:PORT/v1."
+    )
+    llm_model: str = Field("default", description="`openai` engine: the model name to ask for.")
+    llm_api_key: str | None = Field(None, description="`openai` engine: its API key, if any.")
+    llm_max_tokens: int = Field(256, ge=16, description="LLM engines: longest answer, in tokens.")
     answer_similarity: float = Field(
         0.5, description="A sentence this similar to the question (cosine) answers it."
     )

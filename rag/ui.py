@@ -170,7 +170,12 @@ def chat_text(answer: Answer) -> str:
         else:
             out.append(_MARKDOWN.sub(r"\\\1", piece))
     text = "".join(out)
-    return f"**Not in the documents.** {text}" if answer.refused else text
+    if answer.refused:
+        return f"**Not in the documents.** {text}"
+    unsupported = [_MARKDOWN.sub(r"\\\1", c.text) for c in answer.claims if not c.supported]
+    if unsupported:
+        text += "\n\n_Not supported by the cited sources:_ " + " / ".join(unsupported)
+    return text
 
 
 def respond(
@@ -183,11 +188,21 @@ def respond(
         return
     history.append({"role": "user", "content": message})
     yield [*history, {"role": "assistant", "content": "_Searching the documents..._"}], "", ""
+    answer = None
     try:
-        answer = pipeline.ask(message, history=_turns(history[:-1]))
+        written = ""
+        for event in pipeline.ask_stream(message, history=_turns(history[:-1])):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                written += event
+                partial = _MARKDOWN.sub(r"\\\1", written)
+                yield [*history, {"role": "assistant", "content": partial}], "", ""
     except RagError as exc:
         history.append({"role": "assistant", "content": f"**Error:** {html.escape(str(exc))}"})
         yield history, "", render_sources(None)
+        return
+    if answer is None:
         return
     history.append({"role": "assistant", "content": chat_text(answer)})
     documents = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rag.embed import resolve_model_path
@@ -42,3 +42,24 @@ class HashingEmbedderFake:
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+class ScriptedChatFake:
+    """A chat model that writes what a script says, in small pieces as a real one streams.
+
+    It stands in for an LLM, which cannot run here at a useful size; `script` sees the
+    messages sent, so a test can answer from the passages it was given. Real tiny models are
+    tested in test_llm.py too, for the mechanics.
+    """
+
+    name = "scripted-chat-fake"
+
+    def __init__(self, script: Callable[[list[dict[str, str]]], str]) -> None:
+        self._script = script
+        self.calls: list[list[dict[str, str]]] = []
+
+    def chat(self, messages: Sequence[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        self.calls.append(list(messages))
+        reply = self._script(list(messages))
+        for i in range(0, len(reply), 3):
+            yield reply[i : i + 3]

@@ -13,7 +13,9 @@ from fakes import HashingEmbedderFake
 from rag import Settings, cli
 from rag.pipeline import build_pipeline
 
-ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "passages"}
+ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "passages",
+               "claims"}  # fmt: skip
+CLAIM_KEYS = {"text", "citations", "supported", "score"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "published_at", "quote", "passage", "start",
                  "end", "page"}  # fmt: skip
 PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "published_at", "text", "start", "end",
@@ -50,6 +52,8 @@ def test_ask_json_follows_the_contract(run, indexed: Path) -> None:  # type: ign
     assert answer["refused"] is False
     assert answer["citations"] and all(set(c) == CITATION_KEYS for c in answer["citations"])
     assert answer["passages"] and all(set(p) == PASSAGE_KEYS for p in answer["passages"])
+    assert answer["claims"] and all(set(c) == CLAIM_KEYS for c in answer["claims"])
+    assert all(c["supported"] and c["citations"] for c in answer["claims"])
     assert "[1]" in answer["answer"]
 
 

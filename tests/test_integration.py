@@ -67,7 +67,7 @@ def test_covered_questions_are_answered_from_the_right_sentence(
 
 def test_cli_answers_on_a_fresh_checkout(tmp_path: Path) -> None:
     """`python -m rag ask ... --json` with no index yet indexes corpus/ and answers."""
-    env = subprocess_env(tmp_path / "data")
+    env = subprocess_env(tmp_path / "data", fresh=True)
     result = subprocess.run(
         [sys.executable, "-m", "rag", "ask", "What did Volodin claim?", "--json"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,

@@ -99,7 +99,7 @@ def test_sigkill_during_ingest_loses_and_doubles_nothing(tmp_path: Path) -> None
     for _ in range(3):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-        time.sleep(rng.uniform(6, 14))
+        time.sleep(rng.uniform(3, 12))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
