@@ -35,6 +35,9 @@ CONFIGS: dict[str, HybridOptions | None] = {
     "+ date boost": replace(PLAIN, date_boost=DEFAULT.date_boost),
     "+ per-outlet decomposition": replace(DEFAULT, max_chunks_per_doc=0),
     "+ max 3 chunks per doc (default)": DEFAULT,
+    "default, max 2 chunks per doc": replace(DEFAULT, max_chunks_per_doc=2),
+    "default, dense weight 0.3": replace(DEFAULT, dense_weight=0.3),
+    "default, dense weight 0.5": replace(DEFAULT, dense_weight=0.5),
 }
 
 

@@ -420,7 +420,8 @@ class Pipeline:
         from importlib.metadata import PackageNotFoundError, version
 
         versions: dict[str, str | None] = {}
-        for package in ("chromadb", "llama-index-core", "gradio", "sentence-transformers"):
+        for package in ("chromadb", "llama-index-core", "gradio", "sentence-transformers",
+                        "onnxruntime", "llama-cpp-python"):  # fmt: skip
             try:
                 versions[package] = version(package)
             except PackageNotFoundError:
