@@ -18,7 +18,7 @@ from rag.errors import RagError
 from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
 from rag.text import content_terms, stopwords, words
-from rag.verify import MarkerFilter, Verifier
+from rag.verify import MarkerFilter, Verifier, cosine
 
 _TEMPLATES = {
     "extractive_answer": {"sentences"},
@@ -200,12 +200,6 @@ def _framing_terms() -> frozenset[str]:
     return frozenset(content_terms(" ".join(_FRAMING)))
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 class ExtractiveEngine:
     """Answers with no LLM: the passages' sentences that best answer the question, each cited.
 
@@ -278,7 +272,7 @@ class ExtractiveEngine:
         """Per sentence: overall score, similarity to the question, share of its key words."""
         question_vector = self._embedder.embed_query(question)
         vectors = self._embedder.embed_documents([s.text for s in sentences])
-        semantic = [_cosine(question_vector, v) for v in vectors]
+        semantic = [cosine(question_vector, v) for v in vectors]
         terms = [content_terms(s.text) for s in sentences]
         asked = content_terms(question) - _framing_terms()
         # Words rare among the candidates (a name) weigh more than words in every sentence.

@@ -69,7 +69,7 @@ def _passage_sentences(passage: Passage) -> list[tuple[int, int]]:
     return spans or [(0, len(passage.text))]
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0
@@ -117,7 +117,7 @@ class Verifier:
         def similarity(text: str, quote: str) -> float:
             if _norm(text) == _norm(quote):
                 return 1.0
-            return _cosine(vector_of[text], vector_of[quote])
+            return cosine(vector_of[text], vector_of[quote])
 
         claims: list[Claim] = []
         kept: list[str] = []
