@@ -26,15 +26,18 @@ from rag.retrieve import (  # noqa: E402
 )
 
 DEFAULT = HybridOptions()
-PLAIN = replace(DEFAULT, date_boost=0.0, per_source=0, max_chunks_per_doc=0)
+PLAIN = replace(DEFAULT, date_boost=0.0, per_source=0, max_chunks_per_doc=0, clause_weight=0.0)
 CONFIGS: dict[str, HybridOptions | None] = {
     "dense, Chroma HNSW": None,
     "dense, exact": replace(PLAIN, dense_weight=1.0, lexical=False),
     "BM25 over title+source+date+text": replace(PLAIN, dense_weight=0.0),
     "fused 0.4 dense + 0.6 BM25": PLAIN,
     "+ date boost": replace(PLAIN, date_boost=DEFAULT.date_boost),
-    "+ per-outlet decomposition": replace(DEFAULT, max_chunks_per_doc=0),
-    "+ max 3 chunks per doc (default)": DEFAULT,
+    "+ per-outlet decomposition": replace(DEFAULT, max_chunks_per_doc=0, clause_weight=0.0),
+    "+ max 3 chunks per doc": replace(DEFAULT, clause_weight=0.0),
+    "+ each outlet ranked by its clause too (default)": DEFAULT,
+    "default, clause weight 0.3": replace(DEFAULT, clause_weight=0.3),
+    "default, clause weight 0.7": replace(DEFAULT, clause_weight=0.7),
     "default, max 2 chunks per doc": replace(DEFAULT, max_chunks_per_doc=2),
     "default, dense weight 0.3": replace(DEFAULT, dense_weight=0.3),
     "default, dense weight 0.5": replace(DEFAULT, dense_weight=0.5),

@@ -94,6 +94,7 @@ class Pipeline:
             dense_weight=settings.dense_weight,
             date_boost=settings.date_boost,
             per_source=settings.per_source,
+            clause_weight=settings.clause_weight,
             max_chunks_per_doc=settings.max_chunks_per_doc,
         )
         # One writer at a time per process: the API serves requests from a thread pool.

@@ -83,6 +83,7 @@ class HybridOptions:
     lexical: bool = True
     date_boost: float = 1.0  # added to chunks of articles published on a date the query names
     per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
+    clause_weight: float = 0.5  # an outlet's chunks ranked this much by the clause naming it
     max_chunks_per_doc: int = 3  # 0: no limit
 
 
@@ -161,8 +162,9 @@ def _standard(scores: np.ndarray) -> np.ndarray:
 class HybridRetriever:
     """Dense similarity and BM25, each standardised and fused by weight, plus a boost for the
     date a question names. A question naming outlets ("according to TechCrunch ... and The
-    Verge") is decomposed: each outlet's best chunks take turns at the top, so every article a
-    multi-hop question needs is represented; a cap on chunks per document keeps room for them."""
+    Verge") is decomposed: each outlet's chunks are ranked by the question and by the clause
+    that names the outlet, and take turns at the top, so every article a multi-hop question
+    needs is represented; a cap on chunks per document keeps room for them."""
 
     def __init__(
         self, snapshot: SearchSnapshot, embedder: Embedder, options: HybridOptions
@@ -188,11 +190,21 @@ class HybridRetriever:
                 fused = fused + opt.date_boost * np.isin(snap.day_of, list(near))
         return fused
 
-    def named_sources(self, query: str) -> list[str]:
+    def mentions(self, query: str) -> list[tuple[str, str]]:
+        """The outlets a query names, in order, each with its clause: the words between the
+        previous outlet's mention and the next one's ("X, according to Fortune, and Y, as
+        The Age reported" gives Fortune "X, according to Fortune, and Y, as")."""
+        spans: list[tuple[int, int, str]] = []
+        for source in self._snapshot.sources:  # longest first: "BBC News" before "BBC"
+            pattern = rf"(?<!\w){re.escape(source)}(?!\w)"
+            for m in re.finditer(pattern, query, re.IGNORECASE):
+                if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                    spans.append((m.start(), m.end(), source))
+        spans.sort()
+        bounds = [0, *(start for start, _, _ in spans[1:]), len(query)]
+        after = [0, *(end for _, end, _ in spans[:-1])]
         return [
-            s
-            for s in self._snapshot.sources
-            if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", query, re.IGNORECASE)
+            (source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)
         ]
 
     def search(self, query: str, top_k: int) -> list[Passage]:
@@ -205,22 +217,33 @@ class HybridRetriever:
         cap = opt.max_chunks_per_doc or top_k
         queues: list[list[int]] = []
         if opt.per_source:
-            for source in self.named_sources(query):
-                within = np.where(snap.source_of == source, scores, -np.inf)
+            for source, clause in self.mentions(query):
+                ranking = scores
+                if opt.clause_weight:
+                    # Each outlet is asked about its own part of a multi-hop question.
+                    ranking = (1 - opt.clause_weight) * scores + opt.clause_weight * self.scores(
+                        clause
+                    )
+                within = np.where(snap.source_of == source, ranking, -np.inf)
                 best = np.argsort(-within)[: opt.per_source]
                 queues.append([int(i) for i in best if np.isfinite(within[i])])
         queues.append([int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)]])
 
         chosen: list[int] = []
         per_doc: dict[str, int] = {}
-        # One from each queue in turn: the outlets' best chunks, then the best overall.
+        # One from each queue in turn (the outlets' best chunks, then the best overall), each
+        # turn ordered by the whole question's score.
         for row in itertools.zip_longest(*queues):
+            turn: list[int] = []
             for i in row:
-                doc = str(snap.metadatas[i]["doc_id"]) if i is not None else ""
-                if i is None or i in chosen or per_doc.get(doc, 0) >= cap:
+                if i is None or i in chosen or i in turn:
+                    continue
+                doc = str(snap.metadatas[i]["doc_id"])
+                if per_doc.get(doc, 0) >= cap:
                     continue
                 per_doc[doc] = per_doc.get(doc, 0) + 1
-                chosen.append(i)
+                turn.append(i)
+            chosen += sorted(turn, key=lambda i: -scores[i])
             if len(chosen) >= top_k:
                 break
         chosen = chosen[:top_k]

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     per_source: int = Field(
         5, ge=0, description="Hybrid: chunks taken in turn from each outlet the query names."
     )
+    clause_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Hybrid: how much an outlet's chunks are ranked by the clause naming it "
+        "rather than the whole question (0: the whole question only).",
+    )
     max_chunks_per_doc: int = Field(
         3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."
     )

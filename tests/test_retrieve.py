@@ -42,6 +42,24 @@ def test_a_named_date_is_preferred(settings: Settings, tmp_path: Path) -> None:
         assert top.passages[0].doc_id == doc
 
 
+def test_each_named_outlet_is_asked_its_own_part_of_the_question(
+    settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "crumb-bakery.md", "Bakery wins", "Daily Crumb", "2024-03-01", BODY)
+    _article(docs, "herald-bakery.md", "Bakery wins", "Town Herald", "2024-03-01", BODY)
+    _article(docs, "herald-vote.md", "Mayor elected", "Town Herald", "2024-03-02",
+             "Jane Ortiz won the election.")  # fmt: skip
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    question = (
+        "Which bakery won the sourdough prize according to Daily Crumb, and who won the "
+        "election as reported by the Town Herald?"
+    )
+    top = [p.doc_id for p in pipeline.search(question, top_k=2).passages]
+    assert sorted(top) == ["crumb-bakery.md", "herald-vote.md"]
+
+
 def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     long_body = " ".join(
