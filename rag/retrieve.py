@@ -203,9 +203,7 @@ class HybridRetriever:
         spans.sort()
         bounds = [0, *(start for start, _, _ in spans[1:]), len(query)]
         after = [0, *(end for _, end, _ in spans[:-1])]
-        return [
-            (source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)
-        ]
+        return [(source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)]
 
     def search(self, query: str, top_k: int) -> list[Passage]:
         import numpy as np
