@@ -4,6 +4,7 @@ from fenced, numbered passages; every engine's text is then verified, or it refu
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import string
@@ -17,8 +18,8 @@ from rag.embed import Embedder
 from rag.errors import RagError
 from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
-from rag.text import content_terms, stopwords, words
-from rag.verify import MarkerFilter, Verifier, cosine
+from rag.text import content_terms, root, same_root, sentence_spans, stopwords, words
+from rag.verify import MarkerFilter, Verifier, citation, cosine
 
 _TEMPLATES = {
     "extractive_answer": {"sentences"},
@@ -112,25 +113,8 @@ class _Sentence:
 
 
 def split_sentences(passage: Passage) -> list[_Sentence]:
-    """Sentence spans of a passage; a line break always ends a sentence (headlines, quotes)."""
-    from llama_index.core.utils import globals_helper
-
-    tokenizer = globals_helper.punkt_tokenizer
-    sentences = []
-    for line in re.finditer(r"[^\n]+", passage.text):
-        spans: list[tuple[int, int]] = []
-        for start, end in tokenizer.span_tokenize(line.group()):
-            # A quotation split by the tokenizer stays whole, so a quote never starts mid-speech.
-            if spans and _open_quote(line.group()[spans[-1][0] : spans[-1][1]]):
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-        sentences += [_Sentence(passage, line.start() + a, line.start() + b) for a, b in spans]
-    return sentences
-
-
-def _open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+    """The sentences of a passage, as spans of its text."""
+    return [_Sentence(passage, a, b) for a, b in sentence_spans(passage.text)]
 
 
 _NUMBER = re.compile(r"\b(?:q[1-4]|\d[\d,.]*)\b", re.IGNORECASE)
@@ -140,6 +124,21 @@ _YEAR_OR_DATE = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]+")
+_AUXILIARY = frozenset(
+    {
+        "is", "was", "are", "were", "be", "been", "did", "does", "do", "will", "would", "can",
+        "could", "has", "have", "had", "the", "a", "an",
+    }
+)  # fmt: skip
+# Nouns that say what kind of answer is wanted, not what it is about.
+_LIGHT = frozenset(
+    {
+        "name", "names", "date", "day", "year", "time", "place", "location", "title", "number",
+        "person", "people", "individual", "company", "companies", "entity", "organization",
+        "organisation", "figure", "one",
+    }
+)  # fmt: skip
+_QUALIFIER = frozenset({"new", "current", "first", "last", "former"})
 _AMOUNT = re.compile(r"[$€£¥]\s?\d|\d\s?(?:%|percent|million|billion|trillion)\b", re.I)
 
 
@@ -152,6 +151,7 @@ class AnswerShape:
     numbers: frozenset[str]
     kind: str | None
     question_words: frozenset[str]
+    focus: str | None = None  # the root of the word the answer is about: "won", "directed"
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -170,7 +170,7 @@ class AnswerShape:
         ):
             kind = "number"
         numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(question))
-        return cls(numbers, kind, frozenset(words(question)))
+        return cls(numbers, kind, frozenset(words(question)), _focus(lowered))
 
     def fits(self, sentence: _Sentence) -> bool:
         text = sentence.text
@@ -180,6 +180,8 @@ class AnswerShape:
         if any(not re.search(rf"\b{re.escape(n)}\b", context) for n in self.numbers):
             return False
         new = [w for w in words(text) if w not in self.question_words]
+        if self.focus and not any(same_root(self.focus, root(w)) for w in words(text)):
+            return False
         match self.kind:
             case "name":
                 stop = stopwords()
@@ -192,6 +194,34 @@ class AnswerShape:
             case "number":
                 return bool(_AMOUNT.search(text)) or any(w[0].isdigit() for w in new)
         return True
+
+
+def _focus(question: str) -> str | None:
+    """The root of the word a short factoid question turns on, which its answer must hold:
+    the verb after who ("who won"), the noun after who is ("who is the director"), the verb
+    ending a when question ("when was X released"), the verb after which/what and a noun
+    ("which city hosted"). None for other questions: their shape is not this simple."""
+    found = re.match(r"\s*(who|when|which|what)\b(.*)", question)
+    if not found:
+        return None
+    wh, rest = found.group(1), words(found.group(2))
+    if len(rest) > 12:
+        return None
+    if wh == "when":
+        word = rest[-1] if rest and rest[0] in _AUXILIARY else None
+    elif wh == "who":
+        word = next((w for w in rest if w not in _AUXILIARY and w not in _QUALIFIER), None)
+    elif rest and rest[0] in _AUXILIARY:
+        # "what is the release date of X": the event whose date is asked
+        dated = [a for a, b in itertools.pairwise(rest) if b == "date"]
+        word = dated[0] if dated else None
+    else:
+        word = rest[1] if len(rest) > 1 else None  # "which city hosted"
+    if word is None or word in _LIGHT or word[0].isdigit():
+        return None
+    if word in stopwords() and root(word) == word:  # "won" is a stopword ("won't")
+        return None
+    return root(word)
 
 
 @functools.cache
@@ -323,22 +353,8 @@ class ExtractiveEngine:
             spans.append((s.passage, s.start, s.end))
         citations, parts = [], []
         for n, (passage, start, end) in enumerate(spans, start=1):
-            quote = passage.text[start:end]
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=passage.doc_id,
-                    title=passage.title,
-                    source=passage.source,
-                    published_at=passage.published_at,
-                    quote=quote,
-                    passage=passage.text,
-                    start=passage.start + start,
-                    end=passage.start + end,
-                    page=passage.page,
-                )
-            )
-            parts.append(f"{_SPACE.sub(' ', quote).strip()} [{n}]")
+            citations.append(citation(n, passage, start, end))
+            parts.append(f"{_SPACE.sub(' ', passage.text[start:end]).strip()} [{n}]")
         return citations, parts
 
 

@@ -39,3 +39,48 @@ def content_words(text: str) -> list[str]:
 def content_terms(text: str) -> set[str]:
     """The distinct stemmed words of a text that carry meaning."""
     return set(content_words(text))
+
+
+# Irregular forms, so that "won" finds "winner" and "wins".
+_IRREGULAR = {
+    "won": "win", "led": "lead", "wrote": "write", "written": "write", "made": "make",
+    "took": "take", "taken": "take", "became": "become", "held": "hold", "bought": "buy",
+    "sold": "sell", "began": "begin", "begun": "begin", "chose": "choose", "chosen": "choose",
+    "ran": "run", "gave": "give", "given": "give", "found": "find", "left": "leave",
+}  # fmt: skip
+
+
+def root(word: str) -> str:
+    """A word's stem, irregular forms mapped to their verb ("won" -> "win")."""
+    word = word.lower()
+    return _IRREGULAR.get(word) or _stemmer()(word)
+
+
+def same_root(a: str, b: str) -> bool:
+    """Whether two roots are one word's forms: equal, or one extends the other (direct,
+    director)."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= 4 and long.startswith(short))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text; a line break always ends one (headlines,
+    quotes), and a quotation the tokenizer split stays whole, so a quote never starts
+    mid-speech."""
+    from llama_index.core.utils import globals_helper
+
+    tokenizer = globals_helper.punkt_tokenizer
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        inline: list[tuple[int, int]] = []
+        for start, end in tokenizer.span_tokenize(line.group()):
+            if inline and _open_quote(line.group()[inline[-1][0] : inline[-1][1]]):
+                inline[-1] = (inline[-1][0], end)
+            else:
+                inline.append((start, end))
+        spans += [(line.start() + a, line.start() + b) for a, b in inline]
+    return spans
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rag.embed import Embedder
 from rag.schema import Citation, Claim, Passage
-from rag.text import content_terms
+from rag.text import content_terms, sentence_spans
 
 MARKER = re.compile(r"\s?\[(\d{1,3})\]")
 # An answer sentence ends at . ! ? (and any closing quote or markers after it) before a space.
@@ -59,13 +59,7 @@ def answer_sentences(text: str) -> list[str]:
 
 
 def _passage_sentences(passage: Passage) -> list[tuple[int, int]]:
-    spans = []
-    for m in re.finditer(r"[^.!?\n]+[.!?]*[\"'”’)]*", passage.text):
-        start, end = m.start(), m.end()
-        while start < end and passage.text[start].isspace():
-            start += 1
-        if end - start >= 3:
-            spans.append((start, end))
+    spans = [(a, b) for a, b in sentence_spans(passage.text) if b - a >= 3]
     return spans or [(0, len(passage.text))]
 
 
@@ -99,7 +93,7 @@ class Verifier:
             for n in _cited(sentence):
                 if n not in citations:
                     start, end = _best_span(passages[n - 1], terms)
-                    citations[n] = _citation(n, passages[n - 1], start, end)
+                    citations[n] = citation(n, passages[n - 1], start, end)
         return self.check(sentences, list(citations.values()))
 
     def check(self, sentences: Sequence[str], citations: Sequence[Citation]) -> Verified:
@@ -151,7 +145,8 @@ def _best_span(passage: Passage, terms: set[str]) -> tuple[int, int]:
     return max(spans, key=lambda s: len(terms & content_terms(passage.text[s[0] : s[1]])))
 
 
-def _citation(n: int, passage: Passage, start: int, end: int) -> Citation:
+def citation(n: int, passage: Passage, start: int, end: int) -> Citation:
+    """Citation n: the passage's text from start to end (offsets in the passage) as its quote."""
     return Citation(
         n=n,
         doc_id=passage.doc_id,

@@ -95,3 +95,27 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
     when = AnswerShape.of("When was Splatoon 2 released?")
     assert when.fits(sentence("Splatoon 2 was released on July 21, 2017."))  # type: ignore[arg-type]
     assert not when.fits(sentence("Splatoon 2 was released to great reviews."))  # type: ignore[arg-type]
+
+
+def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
+    from rag.answer import AnswerShape, split_sentences
+
+    def fits(question: str, text: str) -> bool:
+        passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),
+                          score=0.0)  # fmt: skip
+        return AnswerShape.of(question).fits(split_sentences(passage)[0])
+
+    masters = "Who won the Masters golf tournament in 2021?"
+    assert fits(masters, "Hideki Matsuyama wins the 2021 Masters by one stroke.")
+    assert not fits(masters, "The 2021 Masters Tournament runs April 8-11 at Augusta National.")
+    assert fits("Who directed Titanic?", "Titanic's director, James Cameron, cast DiCaprio.")
+    assert not fits("Who directed Titanic?", "Titanic starred Leonardo DiCaprio and Kate Winslet.")
+    released = "When was Splatoon 2 released?"
+    assert fits(released, "Nintendo released Splatoon 2 on July 21, 2017.")
+    assert not fits(released, "Splatoon 2 had sold 13 million copies by March 2023.")
+    # A long multi-hop question has no single such word: nothing more is asked of a sentence.
+    long = (
+        "Who is the individual alleged to have built a crypto exchange on falsehoods, as "
+        "reported by both Fortune and TechCrunch?"
+    )
+    assert fits(long, "Sam Bankman-Fried denied the charges in a Manhattan court.")
