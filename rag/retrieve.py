@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rag.embed import Embedder
 from rag.index import ChunkIndex, StoredChunks
 from rag.schema import Passage
-from rag.text import content_words
+from rag.text import content_words, spelled_date
 
 if TYPE_CHECKING:
     import numpy as np
@@ -101,18 +101,8 @@ def _dates_in(text: str) -> set[dt.date]:
 
 
 def _header(metadata: Mapping[str, Any]) -> str:
-    published = str(metadata.get("published_at") or "")[:10]
-    spelled = ""
-    try:
-        day = dt.date.fromisoformat(published)
-        spelled = f"{day:%B} {day.day}, {day.year}"
-    except ValueError:
-        pass
-    return " ".join(
-        x
-        for x in (str(metadata.get("title") or ""), str(metadata.get("source") or ""), spelled)
-        if x
-    )
+    published = spelled_date(metadata.get("published_at"))
+    return " ".join(str(x) for x in (metadata.get("title"), metadata.get("source"), published) if x)
 
 
 class SearchSnapshot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -84,3 +85,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+
+
+def spelled_date(published_at: str | None) -> str:
+    """An ISO date as questions name it ("2023-10-07..." -> "October 7, 2023"); "" if none."""
+    try:
+        day = dt.date.fromisoformat(str(published_at or "")[:10])
+    except ValueError:
+        return ""
+    return f"{day:%B} {day.day}, {day.year}"

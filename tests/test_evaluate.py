@@ -119,3 +119,16 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
         "reported by both Fortune and TechCrunch?"
     )
     assert fits(long, "Sam Bankman-Fried denied the charges in a Manhattan court.")
+
+
+def test_a_date_the_question_names_may_be_the_articles_own() -> None:
+    from rag.answer import AnswerShape, split_sentences
+
+    text = "The town bakery won the national sourdough prize."
+    passage = Passage(rank=1, doc_id="d", title="Bakery wins", source="Daily Crumb",
+                      published_at="2024-03-01T09:00:00+00:00", text=text, start=0,
+                      end=len(text), score=0.0)  # fmt: skip
+    sentence = split_sentences(passage)[0]
+    asked = "Did the Daily Crumb report on March 1, 2024 that a bakery won a prize?"
+    assert AnswerShape.of(asked).fits(sentence)
+    assert not AnswerShape.of(asked.replace("March 1", "March 9")).fits(sentence)
