@@ -3,6 +3,7 @@ from fenced, numbered passages; every engine's text is then verified, or it refu
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import math
@@ -19,11 +20,12 @@ from rag.errors import RagError
 from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
 from rag.text import (
+    DATE,
     content_terms,
+    dates_in,
     root,
     same_root,
     sentence_spans,
-    spelled_date,
     stopwords,
     words,
 )
@@ -154,12 +156,15 @@ _AMOUNT = re.compile(r"[$€£¥]\s?\d|\d\s?(?:%|percent|million|billion|trillio
 class AnswerShape:
     """What a sentence must hold to answer a question, read off the question itself: the
     numbers it names (a year, a quarter), and for who/when/where/how-many questions something
-    new of that kind (a name, a date, a number) that the question does not already contain."""
+    new of that kind (a name, a date, a number) that the question does not already contain.
+    The calendar dates it names must be found among the passages, not in each one: a
+    multi-hop question names one date per article."""
 
     numbers: frozenset[str]
     kind: str | None
     question_words: frozenset[str]
     focus: str | None = None  # root of the word an answer must hold: "win" for "who won"
+    dates: frozenset[dt.date] = frozenset()
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -177,17 +182,31 @@ class AnswerShape:
             r"\bhow (many|much)\b|\b(revenue|price|cost|population|percentage)\b", lowered
         ):
             kind = "number"
-        numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(question))
-        return cls(numbers, kind, frozenset(words(question)), _focus(lowered))
+        undated = DATE.sub(" ", question)
+        numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(undated))
+        return cls(
+            numbers,
+            kind,
+            frozenset(words(question)),
+            _focus(lowered),
+            frozenset(dates_in(question)),
+        )
+
+    def dates_found(self, passages: Sequence[Passage]) -> bool:
+        """Whether every date the question names is a passage's publication day (give or take
+        one, for time zones) or spelled out in its text."""
+        found: set[dt.date] = set()
+        for passage in passages:
+            found |= dates_in(f"{(passage.published_at or '')[:10]} {passage.text}")
+        near = {day + dt.timedelta(days=k) for day in found for k in (-1, 0, 1)}
+        return self.dates <= near
 
     def fits(self, sentence: _Sentence) -> bool:
         text = sentence.text
         if text.rstrip().endswith("?"):
             return False  # a question in a document does not answer one
-        # A date the question names is often the article's, kept in its metadata, not its text.
         passage = sentence.passage
-        meta = (passage.title, passage.source or "", spelled_date(passage.published_at))
-        context = " ".join((*meta, passage.text)).lower()
+        context = f"{passage.title} {passage.text}".lower()
         if any(not re.search(rf"\b{re.escape(n)}\b", context) for n in self.numbers):
             return False
         new = [w for w in words(text) if w not in self.question_words]
@@ -285,6 +304,8 @@ class ExtractiveEngine:
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences)
         shape = AnswerShape.of(question)
+        if not shape.dates_found(passages):
+            return self.refusal(question, passages)
         answering = [
             (sem >= self._similarity
              or (sem >= self._similarity_with_terms and cov >= self._term_coverage))

@@ -14,25 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rag.embed import Embedder
 from rag.index import ChunkIndex, StoredChunks
 from rag.schema import Passage
-from rag.text import content_words, spelled_date
+from rag.text import content_words, dates_in, spelled_date
 
 if TYPE_CHECKING:
     import numpy as np
     from llama_index.core.schema import NodeWithScore
-
-_MONTHS = {
-    month: number
-    for number, month in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"],
-        start=1,
-    )
-}  # fmt: skip
-_DATE = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
-    r"|\b(\d{4})-(\d{2})-(\d{2})\b",
-    re.IGNORECASE,
-)
 
 
 class Retriever(Protocol):
@@ -85,19 +71,6 @@ class HybridOptions:
     per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
     clause_weight: float = 0.5  # an outlet's chunks ranked this much by the clause naming it
     max_chunks_per_doc: int = 3  # 0: no limit
-
-
-def _dates_in(text: str) -> set[dt.date]:
-    found = set()
-    for m in _DATE.finditer(text):
-        try:
-            if m.group(1):
-                found.add(dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
-            else:
-                found.add(dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))))
-        except ValueError:
-            continue
-    return found
 
 
 def _header(metadata: Mapping[str, Any]) -> str:
@@ -174,7 +147,7 @@ class HybridRetriever:
             lexical = snap.bm25.get_scores(terms)
             fused = fused + (1 - opt.dense_weight) * _standard(lexical)
         if opt.date_boost:
-            days = _dates_in(query)
+            days = dates_in(query)
             if days:
                 near = {str(d + dt.timedelta(days=k)) for d in days for k in (-1, 0, 1)}
                 fused = fused + opt.date_boost * np.isin(snap.day_of, list(near))

@@ -94,3 +94,32 @@ def spelled_date(published_at: str | None) -> str:
     except ValueError:
         return ""
     return f"{day:%B} {day.day}, {day.year}"
+
+
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"],
+        start=1,
+    )
+}  # fmt: skip
+DATE = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def dates_in(text: str) -> set[dt.date]:
+    """The calendar dates a text spells out ("November 6, 2023", "2023-11-06")."""
+    found = set()
+    for m in DATE.finditer(text):
+        try:
+            if m.group(1):
+                found.add(dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
+            else:
+                found.add(dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))))
+        except ValueError:
+            continue
+    return found

@@ -121,14 +121,24 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
     assert fits(long, "Sam Bankman-Fried denied the charges in a Manhattan court.")
 
 
-def test_a_date_the_question_names_may_be_the_articles_own() -> None:
-    from rag.answer import AnswerShape, split_sentences
+def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
+    from rag.answer import AnswerShape
 
-    text = "The town bakery won the national sourdough prize."
-    passage = Passage(rank=1, doc_id="d", title="Bakery wins", source="Daily Crumb",
-                      published_at="2024-03-01T09:00:00+00:00", text=text, start=0,
-                      end=len(text), score=0.0)  # fmt: skip
-    sentence = split_sentences(passage)[0]
-    asked = "Did the Daily Crumb report on March 1, 2024 that a bakery won a prize?"
-    assert AnswerShape.of(asked).fits(sentence)
-    assert not AnswerShape.of(asked.replace("March 1", "March 9")).fits(sentence)
+    def article(day: str, text: str) -> Passage:
+        return Passage(rank=1, doc_id=day, title="", published_at=f"{day}T09:00:00+00:00",
+                       text=text, start=0, end=len(text), score=0.0)  # fmt: skip
+
+    passages = [
+        article("2024-03-01", "The town bakery won the national sourdough prize."),
+        article("2024-03-05", "The mayor praised the bakery on Tuesday."),
+    ]
+    asked = (
+        "Did the Daily Crumb report on March 1, 2024 that a bakery won a prize, and did the "
+        "Town Herald report on March 5, 2024 that the mayor praised it?"
+    )
+    shape = AnswerShape.of(asked)
+    assert shape.numbers == frozenset()  # the dates' numbers are not asked of each sentence
+    assert shape.dates_found(passages)
+    assert not AnswerShape.of(asked.replace("March 5", "March 9")).dates_found(passages)
+    in_text = [article("2024-01-01", "The prize was announced on March 1, 2024, in the town.")]
+    assert AnswerShape.of("What happened on March 1, 2024?").dates_found(in_text)
