@@ -1,4 +1,4 @@
-"""Words as retrieval and answering compare them: lower-cased, stemmed, stopwords dropped."""
+"""Words (stemmed, stopwords dropped), sentences and dates, as retrieval and answering read them."""
 
 from __future__ import annotations
 
