@@ -178,8 +178,10 @@ class AnswerShape:
             kind = "date"
         elif re.match(r"\s*where\b", lowered) or re.search(r"\blocation\b", lowered):
             kind = "name"
-        elif re.search(
-            r"\bhow (many|much)\b|\b(revenue|price|cost|population|percentage)\b", lowered
+        elif re.search(r"\bhow (many|much)\b", lowered) or re.match(
+            # "What was Tesla's revenue ...?", not "Which company's revenue ...?" (a name)
+            r"\s*what (is|was|are|were)\b.{0,40}\b(revenue|price|cost|population|percentage)\b",
+            lowered,
         ):
             kind = "number"
         undated = DATE.sub(" ", question)

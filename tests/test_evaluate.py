@@ -113,6 +113,10 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
     released = "When was Splatoon 2 released?"
     assert fits(released, "Nintendo released Splatoon 2 on July 21, 2017.")
     assert not fits(released, "Splatoon 2 had sold 13 million copies by March 2023.")
+    # A number is asked for by "how many" or "what was the price", not by naming a price.
+    assert not fits("What was the price of the phone?", "The phone sold out within hours.")
+    which = "Which company, as reported by TechCrunch, cut the price of its phone?"
+    assert fits(which, "Nothing Technology cut the phone's launch offer.")
     # A long multi-hop question has no single such word: nothing more is asked of a sentence.
     long = (
         "Who is the individual alleged to have built a crypto exchange on falsehoods, as "
