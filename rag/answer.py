@@ -149,7 +149,12 @@ _LIGHT = frozenset(
     }
 )  # fmt: skip
 _QUALIFIER = frozenset({"new", "current", "first", "last", "former"})
+_MULTI_PART_WORDS = 20  # a factoid question is short; one about several articles runs longer
 _AMOUNT = re.compile(r"[$€£¥]\s?\d|\d\s?(?:%|percent|million|billion|trillion)\b", re.I)
+
+
+def _holds(text: str, number: str) -> bool:
+    return re.search(rf"\b{re.escape(number)}\b", text) is not None
 
 
 @dataclass(frozen=True)
@@ -158,13 +163,15 @@ class AnswerShape:
     numbers it names (a year, a quarter), and for who/when/where/how-many questions something
     new of that kind (a name, a date, a number) that the question does not already contain.
     The calendar dates it names must be found among the passages, not in each one: a
-    multi-hop question names one date per article."""
+    multi-hop question names one date per article. So must the numbers of a long, multi-part
+    question ("Week 13 ... 2,000-plus yards"), which belong to different articles."""
 
     numbers: frozenset[str]
     kind: str | None
     question_words: frozenset[str]
     focus: str | None = None  # root of the word an answer must hold: "win" for "who won"
     dates: frozenset[dt.date] = frozenset()
+    spread: frozenset[str] = frozenset()  # numbers looked for across the passages
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -186,22 +193,26 @@ class AnswerShape:
             kind = "number"
         undated = DATE.sub(" ", question)
         numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(undated))
+        multi_part = len(question.split()) > _MULTI_PART_WORDS
         return cls(
-            numbers,
+            frozenset() if multi_part else numbers,
             kind,
             frozenset(words(question)),
             _focus(lowered),
             frozenset(dates_in(question)),
+            numbers if multi_part else frozenset(),
         )
 
-    def dates_found(self, passages: Sequence[Passage]) -> bool:
+    def found_among(self, passages: Sequence[Passage]) -> bool:
         """Whether every date the question names is a passage's publication day (give or take
-        one, for time zones) or spelled out in its text."""
+        one, for time zones) or spelled out in its text, and every number it spreads over
+        several articles is in one of them."""
         found: set[dt.date] = set()
         for passage in passages:
             found |= dates_in(f"{(passage.published_at or '')[:10]} {passage.text}")
         near = {day + dt.timedelta(days=k) for day in found for k in (-1, 0, 1)}
-        return self.dates <= near
+        context = " ".join(f"{p.title} {p.text}" for p in passages).lower()
+        return self.dates <= near and all(_holds(context, n) for n in self.spread)
 
     def fits(self, sentence: _Sentence) -> bool:
         text = sentence.text
@@ -209,7 +220,7 @@ class AnswerShape:
             return False  # a question in a document does not answer one
         passage = sentence.passage
         context = f"{passage.title} {passage.text}".lower()
-        if any(not re.search(rf"\b{re.escape(n)}\b", context) for n in self.numbers):
+        if not all(_holds(context, n) for n in self.numbers):
             return False
         new = [w for w in words(text) if w not in self.question_words]
         if self.focus and not any(same_root(self.focus, root(w)) for w in words(text)):
@@ -306,7 +317,7 @@ class ExtractiveEngine:
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences)
         shape = AnswerShape.of(question)
-        if not shape.dates_found(passages):
+        if not shape.found_among(passages):
             return self.refusal(question, passages)
         answering = [
             (sem >= self._similarity

@@ -142,7 +142,16 @@ def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
     )
     shape = AnswerShape.of(asked)
     assert shape.numbers == frozenset()  # the dates' numbers are not asked of each sentence
-    assert shape.dates_found(passages)
-    assert not AnswerShape.of(asked.replace("March 5", "March 9")).dates_found(passages)
+    assert shape.found_among(passages)
+    assert not AnswerShape.of(asked.replace("March 5", "March 9")).found_among(passages)
+    # A long question's other numbers belong to different articles, so they are looked for
+    # across the passages too, not in each answering sentence.
+    spread = AnswerShape.of(
+        "Did the Daily Crumb report that the bakery won 2 prizes, and did the Town Herald report "
+        "that the mayor praised it in 3 speeches over the course of the spring?"
+    )
+    assert spread.numbers == frozenset() and spread.spread == {"2", "3"}
+    assert not spread.found_among(passages)
+    assert spread.found_among([*passages, article("2024-03-06", "She gave 3 speeches, 2 short.")])
     in_text = [article("2024-01-01", "The prize was announced on March 1, 2024, in the town.")]
-    assert AnswerShape.of("What happened on March 1, 2024?").dates_found(in_text)
+    assert AnswerShape.of("What happened on March 1, 2024?").found_among(in_text)
