@@ -248,7 +248,7 @@ def _focus(question: str) -> str | None:
     if not found:
         return None
     wh, rest = found.group(1), words(found.group(2))
-    if len(rest) > 12:
+    if len(question.split()) > _MULTI_PART_WORDS:
         return None
     if wh == "when":
         word = rest[-1] if rest and rest[0] in _AUXILIARY else None
