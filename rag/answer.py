@@ -21,6 +21,7 @@ from rag.llm import ChatModel, Message
 from rag.schema import Answer, Citation, Passage
 from rag.text import (
     DATE,
+    TIME_OR_DAY,
     content_terms,
     dates_in,
     root,
@@ -162,16 +163,16 @@ class AnswerShape:
     """What a sentence must hold to answer a question, read off the question itself: the
     numbers it names (a year, a quarter), and for who/when/where/how-many questions something
     new of that kind (a name, a date, a number) that the question does not already contain.
-    The calendar dates it names must be found among the passages, not in each one: a
-    multi-hop question names one date per article. So must the numbers of a long, multi-part
-    question ("Week 13 ... 2,000-plus yards"), which belong to different articles."""
+    Of the calendar dates it names, one must be found among the passages, not in each one: a
+    multi-hop question names one date per article, and its articles may not all be among the
+    passages read. For the same reason the other numbers of a long, multi-part question
+    ("Week 13 ... 2,000-plus yards") are not asked for at all."""
 
     numbers: frozenset[str]
     kind: str | None
     question_words: frozenset[str]
     focus: str | None = None  # root of the word an answer must hold: "win" for "who won"
     dates: frozenset[dt.date] = frozenset()
-    spread: frozenset[str] = frozenset()  # numbers looked for across the passages
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -191,7 +192,7 @@ class AnswerShape:
             lowered,
         ):
             kind = "number"
-        undated = DATE.sub(" ", question)
+        undated = TIME_OR_DAY.sub(" ", DATE.sub(" ", question))
         numbers = frozenset(n.lower().rstrip(".,") for n in _NUMBER.findall(undated))
         multi_part = len(question.split()) > _MULTI_PART_WORDS
         return cls(
@@ -200,19 +201,18 @@ class AnswerShape:
             frozenset(words(question)),
             _focus(lowered),
             frozenset(dates_in(question)),
-            numbers if multi_part else frozenset(),
         )
 
     def found_among(self, passages: Sequence[Passage]) -> bool:
-        """Whether every date the question names is a passage's publication day (give or take
-        one, for time zones) or spelled out in its text, and every number it spreads over
-        several articles is in one of them."""
+        """Whether the question names no date, or one of its dates is a passage's publication
+        day (give or take one, for time zones) or spelled out in its text."""
+        if not self.dates:
+            return True
         found: set[dt.date] = set()
         for passage in passages:
             found |= dates_in(f"{(passage.published_at or '')[:10]} {passage.text}")
         near = {day + dt.timedelta(days=k) for day in found for k in (-1, 0, 1)}
-        context = " ".join(f"{p.title} {p.text}" for p in passages).lower()
-        return self.dates <= near and all(_holds(context, n) for n in self.spread)
+        return bool(self.dates & near)
 
     def fits(self, sentence: _Sentence) -> bool:
         text = sentence.text

@@ -106,7 +106,15 @@ _MONTHS = {
 }  # fmt: skip
 DATE = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
-    r"|\b(\d{4})-(\d{2})-(\d{2})\b",
+    # ISO, with the time a timestamp may carry ("2023-10-04T21:11:57+00:00")
+    r"|\b(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
+    re.IGNORECASE,
+)
+# What is part of a date or a time of day without being a calendar date of its own.
+TIME_OR_DAY = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\b\.?)?"
+    r"|\b(?:" + "|".join(_MONTHS) + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b",
     re.IGNORECASE,
 )
 
