@@ -22,11 +22,11 @@ from rag.schema import Answer, Citation, Passage
 from rag.text import (
     DATE,
     TIME_OR_DAY,
+    answer_sentences,
     content_terms,
     dates_in,
     root,
     same_root,
-    sentence_spans,
     stopwords,
     words,
 )
@@ -124,8 +124,8 @@ class _Sentence:
 
 
 def split_sentences(passage: Passage) -> list[_Sentence]:
-    """The sentences of a passage, as spans of its text."""
-    return [_Sentence(passage, a, b) for a, b in sentence_spans(passage.text)]
+    """The sentences of a passage that can answer, as spans of its text."""
+    return [_Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
 
 
 _NUMBER = re.compile(r"\b(?:q[1-4]|\d[\d,.]*)\b", re.IGNORECASE)
@@ -312,7 +312,7 @@ class ExtractiveEngine:
         yield answer
 
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
-        sentences = [s for p in passages for s in split_sentences(p) if len(s.text) >= 15]
+        sentences = [s for p in passages for s in split_sentences(p)]
         if not sentences:
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences)

@@ -28,6 +28,7 @@ from rag.index import (
     collection_exists,
     collection_sizes,
     connect,
+    pack_sentences,
 )
 from rag.ingest import (
     Chunker,
@@ -49,6 +50,7 @@ from rag.schema import (
     SearchResult,
 )
 from rag.settings import Settings
+from rag.text import answer_sentences
 from rag.verify import Verifier
 
 if TYPE_CHECKING:
@@ -95,6 +97,7 @@ class Pipeline:
             date_boost=settings.date_boost,
             per_source=settings.per_source,
             clause_weight=settings.clause_weight,
+            sentence_weight=settings.sentence_weight,
             max_chunks_per_doc=settings.max_chunks_per_doc,
         )
         # One writer at a time per process: the API serves requests from a thread pool.
@@ -254,8 +257,9 @@ class Pipeline:
         if not pending:
             return
         try:
-            texts = [embedding_text(c) for p in pending for c in p.chunks]
-            vectors = self.embedder.embed_documents(texts)
+            chunks = [c for p in pending for c in p.chunks]
+            vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
+            sentences = self._sentence_vectors(chunks)
         except Exception as exc:
             for item in pending:
                 report.failed.append(_failure(item.label, exc))
@@ -267,7 +271,11 @@ class Pipeline:
             count = len(item.chunks)
             try:
                 index.replace_document(
-                    doc_id, item.chunks, vectors[start : start + count], item.origin
+                    doc_id,
+                    item.chunks,
+                    vectors[start : start + count],
+                    item.origin,
+                    sentences[start : start + count],
                 )
                 report.chunks += count
                 (report.updated if item.known else report.added).append(doc_id)
@@ -277,6 +285,21 @@ class Pipeline:
             if progress is not None:
                 progress(doc_id, count)
         pending.clear()
+
+    def _sentence_vectors(self, chunks: Sequence[Chunk]) -> list[str | None]:
+        """Each chunk's sentences embedded on their own and packed for storage: retrieval
+        ranks a chunk by its best sentence too, which a 256-token vector blurs."""
+        import numpy as np
+
+        spans = [answer_sentences(c.text) for c in chunks]
+        texts = [c.text[a:b] for c, found in zip(chunks, spans, strict=True) for a, b in found]
+        vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+        packed: list[str | None] = []
+        at = 0
+        for found in spans:
+            packed.append(pack_sentences(found, vectors[at : at + len(found)]) if found else None)
+            at += len(found)
+        return packed
 
     def ingest_upload(
         self, filename: str, data: bytes, collection: str | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.embed import Embedder
-from rag.index import ChunkIndex, StoredChunks
+from rag.index import SENTENCES_KEY, ChunkIndex, StoredChunks, unpack_sentences
 from rag.schema import Passage
 from rag.text import content_words, dates_in, spelled_date
 
@@ -67,9 +67,12 @@ class HybridOptions:
 
     dense_weight: float = 0.4  # the rest goes to BM25; 1.0 is dense only, 0.0 BM25 only
     lexical: bool = True
-    date_boost: float = 1.0  # added to chunks of articles published on a date the query names
+    # Added to chunks of articles published on a date the query names, in units of the
+    # signals' total weight, so that adding a signal does not drown the date.
+    date_boost: float = 1.0
     per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
     clause_weight: float = 0.5  # an outlet's chunks ranked this much by the clause naming it
+    sentence_weight: float = 0.2  # weight of a chunk's best sentence's similarity; 0: off
     max_chunks_per_doc: int = 3  # 0: no limit
 
 
@@ -89,10 +92,24 @@ class SearchSnapshot:
         self.generation = generation
         self.ids = stored.ids
         self.texts = stored.texts
-        self.metadatas = stored.metadatas
         vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(len(self.ids), -1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         self.vectors = vectors / np.maximum(norms, 1e-12)
+        # Every chunk's sentence vectors in one matrix, a chunk's rows together, in order.
+        rows, owners = [], []
+        for i, metadata in enumerate(stored.metadatas):
+            if packed := metadata.get(SENTENCES_KEY):
+                _, found = unpack_sentences(str(packed), self.vectors.shape[1])
+                rows.append(found)
+                owners.append(np.full(len(found), i))
+        self.sentence_vectors = (
+            np.concatenate(rows) if rows else np.zeros((0, self.vectors.shape[1]), np.float32)
+        )
+        owner = np.concatenate(owners) if owners else np.zeros(0, dtype=int)
+        self.sentence_chunks, self.sentence_starts = np.unique(owner, return_index=True)
+        self.metadatas = [
+            {k: v for k, v in m.items() if k != SENTENCES_KEY} for m in stored.metadatas
+        ]
         self.bm25 = bm25s.BM25()
         corpus = [
             content_words(_header(m) + " " + t)
@@ -107,6 +124,18 @@ class SearchSnapshot:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
+        """Per chunk, its closest sentence's cosine to `vector` (chunks without sentences get
+        the mean); None when no chunk has sentence vectors (an index from before them)."""
+        import numpy as np
+
+        if not len(self.sentence_vectors):
+            return None
+        best = np.maximum.reduceat(self.sentence_vectors @ vector, self.sentence_starts)
+        out = np.full(len(self.ids), float(best.mean()), dtype=np.float32)
+        out[self.sentence_chunks] = best
+        return out
 
     def passage(self, i: int, rank: int, score: float) -> Passage:
         from llama_index.core.schema import NodeWithScore
@@ -123,11 +152,12 @@ def _standard(scores: np.ndarray) -> np.ndarray:
 
 
 class HybridRetriever:
-    """Dense similarity and BM25, each standardised and fused by weight, plus a boost for the
-    date a question names. A question naming outlets ("according to TechCrunch ... and The
-    Verge") is decomposed: each outlet's chunks are ranked by the question and by the clause
-    that names the outlet, and take turns at the top, so every article a multi-hop question
-    needs is represented; a cap on chunks per document keeps room for them."""
+    """Dense similarity (of the chunk, and of its closest sentence) and BM25, each
+    standardised and fused by weight, plus a boost for the date a question names. A question
+    naming outlets ("according to TechCrunch ... and The Verge") is decomposed: each outlet's
+    chunks are ranked by the question and by the clause that names the outlet, and take turns
+    at the top, so every article a multi-hop question needs is represented; a cap on chunks
+    per document keeps room for them."""
 
     def __init__(
         self, snapshot: SearchSnapshot, embedder: Embedder, options: HybridOptions
@@ -140,17 +170,26 @@ class HybridRetriever:
         import numpy as np
 
         snap, opt = self._snapshot, self._options
-        dense = snap.vectors @ np.asarray(self._embedder.embed_query(query), dtype=np.float32)
-        fused = opt.dense_weight * _standard(dense)
+        vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
+        fused = opt.dense_weight * _standard(snap.vectors @ vector)
+        weight = opt.dense_weight
+        if opt.sentence_weight:
+            # The one sentence that matches, which the chunk's own vector averages away.
+            best = snap.best_sentence(vector)
+            if best is not None:
+                fused = fused + opt.sentence_weight * _standard(best)
+                weight += opt.sentence_weight
         terms = content_words(query)
         if opt.lexical and opt.dense_weight < 1 and terms:
             lexical = snap.bm25.get_scores(terms)
             fused = fused + (1 - opt.dense_weight) * _standard(lexical)
+            weight += 1 - opt.dense_weight
         if opt.date_boost:
             days = dates_in(query)
             if days:
                 near = {str(d + dt.timedelta(days=k)) for d in days for k in (-1, 0, 1)}
-                fused = fused + opt.date_boost * np.isin(snap.day_of, list(near))
+                boost = opt.date_boost * weight
+                fused = fused + boost * np.isin(snap.day_of, list(near))
         return fused
 
     def mentions(self, query: str) -> list[tuple[str, str]]:

@@ -45,7 +45,10 @@ class Settings(BaseSettings):
         0.4, ge=0, le=1, description="Hybrid: weight of dense similarity; the rest goes to BM25."
     )
     date_boost: float = Field(
-        1.0, ge=0, description="Hybrid: boost for articles published on a date the query names."
+        1.0,
+        ge=0,
+        description="Hybrid: boost for articles published on a date the query names (in units "
+        "of the signals' total weight).",
     )
     per_source: int = Field(
         5, ge=0, description="Hybrid: chunks taken in turn from each outlet the query names."
@@ -56,6 +59,12 @@ class Settings(BaseSettings):
         le=1,
         description="Hybrid: how much an outlet's chunks are ranked by the clause naming it "
         "rather than the whole question (0: the whole question only).",
+    )
+    sentence_weight: float = Field(
+        0.2,
+        ge=0,
+        description="Hybrid: weight of the similarity of a chunk's closest sentence (its "
+        "sentences' vectors are stored at ingest; 0: off).",
     )
     max_chunks_per_doc: int = Field(
         3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."

@@ -83,6 +83,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
+
+
+def answer_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of a text long enough to answer on their own: the ones retrieval stores
+    vectors for and the extractive engine chooses from."""
+    return [(a, b) for a, b in sentence_spans(text) if b - a >= MIN_SENTENCE_CHARS]
+
+
 def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 

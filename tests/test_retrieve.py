@@ -110,3 +110,48 @@ def test_dense_mode_uses_chroma_search(settings: Settings, tmp_path: Path) -> No
     passages = dense.search("lighthouse keeper retired").passages
     assert passages[0].doc_id == "b.md"
     assert -1.0 <= passages[0].score <= 1.0  # cosine
+
+
+def test_a_chunk_holding_the_answering_sentence_outranks_scattered_words(
+    settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "answer.md", "Harbour day", "Town Herald", "2024-03-01",
+             "Fishing boats left at dawn with nets and crates of ice. Tourists queued for ferry "
+             "tickets near the old customs house. The harbour master said the storm wall will be "
+             "finished in May. Gulls circled above the fish market all morning.")  # fmt: skip
+    _article(docs, "scattered.md", "Coast notes", "Town Herald", "2024-03-01",
+             "Storm damage was reported along the coast. A wall of sandbags was stacked by "
+             "volunteers. The harbour cafe reopened. Engineers finished surveys for the master "
+             "plan. The storm season ends in autumn. Another wall collapsed.")  # fmt: skip
+    question = "When will the storm wall be finished, according to the harbour master?"
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    assert pipeline.search(question).passages[0].doc_id == "answer.md"
+    # Without each chunk's best sentence, the words spread over the other chunk win.
+    chunk_only = build_pipeline(
+        settings.model_copy(update={"sentence_weight": 0.0}), embedder=HashingEmbedderFake()
+    )
+    assert chunk_only.search(question).passages[0].doc_id == "scattered.md"
+
+
+def test_each_chunk_stores_its_sentences_vectors(settings: Settings, tmp_path: Path) -> None:
+    import numpy as np
+
+    from rag.index import SENTENCES_KEY, unpack_sentences
+
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery wins", "Daily Crumb", "2024-03-01", BODY + " Ok.")
+    embedder = HashingEmbedderFake()
+    pipeline = build_pipeline(settings, embedder=embedder)
+    pipeline.ingest([docs])
+    stored = pipeline.index().export()
+    spans, vectors = unpack_sentences(str(stored.metadatas[0][SENTENCES_KEY]), embedder.dimension)
+    text = stored.texts[0]
+    # "Ok." is too short to answer on its own and gets no vector.
+    assert [text[a:b] for a, b in spans] == [
+        "The town bakery won the national sourdough prize.",
+        "Judges praised the crust and crumb.",
+    ]
+    exact = np.asarray(embedder.embed_documents([text[a:b] for a, b in spans]))
+    assert np.all(np.sum(vectors * exact, axis=1) > 0.99)  # int8, yet the same direction
