@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Chroma's default HNSW settings miss true nearest neighbours on a few hundred chunks; these
 # made it exact on 300 random queries for a small cost in query time.
 _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}
-_FORMAT = 2  # 2: each chunk stores its sentences' vectors
+_FORMAT = 2  # 2: each chunk stores its sentences' vectors; its own vector is made from them
 _PAGE = 5000
 SENTENCES_KEY = "sentences"
 

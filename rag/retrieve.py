@@ -72,7 +72,7 @@ class HybridOptions:
     date_boost: float = 1.0
     per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
     clause_weight: float = 0.5  # an outlet's chunks ranked this much by the clause naming it
-    sentence_weight: float = 0.2  # weight of a chunk's best sentence's similarity; 0: off
+    sentence_weight: float = 0.4  # weight of a chunk's best sentence's similarity; 0: off
     max_chunks_per_doc: int = 3  # 0: no limit
 
 

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         "rather than the whole question (0: the whole question only).",
     )
     sentence_weight: float = Field(
-        0.2,
+        0.4,
         ge=0,
         description="Hybrid: weight of the similarity of a chunk's closest sentence (its "
         "sentences' vectors are stored at ingest; 0: off).",

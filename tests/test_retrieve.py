@@ -124,6 +124,9 @@ def test_a_chunk_holding_the_answering_sentence_outranks_scattered_words(
              "Storm damage was reported along the coast. A wall of sandbags was stacked by "
              "volunteers. The harbour cafe reopened. Engineers finished surveys for the master "
              "plan. The storm season ends in autumn. Another wall collapsed.")  # fmt: skip
+    for n, topic in enumerate(["violin lessons", "apple harvest", "chess club", "bus timetable"]):
+        body = f"News about the {topic} in town. Everyone enjoyed the {topic} this week."
+        _article(docs, f"other{n}.md", topic, "Town Herald", "2024-03-01", body)
     question = "When will the storm wall be finished, according to the harbour master?"
     pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
     pipeline.ingest([docs])
