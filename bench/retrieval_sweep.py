@@ -26,16 +26,28 @@ from rag.retrieve import (  # noqa: E402
 )
 
 DEFAULT = HybridOptions()
-PLAIN = replace(DEFAULT, date_boost=0.0, per_source=0, max_chunks_per_doc=0, clause_weight=0.0)
+PLAIN = replace(
+    DEFAULT,
+    date_boost=0.0,
+    per_source=0,
+    max_chunks_per_doc=0,
+    clause_weight=0.0,
+    sentence_weight=0.0,
+)
+CLAUSES = replace(DEFAULT, sentence_weight=0.0)
 CONFIGS: dict[str, HybridOptions | None] = {
     "dense, Chroma HNSW": None,
     "dense, exact": replace(PLAIN, dense_weight=1.0, lexical=False),
     "BM25 over title+source+date+text": replace(PLAIN, dense_weight=0.0),
     "fused 0.4 dense + 0.6 BM25": PLAIN,
     "+ date boost": replace(PLAIN, date_boost=DEFAULT.date_boost),
-    "+ per-outlet decomposition": replace(DEFAULT, max_chunks_per_doc=0, clause_weight=0.0),
-    "+ max 3 chunks per doc": replace(DEFAULT, clause_weight=0.0),
-    "+ each outlet ranked by its clause too (default)": DEFAULT,
+    "+ per-outlet decomposition": replace(CLAUSES, max_chunks_per_doc=0, clause_weight=0.0),
+    "+ max 3 chunks per doc": replace(CLAUSES, clause_weight=0.0),
+    "+ each outlet ranked by its clause too": CLAUSES,
+    "+ each chunk's closest sentence (default)": DEFAULT,
+    "default, sentence weight 0.2": replace(DEFAULT, sentence_weight=0.2),
+    "default, sentence weight 0.7": replace(DEFAULT, sentence_weight=0.7),
+    "closest sentence, date boost not scaled": replace(DEFAULT, date_boost=1 / 1.4),
     "default, clause weight 0.3": replace(DEFAULT, clause_weight=0.3),
     "default, clause weight 0.7": replace(DEFAULT, clause_weight=0.7),
     "default, max 2 chunks per doc": replace(DEFAULT, max_chunks_per_doc=2),

@@ -309,7 +309,8 @@ class ChunkIndex:
             )
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
-        packed = dict(zip([c.chunk_id for c in chunks], sentences or [], strict=False))
+        ids = [chunk.chunk_id for chunk in chunks]
+        packed = dict(zip(ids, sentences, strict=True)) if sentences is not None else {}
         keep = {chunk.chunk_id for chunk in chunks}
         stale = [i for i in self._ids_of(doc_id) if i not in keep]
         present = set(self._existing(keep))

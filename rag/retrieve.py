@@ -127,7 +127,7 @@ class SearchSnapshot:
 
     def best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
         """Per chunk, its closest sentence's cosine to `vector` (chunks without sentences get
-        the mean); None when no chunk has sentence vectors (an index from before them)."""
+        the mean); None when no chunk has a sentence long enough to have a vector."""
         import numpy as np
 
         if not len(self.sentence_vectors):
