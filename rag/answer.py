@@ -203,7 +203,7 @@ class AnswerShape:
             frozenset(dates_in(question)),
         )
 
-    def found_among(self, passages: Sequence[Passage]) -> bool:
+    def dates_found(self, passages: Sequence[Passage]) -> bool:
         """Whether the question names no date, or one of its dates is a passage's publication
         day (give or take one, for time zones) or spelled out in its text."""
         if not self.dates:
@@ -317,7 +317,7 @@ class ExtractiveEngine:
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences)
         shape = AnswerShape.of(question)
-        if not shape.found_among(passages):
+        if not shape.dates_found(passages):
             return self.refusal(question, passages)
         answering = [
             (sem >= self._similarity

@@ -311,7 +311,7 @@ class ChunkIndex:
         ]
         ids = [chunk.chunk_id for chunk in chunks]
         packed = dict(zip(ids, sentences, strict=True)) if sentences is not None else {}
-        keep = {chunk.chunk_id for chunk in chunks}
+        keep = set(ids)
         stale = [i for i in self._ids_of(doc_id) if i not in keep]
         present = set(self._existing(keep))
         fresh = [node for node in nodes if node.node_id not in present]

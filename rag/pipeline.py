@@ -301,8 +301,9 @@ class Pipeline:
             [*texts, *headers, *(embedding_text(chunks[i]) for i in whole)]
         )
         matrix = np.asarray(embedded, dtype=np.float32).reshape(len(embedded), -1)
-        header_vectors = dict(zip(headers, matrix[len(texts) :], strict=False))
-        whole_vectors = dict(zip(whole, matrix[len(texts) + len(headers) :], strict=True))
+        after_headers = len(texts) + len(headers)
+        header_vectors = dict(zip(headers, matrix[len(texts) : after_headers], strict=True))
+        whole_vectors = dict(zip(whole, matrix[after_headers:], strict=True))
         vectors: list[list[float]] = []
         packed: list[str | None] = []
         at = 0
@@ -484,6 +485,8 @@ class Pipeline:
 
 # Chunks embedded together across documents during ingest.
 _EMBED_POOL = 256
+# How much of the metadata line's vector a chunk's vector holds beside its sentences' mean.
+_HEADER_SHARE = 0.15
 
 
 class _Pending(NamedTuple):
@@ -492,10 +495,6 @@ class _Pending(NamedTuple):
     origin: str
     chunks: list[Chunk]
     known: bool
-
-
-# How much of the metadata line's vector a chunk's vector holds beside its sentences' mean.
-_HEADER_SHARE = 0.15
 
 
 def _failure(label: str, exc: Exception) -> IngestFailure:

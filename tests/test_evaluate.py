@@ -143,22 +143,22 @@ def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
     )
     shape = AnswerShape.of(asked)
     assert shape.numbers == frozenset()  # the dates' numbers are not asked of each sentence
-    assert shape.found_among(passages)
+    assert shape.dates_found(passages)
     # One article of a multi-hop question may be missing from the passages read: the answer
     # is still given from the others.
-    assert AnswerShape.of(asked.replace("March 5", "March 9")).found_among(passages)
+    assert AnswerShape.of(asked.replace("March 5", "March 9")).dates_found(passages)
     # No passage from any day the question names (give or take one): not these documents.
     elsewhere = asked.replace("March 1", "March 12").replace("March 5", "March 9")
-    assert not AnswerShape.of(elsewhere).found_among(passages)
-    assert not AnswerShape.of("What did the mayor say on March 3, 2024?").found_among(passages)
-    assert AnswerShape.of("What did the mayor say on March 4, 2024?").found_among(passages)
+    assert not AnswerShape.of(elsewhere).dates_found(passages)
+    assert not AnswerShape.of("What did the mayor say on March 3, 2024?").dates_found(passages)
+    assert AnswerShape.of("What did the mayor say on March 4, 2024?").dates_found(passages)
     # A long question's other numbers belong to different articles, not all of which may be
     # among the passages: they are not asked of the answer.
     many = AnswerShape.of(
         "Did the Daily Crumb report that the bakery won 2 prizes, and did the Town Herald report "
         "that the mayor praised it in 3 speeches over the course of the spring?"
     )
-    assert many.numbers == frozenset() and many.found_among(passages)
+    assert many.numbers == frozenset() and many.dates_found(passages)
     # Times of day and days named without a year are not numbers an answer must hold.
     timed = AnswerShape.of("Who spoke at 18:00:38 on November 9 about the 2024 budget?")
     assert timed.numbers == {"2024"}
@@ -166,4 +166,4 @@ def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
         "What did the Town Herald report at 2024-03-05T09:00:00+00:00?"
     ).dates == {dt.date(2024, 3, 5)}
     in_text = [article("2024-01-01", "The prize was announced on March 1, 2024, in the town.")]
-    assert AnswerShape.of("What happened on March 1, 2024?").found_among(in_text)
+    assert AnswerShape.of("What happened on March 1, 2024?").dates_found(in_text)
