@@ -18,6 +18,7 @@ from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.errors import RagError
 from rag.llm import ChatModel, Message
+from rag.retrieve import StoredSentences
 from rag.schema import Answer, Citation, Passage
 from rag.text import (
     DATE,
@@ -30,7 +31,7 @@ from rag.text import (
     stopwords,
     words,
 )
-from rag.verify import MarkerFilter, Verifier, citation, cosine
+from rag.verify import MarkerFilter, Verifier, citation
 
 _TEMPLATES = {
     "extractive_answer": {"sentences"},
@@ -86,9 +87,15 @@ class Prompts:
 
 class AnswerEngine(Protocol):
     """Turns a question and its retrieved passages into an Answer, streamed: text deltas as
-    they are produced, then the final, verified Answer (whose text may differ: checked)."""
+    they are produced, then the final, verified Answer (whose text may differ: checked).
+    `stored`, when retrieval has it, holds the passages' sentence vectors (extractive uses it)."""
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]: ...
+    def stream(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Iterator[str | Answer]: ...
 
     def condense(self, question: str, history: Sequence[Turn]) -> str: ...
 
@@ -306,16 +313,28 @@ class ExtractiveEngine:
     def condense(self, question: str, history: Sequence[Turn]) -> str:
         return condense(question, history)
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
-        answer = self.answer(question, passages)
+    def stream(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Iterator[str | Answer]:
+        answer = self.answer(question, passages, stored)
         yield answer.answer
         yield answer
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
+    def answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Answer:
+        """The cited answer, or a refusal; `stored` saves embedding sentences that retrieval
+        already has vectors for."""
         sentences = [s for p in passages for s in split_sentences(p)]
         if not sentences:
             return self.refusal(question, passages)
-        scores, semantic, coverage = self._score(question, sentences)
+        scores, semantic, coverage = self._score(question, sentences, stored)
         shape = AnswerShape.of(question)
         if not shape.dates_found(passages):
             return self.refusal(question, passages)
@@ -342,12 +361,13 @@ class ExtractiveEngine:
         )
 
     def _score(
-        self, question: str, sentences: Sequence[_Sentence]
+        self,
+        question: str,
+        sentences: Sequence[_Sentence],
+        stored: StoredSentences | None,
     ) -> tuple[list[float], list[float], list[float]]:
         """Per sentence: overall score, similarity to the question, share of its key words."""
-        question_vector = self._embedder.embed_query(question)
-        vectors = self._embedder.embed_documents([s.text for s in sentences])
-        semantic = [cosine(question_vector, v) for v in vectors]
+        semantic = self._similarities(question, sentences, stored)
         terms = [content_terms(s.text) for s in sentences]
         asked = content_terms(question) - _framing_terms()
         # Words rare among the candidates (a name) weigh more than words in every sentence.
@@ -359,6 +379,28 @@ class ExtractiveEngine:
             coverage.append(lexical)
             scores.append(0.55 * sem + 0.35 * lexical + 0.10 / sentence.passage.rank)
         return scores, semantic, coverage
+
+    def _similarities(
+        self, question: str, sentences: Sequence[_Sentence], stored: StoredSentences | None
+    ) -> list[float]:
+        """Each sentence's cosine to the question: from the vectors stored at ingest where
+        there are any, the rest embedded now."""
+        import numpy as np
+
+        known: dict[tuple[int, int, int], np.ndarray] = {}
+        if stored is not None:
+            for passage in {id(s.passage): s.passage for s in sentences}.values():
+                for (a, b), vector in stored.vectors_of(passage).items():
+                    known[(id(passage), a, b)] = vector
+        keys = [(id(s.passage), s.start, s.end) for s in sentences]
+        missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
+        fresh = iter(self._embedder.embed_documents(missing) if missing else [])
+        rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
+        matrix = np.asarray(rows, dtype=np.float32)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-12)
+        return [float(x) for x in matrix @ query]
 
     def _choose(
         self, sentences: Sequence[_Sentence], scores: Sequence[float], answering: Sequence[bool]
@@ -436,7 +478,12 @@ class LLMEngine:
         user = self._prompts.llm_user.format(passages=fenced, question=question)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Iterator[str | Answer]:
         if not passages:
             refusal = _refusal(self._prompts, question, passages)
             yield refusal.answer

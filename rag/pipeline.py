@@ -288,7 +288,7 @@ class Pipeline:
     def _embed(self, chunks: Sequence[Chunk]) -> tuple[list[list[float]], list[str | None]]:
         """Each chunk's vector, and its sentences' vectors packed for storage. Sentences are
         embedded one by one (retrieval ranks a chunk by its closest sentence too, which a
-        256-token vector blurs), and the chunk's vector is their mean plus a little of its
+        whole chunk's vector blurs), and the chunk's vector is their mean plus a little of its
         metadata line's: as good for search as embedding the chunk whole, and faster, since
         short texts cost less per token. A chunk without a whole sentence is embedded whole."""
         import numpy as np
@@ -454,7 +454,8 @@ class Pipeline:
     ) -> Iterator[str | Answer]:
         query = self.engine.condense(question, history)
         passages = retriever.search(query, k)
-        for event in self.engine.stream(query, passages):
+        stored = retriever.stored if isinstance(retriever, HybridRetriever) else None
+        for event in self.engine.stream(query, passages, stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
             else:

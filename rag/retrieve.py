@@ -27,6 +27,14 @@ class Retriever(Protocol):
     def search(self, query: str, top_k: int) -> list[Passage]: ...
 
 
+class StoredSentences(Protocol):
+    """The sentence vectors computed at ingest, so that answering need not embed them again."""
+
+    def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
+        """A passage's stored sentences, by their (start, end) in its text; {} if unknown."""
+        ...
+
+
 def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
     """Turn one llama-index search hit into our Passage."""
     node = hit.node
@@ -97,16 +105,23 @@ class SearchSnapshot:
         self.vectors = vectors / np.maximum(norms, 1e-12)
         # Every chunk's sentence vectors in one matrix, a chunk's rows together, in order.
         rows, owners = [], []
+        self.sentence_spans: list[list[tuple[int, int]]] = []
         for i, metadata in enumerate(stored.metadatas):
+            spans: list[tuple[int, int]] = []
             if packed := metadata.get(SENTENCES_KEY):
-                _, found = unpack_sentences(str(packed), self.vectors.shape[1])
+                spans, found = unpack_sentences(str(packed), self.vectors.shape[1])
                 rows.append(found)
                 owners.append(np.full(len(found), i))
+            self.sentence_spans.append(spans)
         self.sentence_vectors = (
             np.concatenate(rows) if rows else np.zeros((0, self.vectors.shape[1]), np.float32)
         )
         owner = np.concatenate(owners) if owners else np.zeros(0, dtype=int)
         self.sentence_chunks, self.sentence_starts = np.unique(owner, return_index=True)
+        starts = zip(self.sentence_chunks.tolist(), self.sentence_starts.tolist(), strict=True)
+        self._first_row = dict(starts)
+        # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
+        self._made: dict[tuple[str, int, int], int] = {}
         self.metadatas = [
             {k: v for k, v in m.items() if k != SENTENCES_KEY} for m in stored.metadatas
         ]
@@ -142,7 +157,16 @@ class SearchSnapshot:
         from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
         node = metadata_dict_to_node(dict(self.metadatas[i]), text=self.texts[i])
-        return passage_from_node(NodeWithScore(node=node, score=score), rank)
+        made = passage_from_node(NodeWithScore(node=node, score=score), rank)
+        self._made[(made.doc_id, made.start, made.end)] = i
+        return made
+
+    def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
+        i = self._made.get((passage.doc_id, passage.start, passage.end))
+        if i is None or i not in self._first_row:
+            return {}
+        first, spans = self._first_row[i], self.sentence_spans[i]
+        return dict(zip(spans, self.sentence_vectors[first : first + len(spans)], strict=True))
 
 
 def _standard(scores: np.ndarray) -> np.ndarray:
@@ -165,6 +189,11 @@ class HybridRetriever:
         self._snapshot = snapshot
         self._embedder = embedder
         self._options = options
+
+    @property
+    def stored(self) -> StoredSentences:
+        """The sentence vectors of the passages this retriever returns."""
+        return self._snapshot
 
     def scores(self, query: str) -> np.ndarray:
         import numpy as np

@@ -35,7 +35,12 @@ class Settings(BaseSettings):
         None, description="Where exported ONNX models are kept (default: DATA_DIR/models)."
     )
     embed_batch_size: int = Field(16, ge=1, description="Texts per embedding batch.")
-    chunk_size: int = Field(256, ge=32, description="Chunk length in embedding-model tokens.")
+    chunk_size: int = Field(
+        320,
+        ge=32,
+        description="Chunk length in embedding-model tokens (may exceed the model's window: "
+        "chunks are embedded sentence by sentence).",
+    )
     chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     retrieval: Literal["hybrid", "dense"] = Field(

@@ -10,7 +10,7 @@ from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 
 from rag import Settings, build_pipeline
-from rag.answer import Prompts
+from rag.answer import ExtractiveEngine, Prompts
 from rag.errors import (
     CollectionNotFound,
     DocumentNotFound,
@@ -98,6 +98,23 @@ def test_answer_cites_verbatim_quotes_at_their_offsets(pipeline: Pipeline, tmp_p
         doc = load_document(folder / citation.doc_id, citation.doc_id)
         assert doc.text[citation.start : citation.end] == citation.quote
         assert citation.quote in citation.passage
+
+
+def test_answering_reads_the_sentence_vectors_stored_at_ingest(
+    pipeline: Pipeline, embedder: HashingEmbedderFake, tmp_path: Path
+) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    question = "Who is the head baker of the town bakery?"
+    before = embedder.embedded_texts
+    answer = pipeline.ask(question)
+    assert embedder.embedded_texts == before  # only the question was embedded
+    assert any("Mira Olsen" in c.quote for c in answer.citations)
+    # The same answer as embedding every sentence afresh (the stored copies are int8).
+    assert isinstance(pipeline.engine, ExtractiveEngine)
+    fresh = pipeline.engine.answer(question, answer.passages)
+    assert embedder.embedded_texts > before
+    assert fresh.answer == answer.answer
+    assert fresh.citations == answer.citations
 
 
 def test_whole_document_is_rebuilt_so_citation_offsets_hold(
