@@ -98,6 +98,7 @@ class Pipeline:
             date_boost=settings.date_boost,
             per_source=settings.per_source,
             clause_weight=settings.clause_weight,
+            order_by_clause=settings.order_by_clause,
             sentence_weight=settings.sentence_weight,
             max_chunks_per_doc=settings.max_chunks_per_doc,
         )

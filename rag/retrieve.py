@@ -80,6 +80,9 @@ class HybridOptions:
     date_boost: float = 1.0
     per_source: int = 5  # chunks taken from each outlet the query names, in turn; 0: off
     clause_weight: float = 0.5  # an outlet's chunks ranked this much by the clause naming it
+    # Within a turn, an outlet's chunk is placed by that clause-informed ranking too, not only
+    # by the whole question's score.
+    order_by_clause: bool = True
     sentence_weight: float = 0.4  # weight of a chunk's best sentence's similarity; 0: off
     max_chunks_per_doc: int = 3  # 0: no limit
 
@@ -245,6 +248,7 @@ class HybridRetriever:
         scores = self.scores(query)
         cap = opt.max_chunks_per_doc or top_k
         queues: list[list[int]] = []
+        placed: dict[int, float] = {}  # a chunk's outlet ranking, where it is in an outlet's queue
         if opt.per_source:
             for source, clause in self.mentions(query):
                 ranking = scores
@@ -254,14 +258,19 @@ class HybridRetriever:
                         clause
                     )
                 within = np.where(snap.source_of == source, ranking, -np.inf)
-                best = np.argsort(-within)[: opt.per_source]
-                queues.append([int(i) for i in best if np.isfinite(within[i])])
+                best = [int(i) for i in np.argsort(-within)[: opt.per_source]]
+                queues.append([i for i in best if np.isfinite(within[i])])
+                if opt.order_by_clause:
+                    for i in queues[-1]:
+                        placed[i] = max(placed.get(i, -np.inf), float(within[i]))
         queues.append([int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)]])
+        order = {i: placed.get(i, float(scores[i])) for q in queues for i in q}
 
         chosen: list[int] = []
         per_doc: dict[str, int] = {}
         # One from each queue in turn (the outlets' best chunks, then the best overall), each
-        # turn ordered by the whole question's score.
+        # turn ordered by the score that chose its chunks: the whole question's, or an outlet's
+        # ranking by its clause, which names that article's part of the question more exactly.
         for row in itertools.zip_longest(*queues):
             turn: list[int] = []
             for i in row:
@@ -272,11 +281,11 @@ class HybridRetriever:
                     continue
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 turn.append(i)
-            chosen += sorted(turn, key=lambda i: -scores[i])
+            chosen += sorted(turn, key=lambda i: -order[i])
             if len(chosen) >= top_k:
                 break
         chosen = chosen[:top_k]
-        return [snap.passage(i, rank, float(scores[i])) for rank, i in enumerate(chosen, start=1)]
+        return [snap.passage(i, rank, order[i]) for rank, i in enumerate(chosen, start=1)]
 
 
 class SnapshotCache:

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         description="Hybrid: how much an outlet's chunks are ranked by the clause naming it "
         "rather than the whole question (0: the whole question only).",
     )
+    order_by_clause: bool = Field(
+        True,
+        description="Hybrid: order an outlet's chunks among the top ones by their ranking with "
+        "its clause, not by the whole question alone.",
+    )
     sentence_weight: float = Field(
         0.4,
         ge=0,

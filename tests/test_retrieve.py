@@ -60,6 +60,55 @@ def test_each_named_outlet_is_asked_its_own_part_of_the_question(
     assert sorted(top) == ["crumb-bakery.md", "herald-vote.md"]
 
 
+def test_each_outlets_article_is_placed_by_its_own_part_of_the_question(
+    settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    _article(
+        docs,
+        "crumb-bakery.md",
+        "Bakery wins",
+        "Daily Crumb",
+        "2024-03-01",
+        "The Mill Street bakery won the national sourdough prize for its rye loaf.",
+    )
+    # Repeats the first part of the question, answers neither for the Herald.
+    _article(
+        docs,
+        "herald-echo.md",
+        "Bakery news",
+        "Town Herald",
+        "2024-03-01",
+        "Which bakery won the national sourdough prize for its rye loaf? The Mill Street "
+        "bakery won it, and the vote comes next.",
+    )
+    _article(
+        docs,
+        "herald-vote.md",
+        "Town election",
+        "Town Herald",
+        "2024-03-02",
+        "Jane Ortiz won the vote for mayor.",
+    )
+    for n, topic in enumerate(["violin lessons", "apple harvest", "chess club", "bus timetable"]):
+        body = f"News about the {topic} in town. Everyone enjoyed the {topic} this week."
+        outlet = "Town Herald" if n % 2 else "Daily Crumb"
+        _article(docs, f"other{n}.md", topic, outlet, "2024-03-05", body)
+    question = (
+        "Which bakery won the national sourdough prize for its rye loaf, according to Daily "
+        "Crumb, and who won the vote for mayor, as the Town Herald reported?"
+    )
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    top = [p.doc_id for p in pipeline.search(question, top_k=3).passages]
+    assert sorted(top[:2]) == ["crumb-bakery.md", "herald-vote.md"]
+    # Placed by the whole question alone, the echo of its words comes first.
+    whole = build_pipeline(
+        settings.model_copy(update={"order_by_clause": False}), embedder=HashingEmbedderFake()
+    )
+    assert [p.doc_id for p in whole.search(question, top_k=3).passages][2] == "herald-vote.md"
+
+
 def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     long_body = " ".join(
