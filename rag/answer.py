@@ -332,12 +332,10 @@ class ExtractiveEngine:
         """The cited answer, or a refusal; `stored` saves embedding sentences that retrieval
         already has vectors for."""
         sentences = [s for p in passages for s in split_sentences(p)]
-        if not sentences:
+        shape = AnswerShape.of(question)
+        if not sentences or not shape.dates_found(passages):
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences, stored)
-        shape = AnswerShape.of(question)
-        if not shape.dates_found(passages):
-            return self.refusal(question, passages)
         answering = [
             (sem >= self._similarity
              or (sem >= self._similarity_with_terms and cov >= self._term_coverage))

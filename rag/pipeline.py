@@ -455,8 +455,7 @@ class Pipeline:
     ) -> Iterator[str | Answer]:
         query = self.engine.condense(question, history)
         passages = retriever.search(query, k)
-        stored = retriever.stored if isinstance(retriever, HybridRetriever) else None
-        for event in self.engine.stream(query, passages, stored):
+        for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
             else:

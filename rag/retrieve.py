@@ -21,18 +21,22 @@ if TYPE_CHECKING:
     from llama_index.core.schema import NodeWithScore
 
 
-class Retriever(Protocol):
-    """Anything that ranks a collection's chunks for a query."""
-
-    def search(self, query: str, top_k: int) -> list[Passage]: ...
-
-
 class StoredSentences(Protocol):
     """The sentence vectors computed at ingest, so that answering need not embed them again."""
 
     def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
         """A passage's stored sentences, by their (start, end) in its text; {} if unknown."""
         ...
+
+
+class Retriever(Protocol):
+    """Anything that ranks a collection's chunks for a query, and may hold the sentence
+    vectors of the passages it returns."""
+
+    @property
+    def stored(self) -> StoredSentences | None: ...
+
+    def search(self, query: str, top_k: int) -> list[Passage]: ...
 
 
 def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
@@ -63,6 +67,11 @@ class DenseRetriever:
     def __init__(self, index: ChunkIndex, embedder: Embedder) -> None:
         self._index = index
         self._embedder = embedder
+
+    @property
+    def stored(self) -> StoredSentences | None:
+        """None: Chroma's search returns no sentence vectors."""
+        return None
 
     def search(self, query: str, top_k: int) -> list[Passage]:
         hits = self._index.query(self._embedder.embed_query(query), top_k)
@@ -121,8 +130,8 @@ class SearchSnapshot:
         )
         owner = np.concatenate(owners) if owners else np.zeros(0, dtype=int)
         self.sentence_chunks, self.sentence_starts = np.unique(owner, return_index=True)
-        starts = zip(self.sentence_chunks.tolist(), self.sentence_starts.tolist(), strict=True)
-        self._first_row = dict(starts)
+        # Chunk i's rows in sentence_vectors begin at first_row[i].
+        self._first_row = np.cumsum([0, *(len(spans) for spans in self.sentence_spans)])
         # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
         self._made: dict[tuple[str, int, int], int] = {}
         self.metadatas = [
@@ -166,9 +175,9 @@ class SearchSnapshot:
 
     def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
         i = self._made.get((passage.doc_id, passage.start, passage.end))
-        if i is None or i not in self._first_row:
+        if i is None:
             return {}
-        first, spans = self._first_row[i], self.sentence_spans[i]
+        first, spans = int(self._first_row[i]), self.sentence_spans[i]
         return dict(zip(spans, self.sentence_vectors[first : first + len(spans)], strict=True))
 
 
