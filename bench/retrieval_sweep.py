@@ -34,8 +34,9 @@ PLAIN = replace(
     clause_weight=0.0,
     sentence_weight=0.0,
 )
-CLAUSES = replace(DEFAULT, sentence_weight=0.0, order_by_clause=False)
-SENTENCES = replace(DEFAULT, order_by_clause=False)
+CLAUSES = replace(DEFAULT, sentence_weight=0.0, order_by_clause=False, outlets_first=False)
+SENTENCES = replace(DEFAULT, order_by_clause=False, outlets_first=False)
+CLAUSE_ORDER = replace(DEFAULT, outlets_first=False)
 CONFIGS: dict[str, HybridOptions | None] = {
     "dense, Chroma HNSW": None,
     "dense, exact": replace(PLAIN, dense_weight=1.0, lexical=False),
@@ -46,7 +47,8 @@ CONFIGS: dict[str, HybridOptions | None] = {
     "+ max 3 chunks per doc": replace(CLAUSES, clause_weight=0.0),
     "+ each outlet ranked by its clause too": CLAUSES,
     "+ each chunk's closest sentence": SENTENCES,
-    "+ outlets' chunks placed by their clause ranking (default)": DEFAULT,
+    "+ outlets' chunks placed by their clause ranking": CLAUSE_ORDER,
+    "+ outlets' chunks first in each turn (default)": DEFAULT,
     "default, sentence weight 0.2": replace(DEFAULT, sentence_weight=0.2),
     "default, sentence weight 0.7": replace(DEFAULT, sentence_weight=0.7),
     "closest sentence, date boost not scaled": replace(DEFAULT, date_boost=1 / 1.4),

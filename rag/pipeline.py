@@ -99,6 +99,7 @@ class Pipeline:
             per_source=settings.per_source,
             clause_weight=settings.clause_weight,
             order_by_clause=settings.order_by_clause,
+            outlets_first=settings.outlets_first,
             sentence_weight=settings.sentence_weight,
             max_chunks_per_doc=settings.max_chunks_per_doc,
         )

@@ -92,6 +92,9 @@ class HybridOptions:
     # Within a turn, an outlet's chunk is placed by that clause-informed ranking too, not only
     # by the whole question's score.
     order_by_clause: bool = True
+    # Within a turn, the chunks chosen for the outlets a question names come before the one
+    # chosen by the whole question: a multi-hop question's evidence is in those outlets.
+    outlets_first: bool = True
     sentence_weight: float = 0.4  # weight of a chunk's best sentence's similarity; 0: off
     max_chunks_per_doc: int = 3  # 0: no limit
 
@@ -258,6 +261,7 @@ class HybridRetriever:
         cap = opt.max_chunks_per_doc or top_k
         queues: list[list[int]] = []
         placed: dict[int, float] = {}  # a chunk's outlet ranking, where it is in an outlet's queue
+        named: set[int] = set()  # chunks some named outlet's queue holds
         if opt.per_source:
             for source, clause in self.mentions(query):
                 ranking = scores
@@ -269,6 +273,7 @@ class HybridRetriever:
                 within = np.where(snap.source_of == source, ranking, -np.inf)
                 best = [int(i) for i in np.argsort(-within)[: opt.per_source]]
                 queues.append([i for i in best if np.isfinite(within[i])])
+                named.update(queues[-1])
                 if opt.order_by_clause:
                     for i in queues[-1]:
                         placed[i] = max(placed.get(i, -np.inf), float(within[i]))
@@ -279,7 +284,9 @@ class HybridRetriever:
         per_doc: dict[str, int] = {}
         # One from each queue in turn (the outlets' best chunks, then the best overall), each
         # turn ordered by the score that chose its chunks: the whole question's, or an outlet's
-        # ranking by its clause, which names that article's part of the question more exactly.
+        # ranking by its clause, which names that article's part of the question more exactly;
+        # the outlets' chunks first, unless switched off.
+        first = named if opt.outlets_first else set()
         for row in itertools.zip_longest(*queues):
             turn: list[int] = []
             for i in row:
@@ -290,7 +297,7 @@ class HybridRetriever:
                     continue
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 turn.append(i)
-            chosen += sorted(turn, key=lambda i: -order[i])
+            chosen += sorted(turn, key=lambda i: (i not in first, -order[i]))
             if len(chosen) >= top_k:
                 break
         chosen = chosen[:top_k]

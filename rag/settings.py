@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         description="Hybrid: order an outlet's chunks among the top ones by their ranking with "
         "its clause, not by the whole question alone.",
     )
+    outlets_first: bool = Field(
+        True,
+        description="Hybrid: in each turn, the chunks chosen for the outlets the query names "
+        "come before the one chosen by the whole query.",
+    )
     sentence_weight: float = Field(
         0.4,
         ge=0,

@@ -109,6 +109,33 @@ def test_each_outlets_article_is_placed_by_its_own_part_of_the_question(
     assert [p.doc_id for p in whole.search(question, top_k=3).passages][2] == "herald-vote.md"
 
 
+def test_the_named_outlets_articles_come_before_an_echo_from_another_outlet(
+    settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "crumb.md", "Bakery wins", "Daily Crumb", "2024-03-01",
+             "The Mill Street bakery's rye loaf was judged the best in the land.")  # fmt: skip
+    _article(docs, "herald.md", "Town election", "Town Herald", "2024-03-02",
+             "Jane Ortiz takes office after the count.")  # fmt: skip
+    # An outlet the question does not name, repeating its words without answering.
+    _article(docs, "gazette.md", "Questions", "Valley Gazette", "2024-03-03",
+             "Which bakery won the national sourdough prize, and who won the vote for mayor? "
+             "Nobody here knows yet.")  # fmt: skip
+    question = (
+        "Which bakery won the national sourdough prize, according to Daily Crumb, and who won "
+        "the vote for mayor, as the Town Herald reported?"
+    )
+    pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
+    pipeline.ingest([docs])
+    top = [p.doc_id for p in pipeline.search(question, top_k=3).passages]
+    assert sorted(top[:2]) == ["crumb.md", "herald.md"]
+    # Ordered by score alone, the echo of the question's words comes first.
+    by_score = build_pipeline(
+        settings.model_copy(update={"outlets_first": False}), embedder=HashingEmbedderFake()
+    )
+    assert by_score.search(question, top_k=3).passages[0].doc_id == "gazette.md"
+
+
 def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     long_body = " ".join(
