@@ -58,10 +58,16 @@ def root(word: str) -> str:
 
 
 def same_root(a: str, b: str) -> bool:
-    """Whether two roots are one word's forms: equal, or one extends the other (direct,
-    director)."""
+    """Whether two roots are one word's forms: equal, one extends the other (direct,
+    director), or a short verb and its agent noun (win, winner; run, runner)."""
     short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= 4 and long.startswith(short))
+    if short == long:
+        return True
+    if not long.startswith(short):
+        return False
+    # Any short stem starts too many words ("win" starts "window"), so only a noun of the
+    # doer, with or without the doubled consonant, counts for one under four letters.
+    return len(short) >= 4 or long[len(short) :] in {"er", "or", short[-1] + "er"}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -109,6 +109,9 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
     masters = "Who won the Masters golf tournament in 2021?"
     assert fits(masters, "Hideki Matsuyama wins the 2021 Masters by one stroke.")
     assert not fits(masters, "The 2021 Masters Tournament runs April 8-11 at Augusta National.")
+    # The doer's noun is the verb's form too, even for a short verb; a longer word is not.
+    assert fits(masters, "Masters winners: 2021, Hideki Matsuyama (Japan).")
+    assert not fits(masters, "The 2021 Masters window opened at Augusta National.")
     assert fits("Who directed Titanic?", "Titanic's director, James Cameron, cast DiCaprio.")
     assert not fits("Who directed Titanic?", "Titanic starred Leonardo DiCaprio and Kate Winslet.")
     released = "When was Splatoon 2 released?"
