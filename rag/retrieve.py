@@ -261,7 +261,6 @@ class HybridRetriever:
         cap = opt.max_chunks_per_doc or top_k
         queues: list[list[int]] = []
         placed: dict[int, float] = {}  # a chunk's outlet ranking, where it is in an outlet's queue
-        named: set[int] = set()  # chunks some named outlet's queue holds
         if opt.per_source:
             for source, clause in self.mentions(query):
                 ranking = scores
@@ -273,12 +272,11 @@ class HybridRetriever:
                 within = np.where(snap.source_of == source, ranking, -np.inf)
                 best = [int(i) for i in np.argsort(-within)[: opt.per_source]]
                 queues.append([i for i in best if np.isfinite(within[i])])
-                named.update(queues[-1])
-                if opt.order_by_clause:
-                    for i in queues[-1]:
-                        placed[i] = max(placed.get(i, -np.inf), float(within[i]))
+                for i in queues[-1]:
+                    placed[i] = max(placed.get(i, -np.inf), float(within[i]))
         queues.append([int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)]])
-        order = {i: placed.get(i, float(scores[i])) for q in queues for i in q}
+        by_clause = placed if opt.order_by_clause else {}
+        order = {i: by_clause.get(i, float(scores[i])) for q in queues for i in q}
 
         chosen: list[int] = []
         per_doc: dict[str, int] = {}
@@ -286,7 +284,7 @@ class HybridRetriever:
         # turn ordered by the score that chose its chunks: the whole question's, or an outlet's
         # ranking by its clause, which names that article's part of the question more exactly;
         # the outlets' chunks first, unless switched off.
-        first = named if opt.outlets_first else set()
+        first = placed if opt.outlets_first else {}
         for row in itertools.zip_longest(*queues):
             turn: list[int] = []
             for i in row:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fakes import HashingEmbedderFake
 
-from rag import Settings, build_pipeline
+from rag import Pipeline, Settings, build_pipeline
 
 
 def _article(folder: Path, name: str, title: str, source: str, date: str, body: str) -> None:
@@ -15,6 +15,11 @@ def _article(folder: Path, name: str, title: str, source: str, date: str, body: 
     (folder / name).write_text(
         f'---\ntitle: "{title}"\nsource: "{source}"\npublished_at: "{date}"\n---\n\n{body}\n'
     )
+
+
+def _switched(settings: Settings, **update: object) -> Pipeline:
+    """A pipeline on the hashing fake with some settings changed (a technique switched off)."""
+    return build_pipeline(settings.model_copy(update=update), embedder=HashingEmbedderFake())
 
 
 BODY = "The town bakery won the national sourdough prize. Judges praised the crust and crumb."
@@ -103,9 +108,7 @@ def test_each_outlets_article_is_placed_by_its_own_part_of_the_question(
     top = [p.doc_id for p in pipeline.search(question, top_k=3).passages]
     assert sorted(top[:2]) == ["crumb-bakery.md", "herald-vote.md"]
     # Placed by the whole question alone, the echo of its words comes first.
-    whole = build_pipeline(
-        settings.model_copy(update={"order_by_clause": False}), embedder=HashingEmbedderFake()
-    )
+    whole = _switched(settings, order_by_clause=False)
     assert [p.doc_id for p in whole.search(question, top_k=3).passages][2] == "herald-vote.md"
 
 
@@ -130,9 +133,7 @@ def test_the_named_outlets_articles_come_before_an_echo_from_another_outlet(
     top = [p.doc_id for p in pipeline.search(question, top_k=3).passages]
     assert sorted(top[:2]) == ["crumb.md", "herald.md"]
     # Ordered by score alone, the echo of the question's words comes first.
-    by_score = build_pipeline(
-        settings.model_copy(update={"outlets_first": False}), embedder=HashingEmbedderFake()
-    )
+    by_score = _switched(settings, outlets_first=False)
     assert by_score.search(question, top_k=3).passages[0].doc_id == "gazette.md"
 
 
@@ -150,9 +151,7 @@ def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path
     assert sum(p.doc_id == "long.md" for p in passages) == 3
     assert any(p.doc_id == "other.md" for p in passages)
 
-    uncapped = build_pipeline(
-        small_chunks.model_copy(update={"max_chunks_per_doc": 0}), embedder=HashingEmbedderFake()
-    )
+    uncapped = _switched(small_chunks, max_chunks_per_doc=0)
     passages = uncapped.search("sourdough bakery prize starter", top_k=5).passages
     assert sum(p.doc_id == "long.md" for p in passages) > 3
 
@@ -179,9 +178,7 @@ def test_dense_mode_uses_chroma_search(settings: Settings, tmp_path: Path) -> No
     _article(
         docs, "b.md", "Harbour news", "Town Herald", "2024-03-02", "The lighthouse keeper retired."
     )
-    dense = build_pipeline(
-        settings.model_copy(update={"retrieval": "dense"}), embedder=HashingEmbedderFake()
-    )
+    dense = _switched(settings, retrieval="dense")
     dense.ingest([docs])
     passages = dense.search("lighthouse keeper retired").passages
     assert passages[0].doc_id == "b.md"
@@ -208,9 +205,7 @@ def test_a_chunk_holding_the_answering_sentence_outranks_scattered_words(
     pipeline.ingest([docs])
     assert pipeline.search(question).passages[0].doc_id == "answer.md"
     # Without each chunk's best sentence, the words spread over the other chunk win.
-    chunk_only = build_pipeline(
-        settings.model_copy(update={"sentence_weight": 0.0}), embedder=HashingEmbedderFake()
-    )
+    chunk_only = _switched(settings, sentence_weight=0.0)
     assert chunk_only.search(question).passages[0].doc_id == "scattered.md"
 
 
