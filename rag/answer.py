@@ -142,6 +142,23 @@ _YEAR_OR_DATE = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]+")
+# Capitalised, but a time, not a name: "Dec 8, 2022 ..." does not say who.
+_CALENDAR_WORD = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
+    re.IGNORECASE,
+)
+# A snippet's dateline ("Apr 13, 2017 ... "): when it was written, not when the thing happened,
+# unless the sentence speaks of that day ("... is out today").
+_DATELINE = re.compile(r"\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*(?:\.\.\.|…|-|—)")
+_THAT_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening|week))\b", re.I)
+# A run of capitalised words: a name ("Sam Bankman-Fried", "The Verge", "OpenAI").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_YES_NO = re.compile(
+    r"\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|would|will|should)\b", re.I
+)
+_CORROBORATED_BONUS = 0.2  # enough to lead, short of outranking a much closer sentence
 _AUXILIARY = frozenset(
     {
         "is", "was", "are", "were", "be", "been", "did", "does", "do", "will", "would", "can",
@@ -180,6 +197,7 @@ class AnswerShape:
     question_words: frozenset[str]
     focus: str | None = None  # root of the word an answer must hold: "win" for "who won"
     dates: frozenset[dt.date] = frozenset()
+    yes_no: bool = False
 
     @classmethod
     def of(cls, question: str) -> AnswerShape:
@@ -188,10 +206,17 @@ class AnswerShape:
         if re.match(r"\s*(who|whom|whose)\b", lowered):
             kind = "name"
         elif re.match(r"\s*when\b", lowered) or re.search(
-            r"\b(what|which) (year|date|day)\b", lowered
+            r"\b(what|which) (year|date|day)\b"
+            r"|^\s*what (is|was|will be) the (\w+ )?(year|date|day)\b",
+            lowered,
         ):
             kind = "date"
-        elif re.match(r"\s*where\b", lowered) or re.search(r"\blocation\b", lowered):
+        elif (
+            re.match(r"\s*where\b", lowered)
+            or re.search(r"\blocation\b", lowered)
+            or re.match(r"\s*what (is|was|are|were) the names?\b", lowered)
+            or re.match(r"\s*which (\w+) (\w+)\b", lowered)
+        ):
             kind = "name"
         elif re.search(r"\bhow (many|much)\b", lowered) or re.match(
             # "What was Tesla's revenue ...?", not "Which company's revenue ...?" (a name)
@@ -208,7 +233,14 @@ class AnswerShape:
             frozenset(words(question)),
             _focus(lowered),
             frozenset(dates_in(question)),
+            bool(_YES_NO.match(question)),
         )
+
+    @property
+    def asks_for_name(self) -> bool:
+        """Whether the answer is a thing or a person (who, which, what), not yes or no, a date
+        or an amount."""
+        return self.kind in ("name", None) and not self.yes_no
 
     def dates_found(self, passages: Sequence[Passage]) -> bool:
         """Whether the question names no date, or one of its dates is a passage's publication
@@ -229,6 +261,9 @@ class AnswerShape:
         context = f"{passage.title} {passage.text}".lower()
         if not all(_holds(context, n) for n in self.numbers):
             return False
+        dateline = _DATELINE.match(text)
+        if dateline and not _THAT_DAY.search(text):
+            text = text[dateline.end() :]
         new = [w for w in words(text) if w not in self.question_words]
         if self.focus and not any(same_root(self.focus, root(w)) for w in words(text)):
             return False
@@ -236,7 +271,9 @@ class AnswerShape:
             case "name":
                 stop = stopwords()
                 return any(
-                    w.lower() not in self.question_words and w.lower() not in stop
+                    w.lower() not in self.question_words
+                    and w.lower() not in stop
+                    and not _CALENDAR_WORD.fullmatch(w)
                     for w in _CAPITALISED.findall(text)
                 )
             case "date":
@@ -244,6 +281,29 @@ class AnswerShape:
             case "number":
                 return bool(_AMOUNT.search(text)) or any(w[0].isdigit() for w in new)
         return True
+
+
+def corroborated_name(question: str, passages: Sequence[Passage]) -> str | None:
+    """The name that the most of the passages' articles mention, of those the question does
+    not: what a question drawing on several sources asks for, when at least two agree on it."""
+    asked = {root(w) for w in words(question)}
+    stop = stopwords()
+    articles: dict[str, set[str]] = {}
+    for passage in passages:
+        for found in _NAME_RUN.finditer(passage.text):
+            name = found.group(0).rstrip(".")
+            name_words = words(name)
+            if (
+                not name_words
+                or all(w in stop or root(w) in asked for w in name_words)
+                or _CALENDAR_WORD.fullmatch(name)
+            ):
+                continue
+            articles.setdefault(name, set()).add(passage.doc_id)
+    if not articles:
+        return None
+    best = max(articles, key=lambda name: (len(articles[name]), len(name)))
+    return best if len(articles[best]) >= 2 else None
 
 
 def _focus(question: str) -> str | None:
@@ -298,6 +358,7 @@ class ExtractiveEngine:
         answer_similarity: float = 0.5,
         answer_similarity_with_terms: float = 0.3,
         answer_term_coverage: float = 0.5,
+        corroboration: bool = True,
     ) -> None:
         self._embedder = embedder
         self._prompts = prompts
@@ -306,6 +367,7 @@ class ExtractiveEngine:
         self._similarity = answer_similarity
         self._similarity_with_terms = answer_similarity_with_terms
         self._term_coverage = answer_term_coverage
+        self._corroboration = corroboration
 
     def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
         return _refusal(self._prompts, question, passages)
@@ -336,14 +398,29 @@ class ExtractiveEngine:
         if not sentences or not shape.dates_found(passages):
             return self.refusal(question, passages)
         scores, semantic, coverage = self._score(question, sentences, stored)
+        fits = [shape.fits(s) for s in sentences]
         answering = [
             (sem >= self._similarity
              or (sem >= self._similarity_with_terms and cov >= self._term_coverage))
-            and shape.fits(s)
-            for s, sem, cov in zip(sentences, semantic, coverage, strict=True)
+            and fit
+            for fit, sem, cov in zip(fits, semantic, coverage, strict=True)
         ]  # fmt: skip
         if not any(answering):
             return self.refusal(question, passages)
+        if self._corroboration and shape.asks_for_name:
+            # A multi-source answer is the name its sources share, and the sentence holding it
+            # is often less like the long question than one that merely echoes it.
+            name = corroborated_name(question, passages)
+            names = re.compile(rf"\b{re.escape(name)}\b") if name else None
+            for i, sentence in enumerate(sentences):
+                if (
+                    names
+                    and fits[i]
+                    and semantic[i] >= self._similarity_with_terms
+                    and names.search(sentence.text)
+                ):
+                    answering[i] = True
+                    scores[i] += _CORROBORATED_BONUS
         chosen = self._choose(sentences, scores, answering)
         citations, parts = self._cite(chosen)
         checked = self._verifier.check(parts, citations)

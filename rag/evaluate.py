@@ -194,12 +194,25 @@ def evaluate_rgb(folder: Path, ingest: Callable[[list[Document], str], None],
 def evaluate_null_queries(
     queries: Sequence[dict[str, object]], ask: Callable[[str], Any]
 ) -> list[AnswerScores]:
-    """MultiHop-RAG: null queries should be refused; answerable ones should not be."""
+    """MultiHop-RAG: null queries should be refused; answerable ones should not be; and of
+    those whose gold answer is a name or a phrase (not yes or no), the share whose answer
+    quotes it (case-insensitive)."""
     null = AnswerScores("multihop null queries (should refuse)")
     answerable = AnswerScores("multihop answerable (should not refuse)")
+    named = AnswerScores("multihop answerable, quotes the gold answer")
     for q in queries:
         scores = null if q.get("should_refuse") else answerable
-        _timed(ask, str(q["question"]), scores)
+        answer = _timed(ask, str(q["question"]), scores)
+        gold = _norm(str(q.get("answer") or ""))
+        if scores is answerable and gold not in _NOT_QUOTABLE:
+            named.asked += 1
+            named.refused += bool(answer.refused)
+            named.correct += not answer.refused and gold in _norm(answer.answer)
+            named.latencies_ms.append(answerable.latencies_ms[-1])
     null.correct = null.refused
     answerable.correct = answerable.asked - answerable.refused
-    return [null, answerable]
+    return [null, answerable, named]
+
+
+# Gold answers that an answer does not quote: a verdict, not a fact in the passages.
+_NOT_QUOTABLE = frozenset({"", "yes", "no", "insufficient information"})

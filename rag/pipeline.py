@@ -549,6 +549,7 @@ def build_pipeline(
             answer_similarity=settings.answer_similarity,
             answer_similarity_with_terms=settings.answer_similarity_with_terms,
             answer_term_coverage=settings.answer_term_coverage,
+            corroboration=settings.answer_corroboration,
         )
     else:
         engine = LLMEngine(

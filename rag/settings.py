@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     answer_term_coverage: float = Field(
         0.5, description="Share of the question's key words (rarity-weighted) that counts."
     )
+    answer_corroboration: bool = Field(
+        True,
+        description="Extractive: prefer sentences naming what two or more articles agree on.",
+    )
     max_question_chars: int = Field(4000, ge=1, description="Longest question accepted.")
     max_file_bytes: int = Field(
         50_000_000, ge=1, description="Largest file ingested; a larger one is reported, not read."

@@ -96,6 +96,24 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
     when = AnswerShape.of("When was Splatoon 2 released?")
     assert when.fits(sentence("Splatoon 2 was released on July 21, 2017."))  # type: ignore[arg-type]
     assert not when.fits(sentence("Splatoon 2 was released to great reviews."))  # type: ignore[arg-type]
+    # A month is not a name, and a snippet's dateline is not the day a thing happened.
+    tour = AnswerShape.of("Who won the 2019 Tour de France?")
+    assert tour.fits(sentence("Egan Bernal won the 2019 Tour de France."))  # type: ignore[arg-type]
+    assert not tour.fits(
+        sentence("Jul 30, 2019 ... After decades of trying, a rider has won the Tour de France.")  # type: ignore[arg-type]
+    )
+    announced = AnswerShape.of("When was the Pixel 5a announced?")
+    assert not announced.fits(
+        sentence("Apr 9, 2021 ... Google has officially announced a new Pixel phone.")  # type: ignore[arg-type]
+    )
+    assert announced.fits(sentence("Aug 17, 2021 ... Google announced the Pixel 5a today."))  # type: ignore[arg-type]
+    # "What is the release date" asks for a date, "which city" for a name.
+    dated = AnswerShape.of("What is the release date of Cyberpunk 2077?")
+    assert not dated.fits(sentence("Cyberpunk 2077's release date was delayed again."))  # type: ignore[arg-type]
+    assert dated.fits(sentence("Cyberpunk 2077 was released on December 10, 2020."))  # type: ignore[arg-type]
+    city = AnswerShape.of("Which city hosted the Olympic Games in 2008?")
+    assert not city.fits(sentence("In 2008 the games were hosted to great acclaim."))  # type: ignore[arg-type]
+    assert city.fits(sentence("Beijing hosted the Olympic Games in 2008."))  # type: ignore[arg-type]
 
 
 def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:

@@ -20,6 +20,7 @@ from rag.errors import (
 )
 from rag.ingest import load_document
 from rag.pipeline import Pipeline
+from rag.schema import Passage
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -115,6 +116,31 @@ def test_answering_reads_the_sentence_vectors_stored_at_ingest(
     assert embedder.embedded_texts > before
     assert fresh.answer == answer.answer
     assert fresh.citations == answer.citations
+
+
+def test_a_multi_source_answer_names_what_the_articles_agree_on(
+    settings: Settings, embedder: HashingEmbedderFake
+) -> None:
+    def article(doc_id: str, text: str) -> Passage:
+        return Passage(rank=len(doc_id), doc_id=doc_id, title="", text=text, start=0,
+                       end=len(text), score=0.0)  # fmt: skip
+
+    question = (
+        "Which company, as reported by both TechCrunch and The Verge, paid billions of dollars "
+        "to be the default search engine on phones and browsers?"
+    )
+    passages = [
+        article("a", "Reports say the company paid billions of dollars to be the default search "
+                     "engine on phones, TechCrunch wrote. Google declined to comment."),
+        article("bb", "Google paid browser makers billions to stay the default search engine, "
+                      "the trial heard."),
+    ]  # fmt: skip
+    named = build_pipeline(settings, embedder=embedder).engine.answer(question, passages)
+    assert "Google paid browser makers billions" in named.answer
+    # Without it, only the sentence echoing the question answers, naming no one.
+    settings = settings.model_copy(update={"answer_corroboration": False})
+    echoed = build_pipeline(settings, embedder=embedder).engine.answer(question, passages)
+    assert not echoed.refused and "Google" not in echoed.answer
 
 
 def test_whole_document_is_rebuilt_so_citation_offsets_hold(
