@@ -155,6 +155,7 @@ _DATELINE = re.compile(r"\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*(?:\.\.\.|…|-|
 _THAT_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening|week))\b", re.I)
 # A run of capitalised words: a name ("Sam Bankman-Fried", "The Verge", "OpenAI").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _YES_NO = re.compile(
     r"\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|would|will|should)\b", re.I
 )
@@ -285,21 +286,27 @@ class AnswerShape:
 
 def corroborated_name(question: str, passages: Sequence[Passage]) -> str | None:
     """The name that the most of the passages' articles mention, of those the question does
-    not: what a question drawing on several sources asks for, when at least two agree on it."""
+    not: what a question drawing on several sources asks for, when at least two agree on it.
+    A later mention by the last word alone ("Altman", "Altman's") counts for the full name."""
     asked = {root(w) for w in words(question)}
     stop = stopwords()
+    lowercase = {w for p in passages for w in re.findall(r"\b[a-z][a-z'’-]+\b", p.text)}
     articles: dict[str, set[str]] = {}
     for passage in passages:
         for found in _NAME_RUN.finditer(passage.text):
-            name = found.group(0).rstrip(".")
+            name = _POSSESSIVE.sub("", found.group(0).rstrip("."))
             name_words = words(name)
             if (
                 not name_words
                 or all(w in stop or root(w) in asked for w in name_words)
                 or _CALENDAR_WORD.fullmatch(name)
+                # "Choose ..." opening a sentence: a word the passages also write in lower case
+                or (len(name_words) == 1 and name.lower() in lowercase)
             ):
                 continue
             articles.setdefault(name, set()).add(passage.doc_id)
+    for name in [n for n in articles if " " in n]:
+        articles[name] |= articles.get(name.rsplit(" ", 1)[1], set())
     if not articles:
         return None
     best = max(articles, key=lambda name: (len(articles[name]), len(name)))

@@ -147,6 +147,26 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
     assert fits(long, "Sam Bankman-Fried denied the charges in a Manhattan court.")
 
 
+def test_the_corroborated_name_is_the_one_most_articles_mention() -> None:
+    from rag.answer import corroborated_name
+
+    def article(doc_id: str, text: str) -> Passage:
+        return Passage(rank=1, doc_id=doc_id, title="", text=text, start=0, end=len(text),
+                       score=0.0)  # fmt: skip
+
+    question = "Who is the individual whose departure from OpenAI was called shocking?"
+    passages = [
+        article("a", "The board said Sam Altman was ousted. Choose your news carefully."),
+        article("b", "Altman’s exit was shocking, analysts said. Choose a plan to read on."),
+        article("c", "OpenAI named an interim chief; you can choose to follow the story."),
+    ]
+    # A surname, possessive or not, counts for the full name; "Choose" only opens sentences;
+    # OpenAI is in the question.
+    assert corroborated_name(question, passages) == "Sam Altman"
+    # Named by one article only: nothing is corroborated.
+    assert corroborated_name(question, passages[::2]) is None
+
+
 def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
     from rag.answer import AnswerShape
 
