@@ -62,6 +62,33 @@ def test_eval_command_scores_a_small_multihop_slice(
     assert report["mean_passage_chars"] <= 1400
 
 
+def test_multihop_answers_are_scored_on_refusal_and_on_quoting_the_gold_answer() -> None:
+    from types import SimpleNamespace
+
+    from rag.evaluate import evaluate_null_queries
+
+    replies = {
+        "q1": SimpleNamespace(refused=False, answer="The  court heard Sam\nBankman-Fried. [1]"),
+        "q2": SimpleNamespace(refused=False, answer="Google paid billions. [1]"),
+        "q3": SimpleNamespace(refused=True, answer="The documents do not cover this question."),
+        "q4": SimpleNamespace(refused=False, answer="Both reported it. [1]"),
+        "q5": SimpleNamespace(refused=True, answer="The documents do not cover this question."),
+    }
+    queries = [
+        {"question": "q1", "answer": "Sam Bankman-Fried"},
+        {"question": "q2", "answer": "Apple"},
+        {"question": "q3", "answer": "OpenAI"},
+        {"question": "q4", "answer": "Yes"},  # a verdict: not looked for in the answer
+        {"question": "q5", "answer": "Insufficient information", "should_refuse": True},
+    ]
+    null, answerable, quoted = (s.row() for s in evaluate_null_queries(queries, replies.get))
+    assert null["asked"] == 1 and null["refused"] == 1.0
+    assert answerable["asked"] == 4 and answerable["refused"] == 0.25
+    assert quoted["asked"] == 3
+    assert quoted["correct"] == pytest.approx(1 / 3, abs=1e-4)
+    assert quoted["refused"] == pytest.approx(1 / 3, abs=1e-4)
+
+
 def test_rgb_pools_follow_the_protocol() -> None:
     from rag.evaluate import load_queries, rgb_documents
 
