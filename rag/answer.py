@@ -179,8 +179,31 @@ _MULTI_PART_WORDS = 20  # a factoid question is short; one about several article
 _AMOUNT = re.compile(r"[$€£¥]\s?\d|\d\s?(?:%|percent|million|billion|trillion)\b", re.I)
 
 
+_CARDINALS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty",
+)  # fmt: skip
+_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
+
+
+def _spellings(number: str) -> list[str]:
+    """How a text may write a number a question names: "11" as "eleven", "eleventh" or
+    "11th"; "q3" as "third quarter"."""
+    if re.fullmatch(r"q[1-4]", number):
+        return [number, f"{_ORDINALS[int(number[1]) - 1]} quarter"]
+    if number.isdigit() and 1 <= int(number) <= len(_CARDINALS):
+        n = int(number)
+        return [number, _CARDINALS[n - 1], _ORDINALS[n - 1], rf"{n}(?:st|nd|rd|th)"]
+    return [re.escape(number)]
+
+
 def _holds(text: str, number: str) -> bool:
-    return re.search(rf"\b{re.escape(number)}\b", text) is not None
+    return any(re.search(rf"\b{form}\b", text) for form in _spellings(number))
 
 
 @dataclass(frozen=True)

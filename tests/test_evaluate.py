@@ -123,6 +123,14 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
     when = AnswerShape.of("When was Splatoon 2 released?")
     assert when.fits(sentence("Splatoon 2 was released on July 21, 2017."))  # type: ignore[arg-type]
     assert not when.fits(sentence("Splatoon 2 was released to great reviews."))  # type: ignore[arg-type]
+    # A number the question names may be written out in the answer.
+    eleven = AnswerShape.of("When did season 11 of The Walking Dead premiere?")
+    assert eleven.fits(
+        sentence("The eleventh and final season of the show premiered on August 22, 2021.")  # type: ignore[arg-type]
+    )
+    assert not eleven.fits(sentence("The tenth season of the show premiered on October 6, 2019."))  # type: ignore[arg-type]
+    quarter = AnswerShape.of("How much revenue did Tesla report in Q3 2019?")
+    assert quarter.fits(sentence("Tesla's revenue was $6.3 billion in the third quarter of 2019."))  # type: ignore[arg-type]
     # A month is not a name, and a snippet's dateline is not the day a thing happened.
     tour = AnswerShape.of("Who won the 2019 Tour de France?")
     assert tour.fits(sentence("Egan Bernal won the 2019 Tour de France."))  # type: ignore[arg-type]
