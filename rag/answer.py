@@ -193,9 +193,9 @@ _ORDINALS = (
 
 def _spellings(number: str) -> list[str]:
     """How a text may write a number a question names: "11" as "eleven", "eleventh" or
-    "11th"; "q3" as "third quarter"."""
+    "11th"; "q3" as "third quarter" or "third-quarter"."""
     if re.fullmatch(r"q[1-4]", number):
-        return [number, f"{_ORDINALS[int(number[1]) - 1]} quarter"]
+        return [number, rf"{_ORDINALS[int(number[1]) - 1]}[\s-]quarter"]
     if number.isdigit() and 1 <= int(number) <= len(_CARDINALS):
         n = int(number)
         return [number, _CARDINALS[n - 1], _ORDINALS[n - 1], rf"{n}(?:st|nd|rd|th)"]

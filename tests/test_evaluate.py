@@ -131,6 +131,8 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
     assert not eleven.fits(sentence("The tenth season of the show premiered on October 6, 2019."))  # type: ignore[arg-type]
     quarter = AnswerShape.of("How much revenue did Tesla report in Q3 2019?")
     assert quarter.fits(sentence("Tesla's revenue was $6.3 billion in the third quarter of 2019."))  # type: ignore[arg-type]
+    assert quarter.fits(sentence("Tesla's third-quarter revenue for 2019 was $6.3 billion."))  # type: ignore[arg-type]
+    assert not quarter.fits(sentence("Tesla's second-quarter revenue for 2019 was $6.4 billion."))  # type: ignore[arg-type]
     # A month is not a name, and a snippet's dateline is not the day a thing happened.
     tour = AnswerShape.of("Who won the 2019 Tour de France?")
     assert tour.fits(sentence("Egan Bernal won the 2019 Tour de France."))  # type: ignore[arg-type]
