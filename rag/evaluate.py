@@ -191,6 +191,10 @@ def evaluate_rgb(folder: Path, ingest: Callable[[list[Document], str], None],
     return [rejection, answerable]
 
 
+# Gold answers that an answer does not quote: a verdict, not a fact in the passages.
+_NOT_QUOTABLE = frozenset({"", "yes", "no", "insufficient information"})
+
+
 def evaluate_null_queries(
     queries: Sequence[dict[str, object]], ask: Callable[[str], Any]
 ) -> list[AnswerScores]:
@@ -212,7 +216,3 @@ def evaluate_null_queries(
     null.correct = null.refused
     answerable.correct = answerable.asked - answerable.refused
     return [null, answerable, named]
-
-
-# Gold answers that an answer does not quote: a verdict, not a fact in the passages.
-_NOT_QUOTABLE = frozenset({"", "yes", "no", "insufficient information"})

@@ -119,6 +119,8 @@ _MONTHS = {
         start=1,
     )
 }  # fmt: skip
+# A month as news writes it, in full or cut short: "September", "Sep", "Sept".
+MONTH = "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + "|sept"
 DATE = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
     # ISO, with the time a timestamp may carry ("2023-10-04T21:11:57+00:00")
