@@ -19,13 +19,16 @@ def create_app(pipeline: Pipeline) -> FastAPI:
     from rag.api import create_api
     from rag.ui import CSS, HEAD, build_ui
 
-    auth = None
-    if pipeline.settings.auth:
-        user, _, password = pipeline.settings.auth.partition(":")
-        auth = (user, password)
-    app = create_api(pipeline)  # its routes first: the UI's mount at "/" takes the rest
+    # Its routes first: the UI's mount at "/" takes the rest. Its authentication boundary
+    # (RAG_API_TOKEN, RAG_AUTH) stands in front of both, so Gradio gets no auth of its own.
+    app = create_api(pipeline)
     return gr.mount_gradio_app(  # type: ignore[no-any-return]
-        app, build_ui(pipeline), path="/", css=CSS, head=HEAD, auth=auth
+        app,
+        build_ui(pipeline),
+        path="/",
+        css=CSS,
+        head=HEAD,
+        max_file_size=pipeline.settings.max_upload_bytes,
     )
 
 
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v}
     try:
-        settings = Settings(**overrides)
+        settings = Settings.load(**overrides)
         pipeline = build_pipeline(settings)
         if settings.corpus_dir.is_dir():
             report = pipeline.ingest([settings.corpus_dir])

@@ -1,10 +1,10 @@
-"""Question + Passages -> Answer: the extractive engine picks cited sentences; LLM engines write
-from fenced, numbered passages; every engine's text is then verified, or it refuses."""
+"""Question + Passages -> Answer: what every engine shares (prompts, the engine protocol, refusal),
+and the LLM engine, which writes from fenced, numbered passages; its text is then verified, or it
+refuses. The extractive engines are in rag/reading.py and rag/profiles/."""
 
 from __future__ import annotations
 
-import functools
-import math
+import html
 import re
 import string
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from rag.answer_shape import AnswerShape, Sentence, corroborated_name, split_sentences
 from rag.condense import Turn, condense
-from rag.embed import Embedder
 from rag.errors import RagError
 from rag.llm import ChatModel, Message
 from rag.retrieve import StoredSentences
-from rag.schema import Answer, Citation, Passage
-from rag.text import content_terms, words
-from rag.verify import MarkerFilter, Verifier, citation
+from rag.schema import Answer, Passage
+from rag.text import words
+from rag.verify import MarkerFilter, Verifier
 
 _TEMPLATES = {
     "extractive_answer": {"sentences"},
@@ -29,14 +27,6 @@ _TEMPLATES = {
     "llm_user": {"passages", "question"},
     "condense": {"history", "question"},
 }
-# Words that frame a question rather than name its subject ("What did X say?").
-_FRAMING = frozenset(
-    {
-        "say", "said", "says", "tell", "told", "claim", "claimed", "claims", "mention",
-        "mentioned", "state", "stated", "report", "reported", "according", "think", "thought",
-        "describe", "explain", "know", "happen", "happened",
-    }
-)  # fmt: skip
 _SPACE = re.compile(r"\s+")
 
 
@@ -97,7 +87,8 @@ def final_answer(events: Iterable[str | Answer]) -> Answer:
     raise RagError("The answer engine ended without an answer.")
 
 
-def _refusal(prompts: Prompts, question: str, passages: Sequence[Passage]) -> Answer:
+def refusal(prompts: Prompts, question: str, passages: Sequence[Passage]) -> Answer:
+    """The refusal, still listing the passages that came closest."""
     return Answer(
         question=question,
         searched_for=question,
@@ -106,195 +97,6 @@ def _refusal(prompts: Prompts, question: str, passages: Sequence[Passage]) -> An
         citations=[],
         passages=list(passages),
     )
-
-
-_CORROBORATED_BONUS = 0.2  # enough to lead, short of outranking a much closer sentence
-
-
-@functools.cache
-def _framing_terms() -> frozenset[str]:
-    # Stemming loads nltk (seconds): done at the first answer, not when an ingest builds us.
-    return frozenset(content_terms(" ".join(_FRAMING)))
-
-
-class ExtractiveEngine:
-    """Answers with no LLM: the passages' sentences that best answer the question, each cited.
-
-    A sentence is scored by its embedding similarity to the question, the share of the
-    question's distinctive words it contains, and its passage's rank. It refuses unless some
-    sentence is close in meaning, or fairly close and holding most of the question's key words.
-    """
-
-    def __init__(
-        self,
-        embedder: Embedder,
-        prompts: Prompts,
-        verifier: Verifier,
-        *,
-        max_sentences: int = 3,
-        answer_similarity: float = 0.5,
-        answer_similarity_with_terms: float = 0.3,
-        answer_term_coverage: float = 0.5,
-        corroboration: bool = True,
-    ) -> None:
-        self._embedder = embedder
-        self._prompts = prompts
-        self._verifier = verifier
-        self._max_sentences = max_sentences
-        self._similarity = answer_similarity
-        self._similarity_with_terms = answer_similarity_with_terms
-        self._term_coverage = answer_term_coverage
-        self._corroboration = corroboration
-
-    def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
-        return _refusal(self._prompts, question, passages)
-
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
-        return condense(question, history)
-
-    def stream(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        stored: StoredSentences | None = None,
-    ) -> Iterator[str | Answer]:
-        answer = self.answer(question, passages, stored)
-        yield answer.answer
-        yield answer
-
-    def answer(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        stored: StoredSentences | None = None,
-    ) -> Answer:
-        """The cited answer, or a refusal; `stored` saves embedding sentences that retrieval
-        already has vectors for."""
-        sentences = [s for p in passages for s in split_sentences(p)]
-        shape = AnswerShape.of(question)
-        if not sentences or not shape.dates_found(passages):
-            return self.refusal(question, passages)
-        scores, semantic, coverage = self._score(question, sentences, stored)
-        fits = [shape.fits(s) for s in sentences]
-        answering = [
-            (sem >= self._similarity
-             or (sem >= self._similarity_with_terms and cov >= self._term_coverage))
-            and fit
-            for fit, sem, cov in zip(fits, semantic, coverage, strict=True)
-        ]  # fmt: skip
-        if not any(answering):
-            return self.refusal(question, passages)
-        if self._corroboration and shape.asks_for_name:
-            # A multi-source answer is the name its sources share, and the sentence holding it
-            # is often less like the long question than one that merely echoes it.
-            name = corroborated_name(question, passages)
-            names = re.compile(rf"\b{re.escape(name)}\b") if name else None
-            for i, sentence in enumerate(sentences):
-                if (
-                    names
-                    and fits[i]
-                    and semantic[i] >= self._similarity_with_terms
-                    and names.search(sentence.text)
-                ):
-                    answering[i] = True
-                    scores[i] += _CORROBORATED_BONUS
-        chosen = self._choose(sentences, scores, answering)
-        citations, parts = self._cite(chosen)
-        checked = self._verifier.check(parts, citations)
-        text = self._prompts.extractive_answer.format(sentences=checked.text)
-        return Answer(
-            question=question,
-            searched_for=question,
-            answer=text,
-            refused=False,
-            citations=checked.citations,
-            passages=list(passages),
-            claims=checked.claims,
-        )
-
-    def _score(
-        self,
-        question: str,
-        sentences: Sequence[Sentence],
-        stored: StoredSentences | None,
-    ) -> tuple[list[float], list[float], list[float]]:
-        """Per sentence: overall score, similarity to the question, share of its key words."""
-        semantic = self._similarities(question, sentences, stored)
-        terms = [content_terms(s.text) for s in sentences]
-        asked = content_terms(question) - _framing_terms()
-        # Words rare among the candidates (a name) weigh more than words in every sentence.
-        idf = {t: math.log(1 + len(terms) / (1 + sum(t in ts for ts in terms))) for t in asked}
-        total = sum(idf.values()) or 1.0
-        scores, coverage = [], []
-        for sentence, sem, ts in zip(sentences, semantic, terms, strict=True):
-            lexical = sum(idf[t] for t in asked & ts) / total if asked else 0.0
-            coverage.append(lexical)
-            scores.append(0.55 * sem + 0.35 * lexical + 0.10 / sentence.passage.rank)
-        return scores, semantic, coverage
-
-    def _similarities(
-        self, question: str, sentences: Sequence[Sentence], stored: StoredSentences | None
-    ) -> list[float]:
-        """Each sentence's cosine to the question: from the vectors stored at ingest where
-        there are any, the rest embedded now."""
-        import numpy as np
-
-        known: dict[tuple[int, int, int], np.ndarray] = {}
-        if stored is not None:
-            for passage in {id(s.passage): s.passage for s in sentences}.values():
-                for (a, b), vector in stored.vectors_of(passage).items():
-                    known[(id(passage), a, b)] = vector
-        keys = [(id(s.passage), s.start, s.end) for s in sentences]
-        missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
-        fresh = iter(self._embedder.embed_documents(missing) if missing else [])
-        rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
-        matrix = np.asarray(rows, dtype=np.float32)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
-        query /= max(float(np.linalg.norm(query)), 1e-12)
-        return [float(x) for x in matrix @ query]
-
-    def _choose(
-        self, sentences: Sequence[Sentence], scores: Sequence[float], answering: Sequence[bool]
-    ) -> list[Sentence]:
-        order = sorted((i for i in range(len(sentences)) if answering[i]), key=lambda i: -scores[i])
-        top = scores[order[0]]
-        chosen: list[Sentence] = []
-        seen: list[set[str]] = []
-        for i in order:
-            if len(chosen) == self._max_sentences:
-                break
-            if scores[i] < 0.8 * top:
-                break
-            vocabulary = set(words(sentences[i].text))
-            # The same sentence often sits in two overlapping chunks, or in two articles.
-            if any(len(vocabulary & w) / max(1, len(vocabulary | w)) > 0.6 for w in seen):
-                continue
-            chosen.append(sentences[i])
-            seen.append(vocabulary)
-        return chosen
-
-    def _cite(self, chosen: Sequence[Sentence]) -> tuple[list[Citation], list[str]]:
-        """Order sentences by document (best first) and position; adjacent ones share a citation."""
-        doc_rank: dict[str, int] = {}
-        for s in chosen:
-            doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
-        ordered = sorted(
-            chosen, key=lambda s: (doc_rank[s.passage.doc_id], s.passage.start + s.start)
-        )
-        spans: list[tuple[Passage, int, int]] = []
-        for s in ordered:
-            if spans:
-                passage, start, end = spans[-1]
-                if passage is s.passage and not passage.text[end : s.start].strip():
-                    spans[-1] = (passage, start, s.end)
-                    continue
-            spans.append((s.passage, s.start, s.end))
-        citations, parts = [], []
-        for n, (passage, start, end) in enumerate(spans, start=1):
-            citations.append(citation(n, passage, start, end))
-            parts.append(f"{_SPACE.sub(' ', passage.text[start:end]).strip()} [{n}]")
-        return citations, parts
 
 
 class LLMEngine:
@@ -337,9 +139,9 @@ class LLMEngine:
         stored: StoredSentences | None = None,
     ) -> Iterator[str | Answer]:
         if not passages:
-            refusal = _refusal(self._prompts, question, passages)
-            yield refusal.answer
-            yield refusal
+            refused = refusal(self._prompts, question, passages)
+            yield refused.answer
+            yield refused
             return
         markers = MarkerFilter(len(passages))
         parts: list[str] = []
@@ -356,7 +158,7 @@ class LLMEngine:
         if _says_refusal(text, self._prompts.refusal) or not any(
             c.supported for c in checked.claims
         ):
-            return _refusal(self._prompts, question, passages)
+            return refusal(self._prompts, question, passages)
         return Answer(
             question=question,
             searched_for=question,
@@ -379,8 +181,10 @@ class LLMEngine:
 
 
 def _fence(n: int, passage: Passage) -> str:
+    # Every field is data: a title or source cannot close the fence or start a line of its own,
+    # and a passage cannot close its own fence early.
     meta = " ".join(
-        f'{key}="{value.replace(chr(34), chr(39))}"'
+        f'{key}="{html.escape(_SPACE.sub(" ", value), quote=True)}"'
         for key, value in (
             ("title", passage.title),
             ("source", passage.source),
@@ -388,7 +192,6 @@ def _fence(n: int, passage: Passage) -> str:
         )
         if value
     )
-    # A passage cannot close its own fence early.
     body = re.sub(r"</?\s*passages?\b", "(passage)", passage.text, flags=re.IGNORECASE)
     return f'<passage n="{n}" {meta}>\n{body}\n</passage>'
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import secrets
+import logging
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.auth import AuthBoundary, Credentials
 from rag.condense import Turn
 from rag.errors import (
     BackendUnavailable,
@@ -33,6 +35,7 @@ from rag.pipeline import Pipeline
 from rag.schema import Answer, Document, DocumentInfo, IngestReport, SearchResult
 
 MODEL_ID = "rag"
+log = logging.getLogger(__name__)
 _STATUS: dict[type[RagError], int] = {
     InvalidInput: 422,
     CollectionNotFound: 404,
@@ -98,8 +101,11 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _status_of(exc: RagError) -> int:
@@ -112,6 +118,11 @@ def _status_of(exc: RagError) -> int:
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
+        if err.get("type") == "json_invalid":
+            at = next((p for p in err.get("loc", ()) if isinstance(p, int)), None)
+            where = f" (at character {at})" if at is not None else ""
+            reason = (err.get("ctx") or {}).get("error", "")
+            return f"The request body is not valid JSON{where}: {reason}".rstrip(": ") + "."
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     return "; ".join(parts) or "invalid request"
@@ -143,7 +154,16 @@ def create_api(pipeline: Pipeline) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid_request", _validation_message(exc))
+        # The same code as the pipeline's own check: an empty question is one mistake, however
+        # it is caught.
+        return _error(422, InvalidInput.code, _validation_message(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=exc)
+        return _error(
+            500, "internal_error", "Something went wrong on the server; its log says what."
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -151,19 +171,8 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         response.headers.update(exc.headers or {})
         return response
 
-    def authorize(request: Request) -> None:
-        token = pipeline.settings.api_token
-        if not token:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
-            raise StarletteHTTPException(
-                401, "Missing or wrong API token.", headers={"WWW-Authenticate": "Bearer"}
-            )
-
-    api = APIRouter(prefix="/api", dependencies=[Depends(authorize)], responses=_ERRORS)
-    openai = APIRouter(prefix="/v1", dependencies=[Depends(authorize)], responses=_ERRORS)
+    api = APIRouter(prefix="/api", responses=_ERRORS)
+    openai = APIRouter(prefix="/v1", responses=_ERRORS)
 
     @api.post("/ask", response_model=Answer, tags=["ask"])
     def ask(body: AskRequest) -> Answer:
@@ -255,7 +264,32 @@ def create_api(pipeline: Pipeline) -> FastAPI:
 
     app.include_router(api)
     app.include_router(openai)
+
+    # Below /api and /v1 nothing falls through to the UI mounted at "/": an unknown route is a
+    # JSON 404, a known one asked with the wrong method a JSON 405.
+    @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
+    @app.api_route("/v1/{rest:path}", methods=_METHODS, include_in_schema=False)
+    def unknown_route(request: Request) -> JSONResponse:
+        allowed = sorted(
+            method
+            for route in app.routes
+            if isinstance(route, APIRoute) and route.endpoint is not unknown_route
+            and route.path_regex.match(request.url.path)
+            for method in route.methods or ()
+        )  # fmt: skip
+        if allowed:
+            methods = ", ".join(allowed)
+            message = f"{request.method} is not allowed here; use {methods}."
+            return _error(405, "method_not_allowed", message, headers={"Allow": methods})
+        return _error(404, "not_found", f"There is no route {request.url.path}.")
+
+    credentials = Credentials.of(pipeline.settings.api_token, pipeline.settings.auth)
+    if credentials is not None:
+        app.add_middleware(AuthBoundary, credentials=credentials)
     return app
+
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def render_docs(schema: dict[str, Any]) -> str:

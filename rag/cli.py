@@ -16,6 +16,7 @@ from rag.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 MULTIHOP_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "multihop"
+MULTIHOP_QUERIES = MULTIHOP_DIR / "queries.public.jsonl"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,8 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("eval", help="measure on a public benchmark")
-    evaluate.add_argument("benchmark", choices=["multihop", "answers"])
-    evaluate.add_argument("--queries", type=Path, default=MULTIHOP_DIR / "queries.public.jsonl")
+    evaluate.add_argument("benchmark", choices=["multihop", "answers", "natural"])
+    evaluate.add_argument(
+        "--profile",
+        choices=["general", "news-multihop"],
+        help="rules to measure with (default: news-multihop for multihop and answers, whose "
+        "question templates it was fitted to; general for natural)",
+    )
+    evaluate.add_argument("--misses", action="store_true", help="natural: list the misses too")
+    evaluate.add_argument("--queries", type=Path, default=MULTIHOP_QUERIES)
     evaluate.add_argument("--corpus", type=Path, default=MULTIHOP_DIR / "corpus")
     evaluate.add_argument("--limit", type=int, help="only the first N queries")
     evaluate.add_argument("--rgb", type=Path, default=MULTIHOP_DIR.parent / "rgb")
@@ -74,7 +82,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     """Run one command; returns the exit code (0 ok, 1 failed, 2 usage)."""
     args = _parser().parse_args(argv)
     try:
-        pipeline = build_pipeline(settings or Settings())
+        pipeline = build_pipeline(settings or Settings.load())
         match args.command:
             case "ingest":
                 return _ingest(pipeline, args)
@@ -160,8 +168,15 @@ def _evaluate_answers(pipeline: Pipeline, args: argparse.Namespace) -> int:
 def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
     from rag.evaluate import MULTIHOP_COLLECTION, evaluate_multihop, load_queries
 
+    profile = args.profile or ("general" if args.benchmark == "natural" else "news-multihop")
+    if profile != pipeline.settings.profile:
+        settings = pipeline.settings.model_copy(update={"profile": profile})
+        pipeline = build_pipeline(settings, embedder=pipeline.embedder)
+    print(f"profile: {profile}", file=sys.stderr)
     if args.benchmark == "answers":
         return _evaluate_answers(pipeline, args)
+    if args.benchmark == "natural":
+        return _evaluate_natural(pipeline, args)
     queries = load_queries(args.queries)[: args.limit]
     report = pipeline.ingest([args.corpus], MULTIHOP_COLLECTION)
     print(report.summary(), file=sys.stderr)
@@ -181,6 +196,41 @@ def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
     latency = result["latency_ms"]
     print(f"latency p50 {latency['p50']} ms, p95 {latency['p95']} ms; "
           f"mean passage {result['mean_passage_chars']} chars")  # fmt: skip
+    return EXIT_OK
+
+
+def _evaluate_natural(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    from rag.evaluate_natural import COLLECTIONS, NATURAL_DIR, evaluate_natural, load_natural
+
+    documents = sorted(p for p in (NATURAL_DIR / "docs").iterdir() if p.is_file())
+    for paths, name in (
+        ([args.corpus], COLLECTIONS["multihop"]),
+        ([pipeline.settings.corpus_dir], COLLECTIONS["seed"]),
+        (documents, COLLECTIONS["docs"]),
+    ):
+        print(pipeline.ingest(paths, name).summary(), file=sys.stderr)
+    questions = load_natural(args.queries if args.queries != MULTIHOP_QUERIES else None)
+    report = evaluate_natural(
+        questions[: args.limit], lambda q, c, h: pipeline.ask(q, collection=c, history=h)
+    )
+    result = report.as_dict()
+    if args.misses:
+        result["misses"] = report.misses
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{'':24} {'answerable':>10} {'correct':>8} {'refused':>8} {'cites':>6} "
+          f"{'unansw.':>7} {'refused':>8} {'p50 ms':>7} {'p95 ms':>7}")  # fmt: skip
+    rows = {"overall": result["overall"], **result["by_kind"], **result["by_collection"]}
+    for name, row in rows.items():
+        cells = [row[k] for k in ("correct", "wrongly_refused", "cites_gold")]
+        shown = ["-" if c is None else f"{c:.3f}" for c in cells]
+        refused = row["unanswerable_refused"]
+        print(f"{name:24} {row['answerable']:>10} {shown[0]:>8} {shown[1]:>8} {shown[2]:>6} "
+              f"{row['unanswerable']:>7} {'-' if refused is None else f'{refused:.3f}':>8} "
+              f"{row['p50_ms']:>7} {row['p95_ms']:>7}")  # fmt: skip
+    for miss in report.misses if args.misses else []:
+        print(json.dumps(miss, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -46,8 +46,9 @@ def names(text: str) -> list[str]:
 
 
 def condense(question: str, history: Sequence[Turn]) -> str:
-    """The query to search for: the question itself, or, for a follow-up that leans on earlier
-    turns ("And Blinken?", "What did he say about the US?"), the question with their subject.
+    """The query to search for: the question itself when it stands alone, or, for a follow-up
+    that leans on earlier turns ("And Blinken?", "What did he say about the US?", "When was
+    that?", "Summarize the article"), the question with the earlier question's subject.
     """
     asked = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not asked:
@@ -61,8 +62,61 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         if earlier:
             return previous.replace(earlier[0], subject, 1)
         return f"{previous.rstrip(' ?')} {subject}?"
-    if _PRONOUNS.search(question):
-        carried = [n for n in names(previous) if n.lower() not in question.lower()]
-        if carried:
-            return f"{question} ({', '.join(carried)})"
-    return question
+    leaning = _leans_back(question)
+    if leaning is None:
+        return question
+    carried = [n for n in names(previous) if n.lower() not in question.lower()]
+    if leaning == "bare" or not carried:
+        # Nothing of its own to search for ("When was that?"): the earlier question's words.
+        carried = [_content(previous)]
+    return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
+
+
+# A question asking about "the article" or "this story" without naming it means the one the
+# conversation is about.
+_DEICTIC = re.compile(
+    r"\b(?:this|that|the) (?:article|story|piece|report|document|page|memo)\b"
+    r"(?! (?:about|on|of) \w)",
+    re.IGNORECASE,
+)
+_BACK_PRONOUNS = frozenset(
+    {"he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "it", "its",
+     "this", "that", "these", "those", "there", "then"}
+)  # fmt: skip
+_POSSESSIVE = frozenset({"his", "her", "its", "their"})
+_FILLER = frozenset({"what", "who", "whom", "whose", "when", "where", "which", "why", "how", "and"})
+
+
+def _leans_back(question: str) -> str | None:
+    """How a question leans on earlier turns: "bare" when it has nothing of its own to search
+    for, "pronoun" when it refers back but names things too, None when it stands alone (a
+    possessive after a name it gives, "What did Apple say about its earnings?", stands alone)."""
+    from rag.language import parse
+
+    doc = parse(question)
+    back = []
+    for token in doc:
+        lower = token.lower_
+        if lower not in _BACK_PRONOUNS or (lower in ("this", "that", "these", "those")
+                                           and token.dep_ == "det"):  # fmt: skip
+            continue
+        if lower in _POSSESSIVE and any(t.pos_ == "PROPN" for t in doc[: token.i]):
+            continue
+        back.append(token)
+    own = [t for t in doc if t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ") and t not in back
+           and (t.pos_ == "PROPN" or not t.is_stop) and t.lower_ not in _FILLER]  # fmt: skip
+    if _DEICTIC.search(question) or (back and not own):
+        return "bare"
+    if back:
+        return "pronoun"
+    # No name of its own, in a conversation: "How long was the kick?", "Which team?".
+    named = any(t.pos_ == "PROPN" or t.ent_type_ for t in doc)
+    return None if named or len(own) > 3 else "pronoun"
+
+
+def _content(question: str) -> str:
+    """A question's words without its question word and auxiliaries: what it was about."""
+    words = question.strip(" ?.!").split()
+    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _FILLER):
+        words = words[1:]
+    return " ".join(words)

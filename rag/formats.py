@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +55,14 @@ def _requires(module: str, package: str) -> Any:
     try:
         return __import__(module, fromlist=["_"])
     except ImportError as exc:
+        if exc.name == module:
+            raise BackendUnavailable(
+                f"Reading this format needs {package}: pip install {package}"
+            ) from exc
+        # Installed, but something it imports is missing or broken: name that, not the reader.
         raise BackendUnavailable(
-            f"Reading this format needs {package}: pip install {package}"
+            f"Reading this format needs {package}, which is installed but failed to import "
+            f"{exc.name or 'a module'}: {exc}. Reinstall with: pip install -r requirements.txt"
         ) from exc
 
 
@@ -109,9 +118,12 @@ def _html(raw: bytes, path: Path) -> Extracted:
 def _pdf(raw: bytes, path: Path) -> Extracted:
     pypdf = _requires("pypdf", "pypdf")
     try:
-        reader = pypdf.PdfReader(io.BytesIO(raw))
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        info = reader.metadata or {}
+        # pypdf logs what it repairs ("EOF marker not found") without the file's name; the
+        # failure, if any, is reported below with it.
+        with _quiet("pypdf"):
+            reader = pypdf.PdfReader(io.BytesIO(raw))
+            pages = [(page.extract_text() or "").strip() for page in reader.pages]
+            info = reader.metadata or {}
     except Exception as exc:  # pypdf raises many types for broken files
         raise IngestFailed(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     text, starts = "", []
@@ -124,6 +136,17 @@ def _pdf(raw: bytes, path: Path) -> Extracted:
         "published_at": _pdf_date(info.get("/CreationDate")),
     }
     return Extracted(text, meta, starts)
+
+
+@contextlib.contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _pdf_date(value: Any) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 # Chroma's default HNSW settings miss true nearest neighbours on a few hundred chunks; these
 # made it exact on 300 random queries for a small cost in query time.
 _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}
-_FORMAT = 2  # 2: each chunk stores its sentences' vectors; its own vector is made from them
+# 2: each chunk stores its sentences' vectors (its own vector is made from them);
+# 3: sentences are spaCy's, and a line break inside a paragraph no longer ends one.
+_FORMAT = 3
 _PAGE = 5000
 SENTENCES_KEY = "sentences"
 
@@ -105,6 +108,26 @@ def connect(data_dir: Path, url: str | None = None) -> ClientAPI:
     return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
 
 
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
+
+
+def check_collection_name(name: str) -> None:
+    """Chroma's rules for a collection name, checked before Chroma sees it.
+
+    Raises:
+        InvalidInput: the name breaks them; the message says how.
+    """
+    if (
+        not _COLLECTION_NAME.fullmatch(name)
+        or ".." in name
+        or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", name)
+    ):
+        raise InvalidInput(
+            f"{name[:80]!r} is not a valid collection name: use 3 to 512 letters, digits, dots, "
+            "dashes or underscores, starting and ending with a letter or digit (no '..')."
+        )
+
+
 def collection_names(client: ClientAPI) -> list[str]:
     return sorted(c if isinstance(c, str) else c.name for c in client.list_collections())
 
@@ -179,8 +202,7 @@ class ChunkIndex:
             CollectionNotFound: it does not exist and `create` is not set.
             IndexMismatch: it was built with another model, dimension or chunking.
         """
-        if not name or len(name) > 512:
-            raise InvalidInput("A collection name must be 1 to 512 characters.")
+        check_collection_name(name)
         if not collection_exists(client, name):
             if not create:
                 raise CollectionNotFound(

@@ -9,6 +9,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import SecretStr
+
 from rag.errors import BackendUnavailable
 
 Message = dict[str, str]
@@ -63,12 +65,12 @@ class OpenAIChat:
     """Any server speaking OpenAI's /v1/chat/completions, streamed over server-sent events."""
 
     def __init__(
-        self, base_url: str, model: str, api_key: str | None = None, timeout: float = 120.0
+        self, base_url: str, model: str, api_key: SecretStr | None = None, timeout: float = 120.0
     ) -> None:
         self.name = model
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._model = model
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._api_key = api_key  # a SecretStr: shown nowhere, revealed only into the header
         self._timeout = timeout
 
     def chat(self, messages: Sequence[Message], max_tokens: int) -> Iterator[str]:
@@ -81,9 +83,12 @@ class OpenAIChat:
             "temperature": 0.0,
             "max_tokens": max_tokens,
         }
+        headers = {}
+        if self._api_key is not None:
+            headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
         try:
             with httpx.stream(
-                "POST", self._url, json=body, headers=self._headers, timeout=self._timeout
+                "POST", self._url, json=body, headers=headers, timeout=self._timeout
             ) as response:
                 if response.status_code >= 400:
                     response.read()

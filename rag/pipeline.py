@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from rag.answer import AnswerEngine, ExtractiveEngine, LLMEngine, Prompts, final_answer
+from rag.answer import AnswerEngine, LLMEngine, Prompts, final_answer
 from rag.condense import Turn
 from rag.embed import Embedder, build_embedder, load_token_counter
 from rag.errors import (
@@ -40,6 +40,7 @@ from rag.ingest import (
     load_document,
 )
 from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
+from rag.reading import ReadingEngine, ReadingWeights
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import (
     Answer,
@@ -48,6 +49,7 @@ from rag.schema import (
     DocumentInfo,
     IngestFailure,
     IngestReport,
+    Passage,
     SearchResult,
 )
 from rag.settings import Settings
@@ -93,16 +95,7 @@ class Pipeline:
         self._chunker: Chunker | None = None
         self._indexes: dict[str, ChunkIndex] = {}
         self._snapshots = SnapshotCache()
-        self.hybrid = HybridOptions(
-            dense_weight=settings.dense_weight,
-            date_boost=settings.date_boost,
-            per_source=settings.per_source,
-            clause_weight=settings.clause_weight,
-            order_by_clause=settings.order_by_clause,
-            outlets_first=settings.outlets_first,
-            sentence_weight=settings.sentence_weight,
-            max_chunks_per_doc=settings.max_chunks_per_doc,
-        )
+        self.hybrid = hybrid_options(settings)
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
         self.build_info = BuildInfo(
@@ -216,6 +209,7 @@ class Pipeline:
                 stored = {} if rebuild and dry_run else index.stored_documents()
             report = IngestReport(collection=name, dry_run=dry_run)
             seen: set[str] = set()
+            holder = {h: d for d, known in stored.items() for h in known.chunks}
             # Changed documents wait here so the model embeds many at once (bigger, better
             # sorted batches); each is still written to Chroma as its own unit.
             pending: list[_Pending] = []
@@ -225,7 +219,10 @@ class Pipeline:
                     document = load()
                     seen.add(doc_id)
                     known = stored.get(doc_id)
-                    if known is not None and known.is_whole(document_hash(document)):
+                    doc_hash = document_hash(document)
+                    if holder.setdefault(doc_hash, doc_id) != doc_id:
+                        report.duplicates.append(f"{doc_id}: same content as {holder[doc_hash]}")
+                    if known is not None and known.is_whole(doc_hash):
                         report.unchanged.append(doc_id)
                     elif dry_run or index is None:
                         (report.updated if known else report.added).append(doc_id)
@@ -345,17 +342,25 @@ class Pipeline:
                 f"{self.settings.max_upload_bytes} bytes."
             )
         collection = collection or self.settings.collection
-        self.index(collection, create=True)  # check the name before writing anything
-        folder = self.settings.data_dir / "uploads" / collection
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(data)
+        # Check the name before writing anything; only the default collection is made by an
+        # upload, others by an ingest (an API caller cannot litter the store with collections).
+        self.index(collection, create=collection == self.settings.collection)
         doc_id = UPLOAD_PREFIX + name
+        path = self.settings.data_dir / "uploads" / collection / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         entry = Entry(str(path), doc_id, "upload", self._loader(path, doc_id))
         report = self._sync([entry], collection, set())
         if report.failed:
+            path.unlink(missing_ok=True)  # nothing was indexed from it: keep no orphan file
             raise IngestFailed(report.failed[0].reason.replace(str(path), name))
         return report
+
+    def _upload_path(self, doc_id: str, collection: str) -> Path | None:
+        """Where an uploaded document's file is kept; None for documents from elsewhere."""
+        if not doc_id.startswith(UPLOAD_PREFIX):
+            return None
+        return self.settings.data_dir / "uploads" / collection / doc_id.removeprefix(UPLOAD_PREFIX)
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         """The documents in a collection, with their metadata."""
@@ -384,6 +389,9 @@ class Pipeline:
             removed = index.delete_document(doc_id)
         if not removed:
             raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
+        upload = self._upload_path(doc_id, index.name)
+        if upload is not None:
+            upload.unlink(missing_ok=True)
         return removed
 
     def _check_text(self, text: str, what: str) -> str:
@@ -414,7 +422,7 @@ class Pipeline:
         """
         query = self._check_text(query, "query")
         k = self._top_k(top_k)
-        return SearchResult(query=query, passages=self.retriever(collection).search(query, k))
+        return SearchResult(query=query, passages=_distinct(self.retriever(collection), query, k))
 
     def ask(
         self,
@@ -455,7 +463,7 @@ class Pipeline:
         self, question: str, k: int, retriever: Retriever, history: Sequence[Turn]
     ) -> Iterator[str | Answer]:
         query = self.engine.condense(question, history)
-        passages = retriever.search(query, k)
+        passages = _distinct(retriever, query, k)
         for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
@@ -499,6 +507,24 @@ class _Pending(NamedTuple):
     known: bool
 
 
+def _distinct(retriever: Retriever, query: str, k: int) -> list[Passage]:
+    """The top `k` passages, none with the same text as a better one (the same file indexed
+    twice, under two names, must not fill an answer with copies)."""
+    wanted = k
+    while True:
+        found = retriever.search(query, wanted)
+        seen: set[str] = set()
+        kept = []
+        for passage in found:
+            text = " ".join(passage.text.split())
+            if text not in seen:
+                seen.add(text)
+                kept.append(passage)
+        if len(kept) >= k or len(found) < wanted or wanted >= k + 20:
+            return [p.model_copy(update={"rank": n}) for n, p in enumerate(kept[:k], start=1)]
+        wanted += len(found) - len(kept)  # as many more as were copies
+
+
 def _failure(label: str, exc: Exception) -> IngestFailure:
     if isinstance(exc, IngestFailed):
         return IngestFailure(path=label, reason=str(exc))
@@ -514,6 +540,44 @@ def _chat_model(settings: Settings) -> ChatModel:
     if not settings.llm_base_url:
         raise BackendUnavailable("The openai engine needs RAG_LLM_BASE_URL (http://HOST:PORT/v1).")
     return OpenAIChat(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+
+
+def _extractive_engine(
+    settings: Settings, embedder: Embedder, prompts: Prompts, verifier: Verifier
+) -> AnswerEngine:
+    if settings.profile == "news-multihop":
+        from rag.profiles.news_multihop import ExtractiveEngine
+
+        return ExtractiveEngine(
+            embedder,
+            prompts,
+            verifier,
+            max_sentences=3,  # as the profile was measured
+            answer_similarity=settings.answer_similarity,
+            answer_similarity_with_terms=settings.answer_similarity_with_terms,
+            answer_term_coverage=settings.answer_term_coverage,
+            corroboration=settings.answer_corroboration,
+        )
+    weights = ReadingWeights(refuse_below=settings.answer_threshold)
+    return ReadingEngine(
+        embedder, prompts, verifier, max_sentences=settings.max_answer_sentences, weights=weights
+    )
+
+
+def hybrid_options(settings: Settings) -> HybridOptions:
+    """Hybrid retrieval's switches: the outlet turns and the date boost serve questions that
+    name outlets and dates the way news multi-hop benchmarks do, so only that profile has them."""
+    news = settings.profile == "news-multihop"
+    return HybridOptions(
+        dense_weight=settings.dense_weight,
+        date_boost=settings.date_boost if news else 0.0,
+        per_source=settings.per_source if news else 0,
+        clause_weight=settings.clause_weight,
+        order_by_clause=settings.order_by_clause,
+        outlets_first=settings.outlets_first,
+        sentence_weight=settings.sentence_weight,
+        max_chunks_per_doc=settings.max_chunks_per_doc,
+    )
 
 
 def _constant(document: Document) -> Callable[[], Document]:
@@ -541,16 +605,7 @@ def build_pipeline(
     verifier = Verifier(embedder, threshold=settings.support_threshold, strict=settings.strict)
     engine: AnswerEngine
     if settings.engine == "extractive" and chat_model is None:
-        engine = ExtractiveEngine(
-            embedder,
-            prompts,
-            verifier,
-            max_sentences=settings.max_answer_sentences,
-            answer_similarity=settings.answer_similarity,
-            answer_similarity_with_terms=settings.answer_similarity_with_terms,
-            answer_term_coverage=settings.answer_term_coverage,
-            corroboration=settings.answer_corroboration,
-        )
+        engine = _extractive_engine(settings, embedder, prompts, verifier)
     else:
         engine = LLMEngine(
             chat_model or _chat_model(settings),

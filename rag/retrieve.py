@@ -28,6 +28,11 @@ class StoredSentences(Protocol):
         """A passage's stored sentences, by their (start, end) in its text; {} if unknown."""
         ...
 
+    def document(self, doc_id: str) -> list[Passage]:
+        """Every chunk of a document as a passage, in the document's order ([] if unknown);
+        their sentence vectors are known too (a summary reads the whole document)."""
+        ...
+
 
 class Retriever(Protocol):
     """Anything that ranks a collection's chunks for a query, and may hold the sentence
@@ -175,6 +180,11 @@ class SearchSnapshot:
         made = passage_from_node(NodeWithScore(node=node, score=score), rank)
         self._made[(made.doc_id, made.start, made.end)] = i
         return made
+
+    def document(self, doc_id: str) -> list[Passage]:
+        rows = [i for i, m in enumerate(self.metadatas) if m.get("doc_id") == doc_id]
+        rows.sort(key=lambda i: int(self.metadatas[i].get("chunk_index", 0)))
+        return [self.passage(i, rank, 0.0) for rank, i in enumerate(rows, start=1)]
 
     def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
         i = self._made.get((passage.doc_id, passage.start, passage.end))

@@ -118,6 +118,9 @@ class IngestReport(BaseModel):
     unchanged: list[str] = []
     removed: list[str] = []
     failed: list[IngestFailure] = []
+    # "<doc id>: same content as <other doc id>": indexed all the same, reported so a user
+    # can remove the copy (answers never show the same passage twice either way).
+    duplicates: list[str] = []
     chunks: int = 0
     dry_run: bool = False
 
@@ -127,9 +130,10 @@ class IngestReport(BaseModel):
             f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
             f"{len(self.failed)} failed"
         )
+        same = "".join(f"; {line}" for line in self.duplicates)
         if self.dry_run:
-            return f"{self.collection} (dry run, nothing changed): would be {counts}"
-        return f"{self.collection}: {counts} ({self.chunks} chunks embedded)"
+            return f"{self.collection} (dry run, nothing changed): would be {counts}{same}"
+        return f"{self.collection}: {counts} ({self.chunks} chunks embedded){same}"
 
 
 class SearchResult(_Value):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import InvalidInput
 
 
 class Settings(BaseSettings):
@@ -52,27 +54,33 @@ class Settings(BaseSettings):
     date_boost: float = Field(
         1.0,
         ge=0,
-        description="Hybrid: boost for articles published on a date the query names (in units "
+        description="news-multihop profile: boost for articles published on a date the query "
+        "names (in units "
         "of the signals' total weight).",
     )
     per_source: int = Field(
-        5, ge=0, description="Hybrid: chunks taken in turn from each outlet the query names."
+        5,
+        ge=0,
+        description="news-multihop profile: chunks taken in turn from each outlet the query names.",
     )
     clause_weight: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="Hybrid: how much an outlet's chunks are ranked by the clause naming it "
+        description="news-multihop profile: how much an outlet's chunks are ranked by the "
+        "clause naming it "
         "rather than the whole question (0: the whole question only).",
     )
     order_by_clause: bool = Field(
         True,
-        description="Hybrid: order an outlet's chunks among the top ones by their ranking with "
+        description="news-multihop profile: order an outlet's chunks among the top ones by "
+        "their ranking with "
         "its clause, not by the whole question alone.",
     )
     outlets_first: bool = Field(
         True,
-        description="Hybrid: in each turn, the chunks chosen for the outlets the query names "
+        description="news-multihop profile: in each turn, the chunks chosen for the outlets "
+        "the query names "
         "come before the one chosen by the whole query.",
     )
     sentence_weight: float = Field(
@@ -84,12 +92,19 @@ class Settings(BaseSettings):
     max_chunks_per_doc: int = Field(
         3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."
     )
+    profile: Literal["general", "news-multihop"] = Field(
+        "general",
+        description="`general`: what any collection wants; `news-multihop`: the opt-in rules "
+        "fitted to news multi-hop benchmarks (outlet turns, date boost, template answer shapes).",
+    )
     engine: Literal["extractive", "llamacpp", "openai"] = Field(
         "extractive",
         description="Answer engine: `extractive` (no LLM), `llamacpp` (a local GGUF model) or "
         "`openai` (any OpenAI-compatible server).",
     )
-    max_answer_sentences: int = Field(3, ge=1, description="Sentences in an answer.")
+    max_answer_sentences: int = Field(
+        2, ge=1, description="Most sentences in an extractive or LLM answer (a summary has 3)."
+    )
     strict: bool = Field(False, description="Drop answer sentences their citations do not support.")
     support_threshold: float = Field(
         0.55, description="Support score (half word overlap, half similarity) a claim needs."
@@ -100,31 +115,45 @@ class Settings(BaseSettings):
         None, description="`openai` engine: the server's base URL, e.g. http://HOST:PORT/v1."
     )
     llm_model: str = Field("default", description="`openai` engine: the model name to ask for.")
-    llm_api_key: str | None = Field(None, description="`openai` engine: its API key, if any.")
+    llm_api_key: SecretStr | None = Field(None, description="`openai` engine: its API key, if any.")
     llm_max_tokens: int = Field(256, ge=16, description="LLM engines: longest answer, in tokens.")
+    answer_threshold: float = Field(
+        0.4,
+        description="Extractive: the score (mostly the cosine of question and sentence) the "
+        "best sentence needs, or the engine refuses.",
+    )
     answer_similarity: float = Field(
-        0.5, description="A sentence this similar to the question (cosine) answers it."
+        0.5,
+        description="news-multihop profile: a sentence this similar to the question answers it.",
     )
     answer_similarity_with_terms: float = Field(
-        0.3, description="A less similar sentence answers it if it also holds its key words."
+        0.3,
+        description="news-multihop profile: a less similar sentence answers it if it also "
+        "holds its key words.",
     )
     answer_term_coverage: float = Field(
-        0.5, description="Share of the question's key words (rarity-weighted) that counts."
+        0.5,
+        description="news-multihop profile: share of the question's key words that counts.",
     )
     answer_corroboration: bool = Field(
         True,
-        description="Extractive: prefer sentences naming what two or more articles agree on.",
+        description="news-multihop profile: prefer sentences naming what two or more articles "
+        "agree on.",
     )
     max_question_chars: int = Field(4000, ge=1, description="Longest question accepted.")
     max_file_bytes: int = Field(
         50_000_000, ge=1, description="Largest file ingested; a larger one is reported, not read."
     )
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest file accepted by upload.")
-    api_token: str | None = Field(
-        None, description="When set, every API route requires `Authorization: Bearer <token>`."
+    api_token: SecretStr | None = Field(
+        None,
+        description="When set, every route requires credentials: API clients send "
+        "`Authorization: Bearer <token>`; a browser logs in with it at /login.",
     )
-    auth: str | None = Field(
-        None, description="`user:password` to require a login for the browser chat."
+    auth: SecretStr | None = Field(
+        None,
+        description="`user:password`: when set, every route requires credentials; a browser "
+        "logs in with them, API clients may use HTTP Basic.",
     )
     prompts_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "prompts",
@@ -132,6 +161,32 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, ge=1, le=65535, description="Port the web app listens on.")
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """The settings from RAG_* variables (and `overrides`), for a face to start from.
+
+        Raises:
+            InvalidInput: a variable's value is not usable; the message names it.
+        """
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"RAG_{'_'.join(str(p) for p in err['loc']).upper()}: "
+                f"{err['msg'].removeprefix('Value error, ')}"
+                for err in exc.errors()
+            )
+            raise InvalidInput(f"Invalid setting: {problems}") from None
+
+    @field_validator("auth")
+    @classmethod
+    def _login_has_a_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            user, colon, password = value.get_secret_value().partition(":")
+            if not colon or not user or not password:
+                raise ValueError("RAG_AUTH must be user:password, with both parts non-empty")
+        return value
 
 
 def settings_table() -> str:

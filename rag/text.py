@@ -7,6 +7,8 @@ import functools
 import re
 from collections.abc import Callable
 
+from rag.language import sentence_spans as sentence_spans
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -24,6 +26,11 @@ def _stemmer() -> Callable[[str], str]:
 
     stem: Callable[[str], str] = PorterStemmer().stem
     return functools.lru_cache(maxsize=200_000)(stem)
+
+
+def stem(word: str) -> str:
+    """A word's Porter stem, lower-cased."""
+    return _stemmer()(word.lower())
 
 
 def words(text: str) -> list[str]:
@@ -70,25 +77,6 @@ def same_root(a: str, b: str) -> bool:
     return len(short) >= 4 or long[len(short) :] in {"er", "or", short[-1] + "er"}
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a text; a line break always ends one (headlines,
-    quotes), and a quotation the tokenizer split stays whole, so a quote never starts
-    mid-speech."""
-    from llama_index.core.utils import globals_helper
-
-    tokenizer = globals_helper.punkt_tokenizer
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        inline: list[tuple[int, int]] = []
-        for start, end in tokenizer.span_tokenize(line.group()):
-            if inline and _open_quote(line.group()[inline[-1][0] : inline[-1][1]]):
-                inline[-1] = (inline[-1][0], end)
-            else:
-                inline.append((start, end))
-        spans += [(line.start() + a, line.start() + b) for a, b in inline]
-    return spans
-
-
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
 
 
@@ -96,10 +84,6 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of a text long enough to answer on their own: the ones retrieval stores
     vectors for and the extractive engine chooses from."""
     return [(a, b) for a, b in sentence_spans(text) if b - a >= MIN_SENTENCE_CHARS]
-
-
-def _open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
 def spelled_date(published_at: str | None) -> str:

@@ -33,7 +33,10 @@ def settings(tmp_path: Path) -> Settings:
     """Settings for pipelines on the hashing fake, whose bag-of-words similarities run lower
     than a language model's; the real model's calibration is tested in test_integration.py."""
     return Settings(
-        data_dir=tmp_path / "data", corpus_dir=ROOT / "corpus", answer_similarity_with_terms=0.0
+        data_dir=tmp_path / "data",
+        corpus_dir=ROOT / "corpus",
+        answer_similarity_with_terms=0.0,
+        answer_threshold=0.0,
     )
 
 

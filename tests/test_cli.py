@@ -119,3 +119,17 @@ def test_ingest_exit_code_says_a_file_failed(run, tmp_path: Path) -> None:  # ty
     assert code == 1
     assert "1 added" in out and "1 failed" in out
     assert "empty.txt" in err
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT, subprocess_env
+
+    command = f"'{sys.executable}' -m rag search Volodin --json | head -c 1"
+    done = subprocess.run(command, shell=True, cwd=ROOT, env=subprocess_env(tmp_path / "data"),
+                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert done.stdout == "{"
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

@@ -49,7 +49,7 @@ def test_eval_command_scores_a_small_multihop_slice(
     query_file = tmp_path / "q.jsonl"
     query_file.write_text("".join(json.dumps(q) + "\n" for q in chosen))
     embedder = HashingEmbedderFake()
-    monkeypatch.setattr(cli, "build_pipeline", lambda s: build_pipeline(s, embedder=embedder))
+    monkeypatch.setattr(cli, "build_pipeline", lambda s, **_: build_pipeline(s, embedder=embedder))
 
     argv = ["eval", "multihop", "--queries", str(query_file), "--corpus", str(corpus), "--json"]
     assert cli.main(argv, settings=settings) == 0
@@ -109,7 +109,8 @@ def test_rgb_pools_follow_the_protocol() -> None:
 
 
 def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
-    from rag.answer_shape import AnswerShape, split_sentences
+    from rag.profiles.news_shape import AnswerShape
+    from rag.reading import split_sentences
 
     def sentence(text: str) -> object:
         passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),
@@ -154,7 +155,8 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
 
 
 def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
-    from rag.answer_shape import AnswerShape, split_sentences
+    from rag.profiles.news_shape import AnswerShape
+    from rag.reading import split_sentences
 
     def fits(question: str, text: str) -> bool:
         passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),
@@ -185,7 +187,7 @@ def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
 
 
 def test_the_corroborated_name_is_the_one_most_articles_mention() -> None:
-    from rag.answer_shape import corroborated_name
+    from rag.profiles.news_shape import corroborated_name
 
     def article(doc_id: str, text: str) -> Passage:
         return Passage(rank=1, doc_id=doc_id, title="", text=text, start=0, end=len(text),
@@ -205,7 +207,7 @@ def test_the_corroborated_name_is_the_one_most_articles_mention() -> None:
 
 
 def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
-    from rag.answer_shape import AnswerShape
+    from rag.profiles.news_shape import AnswerShape
 
     def article(day: str, text: str) -> Passage:
         return Passage(rank=1, doc_id=day, title="", published_at=f"{day}T09:00:00+00:00",

@@ -132,3 +132,25 @@ def test_a_file_over_the_size_limit_is_reported_not_read(
         "over the limit" in report.failed[0].reason
         and "RAG_MAX_FILE_BYTES" in report.failed[0].reason
     )
+
+
+def test_a_reader_whose_dependency_is_broken_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.errors import BackendUnavailable
+    from rag.formats import _requires
+
+    (tmp_path / "fakereader.py").write_text("import lxml_html_clean_missing_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(BackendUnavailable) as caught:
+        _requires("fakereader", "fakereader")
+    assert "installed but failed to import lxml_html_clean_missing_xyz" in str(caught.value)
+    with pytest.raises(BackendUnavailable, match="needs nothere_xyz: pip install nothere_xyz"):
+        _requires("nothere_xyz", "nothere_xyz")
+
+
+def test_a_broken_pdf_is_named_in_its_message(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = seed_folder(tmp_path)
+    (folder / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
+    report = pipeline.ingest([folder])
+    assert report.failed and "cut.pdf" in report.failed[0].reason

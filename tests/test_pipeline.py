@@ -10,7 +10,7 @@ from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 
 from rag import Settings, build_pipeline
-from rag.answer import ExtractiveEngine, Prompts
+from rag.answer import Prompts
 from rag.errors import (
     CollectionNotFound,
     DocumentNotFound,
@@ -20,6 +20,7 @@ from rag.errors import (
 )
 from rag.ingest import load_document
 from rag.pipeline import Pipeline
+from rag.reading import ReadingEngine
 from rag.schema import Passage
 
 
@@ -111,7 +112,7 @@ def test_answering_reads_the_sentence_vectors_stored_at_ingest(
     assert embedder.embedded_texts == before  # only the question was embedded
     assert any("Mira Olsen" in c.quote for c in answer.citations)
     # The same answer as embedding every sentence afresh (the stored copies are int8).
-    assert isinstance(pipeline.engine, ExtractiveEngine)
+    assert isinstance(pipeline.engine, ReadingEngine)
     fresh = pipeline.engine.answer(question, answer.passages)
     assert embedder.embedded_texts > before
     assert fresh.answer == answer.answer
@@ -135,6 +136,7 @@ def test_a_multi_source_answer_names_what_the_articles_agree_on(
         article("bb", "Google paid browser makers billions to stay the default search engine, "
                       "the trial heard."),
     ]  # fmt: skip
+    settings = settings.model_copy(update={"profile": "news-multihop"})
     named = build_pipeline(settings, embedder=embedder).engine.answer(question, passages)
     assert "Google paid browser makers billions" in named.answer
     # Without it, only the sentence echoing the question answers, naming no one.

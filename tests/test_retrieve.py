@@ -68,6 +68,7 @@ def test_each_named_outlet_is_asked_its_own_part_of_the_question(
 def test_each_outlets_article_is_placed_by_its_own_part_of_the_question(
     settings: Settings, tmp_path: Path
 ) -> None:
+    settings = settings.model_copy(update={"profile": "news-multihop"})  # outlet turns
     docs = tmp_path / "docs"
     _article(
         docs,
@@ -115,6 +116,7 @@ def test_each_outlets_article_is_placed_by_its_own_part_of_the_question(
 def test_the_named_outlets_articles_come_before_an_echo_from_another_outlet(
     settings: Settings, tmp_path: Path
 ) -> None:
+    settings = settings.model_copy(update={"profile": "news-multihop"})  # outlet turns
     docs = tmp_path / "docs"
     _article(docs, "crumb.md", "Bakery wins", "Daily Crumb", "2024-03-01",
              "The Mill Street bakery's rye loaf was judged the best in the land.")  # fmt: skip

@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import seed_folder
-from fakes import HashingEmbedderFake
 from fastapi.testclient import TestClient
 
 from app import create_app
-from rag import Settings, build_pipeline
 from rag.pipeline import Pipeline
 from rag.schema import Answer, Citation, Document, Passage
 from rag.ui import chat_text, delete, document_rows, render_sources, respond, upload
@@ -106,20 +104,6 @@ def test_chat_turn_shows_answer_and_cited_sources(pipeline: Pipeline, tmp_path: 
 
     history, _, sources = list(respond(pipeline, "   ", history))[-1]
     assert len(history) == 2  # an empty message is ignored
-
-
-def test_login_is_required_when_rag_auth_is_set(settings: Settings, tmp_path: Path) -> None:
-    guarded = build_pipeline(
-        settings.model_copy(update={"auth": "ann:s3cret"}), embedder=HashingEmbedderFake()
-    )
-    with TestClient(create_app(guarded)) as client:
-        assert client.get("/config").status_code == 401  # the app's state needs a login
-        wrong = client.post("/login", data={"username": "ann", "password": "nope"})
-        assert wrong.status_code == 400
-        assert (
-            client.post("/login", data={"username": "ann", "password": "s3cret"}).status_code == 200
-        )
-        assert client.get("/config").status_code == 200
 
 
 def test_page_is_served(pipeline: Pipeline, tmp_path: Path) -> None:

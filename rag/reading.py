@@ -1,0 +1,665 @@
+"""Question + Passages -> the sentences that answer it, with no LLM.
+
+The question is read once with spaCy: what kind of answer it wants (a person, a date, an
+amount, yes or no, a description, a summary), the names it mentions, and the words it asks
+about. Each sentence of the passages is then scored on signals weighted as retrieval's are:
+similarity of meaning, the question's words other than its names (so that a sentence about the
+fact beats one that only mentions the person), the names, an entity of the wanted kind that the
+question does not already hold, and how near that entity stands to the question's words.
+Summaries, "who is X?" and yes/no questions have readings of their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.condense import Turn, condense
+from rag.embed import Embedder
+from rag.language import analyse, fold, parse
+from rag.schema import Answer, Citation, Passage
+from rag.text import answer_sentences, content_terms, stem, words
+from rag.verify import Verifier, citation
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Doc
+
+    from rag.answer import Prompts
+    from rag.retrieve import StoredSentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage: Passage
+    start: int  # offset in passage.text
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def split_sentences(passage: Passage) -> list[Sentence]:
+    """The sentences of a passage that can answer, as spans of its text."""
+    return [Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
+
+
+# What each kind of question wants, as spaCy's entity labels.
+_EXPECTED = {
+    "who": frozenset({"PERSON", "ORG", "NORP"}),
+    "when": frozenset({"DATE", "TIME"}),
+    "where": frozenset({"GPE", "LOC", "FAC", "ORG", "EVENT", "WORK_OF_ART"}),
+    "how_many": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
+    "how_much": frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
+    "how_old": frozenset({"DATE", "CARDINAL"}),
+    "how_long": frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL"}),
+}
+
+
+def _labels(kind: str, nouns: str) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(nouns.split(), _EXPECTED.get(kind) or frozenset(kind.split()))
+
+
+# "Which city ...", "what year ...", "What was X's revenue?": a noun of the question names the
+# kind of answer (the answer types of factoid QA, as spaCy labels entities).
+_ANSWER_TYPES = {
+    **_labels("when", "year date day month time decade hour"),
+    **_labels("GPE LOC FAC", "city country state town place location region nation venue "
+              "stadium continent province county arena street address"),
+    **_labels("PERSON", "person player ceo president leader director founder executive "
+              "manager coach actor actress singer artist author minister husband wife son "
+              "daughter father mother partner winner captain quarterback pitcher chairman "
+              "owner spokesperson host"),
+    **_labels("ORG", "company firm organization organisation team group agency brand startup "
+              "network club university party school outlet publisher studio label band"),
+    **_labels("MONEY PERCENT", "price cost amount fee salary value valuation revenue budget "
+              "fine sum worth profit income sale earnings funding wage investment"),
+    **_labels("PERCENT", "percentage percent share rate turnout"),
+    **_labels("CARDINAL QUANTITY", "number attendance population count total size score"),
+    **_labels("WORK_OF_ART", "film movie album book song show title series"),
+}  # fmt: skip
+# Words that frame a question rather than say what it is about ("What did X say?").
+_FRAMING = frozenset(
+    {
+        "say", "tell", "claim", "mention", "state", "report", "accord", "think", "describe",
+        "explain", "know", "happen", "do", "be", "have", "article", "story", "news", "piece",
+    }
+)  # fmt: skip
+_WH = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how"})
+_AUX = frozenset(
+    {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
+     "will", "would", "should", "shall", "may", "might", "must", "am"}
+)  # fmt: skip
+_DOCUMENT_NOUN = r"(?:article|story|piece|report|document|text|page|memo|minutes|post|news|it)"
+_SUMMARY = re.compile(
+    r"\b(?:summari[sz]e|summary|tl;?dr|gist|overview|key (?:points|takeaways|facts)"
+    r"|main (?:points|idea|ideas|takeaways))\b"
+    rf"|\bwhat(?:'s| is| was| are)\b.*\b{_DOCUMENT_NOUN}\b.*\babout\b"
+    rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$",
+)
+_DEFINITION = re.compile(r"^\s*(who|what)(?:'s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
+_NEGATION = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks for, read once."""
+
+    text: str
+    kind: str  # who, when, where, how_many, how_much, why_how, yes_no, who_is, summary, what
+    expected: frozenset[str]  # entity labels of the answer; empty when any will do
+    names: tuple[str, ...]  # what the question names (folded), the answer need not repeat
+    terms: frozenset[str]  # stems of the words it asks about, names and framing left out
+    key_terms: frozenset[str]  # those of them that are nouns, adjectives or numbers
+    entities: tuple[str, ...]  # its names that spaCy knows as people, places, works...
+    subject: str | None = None  # who_is: the name asked about
+    negated: bool = False
+    verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
+    numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
+
+
+def read(question: str) -> Reading:
+    """Read a question's kind, names and terms with spaCy."""
+    doc = parse(question)
+    # A follow-up carries its context in brackets ("What was the score? (Michigan)"): the
+    # kind of question is read off what was asked.
+    low = fold(re.sub(r"\s*\([^()]*\)\s*$", "", question)).strip()
+    tokens = [t for t in doc if not t.is_punct and not t.is_space]
+    first = tokens[0].lower_ if tokens else ""
+    second = tokens[1].lemma_.lower() if len(tokens) > 1 else ""
+    names = _names(doc)
+    kind, subject = "what", None
+    definition = _DEFINITION.match(low)
+    if _SUMMARY.search(low):
+        kind = "summary"
+    elif definition and _is_name(doc, question, definition.group(2)):
+        kind, subject = "who_is", _strip_article(definition.group(2))
+    elif first in ("who", "whom", "whose"):
+        kind = "who"
+    elif first == "when":
+        kind = "when"
+    elif first == "where":
+        kind = "where"
+    elif first == "how" and second in ("many", "much", "old", "long"):
+        kind = f"how_{second}"
+    elif first in ("why", "how"):
+        kind = "why_how"
+    elif first in _AUX:
+        kind = "yes_no"
+    spans = [fold(n) for n in names]
+    expected = _EXPECTED.get(kind, frozenset())
+    if kind == "what":
+        nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
+        expected = next((_ANSWER_TYPES[n] for n in nouns if n in _ANSWER_TYPES), frozenset())
+    terms, key = set(), set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if (
+            t.is_stop
+            or lemma in _FRAMING
+            or t.lower_ in _WH
+            or any(fold(t.text).removesuffix("'s") in s.split() for s in spans)
+            or not any(c.isalnum() for c in t.text)
+        ):
+            continue
+        terms.add(stem(lemma))
+        if t.pos_ in ("NOUN", "ADJ", "NUM", "PROPN"):
+            key.add(stem(lemma))
+    if kind == "summary":
+        terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
+    return Reading(
+        text=question,
+        kind=kind,
+        expected=expected,
+        names=tuple(spans),
+        terms=frozenset(terms),
+        key_terms=frozenset(key),
+        entities=tuple(
+            fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in _NAME_LABELS
+        ),
+        subject=subject,
+        negated=any(t.lower_ in _NEGATION for t in tokens),
+        numbers=frozenset(
+            t.text for t in tokens if t.like_num and any(c.isdigit() for c in t.text)
+        ),
+        verbs=frozenset(
+            stem(t.lemma_.lower())
+            for t in tokens
+            if t.pos_ in ("VERB", "ADJ")
+            and t.dep_ in ("ROOT", "acomp", "xcomp", "ccomp")
+            and t.lemma_.lower() not in _FRAMING
+        ),
+    )
+
+
+# Labels of names (the small model often mixes them up: an album tagged a person).
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+)
+# Entities that are amounts and times, not names: the question's numbers are checked apart.
+_NOT_NAMES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+def _names(doc: Doc) -> list[str]:
+    """Named entities and runs of proper nouns, as written, without a possessive "'s"."""
+    found = [e.text for e in doc.ents if e.label_ not in _NOT_NAMES]
+    run: list[str] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.lower_ not in _WH:
+            run.append(token.text)
+            continue
+        if run and not any(" ".join(run) in f for f in found):
+            found.append(" ".join(run))
+        run = []
+    cleaned = (re.sub(r"['’]s?$", "", n.strip(" '’\"")).strip() for n in found)
+    return [n for n in cleaned if n]
+
+
+def _is_name(doc: Doc, question: str, rest: str) -> bool:
+    """Whether "who/what is REST" asks what a thing is ("Nicolás Maduro", "Rosneft",
+    "quantum dots", "a moneyline bet"), not for a fact about it ("the price of gold")."""
+    words_ = [t for t in doc if fold(t.text) in rest.split() and not t.is_punct]
+    content = [t for t in words_ if t.pos_ not in ("DET",)]
+    if not content or len(content) > 6 or "'s" in rest:
+        return False
+    if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):
+        return False
+    return not any(t.lemma_.lower() in _ANSWER_TYPES for t in content if t.pos_ == "NOUN")
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ?.!'\""))
+
+
+@dataclass
+class Signals:
+    """What is known of one sentence as an answer; each in 0..1 but for similarity."""
+
+    sentence: Sentence
+    semantic: float  # cosine to the question
+    lexical: float  # share of the question's words (rarity-weighted), names left out
+    key: float = 1.0  # share of its nouns, adjectives and numbers (1 when it has none)
+    names: float = 0.0  # share of the question's names it mentions
+    typed: float = 0.0  # holds an entity of the wanted kind the question lacks (who_is: 0-1)
+    near: float = 0.0  # how near that entity stands to the question's words
+    verb: bool = False  # yes/no: it has the question's own verb, so it can settle it
+    context: float = 0.0  # share of the question's names its passage mentions
+    numbers: bool = True  # its passage holds every number and year the question names
+
+
+@dataclass(frozen=True)
+class ReadingWeights:
+    """How the signals add up and when to refuse. Chosen by `bench/reading_sweep.py` over the
+    natural questions (docs/benchmarks.md): meaning first, the wanted kind of entity and its
+    nearness next, the question's own words and names a little."""
+
+    semantic: float = 1.0
+    lexical: float = 0.1
+    names: float = 0.05
+    typed: float = 0.55
+    near: float = 0.3
+    rank: float = 0.05
+    shortlist: int = 12
+    refuse_below: float = 0.4  # the best sentence's score under which it refuses
+    # What an answer must have, whatever its score: some of the question's nouns and
+    # adjectives, its passage naming the people, places and works the question names, and the
+    # numbers it names ("the 2027 World Cup" is not answered by the 2023 one).
+    min_lexical: float = 0.1
+    need_typed: bool = False
+    min_context: float = 0.5
+    need_numbers: bool = True
+    second_within: float = 0.85  # a second sentence joins when this close to the best
+
+
+def combine(item: Signals, w: ReadingWeights) -> float:
+    return (
+        w.semantic * item.semantic + w.lexical * item.lexical + w.names * item.names
+        + w.typed * item.typed + w.near * item.near + w.rank / item.sentence.passage.rank
+    )  # fmt: skip
+
+
+def eligible(reading: Reading, item: Signals, w: ReadingWeights) -> bool:
+    """What an answering sentence must have, whatever its score."""
+    return not (
+        (reading.subject and not item.typed)  # "who is X?": it does not name X
+        or item.key < w.min_lexical
+        or (w.need_typed and reading.expected and not item.typed)
+        or item.context < w.min_context
+        or (w.need_numbers and not item.numbers)
+    )
+
+
+def select(
+    reading: Reading, found: Sequence[Signals], w: ReadingWeights, most: int
+) -> tuple[list[Sentence], str] | None:
+    """The answering sentences (and a Yes/No to put first), or None to refuse: when no
+    sentence is eligible, or the best eligible one scores low."""
+    ranked = sorted((s for s in found if eligible(reading, s, w)), key=lambda s: -combine(s, w))
+    if not ranked or combine(ranked[0], w) < w.refuse_below:
+        return None
+    best, top = ranked[0], combine(ranked[0], w)
+    chosen = [best.sentence]
+    for other in ranked[1 : w.shortlist]:
+        if len(chosen) >= most or combine(other, w) < w.second_within * top:
+            break
+        if not _repeats(other.sentence, chosen):
+            chosen.append(other.sentence)
+    return chosen, _polarity(reading, best) if reading.kind == "yes_no" else ""
+
+
+class ReadingEngine:
+    """The default engine: answers with the passages' sentences, each cited, or refuses."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        prompts: Prompts,
+        verifier: Verifier,
+        *,
+        max_sentences: int = 2,
+        weights: ReadingWeights | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._prompts = prompts
+        self._verifier = verifier
+        self._max_sentences = max_sentences
+        self.weights = weights or ReadingWeights()
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        return condense(question, history)
+
+    def stream(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Iterator[str | Answer]:
+        answer = self.answer(question, passages, stored)
+        yield answer.answer
+        yield answer
+
+    def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
+        from rag.answer import refusal
+
+        return refusal(self._prompts, question, passages)
+
+    def answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        stored: StoredSentences | None = None,
+    ) -> Answer:
+        """The cited answer, or a refusal that still lists the closest passages."""
+        if not passages:
+            return self.refusal(question, passages)
+        reading = read(question)
+        if reading.kind == "summary":
+            return self._summary(reading, passages, stored)
+        sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
+        found = self.signals(reading, sentences, stored)
+        picked = select(reading, found, self.weights, self._max_sentences)
+        if picked is None:
+            return self.refusal(question, passages)
+        chosen, prefix = picked
+        return self._compose(question, passages, chosen, prefix)
+
+    def signals(
+        self, reading: Reading, sentences: Sequence[Sentence], stored: StoredSentences | None
+    ) -> list[Signals]:
+        """Every sentence's cheap signals; the best few by those are read closely with spaCy
+        for the wanted kind of entity, lemmas and nearness."""
+        if not sentences:
+            return []
+        semantic = similarities(self._embedder, reading.text, sentences, stored)
+        stems = [content_terms(s.text) for s in sentences]
+        idf = _idf(reading.terms, stems)
+        context = {}
+        for passage in {id(s.passage): s.passage for s in sentences}.values():
+            text = f"{passage.title} {passage.source or ''} {passage.text}"
+            context[id(passage)] = (
+                _name_share(reading.entities, text) if reading.entities else 1.0,
+                all(
+                    re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", text) for n in reading.numbers
+                ),
+            )
+        found = []
+        for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
+            item = Signals(sentence, sem, _coverage(reading.terms, terms, idf))
+            item.names = _name_share(reading.names, sentence.text)
+            item.key = _coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
+            item.typed = _looks_typed(reading, sentence.text)
+            item.context, item.numbers = context[id(sentence.passage)]
+            found.append(item)
+        cheap = dataclasses.replace(self.weights, near=0.0)
+        found.sort(key=lambda s: -combine(s, cheap))
+        short = found[: self.weights.shortlist]
+        for item, doc in zip(short, analyse([s.sentence.text for s in short]), strict=True):
+            lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
+            lemmas |= content_terms(doc.text)
+            item.lexical = _coverage(reading.terms, lemmas, idf)
+            if reading.key_terms:
+                item.key = _coverage(reading.key_terms, lemmas, idf)
+            typed, item.near = _typed(reading, doc)
+            # The surface guess stands for a number the model did not tag ("a thousand").
+            item.typed = max(typed, 0.5 * item.typed)
+            if reading.subject:
+                item.typed = _describes(reading.subject, item.sentence.text)
+            item.verb = _asserts(reading, doc, lemmas)
+        return found
+
+    def _summary(
+        self, reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
+    ) -> Answer:
+        """The document's most central sentences, in its order: the one the question names
+        (retrieval put it first) or the single document there is."""
+        doc_id = passages[0].doc_id
+        parts = (stored.document(doc_id) if stored is not None else []) or [
+            p for p in passages if p.doc_id == doc_id
+        ]
+        seen: set[int] = set()
+        sentences = []
+        for part in parts:
+            for s in split_sentences(part):
+                at = part.start + s.start
+                if at not in seen and len(s.text) >= 40 and _answers_anything(s):
+                    seen.add(at)
+                    sentences.append(s)
+        if not sentences:
+            return self.refusal(reading.text, passages)
+        vectors = sentence_vectors(self._embedder, sentences, stored)
+        centre = vectors.mean(axis=0)
+        centre /= max(float((centre**2).sum() ** 0.5), 1e-12)
+        central = vectors @ centre
+        # A news article says what matters first: its lead counts for a little more.
+        lead = [0.1 * math.exp(-i / 3) for i in range(len(sentences))]
+        order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
+        chosen: list[Sentence] = []
+        for i in order:
+            if len(chosen) == 3:
+                break
+            if not _repeats(sentences[i], chosen):
+                chosen.append(sentences[i])
+        chosen.sort(key=lambda s: s.passage.start + s.start)
+        shown = list(dict.fromkeys([*parts, *passages]))
+        return self._compose(reading.text, shown, chosen, "", separate=True)
+
+    def _compose(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        chosen: Sequence[Sentence],
+        prefix: str,
+        *,
+        separate: bool = False,
+    ) -> Answer:
+        citations, parts = cite(chosen, separate=separate)
+        if prefix:
+            parts[0] = f"{prefix} {parts[0]}"
+        checked = self._verifier.check(parts, citations)
+        return Answer(
+            question=question,
+            searched_for=question,
+            answer=self._prompts.extractive_answer.format(sentences=checked.text),
+            refused=False,
+            citations=checked.citations,
+            passages=list(passages),
+            claims=checked.claims,
+        )
+
+
+def _answers_anything(sentence: Sentence) -> bool:
+    """A sentence, not a headline, label or question: it ends as sentences end."""
+    text = sentence.text.rstrip()
+    return bool(re.search(r"[.!][\"'”’)\]]*$", text))
+
+
+def _idf(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:
+    # Words rare among the candidates weigh more than words found in every sentence.
+    n = len(stems)
+    return {t: math.log(1 + n / (1 + sum(t in s for s in stems))) for t in terms}
+
+
+def _coverage(terms: frozenset[str], found: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf[t] for t in terms)
+    return sum(idf[t] for t in terms & found) / total if total else 0.0
+
+
+def _name_share(names: Sequence[str], text: str) -> float:
+    """The share of the question's names a sentence mentions; a surname counts."""
+    if not names:
+        return 0.0
+    folded = fold(text)
+    found = 0
+    for name in names:
+        last = name.split()[-1]
+        if name in folded or (len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)):
+            found += 1
+    return found / len(names)
+
+
+def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
+    """Whether a sentence holds an entity of the wanted kind that the question does not name,
+    and how near the nearest such entity stands to the question's own words (1 beside them)."""
+    if not reading.expected:
+        return 0.0, 0.0
+    question = fold(reading.text)
+    # Among names, the small model's label is a hint, not a fact.
+    lenient = bool(reading.expected & _NAME_LABELS) and reading.expected <= _NAME_LABELS
+    new = [
+        e for e in doc.ents
+        if (e.label_ in reading.expected or (lenient and e.label_ in _NAME_LABELS))
+        and fold(e.text) not in question
+        and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
+    ]  # fmt: skip
+    if not new:
+        return 0.0, 0.0
+    exact = any(e.label_ in reading.expected for e in new)
+    anchors = [
+        t.i for t in doc
+        if stem(t.lemma_.lower()) in reading.terms or _name_share(reading.names, t.text) > 0
+    ]  # fmt: skip
+    strength = 1.0 if exact else 0.6
+    if not anchors:
+        return strength, 0.0
+    distance = min(min(abs(a - e.start), abs(a - (e.end - 1))) for e in new for a in anchors)
+    return strength, 1.0 / (1.0 + distance / 5.0)
+
+
+_APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
+_COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
+
+
+_SHAPES = {
+    "DATE": re.compile(
+        r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+        r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:19|20)\d\d|today|tomorrow|yesterday"
+        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b)",
+        re.IGNORECASE,
+    ),
+    "NUMBER": re.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
+        r"hundred|thousand|million|billion|trillion)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _looks_typed(reading: Reading, text: str) -> float:
+    """A cheap first guess at `_typed` for every sentence, from its surface: a date, a number,
+    or a capitalised word the question does not hold. spaCy's entities decide for the few
+    sentences read closely."""
+    if not reading.expected:
+        return 0.0
+    asked = fold(reading.text)
+    if reading.expected & {"DATE", "TIME"} and _SHAPES["DATE"].search(text):
+        return 1.0
+    if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+        return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
+    if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
+        capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
+        return float(any(fold(w) not in asked for w in capitalised))
+    return 0.0
+
+
+def _describes(subject: str, text: str) -> float:
+    """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "President
+    X" (1), or only mentions it (0.3)."""
+    folded, target = fold(text), fold(subject)
+    last = target.split()[-1]
+    found = re.search(rf"\b{re.escape(target)}\b", folded) or (
+        len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)
+    )
+    if not found:
+        return 0.0
+    after, before = folded[found.end() :], text[: found.start()]
+    if re.match(_APPOSITION, after) or re.match(_COPULA, after):
+        return 1.0
+    # A title before the name: "Venezuelan President Nicolas Maduro", "CEO Sam Altman".
+    if re.search(r"(?:\b[A-Z][\w.-]*\s+){1,3}$", before) and not re.match(r"\s*$", before):
+        return 0.8
+    return 0.3
+
+
+def _asserts(reading: Reading, doc: Doc, lemmas: set[str]) -> bool:
+    """Whether a sentence uses the question's own main verb (or adjective), so that it can
+    settle a yes/no question one way or the other."""
+    return bool(reading.verbs) and reading.verbs <= lemmas
+
+
+def _polarity(reading: Reading, best: Signals) -> str:
+    """Yes or No only when the sentence settles it: it says what the question asks with the
+    question's own verb and most of its words, plainly or negated. Otherwise nothing: the
+    sentence speaks for itself."""
+    if not best.verb or best.lexical < 0.6:
+        return ""
+    said = words(best.sentence.text.replace("n't", " not"))
+    negated = any(w in _NEGATION for w in said)
+    return "No:" if negated != reading.negated else "Yes:"
+
+
+def _repeats(sentence: Sentence, chosen: Sequence[Sentence]) -> bool:
+    """The same sentence often sits in two overlapping chunks, or in two articles."""
+    vocabulary = set(words(sentence.text))
+    return any(
+        len(vocabulary & (other := set(words(c.text)))) / max(1, len(vocabulary | other)) > 0.6
+        for c in chosen
+    )
+
+
+def sentence_vectors(
+    embedder: Embedder, sentences: Sequence[Sentence], stored: StoredSentences | None
+) -> np.ndarray:
+    """Unit vectors of the sentences: those retrieval stored at ingest, the rest embedded."""
+    import numpy as np
+
+    known: dict[tuple[int, int, int], np.ndarray] = {}
+    if stored is not None:
+        for passage in {id(s.passage): s.passage for s in sentences}.values():
+            for (a, b), vector in stored.vectors_of(passage).items():
+                known[(id(passage), a, b)] = vector
+    keys = [(id(s.passage), s.start, s.end) for s in sentences]
+    missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
+    fresh = iter(embedder.embed_documents(missing) if missing else [])
+    rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return matrix
+
+
+def similarities(
+    embedder: Embedder, question: str, sentences: Sequence[Sentence], stored: StoredSentences | None
+) -> list[float]:
+    """Each sentence's cosine to the question."""
+    import numpy as np
+
+    matrix = sentence_vectors(embedder, sentences, stored)
+    query = np.asarray(embedder.embed_query(question), dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    return [float(x) for x in matrix @ query]
+
+
+def cite(chosen: Sequence[Sentence], *, separate: bool = False) -> tuple[list[Citation], list[str]]:
+    """Order sentences by document (best first) and position; adjacent ones share a citation
+    unless `separate` (a summary cites each of its sentences)."""
+    doc_rank: dict[str, int] = {}
+    for s in chosen:
+        doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
+    ordered = sorted(chosen, key=lambda s: (doc_rank[s.passage.doc_id], s.passage.start + s.start))
+    spans: list[tuple[Passage, int, int]] = []
+    for s in ordered:
+        if spans and not separate:
+            passage, start, end = spans[-1]
+            if passage is s.passage and not passage.text[end : s.start].strip():
+                spans[-1] = (passage, start, s.end)
+                continue
+        spans.append((s.passage, s.start, s.end))
+    citations, parts = [], []
+    for n, (passage, start, end) in enumerate(spans, start=1):
+        citations.append(citation(n, passage, start, end))
+        parts.append(f"{' '.join(passage.text[start:end].split())} [{n}]")
+    return citations, parts
