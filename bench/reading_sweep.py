@@ -90,17 +90,13 @@ def main() -> None:
     base = engine.weights
     print("default", dataclasses.asdict(base), score(rows, base, settings.max_answer_sentences))
     grid: dict[str, list[Any]] = {
-        "semantic": [0.65, 0.8, 1.0],
-        "lexical": [0.1, 0.15],
-        "names": [0.05],
+        "semantic": [0.8, 1.0],
         "typed": [0.4, 0.55],
-        "near": [0.15, 0.3],
-        "min_lexical": [0.0, 0.1, 0.2],
-        "need_typed": [False],
-        "min_context": [0.5],
-        "need_numbers": [True],
-        "refuse_below": [0.3, 0.4, 0.5, 0.6],
-        "second_within": [0.85, 0.8],
+        "near": [0.3],
+        "min_lexical": [0.1, 0.2, 0.35, 0.5],
+        "need_typed": [False, True],
+        "min_context": [0.5, 1.0],
+        "refuse_below": [0.4, 0.5, 0.55, 0.6],
     }
     results = []
     for values in itertools.product(*grid.values()):

@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from rag.auth import AuthBoundary, Credentials
 from rag.condense import Turn
@@ -270,13 +270,7 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
     @app.api_route("/v1/{rest:path}", methods=_METHODS, include_in_schema=False)
     def unknown_route(request: Request) -> JSONResponse:
-        allowed = sorted(
-            method
-            for route in app.routes
-            if isinstance(route, APIRoute) and route.endpoint is not unknown_route
-            and route.path_regex.match(request.url.path)
-            for method in route.methods or ()
-        )  # fmt: skip
+        allowed = [m for m in _METHODS if _serves(app, request, m, unknown_route)]
         if allowed:
             methods = ", ".join(allowed)
             message = f"{request.method} is not allowed here; use {methods}."
@@ -289,7 +283,23 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     return app
 
 
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _serves(app: FastAPI, request: Request, method: str, fallback: Any) -> bool:
+    """Whether a route of the API other than the fallback answers this path with `method`
+    (the UI mounted at "/" takes any path, so it does not count)."""
+    scope = {**request.scope, "method": method}
+    for route in app.router.routes:
+        if isinstance(route, Mount) or getattr(route, "endpoint", None) is fallback:
+            continue
+        match, child = route.matches(scope)
+        if (
+            match == Match.FULL
+            and getattr(child.get("endpoint"), "__name__", "") != "unknown_route"
+        ):
+            return True
+    return False
 
 
 def render_docs(schema: dict[str, Any]) -> str:

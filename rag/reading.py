@@ -265,12 +265,12 @@ class ReadingWeights:
     near: float = 0.3
     rank: float = 0.05
     shortlist: int = 12
-    refuse_below: float = 0.4  # the best sentence's score under which it refuses
+    refuse_below: float = 0.5  # the best eligible sentence's score under which it refuses
     # What an answer must have, whatever its score: some of the question's nouns and
     # adjectives, its passage naming the people, places and works the question names, and the
     # numbers it names ("the 2027 World Cup" is not answered by the 2023 one).
     min_lexical: float = 0.1
-    need_typed: bool = False
+    need_typed: bool = True
     min_context: float = 0.5
     need_numbers: bool = True
     second_within: float = 0.85  # a second sentence joins when this close to the best

@@ -118,7 +118,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="`openai` engine: its API key, if any.")
     llm_max_tokens: int = Field(256, ge=16, description="LLM engines: longest answer, in tokens.")
     answer_threshold: float = Field(
-        0.4,
+        0.5,
         description="Extractive: the score (mostly the cosine of question and sentence) the "
         "best sentence needs, or the engine refuses.",
     )
