@@ -83,7 +83,7 @@ def _line_breaks_sentence(line: str, following: str, widest: int) -> bool:
         return False  # "... the game-winning 43-yard\nfield goal"
     # A line without closing punctuation before a capitalised one: wrapped prose when it is
     # about as wide as the block's widest line, else a headline or a label.
-    return stripped[-1] in ".!?\"'”’)" or len(stripped) < 0.7 * widest
+    return stripped[-1] in ".!?\"'”’)" or len(stripped) < max(40, 0.7 * widest)
 
 
 def _segments(text: str) -> Iterable[tuple[int, int]]:

@@ -1,0 +1,156 @@
+"""The reading step on questions typed the way people type them: kinds, sentences, summaries,
+"who is", yes/no, accents, and follow-ups, first as units, then with the real model."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_DOC
+
+from rag.condense import Turn, condense
+from rag.evaluate_natural import judge
+from rag.ingest import load_document
+from rag.language import fold, sentence_spans
+from rag.pipeline import Pipeline
+from rag.reading import read
+from rag.schema import Answer, Citation
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "expected"),
+    [
+        ("Who kicked the winning field goal?", "who", "PERSON"),
+        ("When does Maestro come out on Netflix?", "when", "DATE"),
+        ("Where is Scalable Capital based?", "where", "GPE"),
+        ("How many classes are there in Baldur's Gate 3?", "how_many", "CARDINAL"),
+        ("How much did JPMorgan pay to settle?", "how_much", "MONEY"),
+        ("What was Tesla's revenue last quarter?", "what", "MONEY"),
+        ("Which city hosted the final?", "what", "GPE"),
+        ("Who is Nicolás Maduro?", "who_is", None),
+        ("What are quantum dots?", "who_is", None),
+        ("Did Russia accept the election result?", "yes_no", None),
+        ("What is this article about?", "summary", None),
+        ("Summarize the story on VTubers", "summary", None),
+        ("Why did Scherzer leave Game 3?", "why_how", None),
+    ],
+)
+def test_a_question_says_what_kind_of_answer_it_wants(
+    question: str, kind: str, expected: str | None
+) -> None:
+    reading = read(question)
+    assert reading.kind == kind
+    assert (expected in reading.expected) if expected else not reading.expected
+
+
+def test_the_words_asked_about_leave_out_names_and_framing() -> None:
+    reading = read("What did Scalable Capital's CEO say about the revenue?")
+    assert reading.names == ("scalable capital",)
+    assert "revenu" in reading.terms and "say" not in reading.terms
+    assert "capit" not in reading.terms
+
+
+def test_sentences_end_where_sentences_end() -> None:
+    text = (
+        "Ohtani agreed to sign with the Dodgers on Dec. 9 after Mr. Smith of the U.S. office\n"
+        "called. The No. 1 seed beat No.\n4 in the final.\n\nA headline without a full stop\n"
+        "The next paragraph starts here."
+    )
+    found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+    assert found == [
+        "Ohtani agreed to sign with the Dodgers on Dec. 9 after Mr. Smith of the U.S. office "
+        "called.",
+        "The No. 1 seed beat No. 4 in the final.",
+        "A headline without a full stop",
+        "The next paragraph starts here.",
+    ]
+
+
+def test_names_compare_without_accents() -> None:
+    assert fold("Nicolás Maduro’s") == fold("Nicolas Maduro's") == "nicolas maduro's"
+
+
+HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"),
+           Turn(role="assistant", content="Alejandro Mata [1].")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("When was that?", "When was that? (kicked Colorado's winning field goal)"),
+        ("How long was the kick?", "How long was the kick? (Colorado's)"),
+        (
+            "What is this article about?",
+            "What is this article about? (kicked Colorado's winning field goal)",
+        ),
+        # Self-contained: never rewritten with the earlier topic.
+        ("Who is Nicolás Maduro?", "Who is Nicolás Maduro?"),
+        ("What did Apple say about its earnings?", "What did Apple say about its earnings?"),
+        (
+            "Summarize the article about the FTC case against Amazon",
+            "Summarize the article about the FTC case against Amazon",
+        ),
+    ],
+)
+def test_follow_ups_lean_back_and_new_questions_stand_alone(question: str, searched: str) -> None:
+    assert condense(question, HISTORY) == searched
+
+
+def _answer(text: str, doc_ids: list[str], refused: bool = False) -> Answer:
+    citations = [
+        Citation(n=n, doc_id=d, title="", quote="q", passage="q", start=0, end=1)
+        for n, d in enumerate(doc_ids, start=1)
+    ]
+    return Answer(question="", searched_for="", answer=text, refused=refused,
+                  citations=citations, passages=[])  # fmt: skip
+
+
+def test_the_natural_benchmark_judges_as_a_reader_would() -> None:
+    number = {"kind": "how_many", "answers": ["3"], "doc_id": "a"}
+    assert judge(number, _answer("They scored 3 goals [1].", ["a.md"]))
+    assert not judge(number, _answer("They scored 30 goals [1].", ["a.md"]))
+    assert not judge(number, _answer("3", ["a.md"], refused=True))
+    summary = {"kind": "summary", "answers": [], "doc_id": "a"}
+    assert judge(summary, _answer("x [1] y [2]", ["a.md", "a.md"]))
+    assert not judge(summary, _answer("x [1] y [2]", ["a.md", "b.md"]))
+    assert not judge(summary, _answer("x [1]", ["a.md"]))
+    yes = {"kind": "yes_no", "answers": ["yes"], "evidence": "observers affirmed", "doc_id": "a"}
+    assert judge(yes, _answer("Yes: it did [1].", ["a"]))
+    assert not judge(yes, _answer("No: it did not [1].", ["a"]))
+    assert judge(yes, _answer("Russian observers affirmed the result [1].", ["a"]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is Nicolás Maduro?", "Maduro"),
+        ("Did Russia accept the election result?", "affirmed"),
+        ("When was the election?", "July 28"),
+        ("How much of the vote did Maduro get?", "51%"),
+    ],
+)
+def test_natural_questions_on_the_seed_article(
+    real_pipeline: Pipeline, question: str, expected: str
+) -> None:
+    answer = real_pipeline.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in answer.answer
+
+
+@pytest.mark.slow
+def test_a_summary_cites_the_articles_central_sentences(real_pipeline: Pipeline) -> None:
+    answer = real_pipeline.ask("What is this article about?")
+    assert not answer.refused and len(answer.citations) >= 2
+    document = load_document(SEED_DOC, SEED_DOC.name)
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # in the article's order
+    for citation in answer.citations:
+        assert document.text[citation.start : citation.end] == citation.quote
+    assert any("Maduro" in c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_an_on_topic_question_the_article_does_not_answer_is_refused(
+    real_pipeline: Pipeline,
+) -> None:
+    answer = real_pipeline.ask("How old is Nicolás Maduro?")
+    assert answer.refused and answer.passages  # the closest passages are still listed
