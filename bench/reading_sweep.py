@@ -17,11 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import Settings, build_pipeline  # noqa: E402
-from rag.condense import Turn  # noqa: E402
-from rag.evaluate_natural import COLLECTIONS, judge, load_natural  # noqa: E402
-from rag.pipeline import _distinct  # noqa: E402
-from rag.reading import (  # noqa: E402
+from rag import Settings, build_pipeline
+from rag.condense import Turn
+from rag.evaluate_natural import COLLECTIONS, judge, load_natural
+from rag.pipeline import _distinct
+from rag.reading import (
     ReadingEngine,
     ReadingWeights,
     _answers_anything,
@@ -30,7 +30,7 @@ from rag.reading import (  # noqa: E402
     select,
     split_sentences,
 )
-from rag.schema import Answer  # noqa: E402
+from rag.schema import Answer
 
 
 def cached(pipeline: Any, engine: ReadingEngine, questions: list[dict[str, Any]]) -> list[Any]:
@@ -42,10 +42,14 @@ def cached(pipeline: Any, engine: ReadingEngine, questions: list[dict[str, Any]]
         passages = _distinct(retriever, query, pipeline.settings.top_k)
         reading = read(query)
         if reading.kind == "summary":
-            rows.append((q, reading, passages, None, engine.answer(query, passages, retriever.stored)))
+            rows.append(
+                (q, reading, passages, None, engine.answer(query, passages, retriever.stored))
+            )
             continue
         sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
-        rows.append((q, reading, passages, engine.signals(reading, sentences, retriever.stored), None))
+        rows.append(
+            (q, reading, passages, engine.signals(reading, sentences, retriever.stored), None)
+        )
     return rows
 
 

@@ -10,7 +10,8 @@ import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SAMPLE = [l.strip() for l in open(os.path.join(HERE, "sample.txt")) if l.strip()]
+with open(os.path.join(HERE, "sample.txt")) as _sample:
+    SAMPLE = [line.strip() for line in _sample if line.strip()]
 
 # Articles of the sample that were skipped (no question written), with reason.
 SKIPPED = {
@@ -820,7 +821,8 @@ FOLLOWUPS = [
         152,
         (
             "Why did Cruise pause its robotaxis?",
-            "California's DMV suspended its driverless permits, and Cruise then paused driverless operations elsewhere.",
+            "California's DMV suspended its driverless permits, and Cruise then paused "
+            "driverless operations elsewhere.",
         ),
         None,
         "How much profit did Tesla make in the third quarter?",

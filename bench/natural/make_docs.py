@@ -36,12 +36,12 @@ def parse(path):
     with open(path, encoding="utf-8") as f:
         blocks = f.read().split("\n\n")
     for block in blocks:
-        lines = [l.rstrip() for l in block.strip("\n").split("\n") if l.strip()]
+        lines = [x.rstrip() for x in block.strip("\n").split("\n") if x.strip()]
         if not lines:
             continue
-        para = []
+        para: list[str] = []
 
-        def flush():
+        def flush(para: list[str] = para) -> None:
             if para:
                 items.append(("para", list(para)))
                 para.clear()

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.environ.get("MULTIHOP_CORPUS", "/work/shared/bench/multihop/corpus")
@@ -104,7 +105,8 @@ def doc_text(collection, doc_id):
             from make_docs import plain_text
 
             return plain_text(path)
-        text = open(path, encoding="utf-8").read()
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
         if src.endswith(".html"):
             text = html.unescape(re.sub(r"<[^>]+>", " ", text))
         return text
@@ -140,7 +142,8 @@ def built_texts():
 
 def main():
     errors, warnings = [], []
-    sample = [l.strip() for l in open(os.path.join(HERE, "sample.txt")) if l.strip()]
+    with open(os.path.join(HERE, "sample.txt")) as handle:
+        sample = [line.strip() for line in handle if line.strip()]
     corpus_ids = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(CORPUS, "*.md"))}
     if len(sample) != 170 or len(set(sample)) != 170:
         errors.append(f"sample.txt: {len(sample)} lines, {len(set(sample))} unique (want 170)")
@@ -225,7 +228,7 @@ def main():
     sys.path.insert(0, HERE)
     from build_questions import UNANSWERABLE
 
-    texts = {d: open(os.path.join(CORPUS, d + ".md"), encoding="utf-8").read() for d in corpus_ids}
+    texts = {d: Path(CORPUS, d + ".md").read_text(encoding="utf-8") for d in corpus_ids}
     for _, question, pattern in UNANSWERABLE:
         pat = re.compile(pattern, re.I | re.S)
         hits = [d for d, t in texts.items() if pat.search(t)]
