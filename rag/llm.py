@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from pydantic import SecretStr
 
-from rag.errors import BackendUnavailable
+from rag.errors import BackendUnavailable, InvalidInput
 
 Message = dict[str, str]
 
@@ -52,8 +52,21 @@ class LlamaCppChat:
     def chat(self, messages: Sequence[Message], max_tokens: int) -> Iterator[str]:
         with self._lock:
             model = self._load()
+            # Generation must stop inside the context: llama.cpp is not to be trusted past
+            # its end. The chat template adds a few tokens per message, hence the margin.
+            text = "\n".join(m["content"] for m in messages).encode("utf-8", "replace")
+            prompt = len(model.tokenize(text)) + 16 * len(messages)
+            room = model.n_ctx() - prompt
+            if room < 16:
+                raise InvalidInput(
+                    f"The question and passages take {prompt} tokens, more than the model's "
+                    f"context of {model.n_ctx()}: raise RAG_LLM_CONTEXT or lower RAG_TOP_K."
+                )
             stream = model.create_chat_completion(
-                messages=list(messages), stream=True, temperature=0.0, max_tokens=max_tokens
+                messages=list(messages),
+                stream=True,
+                temperature=0.0,
+                max_tokens=min(max_tokens, room),
             )
             for chunk in stream:
                 delta = chunk["choices"][0].get("delta", {}).get("content")

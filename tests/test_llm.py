@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from rag import Answer, Pipeline, Settings, build_pipeline
 from rag.api import create_api
 from rag.condense import Turn
-from rag.errors import BackendUnavailable
+from rag.errors import BackendUnavailable, InvalidInput
 
 CLAIM = "Volodin said Maduro won legitimately, although by a narrow margin"
 
@@ -233,6 +233,10 @@ def run_llamacpp_in_process(data_dir: str) -> None:
                         model_cache_dir=MODEL_CACHE, engine="llamacpp",
                         llm_model_path=_smollm2(), llm_context=2048)  # fmt: skip
     _check_real_stream(build_pipeline(settings))
+    # A context too small for the passages is a clear error, not a crash inside llama.cpp.
+    tiny = build_pipeline(settings.model_copy(update={"llm_context": 512}))
+    with pytest.raises(InvalidInput, match="RAG_LLM_CONTEXT"):
+        tiny.ask("What did Volodin claim?")
 
 
 @pytest.mark.slow
