@@ -277,6 +277,8 @@ def create_api(pipeline: Pipeline) -> FastAPI:
             return _error(405, "method_not_allowed", message, headers={"Allow": methods})
         return _error(404, "not_found", f"There is no route {request.url.path}.")
 
+    # Outermost but for authentication: a body over the limit is refused before it is spooled.
+    app.add_middleware(BodyLimit, limit=pipeline.settings.max_upload_bytes + _FORM_OVERHEAD)
     credentials = Credentials.of(pipeline.settings.api_token, pipeline.settings.auth)
     if credentials is not None:
         app.add_middleware(AuthBoundary, credentials=credentials)
@@ -284,6 +286,52 @@ def create_api(pipeline: Pipeline) -> FastAPI:
 
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_FORM_OVERHEAD = 64 * 1024  # a multipart form's boundaries and headers around the file
+
+
+class BodyLimit:
+    """ASGI middleware: a request body longer than `limit` is answered 413 before it is read
+    into memory or a temporary file (by its Content-Length, or as it streams in)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length", b"").decode("latin-1")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send, self.limit)
+            return
+        seen, refused = 0, False
+
+        async def counted() -> Any:
+            nonlocal seen, refused
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit and not refused:
+                # Answer now, and tell the app the client left: it stops reading, and
+                # whatever it answers then is dropped.
+                refused = True
+                await _too_large(send, self.limit)
+            return {"type": "http.disconnect"} if refused else message
+
+        async def guarded(message: Any) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, guarded)
+
+
+async def _too_large(send: Any, limit: int) -> None:
+    message = f"The request is over the limit of {limit} bytes."
+    body = json.dumps({"error": {"code": "file_too_large", "message": message}})
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body.encode()})
 
 
 def _serves(app: FastAPI, request: Request, method: str, fallback: Any) -> bool:

@@ -253,3 +253,23 @@ def test_the_same_content_twice_is_reported_and_never_shown_twice(
     texts = [" ".join(p["text"].split()) for p in passages["passages"]]
     assert len(texts) == len(set(texts))
     assert sum("Mira Olsen" in text for text in texts) == 1
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    small = pipeline.settings.model_copy(update={"max_upload_bytes": 1000})
+    limited = build_pipeline(small, embedder=HashingEmbedderFake())
+    with TestClient(create_app(_indexed(limited, tmp_path))) as client:
+        form = {"content-type": "multipart/form-data; boundary=b"}
+        declared = client.post("/api/documents", content=b"x" * 200_000, headers=form)
+        assert declared.status_code == 413
+        assert declared.json()["error"]["code"] == "file_too_large"
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            yield (b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+                   b"Content-Type: text/plain\r\n\r\n")  # fmt: skip
+            yield from [b"x" * 50_000] * 4
+
+        streamed = client.post("/api/documents", content=chunks(), headers=form)
+        assert streamed.status_code == 413

@@ -24,7 +24,8 @@ def api_schema(pipeline: Pipeline, tmp_path: Path):  # type: ignore[no-untyped-d
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_a_server_error(case) -> None:  # type: ignore[no-untyped-def]
     case.call_and_validate(checks=[not_a_server_error])
