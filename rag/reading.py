@@ -274,6 +274,7 @@ class ReadingWeights:
     min_context: float = 0.5
     need_numbers: bool = True
     second_within: float = 0.85  # a second sentence joins when this close to the best
+    name_only_discount: float = 0.15
 
 
 def combine(item: Signals, w: ReadingWeights) -> float:
@@ -300,7 +301,12 @@ def select(
     """The answering sentences (and a Yes/No to put first), or None to refuse: when no
     sentence is eligible, or the best eligible one scores low."""
     ranked = sorted((s for s in found if eligible(reading, s, w)), key=lambda s: -combine(s, w))
-    if not ranked or combine(ranked[0], w) < w.refuse_below:
+    if not ranked:
+        return None
+    # A question about nothing but a name ("What did Blinken say?") is never close in meaning
+    # to any sentence: one that names it clears a lower bar.
+    bar = w.refuse_below - (w.name_only_discount if not reading.terms and ranked[0].names else 0)
+    if combine(ranked[0], w) < bar:
         return None
     best, top = ranked[0], combine(ranked[0], w)
     chosen = [best.sentence]
