@@ -29,6 +29,7 @@ from rag.errors import (
     IngestFailed,
     InvalidInput,
     RagError,
+    StoreChanged,
     UnsupportedFile,
 )
 from rag.pipeline import Pipeline
@@ -45,6 +46,7 @@ _STATUS: dict[type[RagError], int] = {
     IngestFailed: 422,
     IndexMismatch: 409,
     BackendUnavailable: 503,
+    StoreChanged: 503,
 }
 Question = Annotated[str, Field(min_length=1, max_length=4000, description="The question.")]
 TopK = Annotated[int, Field(ge=1, le=50, description="Passages to retrieve (1-50).")]

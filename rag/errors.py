@@ -55,3 +55,9 @@ class IngestFailed(RagError):
     """One file could not be read or indexed; the message names it and says why."""
 
     code = "ingest_failed"
+
+
+class StoreChanged(RagError):
+    """Another process changed the store while it was being read, twice in a row."""
+
+    code = "store_changed"

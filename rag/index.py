@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
@@ -29,6 +31,30 @@ _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neigh
 _FORMAT = 3
 _PAGE = 5000
 SENTENCES_KEY = "sentences"
+
+
+class StaleStore(Exception):
+    """Another process wrote to the embedded store, and this process's Chroma client no longer
+    matches what is on disk ("Error finding id"); reconnecting fixes it (see Pipeline)."""
+
+
+_T = TypeVar("_T")
+
+
+def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Chroma's embedded client keeps state in memory that another process's writes make
+    stale; its reads then fail with an InternalError, told apart here as StaleStore."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> _T:
+        from chromadb.errors import InternalError
+
+        try:
+            return method(*args, **kwargs)
+        except InternalError as exc:
+            raise StaleStore(str(exc)) from exc
+
+    return wrapper
 
 
 @dataclass
@@ -77,8 +103,10 @@ class BuildInfo:
             return None
 
 
-def connect(data_dir: Path, url: str | None = None) -> ClientAPI:
+def connect(data_dir: Path, url: str | None = None, *, fresh: bool = False) -> ClientAPI:
     """Open the Chroma server at `url`, or else the embedded store under `data_dir`; no telemetry.
+    `fresh`: a new embedded client, not the one this process already has (whose state may be
+    stale after another process wrote).
 
     Raises:
         BackendUnavailable: the server cannot be reached.
@@ -105,7 +133,30 @@ def connect(data_dir: Path, url: str | None = None) -> ClientAPI:
                 "chroma run --path DIR --host 127.0.0.1 --port PORT"
             ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
     return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+
+
+@contextlib.contextmanager
+def store_lock(data_dir: Path, url: str | None, *, shared: bool = False) -> Iterator[None]:
+    """One writer at a time across processes on the embedded store (a CLI ingest beside the
+    running app): the others wait; `shared`, a reader that waits for no writer to be at work.
+    A Chroma server orders its writers itself."""
+    if url:
+        yield
+        return
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "write.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
@@ -193,6 +244,7 @@ class ChunkIndex:
         self.build = build
         self.name = collection.name
         self._store = ChromaVectorStore(chroma_collection=collection)
+        self._deferred = self._changed = False
 
     @classmethod
     def open(cls, client: ClientAPI, name: str, build: BuildInfo, create: bool) -> ChunkIndex:
@@ -244,16 +296,33 @@ class ChunkIndex:
             return False
         return True
 
+    @_reads
     def generation(self) -> str:
         """Changes whenever any process writes to the collection; cached views compare it."""
         metadata = self._client.get_collection(self.name).metadata or {}
         return str(metadata.get("rag_generation", ""))
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Writes inside the block change the generation once, at its end: readers rebuild
+        their view once per sync, not once per document."""
+        self._deferred, self._changed = True, False
+        try:
+            yield
+        finally:
+            self._deferred = False
+            if self._changed:
+                self._bump_generation()
+
     def _bump_generation(self) -> None:
+        if self._deferred:
+            self._changed = True
+            return
         metadata = dict(self._client.get_collection(self.name).metadata or {})
         metadata["rag_generation"] = uuid.uuid4().hex
         self._collection.modify(metadata=metadata)
 
+    @_reads
     def export(self) -> StoredChunks:
         """Every stored chunk's id, text, metadata and vector, for in-memory search."""
         ids: list[str] = []
@@ -273,9 +342,11 @@ class ChunkIndex:
                 return StoredChunks(ids, texts, metadatas, vectors)
             offset += _PAGE
 
+    @_reads
     def count(self) -> int:
         return int(self._collection.count())
 
+    @_reads
     def stored_documents(self) -> dict[str, StoredDocument]:
         """What is stored of every document: its versions' hashes and whether each is whole."""
         found: dict[str, StoredDocument] = {}
@@ -359,6 +430,7 @@ class ChunkIndex:
         if fresh or stale:
             self._bump_generation()
 
+    @_reads
     def documents(self) -> list[DocumentInfo]:
         """Every document in the collection with its metadata and chunk count, by id."""
         found: dict[str, dict[str, Any]] = {}
@@ -385,6 +457,7 @@ class ChunkIndex:
             self._bump_generation()
         return len(ids)
 
+    @_reads
     def document(self, doc_id: str) -> Document | None:
         """A document's text as ingested, put back together from its chunks and their offsets."""
         from llama_index.core.vector_stores.utils import metadata_dict_to_node
@@ -423,6 +496,7 @@ class ChunkIndex:
             return []
         return list(self._collection.get(ids=list(ids), include=[])["ids"])
 
+    @_reads
     def query(self, vector: Sequence[float], top_k: int) -> list[NodeWithScore]:
         """The `top_k` nearest chunks as llama-index nodes; score is cosine similarity."""
         import math

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rag.answer import AnswerEngine, LLMEngine, Prompts, final_answer
 from rag.condense import Turn
@@ -18,17 +19,20 @@ from rag.errors import (
     FileTooLarge,
     IngestFailed,
     InvalidInput,
+    StoreChanged,
     UnsupportedFile,
 )
 from rag.formats import SUPPORTED_SUFFIXES
 from rag.index import (
     BuildInfo,
     ChunkIndex,
+    StaleStore,
     StoredDocument,
     collection_exists,
     collection_sizes,
     connect,
     pack_sentences,
+    store_lock,
 )
 from rag.ingest import (
     Chunker,
@@ -60,6 +64,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class Entry(NamedTuple):
@@ -98,6 +103,9 @@ class Pipeline:
         self.hybrid = hybrid_options(settings)
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
+        # Reconnecting to a store another process changed: one thread at a time, once.
+        self._reconnect_lock = threading.Lock()
+        self._epoch = 0
         self.build_info = BuildInfo(
             embed_model=embedder.name,
             dimension=embedder.dimension,
@@ -123,12 +131,56 @@ class Pipeline:
 
     def retriever(self, collection: str | None = None) -> Retriever:
         """The retrieval the settings choose, over a collection's current contents."""
-        index = self.index(collection)
-        match self.settings.retrieval:
-            case "dense":
-                return DenseRetriever(index, self.embedder)
-            case "hybrid":
-                return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
+
+        def build() -> Retriever:
+            index = self.index(collection)
+            match self.settings.retrieval:
+                case "dense":
+                    return DenseRetriever(index, self.embedder)
+                case "hybrid":
+                    return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
+
+        return self._fresh(build)
+
+    def _fresh(self, read: Callable[[], _T]) -> _T:
+        """Run a read of the store; if another process's writes left this process's embedded
+        Chroma client stale, reconnect and read again, the last time once no writer holds
+        the store.
+
+        Raises:
+            StoreChanged: it stayed stale (should not happen; the message says to retry).
+        """
+        for _ in range(2):
+            epoch = self._epoch
+            try:
+                return read()
+            except StaleStore:
+                with self._reconnect_lock:
+                    if self._epoch == epoch:  # another thread may have reconnected already
+                        self._reconnect()
+        # Still stale: a writer is at work. Wait until it is done, then start afresh.
+        with store_lock(self.settings.data_dir, self.settings.chroma_url, shared=True):
+            with self._reconnect_lock:
+                self._reconnect()
+            try:
+                return read()
+            except StaleStore:
+                pass
+        raise StoreChanged("Another process is changing the index right now; try again.")
+
+    def _reconnect(self) -> None:
+        self._client = connect(self.settings.data_dir, self.settings.chroma_url, fresh=True)
+        self._indexes.clear()
+        self._epoch += 1
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time, in this process and across processes on the embedded store;
+        the writer starts from what is on disk now, whoever wrote it."""
+        with self._write_lock, store_lock(self.settings.data_dir, self.settings.chroma_url):
+            if not self.settings.chroma_url:
+                self._reconnect()
+            yield
 
     def collections(self) -> dict[str, int]:
         """Every collection in the store with its chunk count, whatever settings built it."""
@@ -198,7 +250,7 @@ class Pipeline:
         progress: Progress | None = None,
     ) -> IngestReport:
         name = collection or self.settings.collection
-        with self._write_lock:
+        with self._writing():
             if rebuild and not dry_run:
                 self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
             if dry_run and not collection_exists(self._client, name):
@@ -208,43 +260,56 @@ class Pipeline:
                 index = self.index(name, create=True)
                 stored = {} if rebuild and dry_run else index.stored_documents()
             report = IngestReport(collection=name, dry_run=dry_run)
-            seen: set[str] = set()
-            holder = {h: d for d, known in stored.items() for h in known.chunks}
-            # Changed documents wait here so the model embeds many at once (bigger, better
-            # sorted batches); each is still written to Chroma as its own unit.
-            pending: list[_Pending] = []
-            for label, doc_id, origin, load in entries:
-                # Each file is its own unit: one that fails is reported and the rest go on.
-                try:
-                    document = load()
-                    seen.add(doc_id)
-                    known = stored.get(doc_id)
-                    doc_hash = document_hash(document)
-                    if holder.setdefault(doc_hash, doc_id) != doc_id:
-                        report.duplicates.append(f"{doc_id}: same content as {holder[doc_hash]}")
-                    if known is not None and known.is_whole(doc_hash):
-                        report.unchanged.append(doc_id)
-                    elif dry_run or index is None:
-                        (report.updated if known else report.added).append(doc_id)
-                    else:
-                        chunks = self.chunker().split(document)
-                        pending.append(_Pending(label, document, origin, chunks, known is not None))
-                        if sum(len(p.chunks) for p in pending) >= _EMBED_POOL:
-                            self._flush(index, pending, report, progress)
-                        continue
-                except Exception as exc:
-                    seen.add(doc_id)  # a file still there but unreadable keeps what it had
-                    report.failed.append(_failure(label, exc))
-                if progress is not None:
-                    progress(doc_id, 0)
-            if index is not None:
-                self._flush(index, pending, report, progress)
-            for doc_id, known in sorted(stored.items()):
-                if known.origin in prune_origins and doc_id not in seen:
-                    if not dry_run and index is not None:
-                        index.delete_document(doc_id)
-                    report.removed.append(doc_id)
+            # Readers rebuild their view once, when the whole sync is written.
+            with index.writing() if index is not None else contextlib.nullcontext():
+                self._sync_entries(entries, index, stored, prune_origins, report, progress)
             return report
+
+    def _sync_entries(
+        self,
+        entries: Sequence[Entry],
+        index: ChunkIndex | None,
+        stored: dict[str, StoredDocument],
+        prune_origins: set[str],
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> None:
+        seen: set[str] = set()
+        holder = {h: d for d, known in stored.items() for h in known.chunks}
+        # Changed documents wait here so the model embeds many at once (bigger, better
+        # sorted batches); each is still written to Chroma as its own unit.
+        pending: list[_Pending] = []
+        for label, doc_id, origin, load in entries:
+            # Each file is its own unit: one that fails is reported and the rest go on.
+            try:
+                document = load()
+                seen.add(doc_id)
+                known = stored.get(doc_id)
+                doc_hash = document_hash(document)
+                if holder.setdefault(doc_hash, doc_id) != doc_id:
+                    report.duplicates.append(f"{doc_id}: same content as {holder[doc_hash]}")
+                if known is not None and known.is_whole(doc_hash):
+                    report.unchanged.append(doc_id)
+                elif report.dry_run or index is None:
+                    (report.updated if known else report.added).append(doc_id)
+                else:
+                    chunks = self.chunker().split(document)
+                    pending.append(_Pending(label, document, origin, chunks, known is not None))
+                    if sum(len(p.chunks) for p in pending) >= _EMBED_POOL:
+                        self._flush(index, pending, report, progress)
+                    continue
+            except Exception as exc:
+                seen.add(doc_id)  # a file still there but unreadable keeps what it had
+                report.failed.append(_failure(label, exc))
+            if progress is not None:
+                progress(doc_id, 0)
+        if index is not None:
+            self._flush(index, pending, report, progress)
+        for doc_id, known in sorted(stored.items()):
+            if known.origin in prune_origins and doc_id not in seen:
+                if not report.dry_run and index is not None:
+                    index.delete_document(doc_id)
+                report.removed.append(doc_id)
 
     def _flush(
         self,
@@ -364,7 +429,7 @@ class Pipeline:
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         """The documents in a collection, with their metadata."""
-        return self.index(collection).documents()
+        return self._fresh(lambda: self.index(collection).documents())
 
     def document(self, doc_id: str, collection: str | None = None) -> Document:
         """A whole document as ingested, so a citation's offsets can be shown in context.
@@ -373,7 +438,7 @@ class Pipeline:
             DocumentNotFound: no such document in the collection.
         """
         index = self.index(collection)
-        document = index.document(doc_id)
+        document = self._fresh(lambda: self.index(collection).document(doc_id))
         if document is None:
             raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
         return document
@@ -384,8 +449,8 @@ class Pipeline:
         Raises:
             DocumentNotFound: no such document in the collection.
         """
-        index = self.index(collection)
-        with self._write_lock:
+        with self._writing():
+            index = self.index(collection)
             removed = index.delete_document(doc_id)
         if not removed:
             raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
