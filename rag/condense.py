@@ -69,7 +69,20 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     if leaning == "bare" or not carried:
         # Nothing of its own to search for ("When was that?"): the earlier question's words.
         carried = [_content(previous)]
+    # "he" may be the one the last answer named ("Who wrote it?" "Michael Lewis." "How often
+    # did he meet SBF?"): its first names come along.
+    replied = _last_reply(history)
+    carried += [n for n in names(replied)[:2] if n.lower() not in " ".join(carried).lower()
+                and n.lower() not in question.lower()]  # fmt: skip
     return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
+
+
+def _last_reply(history: Sequence[Turn]) -> str:
+    """The assistant's last answer, if it came after the last question, without its markers."""
+    last = history[-1] if history else None
+    if last is None or last.role != "assistant":
+        return ""
+    return re.sub(r"\[\d+\]", "", last.content)[:500]
 
 
 # A question asking about "the article" or "this story" without naming it means the one the
@@ -85,6 +98,8 @@ _BACK_PRONOUNS = frozenset(
 )  # fmt: skip
 _POSSESSIVE = frozenset({"his", "her", "its", "their"})
 _FILLER = frozenset({"what", "who", "whom", "whose", "when", "where", "which", "why", "how", "and"})
+# Words that open a question before what it is about: "How much did ...", "What kind of ...".
+_LEADING = _FILLER | {"much", "many", "long", "old", "often", "far", "kind", "sort", "type"}
 
 
 def _leans_back(question: str) -> str | None:
@@ -117,6 +132,6 @@ def _leans_back(question: str) -> str | None:
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
     words = question.strip(" ?.!").split()
-    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _FILLER):
+    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING):
         words = words[1:]
     return " ".join(words)

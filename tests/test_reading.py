@@ -75,11 +75,11 @@ HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"
 @pytest.mark.parametrize(
     ("question", "searched"),
     [
-        ("When was that?", "When was that? (kicked Colorado's winning field goal)"),
-        ("How long was the kick?", "How long was the kick? (Colorado's)"),
+        ("When was that?", "When was that? (kicked Colorado's winning field goal, Alejandro Mata)"),
+        ("How long was the kick?", "How long was the kick? (Colorado's, Alejandro Mata)"),
         (
             "What is this article about?",
-            "What is this article about? (kicked Colorado's winning field goal)",
+            "What is this article about? (kicked Colorado's winning field goal, Alejandro Mata)",
         ),
         # Self-contained: never rewritten with the earlier topic.
         ("Who is Nicolás Maduro?", "Who is Nicolás Maduro?"),
