@@ -280,7 +280,7 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         return _error(404, "not_found", f"There is no route {request.url.path}.")
 
     # Outermost but for authentication: a body over the limit is refused before it is spooled.
-    app.add_middleware(BodyLimit, limit=pipeline.settings.max_upload_bytes + _FORM_OVERHEAD)
+    app.add_middleware(BodyLimit, upload_limit=pipeline.settings.max_upload_bytes)
     credentials = Credentials.of(pipeline.settings.api_token, pipeline.settings.auth)
     if credentials is not None:
         app.add_middleware(AuthBoundary, credentials=credentials)
@@ -295,9 +295,10 @@ class BodyLimit:
     """ASGI middleware: a request body longer than `limit` is answered 413 before it is read
     into memory or a temporary file (by its Content-Length, or as it streams in)."""
 
-    def __init__(self, app: Any, limit: int) -> None:
+    def __init__(self, app: Any, upload_limit: int) -> None:
         self.app = app
-        self.limit = limit
+        self.upload_limit = upload_limit
+        self.limit = upload_limit + _FORM_OVERHEAD
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -306,7 +307,7 @@ class BodyLimit:
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length", b"").decode("latin-1")
         if declared.isdigit() and int(declared) > self.limit:
-            await _too_large(send, self.limit)
+            await _too_large(send, self.upload_limit)
             return
         seen, refused = 0, False
 
@@ -318,7 +319,7 @@ class BodyLimit:
                 # Answer now, and tell the app the client left: it stops reading, and
                 # whatever it answers then is dropped.
                 refused = True
-                await _too_large(send, self.limit)
+                await _too_large(send, self.upload_limit)
             return {"type": "http.disconnect"} if refused else message
 
         async def guarded(message: Any) -> None:
@@ -329,7 +330,7 @@ class BodyLimit:
 
 
 async def _too_large(send: Any, limit: int) -> None:
-    message = f"The request is over the limit of {limit} bytes."
+    message = f"The request is over the upload limit of {limit} bytes (RAG_MAX_UPLOAD_BYTES)."
     body = json.dumps({"error": {"code": "file_too_large", "message": message}})
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json")]})  # fmt: skip

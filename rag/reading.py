@@ -651,21 +651,23 @@ def similarities(
 
 def cite(chosen: Sequence[Sentence], *, separate: bool = False) -> tuple[list[Citation], list[str]]:
     """Order sentences by document (best first) and position; adjacent ones share a citation
-    unless `separate` (a summary cites each of its sentences)."""
+    (one quote spanning both) unless `separate` (a summary cites each of its sentences); each
+    sentence of the answer still ends with its marker."""
     doc_rank: dict[str, int] = {}
     for s in chosen:
         doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
     ordered = sorted(chosen, key=lambda s: (doc_rank[s.passage.doc_id], s.passage.start + s.start))
-    spans: list[tuple[Passage, int, int]] = []
+    groups: list[list[Sentence]] = []
     for s in ordered:
-        if spans and not separate:
-            passage, start, end = spans[-1]
-            if passage is s.passage and not passage.text[end : s.start].strip():
-                spans[-1] = (passage, start, s.end)
+        if groups and not separate:
+            last = groups[-1][-1]
+            if last.passage is s.passage and not s.passage.text[last.end : s.start].strip():
+                groups[-1].append(s)
                 continue
-        spans.append((s.passage, s.start, s.end))
+        groups.append([s])
     citations, parts = [], []
-    for n, (passage, start, end) in enumerate(spans, start=1):
-        citations.append(citation(n, passage, start, end))
-        parts.append(f"{' '.join(passage.text[start:end].split())} [{n}]")
+    for n, group in enumerate(groups, start=1):
+        passage = group[0].passage
+        citations.append(citation(n, passage, group[0].start, group[-1].end))
+        parts += [f"{' '.join(s.text.split())} [{n}]" for s in group]
     return citations, parts

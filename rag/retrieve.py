@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -117,6 +118,8 @@ class SearchSnapshot:
         import bm25s
         import numpy as np
 
+        # bm25s sets its own logger to DEBUG on import: every snapshot would log a line.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.generation = generation
         self.ids = stored.ids
         self.texts = stored.texts
