@@ -318,23 +318,18 @@ def select(
     return chosen, _polarity(reading, best) if reading.kind == "yes_no" else ""
 
 
-class ReadingEngine:
-    """The default engine: answers with the passages' sentences, each cited, or refuses."""
+class Extractive:
+    """What the extractive engines share (this one and the news-multihop profile's): the
+    models, rule-based follow-ups, streaming the finished answer, and refusal. A subclass
+    writes `answer`."""
 
     def __init__(
-        self,
-        embedder: Embedder,
-        prompts: Prompts,
-        verifier: Verifier,
-        *,
-        max_sentences: int = 2,
-        weights: ReadingWeights | None = None,
+        self, embedder: Embedder, prompts: Prompts, verifier: Verifier, *, max_sentences: int
     ) -> None:
         self._embedder = embedder
         self._prompts = prompts
         self._verifier = verifier
         self._max_sentences = max_sentences
-        self.weights = weights or ReadingWeights()
 
     def condense(self, question: str, history: Sequence[Turn]) -> str:
         return condense(question, history)
@@ -353,6 +348,27 @@ class ReadingEngine:
         from rag.answer import refusal
 
         return refusal(self._prompts, question, passages)
+
+    def answer(
+        self, question: str, passages: Sequence[Passage], stored: StoredSentences | None = None
+    ) -> Answer:
+        raise NotImplementedError
+
+
+class ReadingEngine(Extractive):
+    """The default engine: answers with the passages' sentences, each cited, or refuses."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        prompts: Prompts,
+        verifier: Verifier,
+        *,
+        max_sentences: int = 2,
+        weights: ReadingWeights | None = None,
+    ) -> None:
+        super().__init__(embedder, prompts, verifier, max_sentences=max_sentences)
+        self.weights = weights or ReadingWeights()
 
     def answer(
         self,

@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from rag.answer import Prompts, refusal
-from rag.condense import Turn, condense
+from rag.answer import Prompts
 from rag.embed import Embedder
 from rag.profiles.news_shape import AnswerShape, corroborated_name
-from rag.reading import Sentence, cite, similarities, split_sentences
+from rag.reading import Extractive, Sentence, cite, similarities, split_sentences
 from rag.retrieve import StoredSentences
 from rag.schema import Answer, Citation, Passage
 from rag.text import content_terms, words
@@ -39,7 +38,7 @@ def _framing_terms() -> frozenset[str]:
     return frozenset(content_terms(" ".join(_FRAMING)))
 
 
-class ExtractiveEngine:
+class ExtractiveEngine(Extractive):
     """Answers with no LLM: the passages' sentences that best answer the question, each cited.
 
     A sentence is scored by its embedding similarity to the question, the share of the
@@ -59,30 +58,11 @@ class ExtractiveEngine:
         answer_term_coverage: float = 0.5,
         corroboration: bool = True,
     ) -> None:
-        self._embedder = embedder
-        self._prompts = prompts
-        self._verifier = verifier
-        self._max_sentences = max_sentences
+        super().__init__(embedder, prompts, verifier, max_sentences=max_sentences)
         self._similarity = answer_similarity
         self._similarity_with_terms = answer_similarity_with_terms
         self._term_coverage = answer_term_coverage
         self._corroboration = corroboration
-
-    def refusal(self, question: str, passages: Sequence[Passage]) -> Answer:
-        return refusal(self._prompts, question, passages)
-
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
-        return condense(question, history)
-
-    def stream(
-        self,
-        question: str,
-        passages: Sequence[Passage],
-        stored: StoredSentences | None = None,
-    ) -> Iterator[str | Answer]:
-        answer = self.answer(question, passages, stored)
-        yield answer.answer
-        yield answer
 
     def answer(
         self,
