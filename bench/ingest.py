@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from rag.embed import load_token_counter, resolve_model_path  # noqa: E402
 from rag.ingest import Chunker, embedding_text, iter_files, load_document  # noqa: E402
-from rag.pipeline import build_pipeline  # noqa: E402
 from rag.settings import Settings  # noqa: E402
+from rag.wiring import build_pipeline  # noqa: E402
 
 MULTIHOP = ROOT.parent / "shared" / "bench" / "multihop" / "corpus"
 

@@ -21,12 +21,12 @@ from rag import Settings, build_pipeline
 from rag.condense import Turn
 from rag.evaluate_natural import COLLECTIONS, judge, load_natural
 from rag.pipeline import _distinct
+from rag.question import read
 from rag.reading import (
     ReadingEngine,
     ReadingWeights,
     _answers_anything,
     cite,
-    read,
     select,
     split_sentences,
 )

@@ -17,7 +17,7 @@ for _name, _value in {
     os.environ.setdefault(_name, _value)
 
 from rag.errors import RagError  # noqa: E402
-from rag.pipeline import Pipeline, build_pipeline  # noqa: E402
+from rag.pipeline import Pipeline  # noqa: E402
 from rag.schema import (  # noqa: E402
     Answer,
     Citation,
@@ -28,6 +28,7 @@ from rag.schema import (  # noqa: E402
     SearchResult,
 )
 from rag.settings import Settings  # noqa: E402
+from rag.wiring import build_pipeline  # noqa: E402
 
 __all__ = [
     "Answer",

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rag.errors import InvalidInput, RagError
-from rag.pipeline import Pipeline, build_pipeline
+from rag.pipeline import Pipeline
 from rag.schema import Answer, Document, Passage, SearchResult
 from rag.settings import Settings
+from rag.wiring import build_pipeline
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 MULTIHOP_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "multihop"

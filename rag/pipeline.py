@@ -1,4 +1,5 @@
-"""The one wiring point: build_pipeline(settings) picks the backends and returns a Pipeline."""
+"""The Pipeline: ingest (sync files into a collection), search, ask, and documents, over the
+backends rag/wiring.py chose; the faces (CLI, UI, API) call only this."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from rag.answer import AnswerEngine, LLMEngine, Prompts, final_answer
+from rag.answer import AnswerEngine, final_answer
 from rag.condense import Turn
-from rag.embed import Embedder, build_embedder, load_token_counter
+from rag.embed import Embedder, load_token_counter
 from rag.errors import (
-    BackendUnavailable,
     DocumentNotFound,
     FileTooLarge,
     IngestFailed,
@@ -43,8 +43,6 @@ from rag.ingest import (
     iter_files,
     load_document,
 )
-from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
-from rag.reading import ReadingEngine, ReadingWeights
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import (
     Answer,
@@ -58,7 +56,6 @@ from rag.schema import (
 )
 from rag.settings import Settings
 from rag.text import answer_sentences
-from rag.verify import Verifier
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -91,6 +88,7 @@ class Pipeline:
         embedder: Embedder,
         model_path: Path | None,
         engine: AnswerEngine,
+        hybrid: HybridOptions,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -100,7 +98,7 @@ class Pipeline:
         self._chunker: Chunker | None = None
         self._indexes: dict[str, ChunkIndex] = {}
         self._snapshots = SnapshotCache()
-        self.hybrid = hybrid_options(settings)
+        self.hybrid = hybrid
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
         # Reconnecting to a store another process changed: one thread at a time, once.
@@ -597,87 +595,5 @@ def _failure(label: str, exc: Exception) -> IngestFailure:
     return IngestFailure(path=label, reason=f"{label}: {type(exc).__name__}: {exc}")
 
 
-def _chat_model(settings: Settings) -> ChatModel:
-    if settings.engine == "llamacpp":
-        if settings.llm_model_path is None:
-            raise BackendUnavailable("The llamacpp engine needs RAG_LLM_MODEL_PATH (a GGUF file).")
-        return LlamaCppChat(settings.llm_model_path, settings.llm_context)
-    if not settings.llm_base_url:
-        raise BackendUnavailable("The openai engine needs RAG_LLM_BASE_URL (http://HOST:PORT/v1).")
-    return OpenAIChat(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
-
-
-def _extractive_engine(
-    settings: Settings, embedder: Embedder, prompts: Prompts, verifier: Verifier
-) -> AnswerEngine:
-    if settings.profile == "news-multihop":
-        from rag.profiles.news_multihop import ExtractiveEngine
-
-        return ExtractiveEngine(
-            embedder,
-            prompts,
-            verifier,
-            max_sentences=3,  # as the profile was measured
-            answer_similarity=settings.answer_similarity,
-            answer_similarity_with_terms=settings.answer_similarity_with_terms,
-            answer_term_coverage=settings.answer_term_coverage,
-            corroboration=settings.answer_corroboration,
-        )
-    weights = ReadingWeights(refuse_below=settings.answer_threshold)
-    return ReadingEngine(
-        embedder, prompts, verifier, max_sentences=settings.max_answer_sentences, weights=weights
-    )
-
-
-def hybrid_options(settings: Settings) -> HybridOptions:
-    """Hybrid retrieval's switches: the outlet turns and the date boost serve questions that
-    name outlets and dates the way news multi-hop benchmarks do, so only that profile has them."""
-    news = settings.profile == "news-multihop"
-    return HybridOptions(
-        dense_weight=settings.dense_weight,
-        date_boost=settings.date_boost if news else 0.0,
-        per_source=settings.per_source if news else 0,
-        clause_weight=settings.clause_weight,
-        order_by_clause=settings.order_by_clause,
-        outlets_first=settings.outlets_first,
-        sentence_weight=settings.sentence_weight,
-        max_chunks_per_doc=settings.max_chunks_per_doc,
-    )
-
-
 def _constant(document: Document) -> Callable[[], Document]:
     return lambda: document
-
-
-def build_pipeline(
-    settings: Settings, *, embedder: Embedder | None = None, chat_model: ChatModel | None = None
-) -> Pipeline:
-    """Build the pipeline the settings describe; `embedder` and `chat_model` (which implies an
-    LLM engine) override the models (tests, integrations).
-
-    Raises:
-        BackendUnavailable: the embedding model or a backend package is not installed.
-    """
-    if embedder is None:
-        embedder = build_embedder(
-            settings.embed_model,
-            settings.embed_backend,
-            settings.model_cache_dir or settings.data_dir / "models",
-            settings.embed_batch_size,
-        )
-    model_path = getattr(embedder, "model_path", None)
-    prompts = Prompts.load(settings.prompts_dir)
-    verifier = Verifier(embedder, threshold=settings.support_threshold, strict=settings.strict)
-    engine: AnswerEngine
-    if settings.engine == "extractive" and chat_model is None:
-        engine = _extractive_engine(settings, embedder, prompts, verifier)
-    else:
-        engine = LLMEngine(
-            chat_model or _chat_model(settings),
-            prompts,
-            verifier,
-            max_sentences=settings.max_answer_sentences,
-            max_tokens=settings.llm_max_tokens,
-        )
-    client = connect(settings.data_dir, settings.chroma_url)
-    return Pipeline(settings, client, embedder, model_path, engine)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from rag.condense import Turn, condense
 from rag.embed import Embedder
-from rag.language import analyse, fold, parse
+from rag.language import analyse, fold
+from rag.question import NAME_LABELS, NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
 from rag.text import answer_sentences, content_terms, stem, words
 from rag.verify import Verifier, citation
@@ -47,193 +48,6 @@ class Sentence:
 def split_sentences(passage: Passage) -> list[Sentence]:
     """The sentences of a passage that can answer, as spans of its text."""
     return [Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
-
-
-# What each kind of question wants, as spaCy's entity labels.
-_EXPECTED = {
-    "who": frozenset({"PERSON", "ORG", "NORP"}),
-    "when": frozenset({"DATE", "TIME"}),
-    "where": frozenset({"GPE", "LOC", "FAC", "ORG", "EVENT", "WORK_OF_ART"}),
-    "how_many": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
-    "how_much": frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
-    "how_old": frozenset({"DATE", "CARDINAL"}),
-    "how_long": frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL"}),
-}
-
-
-def _labels(kind: str, nouns: str) -> dict[str, frozenset[str]]:
-    return dict.fromkeys(nouns.split(), _EXPECTED.get(kind) or frozenset(kind.split()))
-
-
-# "Which city ...", "what year ...", "What was X's revenue?": a noun of the question names the
-# kind of answer (the answer types of factoid QA, as spaCy labels entities).
-_ANSWER_TYPES = {
-    **_labels("when", "year date day month time decade hour"),
-    **_labels("GPE LOC FAC", "city country state town place location region nation venue "
-              "stadium continent province county arena street address"),
-    **_labels("PERSON", "person player ceo president leader director founder executive "
-              "manager coach actor actress singer artist author minister husband wife son "
-              "daughter father mother partner winner captain quarterback pitcher chairman "
-              "owner spokesperson host"),
-    **_labels("ORG", "company firm organization organisation team group agency brand startup "
-              "network club university party school outlet publisher studio label band"),
-    **_labels("MONEY PERCENT", "price cost amount fee salary value valuation revenue budget "
-              "fine sum worth profit income sale earnings funding wage investment"),
-    **_labels("PERCENT", "percentage percent share rate turnout"),
-    **_labels("CARDINAL QUANTITY", "number attendance population count total size score"),
-    **_labels("WORK_OF_ART", "film movie album book song show title series"),
-}  # fmt: skip
-# Words that frame a question rather than say what it is about ("What did X say?").
-_FRAMING = frozenset(
-    {
-        "say", "tell", "claim", "mention", "state", "report", "accord", "think", "describe",
-        "explain", "know", "happen", "do", "be", "have", "article", "story", "news", "piece",
-    }
-)  # fmt: skip
-_WH = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how"})
-_AUX = frozenset(
-    {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
-     "will", "would", "should", "shall", "may", "might", "must", "am"}
-)  # fmt: skip
-_DOCUMENT_NOUN = r"(?:article|story|piece|report|document|text|page|memo|minutes|post|news|it)"
-_SUMMARY = re.compile(
-    r"\b(?:summari[sz]e|summary|tl;?dr|gist|overview|key (?:points|takeaways|facts)"
-    r"|main (?:points|idea|ideas|takeaways))\b"
-    rf"|\bwhat(?:'s| is| was| are)\b.*\b{_DOCUMENT_NOUN}\b.*\babout\b"
-    rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$",
-)
-_DEFINITION = re.compile(r"^\s*(who|what)(?:'s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
-_NEGATION = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a question asks for, read once."""
-
-    text: str
-    kind: str  # who, when, where, how_many, how_much, why_how, yes_no, who_is, summary, what
-    expected: frozenset[str]  # entity labels of the answer; empty when any will do
-    names: tuple[str, ...]  # what the question names (folded), the answer need not repeat
-    terms: frozenset[str]  # stems of the words it asks about, names and framing left out
-    key_terms: frozenset[str]  # those of them that are nouns, adjectives or numbers
-    entities: tuple[str, ...]  # its names that spaCy knows as people, places, works...
-    subject: str | None = None  # who_is: the name asked about
-    negated: bool = False
-    verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
-    numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
-
-
-def read(question: str) -> Reading:
-    """Read a question's kind, names and terms with spaCy."""
-    doc = parse(question)
-    # A follow-up carries its context in brackets ("What was the score? (Michigan)"): the
-    # kind of question is read off what was asked.
-    low = fold(re.sub(r"\s*\([^()]*\)\s*$", "", question)).strip()
-    tokens = [t for t in doc if not t.is_punct and not t.is_space]
-    first = tokens[0].lower_ if tokens else ""
-    second = tokens[1].lemma_.lower() if len(tokens) > 1 else ""
-    names = _names(doc)
-    kind, subject = "what", None
-    definition = _DEFINITION.match(low)
-    if _SUMMARY.search(low):
-        kind = "summary"
-    elif definition and _is_name(doc, question, definition.group(2)):
-        kind, subject = "who_is", _strip_article(definition.group(2))
-    elif first in ("who", "whom", "whose"):
-        kind = "who"
-    elif first == "when":
-        kind = "when"
-    elif first == "where":
-        kind = "where"
-    elif first == "how" and second in ("many", "much", "old", "long"):
-        kind = f"how_{second}"
-    elif first in ("why", "how"):
-        kind = "why_how"
-    elif first in _AUX:
-        kind = "yes_no"
-    spans = [fold(n) for n in names]
-    expected = _EXPECTED.get(kind, frozenset())
-    if kind == "what":
-        nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
-        expected = next((_ANSWER_TYPES[n] for n in nouns if n in _ANSWER_TYPES), frozenset())
-    terms, key = set(), set()
-    for t in tokens:
-        lemma = t.lemma_.lower()
-        if (
-            t.is_stop
-            or lemma in _FRAMING
-            or t.lower_ in _WH
-            or any(fold(t.text).removesuffix("'s") in s.split() for s in spans)
-            or not any(c.isalnum() for c in t.text)
-        ):
-            continue
-        terms.add(stem(lemma))
-        if t.pos_ in ("NOUN", "ADJ", "NUM", "PROPN"):
-            key.add(stem(lemma))
-    if kind == "summary":
-        terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
-    return Reading(
-        text=question,
-        kind=kind,
-        expected=expected,
-        names=tuple(spans),
-        terms=frozenset(terms),
-        key_terms=frozenset(key),
-        entities=tuple(
-            fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in _NAME_LABELS
-        ),
-        subject=subject,
-        negated=any(t.lower_ in _NEGATION for t in tokens),
-        numbers=frozenset(
-            t.text for t in tokens if t.like_num and any(c.isdigit() for c in t.text)
-        ),
-        verbs=frozenset(
-            stem(t.lemma_.lower())
-            for t in tokens
-            if t.pos_ in ("VERB", "ADJ")
-            and t.dep_ in ("ROOT", "acomp", "xcomp", "ccomp")
-            and t.lemma_.lower() not in _FRAMING
-        ),
-    )
-
-
-# Labels of names (the small model often mixes them up: an album tagged a person).
-_NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
-)
-# Entities that are amounts and times, not names: the question's numbers are checked apart.
-_NOT_NAMES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
-
-
-def _names(doc: Doc) -> list[str]:
-    """Named entities and runs of proper nouns, as written, without a possessive "'s"."""
-    found = [e.text for e in doc.ents if e.label_ not in _NOT_NAMES]
-    run: list[str] = []
-    for token in [*doc, None]:
-        if token is not None and token.pos_ == "PROPN" and token.lower_ not in _WH:
-            run.append(token.text)
-            continue
-        if run and not any(" ".join(run) in f for f in found):
-            found.append(" ".join(run))
-        run = []
-    cleaned = (re.sub(r"['’]s?$", "", n.strip(" '’\"")).strip() for n in found)
-    return [n for n in cleaned if n]
-
-
-def _is_name(doc: Doc, question: str, rest: str) -> bool:
-    """Whether "who/what is REST" asks what a thing is ("Nicolás Maduro", "Rosneft",
-    "quantum dots", "a moneyline bet"), not for a fact about it ("the price of gold")."""
-    words_ = [t for t in doc if fold(t.text) in rest.split() and not t.is_punct]
-    content = [t for t in words_ if t.pos_ not in ("DET",)]
-    if not content or len(content) > 6 or "'s" in rest:
-        return False
-    if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):
-        return False
-    return not any(t.lemma_.lower() in _ANSWER_TYPES for t in content if t.pos_ == "NOUN")
-
-
-def _strip_article(text: str) -> str:
-    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ?.!'\""))
 
 
 @dataclass
@@ -531,10 +345,10 @@ def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
         return 0.0, 0.0
     question = fold(reading.text)
     # Among names, the small model's label is a hint, not a fact.
-    lenient = bool(reading.expected & _NAME_LABELS) and reading.expected <= _NAME_LABELS
+    lenient = bool(reading.expected & NAME_LABELS) and reading.expected <= NAME_LABELS
     new = [
         e for e in doc.ents
-        if (e.label_ in reading.expected or (lenient and e.label_ in _NAME_LABELS))
+        if (e.label_ in reading.expected or (lenient and e.label_ in NAME_LABELS))
         and fold(e.text) not in question
         and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
     ]  # fmt: skip
@@ -620,7 +434,7 @@ def _polarity(reading: Reading, best: Signals) -> str:
     if not best.verb or best.lexical < 0.6:
         return ""
     said = words(best.sentence.text.replace("n't", " not"))
-    negated = any(w in _NEGATION for w in said)
+    negated = any(w in NEGATION for w in said)
     return "No:" if negated != reading.negated else "Yes:"
 
 

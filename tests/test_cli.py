@@ -11,7 +11,7 @@ from conftest import SEED_DOC, seed_folder
 from fakes import HashingEmbedderFake
 
 from rag import Settings, cli
-from rag.pipeline import build_pipeline
+from rag.wiring import build_pipeline
 
 ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "passages",
                "claims"}  # fmt: skip

@@ -13,8 +13,8 @@ from fakes import HashingEmbedderFake
 
 from rag import Settings, cli
 from rag.evaluate import RetrievalScores
-from rag.pipeline import build_pipeline
 from rag.schema import Passage
+from rag.wiring import build_pipeline
 
 
 def _passages(*texts: str) -> list[Passage]:

@@ -11,7 +11,7 @@ from rag.evaluate_natural import judge
 from rag.ingest import load_document
 from rag.language import fold, sentence_spans
 from rag.pipeline import Pipeline
-from rag.reading import read
+from rag.question import read
 from rag.schema import Answer, Citation
 
 
