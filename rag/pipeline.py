@@ -102,7 +102,7 @@ class Pipeline:
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
         # Reconnecting to a store another process changed: one thread at a time, once.
-        self._reconnect_lock = threading.Lock()
+        self._reconnect_lock = threading.RLock()
         self._epoch = 0
         self.build_info = BuildInfo(
             embed_model=embedder.name,
@@ -153,23 +153,26 @@ class Pipeline:
             try:
                 return read()
             except StaleStore:
-                with self._reconnect_lock:
-                    if self._epoch == epoch:  # another thread may have reconnected already
-                        self._reconnect()
+                self._reconnect(unless_since=epoch)
         # Still stale: a writer is at work. Wait until it is done, then start afresh.
         with store_lock(self.settings.data_dir, self.settings.chroma_url, shared=True):
-            with self._reconnect_lock:
-                self._reconnect()
+            self._reconnect()
             try:
                 return read()
             except StaleStore:
                 pass
         raise StoreChanged("Another process is changing the index right now; try again.")
 
-    def _reconnect(self) -> None:
-        self._client = connect(self.settings.data_dir, self.settings.chroma_url, fresh=True)
-        self._indexes.clear()
-        self._epoch += 1
+    def _reconnect(self, unless_since: int | None = None) -> None:
+        """A new client on the store, one thread at a time (Chroma's client cache is not safe
+        to rebuild from two threads at once); skipped when another thread has reconnected
+        since `unless_since`."""
+        with self._reconnect_lock:
+            if unless_since is not None and self._epoch != unless_since:
+                return
+            self._client = connect(self.settings.data_dir, self.settings.chroma_url, fresh=True)
+            self._indexes.clear()
+            self._epoch += 1
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, seed_folder
 from fastapi.testclient import TestClient
 
@@ -18,17 +19,21 @@ from rag.api import create_api
 from tests.fakes import HashingEmbedderFake
 
 # The writer: another process with its own pipeline on the same data folder (the hashing fake
-# embeds, as here). It syncs the folder ROUNDS times, changing and deleting notes as it goes.
+# embeds, as here). It syncs the folder round after round for SECONDS (at least ROUNDS times),
+# changing and deleting some of its NOTES each round.
 WRITER = """
-import sys
+import sys, time
 from pathlib import Path
 from fakes import HashingEmbedderFake
 from rag import Settings, build_pipeline
 
-data, folder, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+data, folder = Path(sys.argv[1]), Path(sys.argv[2])
+rounds, notes, seconds = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 pipeline = build_pipeline(Settings(data_dir=data), embedder=HashingEmbedderFake())
-for r in range(rounds):
-    for n in range(10):
+start, r = time.monotonic(), 0
+while r < rounds or time.monotonic() - start < seconds:
+    r += 1
+    for n in range(notes):
         note = folder / f"note{n}.md"
         if (n + r) % 4 == 0:
             note.unlink(missing_ok=True)
@@ -41,14 +46,31 @@ print("writer done")
 """
 
 
-def _writer(data: Path, folder: Path, rounds: int) -> subprocess.Popen[str]:
+def _writer(
+    data: Path, folder: Path, rounds: int, notes: int, seconds: float
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
-    command = [sys.executable, "-c", WRITER, str(data), str(folder), str(rounds)]
+    args = [str(data), str(folder), str(rounds), str(notes), str(seconds)]
+    command = [sys.executable, "-c", WRITER, *args]
     pipe = subprocess.PIPE
     return subprocess.Popen(command, env=env, text=True, stdout=pipe, stderr=pipe)
 
 
-def test_a_writer_process_beside_the_app_breaks_nothing(tmp_path: Path) -> None:
+UPLOAD = b"---\ntitle: Upload\n---\n\nThe upload says ferry 3 is cancelled today.\n"
+
+
+@pytest.mark.parametrize(
+    ("askers", "rounds", "notes", "seconds"),
+    [
+        (4, 6, 10, 0.0),
+        # The soak: 8 askers for a minute while the writer churns 50 documents and the web app
+        # uploads and deletes.
+        pytest.param(8, 1, 50, 60.0, marks=pytest.mark.slow),
+    ],
+)
+def test_a_writer_process_beside_the_app_breaks_nothing(
+    tmp_path: Path, askers: int, rounds: int, notes: int, seconds: float
+) -> None:
     settings = Settings(data_dir=tmp_path / "data", answer_threshold=0.0)
     pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
     pipeline.ingest([seed_folder(tmp_path)])
@@ -65,19 +87,28 @@ def test_a_writer_process_beside_the_app_breaks_nothing(tmp_path: Path) -> None:
             if response.status_code == 200:
                 cited.update(c["doc_id"] for c in response.json()["citations"])
 
+    def upload_and_delete(client: TestClient) -> None:
+        while not stop.is_set():
+            files = {"file": ("cancelled.md", UPLOAD, "text/markdown")}
+            statuses.append(client.post("/api/documents", files=files).status_code)
+            statuses.append(client.delete("/api/documents/uploads/cancelled.md").status_code)
+
     with TestClient(create_api(pipeline), raise_server_exceptions=False) as client:
-        askers = [threading.Thread(target=ask, args=(client,)) for _ in range(4)]
-        for thread in askers:
+        threads = [threading.Thread(target=ask, args=(client,)) for _ in range(askers)]
+        if seconds:
+            threads.append(threading.Thread(target=upload_and_delete, args=(client,)))
+        for thread in threads:
             thread.start()
-        writer = _writer(settings.data_dir, folder, rounds=6)
+        writer = _writer(settings.data_dir, folder, rounds, notes, seconds)
         _, err = writer.communicate(timeout=600)
         time.sleep(1)
         stop.set()
-        for thread in askers:
-            thread.join(timeout=60)
+        for thread in threads:
+            thread.join(timeout=120)
         assert writer.returncode == 0, err[-3000:]
         assert statuses and set(statuses) == {200}, sorted(set(statuses))
-        assert cited <= {"russia-venezuela.md", *(f"note{n}.md" for n in range(10))}
+        known = {"russia-venezuela.md", "uploads/cancelled.md"}
+        assert cited <= known | {f"note{n}.md" for n in range(notes)}
         # The next query sees exactly what the folder holds, and nothing was lost.
         listed = {d["doc_id"] for d in client.get("/api/documents").json()["documents"]}
         assert listed == {"russia-venezuela.md", *(p.name for p in folder.iterdir())}
