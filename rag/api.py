@@ -125,6 +125,11 @@ def _validation_message(exc: RequestValidationError) -> str:
             where = f" (at character {at})" if at is not None else ""
             reason = (err.get("ctx") or {}).get("error", "")
             return f"The request body is not valid JSON{where}: {reason}".rstrip(": ") + "."
+        if err.get("type") == "model_attributes_type" and tuple(err.get("loc", ())) == ("body",):
+            # Usually JSON sent without its content type (curl -d), so it arrived as text.
+            return (
+                "The request body must be a JSON object, sent with Content-Type: application/json."
+            )
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     return "; ".join(parts) or "invalid request"

@@ -193,6 +193,9 @@ def test_every_error_has_the_same_json_shape(client: TestClient) -> None:
                          headers={"content-type": "application/json"})  # fmt: skip
     message = broken.json()["error"]["message"]
     assert broken.status_code == 422 and message.startswith("The request body is not valid JSON")
+    form = {"content-type": "application/x-www-form-urlencoded"}  # what curl -d sends
+    untyped = client.post("/api/ask", content=b'{"question": "hi"}', headers=form)
+    assert "Content-Type: application/json" in untyped.json()["error"]["message"]
     # An empty question and a blank one are the same mistake, with the same code.
     empty = client.post("/api/ask", json={"question": ""}).json()["error"]["code"]
     blank = client.post("/api/ask", json={"question": "   "}).json()["error"]["code"]
