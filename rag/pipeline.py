@@ -438,10 +438,10 @@ class Pipeline:
         Raises:
             DocumentNotFound: no such document in the collection.
         """
-        index = self.index(collection)
         document = self._fresh(lambda: self.index(collection).document(doc_id))
         if document is None:
-            raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
+            name = collection or self.settings.collection
+            raise DocumentNotFound(f"No document {doc_id!r} in collection {name!r}.")
         return document
 
     def delete_document(self, doc_id: str, collection: str | None = None) -> int:

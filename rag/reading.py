@@ -245,7 +245,7 @@ class ReadingEngine(Extractive):
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
                 item.typed = _describes(reading.subject, item.sentence.text)
-            item.verb = _asserts(reading, doc, lemmas)
+            item.verb = _asserts(reading, lemmas)
         return found
 
     def _summary(
@@ -421,7 +421,7 @@ def _describes(subject: str, text: str) -> float:
     return 0.3
 
 
-def _asserts(reading: Reading, doc: Doc, lemmas: set[str]) -> bool:
+def _asserts(reading: Reading, lemmas: set[str]) -> bool:
     """Whether a sentence uses the question's own main verb (or adjective), so that it can
     settle a yes/no question one way or the other."""
     return bool(reading.verbs) and reading.verbs <= lemmas
