@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("eval", help="measure on a public benchmark")
-    evaluate.add_argument("benchmark", choices=["multihop", "answers", "natural"])
+    evaluate.add_argument("benchmark", choices=["multihop", "answers", "natural", "documents"])
     evaluate.add_argument(
         "--profile",
         choices=["general", "news-multihop"],
@@ -169,7 +169,8 @@ def _evaluate_answers(pipeline: Pipeline, args: argparse.Namespace) -> int:
 def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
     from rag.evaluate import MULTIHOP_COLLECTION, evaluate_multihop, load_queries
 
-    profile = args.profile or ("general" if args.benchmark == "natural" else "news-multihop")
+    general = args.benchmark in ("natural", "documents")
+    profile = args.profile or ("general" if general else "news-multihop")
     if profile != pipeline.settings.profile:
         settings = pipeline.settings.model_copy(update={"profile": profile})
         pipeline = build_pipeline(settings, embedder=pipeline.embedder)
@@ -178,6 +179,8 @@ def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
         return _evaluate_answers(pipeline, args)
     if args.benchmark == "natural":
         return _evaluate_natural(pipeline, args)
+    if args.benchmark == "documents":
+        return _evaluate_documents(pipeline, args)
     queries = load_queries(args.queries)[: args.limit]
     report = pipeline.ingest([args.corpus], MULTIHOP_COLLECTION)
     print(report.summary(), file=sys.stderr)
@@ -232,6 +235,39 @@ def _evaluate_natural(pipeline: Pipeline, args: argparse.Namespace) -> int:
               f"{row['p50_ms']:>7} {row['p95_ms']:>7}")  # fmt: skip
     for miss in report.misses if args.misses else []:
         print(json.dumps(miss, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _evaluate_documents(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    from rag import evaluate_documents as bench
+
+    files = bench.DOCUMENTS_DIR / "files"
+    if not files.is_dir() or not any(files.iterdir()):
+        raise InvalidInput(
+            f"The real documents are not in {files}: fetch them with "
+            "bash bench/documents/fetch.sh (installs Debian documentation packages)."
+        )
+    print(pipeline.ingest([files], bench.COLLECTION).summary(), file=sys.stderr)
+    questions, sentences, noise = bench.load(bench.DOCUMENTS_DIR)
+    stored = pipeline.retriever(bench.COLLECTION).stored
+    chunks = {
+        info.doc_id: [p.text for p in (stored.document(info.doc_id) if stored else [])]
+        for info in pipeline.documents(bench.COLLECTION)
+    }
+    report = bench.DocumentsReport()
+    bench.check_text(report, chunks, sentences, noise)
+    bench.ask_questions(
+        report, questions[: args.limit], lambda q: pipeline.ask(q, collection=bench.COLLECTION)
+    )
+    result = report.as_dict()
+    if args.misses:
+        result |= {
+            "misses": report.misses,
+            "broken": report.broken,
+            "noisy": report.noisy,
+            "partial_quotes": report.partial_quotes,
+        }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -313,7 +349,10 @@ def _format_answer(answer: Answer) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             page = f"p. {c.page}" if c.page else ""
-            about = ", ".join(x for x in (c.source, (c.published_at or "")[:10], page) if x)
+            date = (c.published_at or "")[:10] or (
+                f"created {c.created_at[:10]}" if c.created_at else ""
+            )
+            about = ", ".join(x for x in (c.source, date, c.section, page) if x)
             lines.append(f"[{c.n}] {c.title}" + (f" ({about})" if about else ""))
             lines.append(f"    \u201c{' '.join(c.quote.split())}\u201d")
     unsupported = [c for c in answer.claims if not c.supported]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rag.blocks import Block, render
 from rag.errors import BackendUnavailable, IngestFailed
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -25,11 +23,13 @@ SUPPORTED_SUFFIXES = (*MARKDOWN, ".txt", ".html", ".htm", ".pdf", ".docx")
 
 @dataclass
 class Extracted:
-    """What a reader found: the text, metadata fields, and where each page starts (PDF)."""
+    """What a reader found: the text, metadata fields, where each page starts and which pages
+    were read by OCR (PDF)."""
 
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
     page_starts: list[int] | None = None
+    ocr_pages: list[int] = field(default_factory=list)
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -99,59 +99,23 @@ def _markdown(text: str, path: Path) -> Extracted:
 
 
 def _html(raw: bytes, path: Path) -> Extracted:
-    trafilatura = _requires("trafilatura", "trafilatura")
-    found = trafilatura.bare_extraction(
-        decode(raw, path), with_metadata=True, include_comments=False, include_tables=True
-    )
-    if found is None or not (found.text or "").strip():
-        raise IngestFailed(f"{path}: no article text found in the HTML")
-    meta = {
-        "title": found.title,
-        "author": found.author,
-        "published_at": found.date,
-        "url": found.url,
-        "source": found.sitename or found.hostname,
-    }
-    return Extracted(found.text, meta)
+    from rag.html_reader import read_blocks
+
+    _requires("lxml.html", "lxml")
+    blocks, meta = read_blocks(decode(raw, path), str(path))
+    return _rendered(blocks, meta)
 
 
 def _pdf(raw: bytes, path: Path) -> Extracted:
-    pypdf = _requires("pypdf", "pypdf")
-    try:
-        # pypdf logs what it repairs ("EOF marker not found") without the file's name; the
-        # failure, if any, is reported below with it.
-        with _quiet("pypdf"):
-            reader = pypdf.PdfReader(io.BytesIO(raw))
-            pages = [(page.extract_text() or "").strip() for page in reader.pages]
-            info = reader.metadata or {}
-    except Exception as exc:  # pypdf raises many types for broken files
-        raise IngestFailed(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    text, starts = "", []
-    for page in pages:
-        starts.append(len(text))
-        text += page + "\n\n"
-    meta = {
-        "title": info.get("/Title"),
-        "author": info.get("/Author"),
-        "published_at": _pdf_date(info.get("/CreationDate")),
-    }
-    return Extracted(text, meta, starts)
+    from rag.pdf_reader import read_blocks
+
+    blocks, meta = read_blocks(raw, str(path))
+    return _rendered(blocks, meta)
 
 
-@contextlib.contextmanager
-def _quiet(logger: str) -> Iterator[None]:
-    log = logging.getLogger(logger)
-    level = log.level
-    log.setLevel(logging.ERROR + 10)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
-
-
-def _pdf_date(value: Any) -> str | None:
-    match = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(value or ""))
-    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else None
+def _rendered(blocks: list[Block], meta: dict[str, Any]) -> Extracted:
+    text, page_starts, ocr_pages = render(blocks)
+    return Extracted(text, meta, page_starts, ocr_pages)
 
 
 def _docx(raw: bytes, path: Path) -> Extracted:
@@ -160,7 +124,37 @@ def _docx(raw: bytes, path: Path) -> Extracted:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises zip and XML errors alike
         raise IngestFailed(f"{path}: not a readable .docx ({type(exc).__name__})") from exc
-    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    blocks: list[Block] = []
+    title = None
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = docx.text.paragraph.Paragraph(element, document)
+            text = paragraph.text.strip()
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            if not text:
+                continue
+            if style == "Title" and title is None:
+                title = text  # shown as the title, not repeated in the body
+            elif style.startswith("Heading"):
+                level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+                blocks.append(Block("heading", text, level=level))
+            elif style.startswith("List") or (
+                element.pPr is not None and element.pPr.numPr is not None
+            ):
+                blocks.append(Block("item", text))
+            else:
+                blocks.append(Block("paragraph", text))
+        elif tag == "tbl":
+            table = docx.table.Table(element, document)
+            rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
+            if any(row.strip(" |") for row in rows):
+                blocks.append(Block("table", "\n".join(rows)))
     props = document.core_properties
-    meta = {"title": props.title, "author": props.author, "published_at": props.created}
-    return Extracted("\n\n".join(paragraphs), meta)
+    meta = {
+        "title": props.title or title,
+        "author": props.author,
+        # A .docx records when the file (or its template) was created, not a publication.
+        "created_at": props.created,
+    }
+    return _rendered(blocks, meta)

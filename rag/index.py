@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 # made it exact on 300 random queries for a small cost in query time.
 _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neighbors": 32}
 # 2: each chunk stores its sentences' vectors (its own vector is made from them);
-# 3: sentences are spaCy's, and a line break inside a paragraph no longer ends one.
-_FORMAT = 3
+# 3: sentences are spaCy's, and a line break inside a paragraph no longer ends one;
+# 4: PDF, HTML and DOCX read as blocks; chunks are whole sentences within one section.
+_FORMAT = 4
 _PAGE = 5000
 SENTENCES_KEY = "sentences"
 
@@ -226,7 +227,7 @@ def _chunk_metadata(chunk: Chunk, total: int, origin: str) -> dict[str, str | in
         "doc_chunks": total,
         "origin": origin,
     }
-    for key in ("source", "author", "published_at", "url", "page"):
+    for key in ("source", "author", "published_at", "url", "created_at", "page", "section", "ocr"):
         value = getattr(chunk, key)
         if value:
             metadata[key] = value
@@ -444,6 +445,7 @@ class ChunkIndex:
                 source=e["metadata"].get("source") or None,
                 published_at=e["metadata"].get("published_at") or None,
                 url=e["metadata"].get("url") or None,
+                created_at=e["metadata"].get("created_at") or None,
                 chunks=e["chunks"],
             )
             for doc_id, e in sorted(found.items())
@@ -486,6 +488,7 @@ class ChunkIndex:
             source=first.get("source") or None,
             published_at=first.get("published_at") or None,
             url=first.get("url") or None,
+            created_at=first.get("created_at") or None,
         )
 
     def _ids_of(self, doc_id: str) -> list[str]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from rag.blocks import heading_text, segments
 from rag.errors import IngestFailed, InvalidInput
 from rag.formats import SUPPORTED_SUFFIXES, as_text, read
+from rag.language import sentence_spans
 from rag.schema import Chunk, Document
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -50,16 +53,27 @@ def parse_document(raw: bytes, path: Path, doc_id: str) -> Document:
     if found.page_starts is not None:
         # Offsets move with the stripped leading whitespace; pages before it start at 0.
         pages = [max(0, start - lead) for start in found.page_starts]
+    created = as_text(meta.get("created_at"))
     return Document(
         doc_id=doc_id,
         text=body,
         title=title,
         source=as_text(meta.get("source")),
         author=as_text(meta.get("author")),
-        published_at=as_text(meta.get("published_at") or meta.get("date")),
+        published_at=_day(as_text(meta.get("published_at") or meta.get("date"))),
         url=as_text(meta.get("url")),
+        created_at=_day(created),
         page_starts=pages,
+        ocr_pages=found.ocr_pages,
     )
+
+
+def _day(value: str | None) -> str | None:
+    """A timestamp as the day it names ("2024-03-05T10:00:00Z" -> "2024-03-05"): documents
+    are dated by the day; any other form of date is kept as written."""
+    if value and re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", value):
+        return value[:10]
+    return value
 
 
 def _first_heading_or_line(body: str, path: Path) -> str:
@@ -100,83 +114,137 @@ def document_hash(document: Document) -> str:
 
 
 class Chunker:
-    """Splits documents with llama-index's SentenceSplitter, counting the embedder's tokens."""
+    """Packs a document's sentences into chunks of about `chunk_size` embedding tokens, whole
+    sentences only, neighbours sharing up to `chunk_overlap` tokens of them. A chunk never
+    crosses a section (a heading starts a new one) or a page; each carries its section's
+    heading and its page."""
 
     def __init__(
         self, token_counter: Callable[[str], list[int]], chunk_size: int, chunk_overlap: int
     ) -> None:
-        from llama_index.core.node_parser import SentenceSplitter
-
         if chunk_overlap >= chunk_size:
             raise InvalidInput("chunk_overlap must be smaller than chunk_size")
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
-        self._splitter = SentenceSplitter(
-            chunk_size=chunk_size,
-            chunk_overlap=chunk_overlap,
-            tokenizer=token_counter,
-            include_metadata=False,
-        )
+        self._count = token_counter
 
     @property
     def description(self) -> str:
-        return f"SentenceSplitter(chunk_size={self.chunk_size}, chunk_overlap={self.chunk_overlap})"
+        return f"SentenceChunker(chunk_size={self.chunk_size}, chunk_overlap={self.chunk_overlap})"
 
     def split(self, document: Document) -> list[Chunk]:
-        """Chunks in document order, each an exact slice of `document.text`; a paged document
-        (PDF) is split page by page, so that every chunk, and every quote, has one page."""
+        """Chunks in document order, each an exact slice of `document.text`."""
         doc_hash = document_hash(document)
-        bounds = [0, len(document.text)]
-        if document.page_starts:
-            bounds = [*document.page_starts, len(document.text)]
+        pages = document.page_starts or []
+        ocr = set(document.ocr_pages)
+        # The header is embedded with every chunk, so it takes its share of the size.
+        budget = max(self.chunk_size - len(self._count(embedding_header(document))), 16)
         chunks: list[Chunk] = []
-        for page, (begin, finish) in enumerate(itertools.pairwise(bounds), start=1):
-            for start, end in self._spans(document, begin, finish):
+        for start, end, section in _regions(document.text, pages):
+            for a, b in self._pack(document.text, start, end, budget):
+                page = bisect.bisect_right(pages, a) if pages else None
                 chunk_key = f"{document.doc_id}\x1f{doc_hash}\x1f{len(chunks)}"
                 chunks.append(
                     Chunk(
                         chunk_id=hashlib.sha256(chunk_key.encode("utf-8")).hexdigest()[:32],
                         doc_id=document.doc_id,
                         index=len(chunks),
-                        text=document.text[start:end],
-                        start=start,
-                        end=end,
+                        text=document.text[a:b],
+                        start=a,
+                        end=b,
                         title=document.title,
                         source=document.source,
                         author=document.author,
                         published_at=document.published_at,
                         url=document.url,
-                        page=page if document.page_starts else None,
+                        created_at=document.created_at,
+                        page=page,
+                        section=section,
+                        ocr=page in ocr,
                         doc_hash=doc_hash,
                     )
                 )
         return chunks
 
-    def _spans(self, document: Document, begin: int, finish: int) -> list[tuple[int, int]]:
-        text = document.text[begin:finish]
-        if not text.strip():
-            return []
-        pieces = self._splitter.split_text_metadata_aware(
-            text, metadata_str=embedding_header(document)
-        )
-        spans = []
-        cursor = 0
-        for piece in pieces:
-            # SentenceSplitter joins contiguous splits and strips them, so each piece is a
-            # substring; overlap means the next one may begin before the previous one ended.
-            start = text.find(piece, cursor)
-            if start < 0:
-                start = text.find(piece)
-            if start < 0:
-                raise IngestFailed(f"{document.doc_id}: could not place a chunk in the text")
-            cursor = start + 1
-            spans.append((begin + start, begin + start + len(piece)))
+    def _pack(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        units = [
+            (a, b, n)
+            for a, b in _units(text, start, end)
+            for a, b, n in self._fit(text, a, b, budget)
+        ]
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(units):
+            first, tokens = i, 0
+            while i < len(units) and (i == first or tokens + units[i][2] <= budget):
+                tokens += units[i][2]
+                i += 1
+            spans.append((units[first][0], units[i - 1][1]))
+            if i < len(units):
+                # Step back over whole sentences that fit in the overlap, always moving on.
+                shared = 0
+                while i - 1 > first and shared + units[i - 1][2] <= self.chunk_overlap:
+                    i -= 1
+                    shared += units[i][2]
         return spans
+
+    def _fit(self, text: str, a: int, b: int, budget: int) -> list[tuple[int, int, int]]:
+        """A unit as (start, end, tokens); one longer than the budget (a long table or code
+        block, a run-on line) cut at line ends or spaces into pieces that fit."""
+        tokens = len(self._count(text[a:b]))
+        if tokens <= budget:
+            return [(a, b, tokens)]
+        pieces: list[tuple[int, int, int]] = []
+        cuts = [m.end() for m in re.finditer(r"\n|\s", text[a:b])] or [b - a]
+        begin, taken = a, 0
+        for cut in cuts:
+            size = len(self._count(text[begin : a + cut]))
+            if size > budget and a + taken > begin:
+                pieces.append((begin, a + taken, len(self._count(text[begin : a + taken]))))
+                begin = a + taken
+            taken = cut
+        if begin < b:
+            pieces.append((begin, b, len(self._count(text[begin:b]))))
+        return [(x, y, n) for x, y, n in pieces if text[x:y].strip()]
+
+
+def _regions(text: str, page_starts: list[int]) -> list[tuple[int, int, str | None]]:
+    """(start, end, heading) of each stretch that no chunk crosses: a section, cut where a
+    page begins (pages begin at a block, so no sentence is cut)."""
+    cuts = {0, len(text), *page_starts}
+    headings: list[tuple[int, str]] = []
+    for segment in segments(text):
+        if segment.kind == "heading":
+            cuts.add(segment.start)
+            headings.append((segment.start, heading_text(text[segment.start : segment.end])))
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    regions = []
+    for a, b in itertools.pairwise(bounds):
+        if not text[a:b].strip():
+            continue
+        before = [h for s, h in headings if s <= a]
+        regions.append((a, b, before[-1] if before else None))
+    return regions
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """What a chunk is made of, in order: headings, code blocks and tables whole, and the
+    sentences of prose."""
+    units: list[tuple[int, int]] = []
+    for segment in segments(text[start:end]):
+        a, b = start + segment.start, start + segment.end
+        if segment.kind == "prose":
+            units.extend((a + x, a + y) for x, y in sentence_spans(text[a:b]))
+        else:
+            units.append((a, b))
+    return units
 
 
 def embedding_header(document: Document | Chunk) -> str:
-    """The metadata line embedded with each chunk: a question naming a title or outlet finds it."""
-    parts = [document.title, document.source or "", (document.published_at or "")[:10]]
+    """The metadata line embedded with each chunk: a question naming a title, section or
+    outlet finds it."""
+    section = getattr(document, "section", None) or ""
+    parts = [document.title, section, document.source or "", (document.published_at or "")[:10]]
     return " | ".join(p for p in parts if p)
 
 

@@ -64,6 +64,9 @@ def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
         end=end_idx if end_idx is not None else start + len(text),
         score=round(float(hit.score or 0.0), 6),
         page=metadata.get("page"),
+        section=metadata.get("section") or None,
+        created_at=metadata.get("created_at") or None,
+        ocr=bool(metadata.get("ocr")),
     )
 
 

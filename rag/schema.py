@@ -19,7 +19,11 @@ class Document(_Value):
     author: str | None = None
     published_at: str | None = None
     url: str | None = None
+    # When the file (not its content) was made: a PDF's or DOCX's creation date, shown as
+    # "created"; `published_at` holds only a date the document states as its publication.
+    created_at: str | None = None
     page_starts: list[int] | None = None  # where each page begins in `text` (PDF)
+    ocr_pages: list[int] = []  # pages read from their image by OCR
 
 
 class Chunk(_Value):
@@ -36,7 +40,10 @@ class Chunk(_Value):
     author: str | None = None
     published_at: str | None = None
     url: str | None = None
+    created_at: str | None = None
     page: int | None = None
+    section: str | None = None  # the heading this chunk sits under
+    ocr: bool = False
     doc_hash: str
 
 
@@ -53,6 +60,9 @@ class Passage(_Value):
     end: int
     score: float
     page: int | None = None
+    section: str | None = None
+    created_at: str | None = None
+    ocr: bool = False
 
 
 class Citation(_Value):
@@ -68,6 +78,9 @@ class Citation(_Value):
     start: int
     end: int
     page: int | None = None
+    section: str | None = None
+    created_at: str | None = None
+    ocr: bool = False
 
 
 class Claim(_Value):
@@ -99,6 +112,7 @@ class DocumentInfo(_Value):
     source: str | None = None
     published_at: str | None = None
     url: str | None = None
+    created_at: str | None = None
     chunks: int
 
 

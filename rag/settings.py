@@ -89,8 +89,11 @@ class Settings(BaseSettings):
         description="Hybrid: weight of the similarity of a chunk's closest sentence (its "
         "sentences' vectors are stored at ingest; 0: off).",
     )
-    max_chunks_per_doc: int = Field(
-        3, ge=0, description="Hybrid: most chunks of one document in a result (0: no limit)."
+    max_chunks_per_doc: int | None = Field(
+        None,
+        ge=0,
+        description="Hybrid: most chunks of one document in a result (0: no limit; default: "
+        "no limit, 3 in the news-multihop profile).",
     )
     profile: Literal["general", "news-multihop"] = Field(
         "general",

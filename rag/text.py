@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 
+from rag.blocks import segments
 from rag.language import sentence_spans as sentence_spans
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -78,12 +79,36 @@ def same_root(a: str, b: str) -> bool:
 
 
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
+_CODE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*[$>]\s")
+_ENDS = tuple(".!?\"'”’)")
 
 
 def answer_sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of a text long enough to answer on their own: the ones retrieval stores
-    vectors for and the extractive engine chooses from."""
-    return [(a, b) for a, b in sentence_spans(text) if b - a >= MIN_SENTENCE_CHARS]
+    """The sentences of a text that can answer on their own: the ones retrieval stores vectors
+    for and the extractive engine chooses from. Headings, code and table rows are not among
+    them, and neither is a line that reads as a label or a line of code."""
+    spans = []
+    for segment in segments(text):
+        if segment.kind != "prose":
+            continue
+        for a, b in sentence_spans(text[segment.start : segment.end]):
+            a, b = a + segment.start, b + segment.start
+            if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b]):
+                spans.append((a, b))
+    return spans
+
+
+def _reads_as_prose(sentence: str) -> bool:
+    words = re.findall(r"[^\W\d_]{2,}", sentence)
+    if len(words) < 3:
+        return False
+    ends = sentence.rstrip().endswith(_ENDS)
+    if not ends and len(words) < 8 and ":" not in sentence and not re.search(r"\d", sentence):
+        return False  # a heading or a label: "Installing the package"
+    if not ends and _CODE.search(sentence):
+        return False  # a signature or a command: "int asn1_create(node_asn *root)"
+    letters = sum(c.isalpha() or c.isspace() for c in sentence)
+    return letters >= 0.6 * len(sentence)
 
 
 def spelled_date(published_at: str | None) -> str:

@@ -64,9 +64,15 @@ document.addEventListener("toggle", (event) => {
 """
 
 
-def _meta_line(source: str | None, published_at: str | None, page: int | None = None) -> str:
-    where = f"p. {page}" if page else None
-    return " \u00b7 ".join(html.escape(x) for x in (source, (published_at or "")[:10], where) if x)
+def _meta_line(item: Citation | Passage) -> str:
+    """Source, date, section and page of a card: "Debian FAQ · created 2022-04-29 · 2.4 The
+    glob files · p. 7 · OCR". A file's creation date is labelled as such, never as published."""
+    date = (item.published_at or "")[:10] or (
+        f"created {item.created_at[:10]}" if item.created_at else None
+    )
+    where = f"p. {item.page}" if item.page else None
+    parts = (item.source, date, item.section, where, "OCR" if item.ocr else None)
+    return " \u00b7 ".join(html.escape(x) for x in parts if x)
 
 
 def _highlighted(citation: Citation, passages: list[Passage]) -> str:
@@ -131,7 +137,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 f"source-{c.n}",
                 f"[{c.n}] ",
                 c.title,
-                _meta_line(c.source, c.published_at, c.page),
+                _meta_line(c),
                 _highlighted(c, answer.passages),
                 _whole(c, (documents or {}).get(c.doc_id)),
             )
@@ -148,7 +154,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 f"passage-{p.rank}",
                 "",
                 p.title,
-                _meta_line(p.source, p.published_at, p.page),
+                _meta_line(p),
                 html.escape(p.text),
             )
             for p in others

@@ -158,4 +158,7 @@ def citation(n: int, passage: Passage, start: int, end: int) -> Citation:
         start=passage.start + start,
         end=passage.start + end,
         page=passage.page,
+        section=passage.section,
+        created_at=passage.created_at,
+        ocr=passage.ocr,
     )

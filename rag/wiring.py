@@ -58,7 +58,11 @@ def hybrid_options(settings: Settings) -> HybridOptions:
         order_by_clause=settings.order_by_clause,
         outlets_first=settings.outlets_first,
         sentence_weight=settings.sentence_weight,
-        max_chunks_per_doc=settings.max_chunks_per_doc,
+        # A question about one document wants its passages, however many of its sections
+        # match; multi-hop news questions want several articles.
+        max_chunks_per_doc=settings.max_chunks_per_doc
+        if settings.max_chunks_per_doc is not None
+        else (3 if news else 0),
     )
 
 

@@ -17,9 +17,9 @@ ANSWER_KEYS = {"question", "searched_for", "answer", "refused", "citations", "pa
                "claims"}  # fmt: skip
 CLAIM_KEYS = {"text", "citations", "supported", "score"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "published_at", "quote", "passage", "start",
-                 "end", "page"}  # fmt: skip
+                 "end", "page", "section", "created_at", "ocr"}  # fmt: skip
 PASSAGE_KEYS = {"rank", "doc_id", "title", "source", "published_at", "text", "start", "end",
-                "score", "page"}  # fmt: skip
+                "score", "page", "section", "created_at", "ocr"}  # fmt: skip
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import docx
@@ -11,6 +12,7 @@ from fakes import HashingEmbedderFake
 from fpdf import FPDF
 
 from rag import Settings, build_pipeline
+from rag.errors import IngestFailed
 from rag.ingest import load_document
 from rag.pipeline import Pipeline
 
@@ -72,17 +74,27 @@ def test_pdf_keeps_page_numbers_down_to_the_citation(pipeline: Pipeline, tmp_pat
     assert doc.text[cited[0].start : cited[0].end] == cited[0].quote
 
 
-def test_docx_paragraphs_and_properties(tmp_path: Path) -> None:
+def test_docx_headings_lists_tables_and_its_dates(tmp_path: Path) -> None:
     document = docx.Document()
     document.core_properties.title = "Minutes of the harbour board"
     document.core_properties.author = "Board Secretary"
+    document.add_heading("Decisions", level=1)
     document.add_paragraph("The board approved the new crane.")
-    document.add_paragraph("The ferry timetable stays as it is.")
+    document.add_paragraph("Paint the north pier", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Item", "Cost"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Crane", "40,000"
     path = tmp_path / "minutes.docx"
     document.save(str(path))
     doc = load_document(path, "minutes.docx")
-    assert doc.text == "The board approved the new crane.\n\nThe ferry timetable stays as it is."
+    assert doc.text == (
+        "# Decisions\n\nThe board approved the new crane.\n\nPaint the north pier\n\n"
+        "| Item | Cost |\n| Crane | 40,000 |"
+    )
     assert doc.title == "Minutes of the harbour board" and doc.author == "Board Secretary"
+    # The file's creation date (python-docx's template sets one) is not a publication date.
+    assert doc.published_at is None
+    assert doc.created_at is not None and len(doc.created_at) == 10
 
 
 def test_latin1_text_is_decoded(tmp_path: Path) -> None:
@@ -102,7 +114,7 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
         (
             "nothing.html",
             b"<html><head><title>x</title></head><body></body></html>",
-            "no article text",
+            "no text",
         ),
     ],
 )
@@ -154,3 +166,139 @@ def test_a_broken_pdf_is_named_in_its_message(pipeline: Pipeline, tmp_path: Path
     (folder / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
     report = pipeline.ingest([folder])
     assert report.failed and "cut.pdf" in report.failed[0].reason
+
+
+class _Report(FPDF):
+    """A report as offices print them: a running header and a page number on every page."""
+
+    def header(self) -> None:
+        self.set_font("helvetica", "I", 8)
+        self.cell(0, 6, "Harbour Authority Annual Report", align="C")
+        self.ln(12)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("helvetica", size=8)
+        self.cell(0, 6, str(self.page_no()), align="C")
+
+
+def _report_pdf(path: Path) -> None:
+    pdf = _Report()
+    pdf.set_auto_page_break(False)
+
+    def lines(texts: list[str], size: int = 11, style: str = "") -> None:
+        pdf.set_font("helvetica", style, size)
+        for text in texts:
+            pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+
+    pdf.add_page()
+    lines(["Harbour report 2024"], size=20, style="B")
+    lines(["1. Ferries"], size=14, style="B")
+    lines([
+        "The harbour authority published its new infor-",
+        "mation policy in March, after a year of ferry delays.",
+    ])  # fmt: skip
+    pdf.set_y(250)
+    lines(["The winter crossing to the island took twenty minutes in calm weather,"])
+    pdf.add_page()
+    lines(["and the cafe on the upper deck stayed open all season."])
+    lines(["2. Lighthouse"], size=14, style="B")
+    lines(["The lighthouse keeper, Ada Quint, retired after fifty winters."])
+    pdf.add_page()
+    lines(["Index"], size=14, style="B")
+    lines(["Ferries ........................................ 1",
+           "Lighthouse ..................................... 2"])  # fmt: skip
+    pdf.output(str(path))
+
+
+def test_a_pdf_reads_as_its_reader_sees_it(pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _report_pdf(folder / "report.pdf")
+    doc = load_document(folder / "report.pdf", "report.pdf")
+    # Wrapped lines are one paragraph, the hyphenated word whole again, and the sentence
+    # that runs over the page break one sentence.
+    assert "published its new information policy in March" in doc.text
+    assert (
+        "The winter crossing to the island took twenty minutes in calm weather, and the cafe "
+        "on the upper deck stayed open all season." in doc.text
+    )
+    # No running header, page number or dot-leader index line reaches the text.
+    assert "Annual Report" not in doc.text
+    assert "...." not in doc.text
+    assert not any(line.strip().isdigit() for line in doc.text.split("\n"))
+    assert doc.title == "Harbour report 2024"
+    assert doc.published_at is None and doc.created_at is not None
+
+    pipeline.ingest([folder])
+    answer = pipeline.ask("Who was the lighthouse keeper who retired?")
+    cited = [c for c in answer.citations if "Ada Quint" in c.quote]
+    assert cited, answer
+    assert cited[0].page == 2 and cited[0].section == "2. Lighthouse"
+    assert cited[0].quote == "The lighthouse keeper, Ada Quint, retired after fifty winters."
+    chunks = pipeline.retriever().stored.document("report.pdf")  # type: ignore[union-attr]
+    # Chunks never cross a section: a heading only ever opens one.
+    for chunk in chunks:
+        assert "\n#" not in chunk.text and "##" not in chunk.text[2:]
+
+
+HTML_MANUAL = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Pier rules &#8212; Harbour Manual 2.1</title></head>
+<body><div class="related" role="navigation"><a href="#">next</a> | <a href="#">index</a></div>
+<div class="body" role="main">
+<h1>Pier rules<a class="headerlink" href="#pier">¶</a></h1>
+<p>Boats must be moored
+   with two lines at all times, and the harbour master
+   may inspect them.</p>
+<h2>Fees<a class="headerlink" href="#fees">¶</a></h2>
+<dl><dt>Day ticket</dt><dd>A day ticket costs four euros and is sold at the kiosk.</dd></dl>
+<pre>moor --lines 2 --berth 14</pre>
+<table><tr><th>Berth</th><th>Fee</th></tr><tr><td>Small</td><td>10</td></tr></table>
+<p>Copyright 2019, Harbour Board.</p>
+</div></body></html>"""
+
+
+def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None:
+    path = tmp_path / "pier.html"
+    path.write_text(HTML_MANUAL)
+    doc = load_document(path, "pier.html")
+    assert doc.title == "Pier rules" and doc.source == "Harbour Manual 2.1"
+    assert doc.text.startswith("Boats must be moored with two lines at all times, and the harbour")
+    assert "## Fees" in doc.text and "¶" not in doc.text and "index" not in doc.text
+    assert "Day ticket\n\nA day ticket costs four euros" in doc.text
+    assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
+    assert "| Berth | Fee |\n| Small | 10 |" in doc.text
+    assert doc.published_at is None  # a copyright year is not a publication date
+
+
+def _scanned(tmp_path: Path) -> Path:
+    """An image-only PDF: the report's first page rendered at 200 dpi and saved as a picture."""
+    import pypdfium2
+
+    _report_pdf(tmp_path / "report.pdf")
+    document = pypdfium2.PdfDocument(str(tmp_path / "report.pdf"))
+    image = document[0].render(scale=200 / 72).to_pil()
+    document.close()
+    path = tmp_path / "scan.pdf"
+    image.save(path, "PDF", resolution=200)
+    return path
+
+
+@pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="needs Debian's tesseract-ocr (.ci/run installs it)"
+)
+def test_a_scanned_page_is_read_by_ocr(tmp_path: Path) -> None:
+    doc = load_document(_scanned(tmp_path), "scan.pdf")
+    assert doc.ocr_pages == [1]
+    assert "information policy in March" in " ".join(doc.text.split())
+
+
+def test_a_scanned_pdf_without_ocr_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    with pytest.raises(IngestFailed, match="apt-get install tesseract-ocr"):
+        load_document(_scanned(tmp_path), "scan.pdf")

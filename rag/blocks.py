@@ -1,0 +1,124 @@
+"""Blocks -> document text: the structure every reader finds (headings, paragraphs, list items,
+tables, code), written as light Markdown so that one text carries it for every format. Offsets
+of citations point into this text; headings, table rows and code are kept out of prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["heading", "paragraph", "item", "table", "code"]
+
+
+@dataclass
+class Block:
+    """One unit of a document in reading order; `page` is 1-based (PDF), `ocr` if read from a
+    page image."""
+
+    kind: Kind
+    text: str
+    page: int | None = None
+    level: int = 1
+    ocr: bool = False
+
+
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def squash(text: str) -> str:
+    """Source line wraps and runs of spaces as single spaces: how a paragraph reads."""
+    return _SPACE.sub(" ", text.replace("\n", " ")).strip()
+
+
+def render(blocks: Iterable[Block]) -> tuple[str, list[int] | None, list[int]]:
+    """The document text, where each page begins in it (None without pages), and the pages
+    read by OCR. Blocks are separated by a blank line; a heading is `#`-marked by its level,
+    code is fenced, and a table's rows are `|`-separated lines."""
+    parts: list[str] = []
+    page_starts: list[int] = []
+    ocr_pages: set[int] = set()
+    paged = False
+    length = 0
+    for block in blocks:
+        text = _markup(block)
+        if not text:
+            continue
+        if parts:
+            length += 2  # the "\n\n" before this block
+        if block.page is not None:
+            paged = True
+            while len(page_starts) < block.page:
+                page_starts.append(length)
+            if block.ocr:
+                ocr_pages.add(block.page)
+        parts.append(text)
+        length += len(text)
+    return "\n\n".join(parts), (page_starts if paged else None), sorted(ocr_pages)
+
+
+def _markup(block: Block) -> str:
+    match block.kind:
+        case "heading":
+            text = squash(block.text).lstrip("#").strip()
+            return f"{'#' * min(max(block.level, 1), 6)} {text}" if text else ""
+        case "code":
+            code = block.text.strip("\n")
+            return f"```\n{code}\n```" if code.strip() else ""
+        case "table":
+            rows = [squash(row) for row in block.text.split("\n")]
+            return "\n".join(f"| {row} |" for row in rows if row)
+        case _:
+            return squash(block.text)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of document text of one kind: `prose`, a `heading` line, a fenced `code`
+    block, or `table` rows. Only prose is read as sentences."""
+
+    start: int
+    end: int
+    kind: Literal["prose", "heading", "code", "table"]
+
+
+_LINE = re.compile(r"[^\n]*\n?")
+_ATX = re.compile(r" {0,3}#{1,6}\s+\S")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def segments(text: str) -> list[Segment]:
+    """The text's headings, code, tables and prose, in order, as the Markdown that `render`
+    writes (and that Markdown files hold) marks them. An unclosed fence runs to the end."""
+    found: list[Segment] = []
+    fence: str | None = None
+    for match in _LINE.finditer(text):
+        start, end = match.start(), match.end()
+        if start == end:
+            break
+        line = match.group().rstrip("\n")
+        opening = _FENCE.match(line)
+        if fence is not None:
+            kind = "code"
+            if opening and opening.group(1) == fence:
+                fence = None
+        elif opening:
+            fence, kind = opening.group(1), "code"
+        elif _ATX.match(line):
+            kind = "heading"
+        elif line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+            kind = "table"
+        else:
+            kind = "prose"
+        stop = start + len(line)
+        if found and found[-1].kind == kind and kind != "heading":
+            found[-1] = Segment(found[-1].start, stop, kind)
+        else:
+            found.append(Segment(start, stop, kind))  # type: ignore[arg-type]
+    return [s for s in found if text[s.start : s.end].strip()]
+
+
+def heading_text(line: str) -> str:
+    """A heading line's words, without its `#` marks."""
+    return line.strip().lstrip("#").strip().rstrip("#").strip()

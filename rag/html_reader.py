@@ -1,0 +1,255 @@
+"""HTML bytes -> Blocks and metadata, with lxml: the page's main content walked in document
+order (headings, paragraphs, list items, definition terms, tables, code), the source's own line
+wraps joined, navigation and other page furniture left out, and the title and dates taken only
+from where the page states them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from rag.blocks import Block, squash
+from rag.errors import IngestFailed
+
+# Elements that are never content.
+_SKIP = {
+    "script", "style", "noscript", "template", "nav", "header", "footer", "form",
+    "button", "select", "svg", "iframe", "head", "title", "meta", "link", "canvas", "object",
+}  # fmt: skip
+# Containers whose class or id names page furniture rather than content.
+_FURNITURE = (
+    r"nav|navbar|navheader|navfooter|menu|sidebar|sphinxsidebar|breadcrumbs?|related|footer|"
+    r"header|cookie|banner|share|social|toc|skip|headerlink|advert|promo|subscribe|comments?"
+)
+_FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
+_FURNITURE_ID = re.compile(rf"(?:{_FURNITURE})", re.I)  # a whole id: "header-files" is content
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_PARAGRAPHS = {"p", "dd", "blockquote", "figcaption", "caption", "address", "summary"}
+_ITEMS = {"li", "dt"}
+_BLOCKISH = {
+    *_HEADINGS, *_PARAGRAPHS, *_ITEMS, "pre", "table", "div", "section", "article", "main",
+    "ul", "ol", "dl", "figure", "details", "body", "hr", "br",
+}  # fmt: skip
+_PILCROW = re.compile(r"[¶§#]\s*$")
+
+
+def read_blocks(html: str, name: str) -> tuple[list[Block], dict[str, Any]]:
+    """The page's content blocks and its metadata (title, author, published_at, url, source).
+
+    Raises:
+        IngestFailed: not HTML lxml can parse, or no text in it.
+    """
+    import lxml.html
+    from lxml import etree
+
+    # lxml refuses a str that still declares its encoding; the text is decoded already.
+    html = re.sub(r"\A\s*<\?xml[^>]*\?>", "", html)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestFailed(f"{name}: not readable HTML ({exc})") from exc
+    meta = _metadata(tree)
+    root = _main(tree)
+    blocks = [block for block in _walk(root) if block.text.strip()]
+    # The page's own title is shown as the title; its repeat as the first heading is not body.
+    title = meta.get("title") or _first_heading(blocks)
+    if blocks and blocks[0].kind == "heading" and _same(blocks[0].text, title):
+        blocks = blocks[1:]
+    meta["title"] = title
+    if not any(b.kind != "heading" for b in blocks):
+        raise IngestFailed(f"{name}: no text found in the HTML")
+    return blocks, meta
+
+
+def _main(tree: Any) -> Any:
+    """The element holding the page's content: <main>, <article> or role=main, else the body."""
+    for path in ("//main", "//*[@role='main']", "//article"):
+        found = tree.xpath(path)
+        if len(found) == 1:
+            return found[0]
+    body = tree.find("body")
+    return body if body is not None else tree
+
+
+def _furniture(element: Any) -> bool:
+    if not isinstance(element.tag, str):
+        return True  # comments, processing instructions
+    tag = element.tag.lower()
+    if tag in _SKIP or element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    if element.get("role") in ("navigation", "banner", "contentinfo", "search", "complementary"):
+        return True
+    if tag in ("body", "main", "article"):
+        return False
+    return bool(_FURNITURE_CLASS.search(element.get("class") or "")) or bool(
+        _FURNITURE_ID.fullmatch(element.get("id") or "")
+    )
+
+
+def _walk(element: Any) -> Iterator[Block]:
+    """Blocks in document order; inline text between block elements becomes a paragraph."""
+    inline: list[str] = []
+
+    def flush() -> Iterator[Block]:
+        text = squash("".join(inline))
+        inline.clear()
+        if text:
+            yield Block("paragraph", text)
+
+    if element.text:
+        inline.append(element.text)
+    for child in element:
+        if _furniture(child):
+            if child.tail:
+                inline.append(child.tail)
+            continue
+        tag = child.tag.lower()
+        if tag in _BLOCKISH:
+            yield from flush()
+            yield from _block(child, tag)
+        else:
+            inline.append(_inline_text(child))
+        if child.tail:
+            inline.append(child.tail)
+    yield from flush()
+
+
+def _block(element: Any, tag: str) -> Iterator[Block]:
+    if tag in _HEADINGS:
+        text = _PILCROW.sub("", squash(_inline_text(element)))
+        if text:
+            yield Block("heading", text, level=_HEADINGS[tag])
+    elif tag == "pre":
+        yield Block("code", _inline_text(element, keep_space=True))
+    elif tag == "table":
+        rows = []
+        for row in element.iter("tr"):
+            cells = [squash(_inline_text(cell)) for cell in row if cell.tag in ("td", "th")]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        if rows:
+            yield Block("table", "\n".join(rows))
+    elif tag in ("hr", "br"):
+        return
+    elif tag in _ITEMS or tag in _PARAGRAPHS:
+        if _has_blocks(element):
+            for index, block in enumerate(_walk(element)):
+                if index == 0 and tag in _ITEMS and block.kind == "paragraph":
+                    block.kind = "item"
+                yield block
+        else:
+            yield Block("item" if tag in _ITEMS else "paragraph", _inline_text(element))
+    else:
+        yield from _walk(element)
+
+
+def _has_blocks(element: Any) -> bool:
+    return any(
+        isinstance(child.tag, str) and child.tag.lower() in _BLOCKISH - {"br"}
+        for child in element.iterdescendants()
+    )
+
+
+def _inline_text(element: Any, *, keep_space: bool = False) -> str:
+    """An element's text without page furniture inside it (a heading's ¶ permalink)."""
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        if node is not element and _furniture(node):
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if isinstance(node.tag, str) and node.tag.lower() == "br":
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            visit(child)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+
+    visit(element)
+    text = "".join(parts)
+    return text if keep_space else squash(text)
+
+
+def _first_heading(blocks: list[Block]) -> str | None:
+    for block in blocks:
+        if block.kind == "heading":
+            return block.text
+    return None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _same(a: str, b: str | None) -> bool:
+    """Whether a heading repeats the title (or the title is the heading and then the site)."""
+    return b is not None and (_plain(a) == _plain(b) or _plain(b).startswith(_plain(a) + " "))
+
+
+def _metadata(tree: Any) -> dict[str, Any]:
+    def meta(*keys: str) -> str | None:
+        for key in keys:
+            for attr in ("property", "name", "itemprop"):
+                found = tree.xpath(f"//meta[@{attr}=$key]/@content", key=key)
+                if found and str(found[0]).strip():
+                    return str(found[0]).strip()
+        return None
+
+    ld = _json_ld(tree)
+    title_element = tree.find(".//title")
+    page_title = squash(title_element.text_content()) if title_element is not None else ""
+    h1s = tree.xpath("//h1")
+    heading = _PILCROW.sub("", squash(_inline_text(h1s[0]))) if len(h1s) == 1 else ""
+    # The page's one <h1> is its headline; <title> often adds the site ("Headline | Site").
+    title = meta("og:title", "twitter:title") or ld.get("headline") or heading or page_title
+    site = None
+    if heading and page_title.startswith(heading):
+        site = re.sub(r"^\s*[|—–:-]\s*", "", page_title[len(heading) :]).strip() or None
+    url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
+    if url and urlsplit(str(url)).scheme not in ("http", "https"):
+        url = None  # a file:// address names the machine the page was built on
+    author = ld.get("author") or meta("author", "article:author", "dc.creator", "DC.creator")
+    return {
+        "title": title or None,
+        "author": author,
+        # Only a date the page states as its publication date: never a copyright year.
+        "published_at": ld.get("datePublished")
+        or meta("article:published_time", "datePublished", "dc.date.issued", "DC.date.issued"),
+        "url": url,
+        "source": meta("og:site_name", "application-name")
+        or site
+        or (urlsplit(str(url)).hostname if url else None),
+    }
+
+
+def _json_ld(tree: Any) -> dict[str, str]:
+    """headline, author and datePublished from the page's schema.org JSON-LD, if any."""
+    found: dict[str, str] = {}
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            for graph in [item, *item.get("@graph", [])] if "@graph" in item else [item]:
+                if not isinstance(graph, dict):
+                    continue
+                for key in ("headline", "datePublished"):
+                    if isinstance(graph.get(key), str) and key not in found:
+                        found[key] = graph[key]
+                author = graph.get("author")
+                if isinstance(author, list) and author:
+                    author = author[0]
+                if isinstance(author, dict):
+                    author = author.get("name")
+                if isinstance(author, str) and "author" not in found:
+                    found["author"] = author
+    return found

@@ -1,0 +1,504 @@
+"""PDF bytes -> Blocks, from pdfium's characters and their boxes (pypdfium2): lines joined into
+paragraphs, line-end hyphenation undone, running headers, footers, page numbers and dot-leader
+contents lines dropped, headings told by their type size, code by its monospaced font, and
+pages without a text layer read by OCR (tesseract) when it is installed.
+
+pdfium was chosen by measuring (docs/benchmarks.md, "Real documents"): it is as fast as
+pypdf's plain text and gives each character's box, font and size, which layout needs; pdfminer's
+layout analysis gives boxes too but is ten times slower, and PyMuPDF is AGPL."""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import logging
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag.blocks import Block, Kind
+from rag.errors import BackendUnavailable, IngestFailed
+
+log = logging.getLogger(__name__)
+
+_MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
+_BOLD = re.compile(r"bold|medi|black|heavy|demi|cmbx|cmb\d", re.I)
+_BULLET = re.compile(r"(?:[•◦▪▸►‣∙·*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+_PAGE_NUMBER = re.compile(
+    r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]?", re.I
+)
+# A page number at either end of a running line: "A Brief History of Debian ii", "2 / 21".
+_FOLIO = re.compile(
+    r"^(?:[ivxlcdm]+|#)(?:\s*(?:/|of)\s*#)?\s+|\s+(?:[ivxlcdm]+|#)(?:\s*(?:/|of)\s*#)?$"
+)
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
+_OCR_DPI = 300
+_WORDS = re.compile(r"[^\W\d_]+")
+_MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
+_LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
+# TeX sets an accent as a glyph of its own after the letter: "Thê´" is "Thế".
+_COMBINING = dict(
+    zip(
+        "´¨ˆ˜ˇ˘˙˚¸˛˝",
+        "\u0301\u0308\u0302\u0303\u030c\u0306\u0307\u030a\u0327\u0328\u030b",
+        strict=True,
+    )
+)
+_SPACING_ACCENT = re.compile(r"([^\W\d_])\s?([´¨ˆ˜ˇ˘˙˚¸˛˝])")
+
+
+@dataclass
+class Line:
+    """One line of a page, as pdfium lays it out; y grows upwards (PDF space)."""
+
+    text: str
+    page: int
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float
+    bold: bool = False
+    mono: bool = False
+    ocr: bool = False
+    hyphenated: bool = False  # ends with a hyphen pdfium marked as a line-end break
+
+
+@dataclass
+class _Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+    height: float = 0.0
+
+
+def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
+    """The document's blocks in reading order and its metadata (title, author, created_at).
+
+    Raises:
+        IngestFailed: not a PDF pdfium can open, or no page holds text.
+    """
+    pdfium = _pdfium()
+    try:
+        document = pdfium.PdfDocument(raw)
+    except Exception as exc:  # pdfium raises PdfiumError for every kind of broken file
+        raise IngestFailed(f"{name}: not a readable PDF ({exc})") from exc
+    unread: list[str] = []
+    try:
+        pages = list(_pages(document, name, unread))
+        meta = _metadata(document)
+    finally:
+        document.close()
+    if not any(page.lines for page in pages):
+        if unread:
+            raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
+        raise IngestFailed(f"{name}: the PDF holds no text")
+    blocks = _blocks(pages)
+    if not meta.get("title"):
+        meta["title"] = _title(blocks)
+    return blocks, meta
+
+
+def _pdfium() -> Any:
+    try:
+        import pypdfium2
+    except ImportError as exc:
+        raise BackendUnavailable("Reading PDFs needs pypdfium2: pip install pypdfium2") from exc
+    return pypdfium2
+
+
+def _pages(document: Any, name: str, unread: list[str]) -> Iterator[_Page]:
+    """Each page's lines; `unread` collects why a page image could not be read by OCR."""
+    for number in range(1, len(document) + 1):
+        page = document[number - 1]
+        try:
+            height = float(page.get_height())
+            lines = _text_lines(page, number)
+            if not lines and _has_images(page):
+                try:
+                    lines = _ocr_lines(page, number, height)
+                except BackendUnavailable as exc:
+                    if not unread:
+                        log.warning("%s: page %d has no text layer; %s", name, number, exc)
+                    unread.append(str(exc))
+            yield _Page(number, lines, height)
+        finally:
+            page.close()
+
+
+def _text_lines(page: Any, number: int) -> list[Line]:
+    import pypdfium2.raw as c
+
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        count = c.FPDFText_CountChars(raw)
+        font = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        rect = c.FS_RECTF()
+        lines: list[Line] = []
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float]] = []
+        sizes: list[float] = []
+        bold = mono = 0
+
+        def close() -> None:
+            nonlocal bold, mono
+            text = "".join(chars)
+            hyphenated = text.endswith("\x02")
+            text = text.replace("\x02", "-").replace("\ufffe", "").strip()
+            # A combining accent set as a character of its own: "Thê ́" is "Thế".
+            text = _LOOSE_ACCENT.sub("", text)
+            text = _SPACING_ACCENT.sub(lambda m: m.group(1) + _COMBINING[m.group(2)], text)
+            text = unicodedata.normalize("NFC", text)
+            if text and boxes:
+                lines.append(
+                    Line(
+                        text=text,
+                        page=number,
+                        left=min(b[0] for b in boxes),
+                        bottom=min(b[2] for b in boxes),
+                        right=max(b[1] for b in boxes),
+                        top=max(b[3] for b in boxes),
+                        size=round(statistics.median(sizes), 1),
+                        bold=bold * 2 > len(sizes),
+                        # A bulleted line is a list item, whatever its font.
+                        mono=mono * 2 > len(sizes) and not _BULLET.match(text),
+                        hyphenated=hyphenated,
+                    )
+                )
+            chars.clear()
+            boxes.clear()
+            sizes.clear()
+            bold = mono = 0
+
+        for i in range(count):
+            code = c.FPDFText_GetUnicode(raw, i)
+            if code == 10:
+                close()
+                continue
+            if code == 13:
+                continue
+            char = chr(code)
+            if char.isspace() or c.FPDFText_IsGenerated(raw, i) == 1:
+                chars.append(char)
+                continue
+            c.FPDFText_GetLooseCharBox(raw, i, rect)
+            if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
+                close()  # wholly below or above the last character: pdfium ran lines together
+            chars.append(char)
+            boxes.append((rect.left, rect.right, rect.bottom, rect.top))
+            sizes.append(c.FPDFText_GetFontSize(raw, i))
+            c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
+            name = font.value.decode("latin-1")
+            weight = c.FPDFText_GetFontWeight(raw, i)
+            bold += weight >= 600 or bool(_BOLD.search(name))
+            mono += bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
+        close()
+        return _markers_joined(lines)
+    finally:
+        textpage.close()
+
+
+def _markers_joined(lines: list[Line]) -> list[Line]:
+    """A footnote's raised mark ("¹") that pdfium gives a line of its own, put back in front of
+    the text beside it."""
+    out: list[Line] = []
+    for line in lines:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and _MARKER.fullmatch(before.text)
+            and before.size < line.size * 0.95
+            and line.bottom < before.top
+            and line.top > before.bottom
+            and line.left >= before.right - 1
+        ):
+            line.text = f"{before.text}{line.text}"
+            line.left = before.left
+            out[-1] = line
+            continue
+        out.append(line)
+    return out
+
+
+def _has_images(page: Any) -> bool:
+    import pypdfium2.raw as c
+
+    return any(obj.type == c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
+
+
+def _ocr_lines(page: Any, number: int, height: float) -> list[Line]:
+    """A page image read by tesseract, line by line, in PDF coordinates.
+
+    Raises:
+        BackendUnavailable: pytesseract or the tesseract program is missing.
+    """
+    try:
+        import pytesseract
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "reading it needs OCR: apt-get install tesseract-ocr && pip install pytesseract"
+        ) from exc
+    scale = _OCR_DPI / 72
+    image = page.render(scale=scale).to_pil()
+    try:
+        data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise BackendUnavailable(
+            "reading it needs OCR: apt-get install tesseract-ocr (Debian/Ubuntu)"
+        ) from exc
+    grouped: dict[tuple[int, int, int], list[int]] = {}
+    for i, word in enumerate(data["text"]):
+        if str(word).strip() and float(data["conf"][i]) >= 0:
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            grouped.setdefault(key, []).append(i)
+    lines = []
+    for indices in grouped.values():
+        tops = [data["top"][i] for i in indices]
+        bottoms = [data["top"][i] + data["height"][i] for i in indices]
+        heights = sorted(data["height"][i] for i in indices)
+        text = " ".join(str(data["text"][i]) for i in indices)
+        lines.append(
+            Line(
+                text=text,
+                page=number,
+                left=min(data["left"][i] for i in indices) / scale,
+                right=max(data["left"][i] + data["width"][i] for i in indices) / scale,
+                top=height - min(tops) / scale,
+                bottom=height - max(bottoms) / scale,
+                size=round(heights[len(heights) // 2] / scale * 1.4, 1),
+                ocr=True,
+            )
+        )
+    return lines
+
+
+def _metadata(document: Any) -> dict[str, Any]:
+    info = document.get_metadata_dict(skip_empty=True)
+    title = str(info.get("Title") or "").strip()
+    # Producers write file names and "Microsoft Word - x.docx" where no title was set.
+    if re.search(
+        r"\.(?:docx?|dvi|tex|pdf|odt|rtf|txt)$|^microsoft\s+\w+\s+-|^untitled", title, re.I
+    ):
+        title = ""
+    match = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get("CreationDate") or ""))
+    created = f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else None
+    # A PDF has no field for when it was published: its creation date is only that.
+    return {"title": title or None, "author": info.get("Author"), "created_at": created}
+
+
+def _normalised(line: Line) -> tuple[str, float, int]:
+    """A line as it repeats from page to page: its words with numbers masked, its size (a title
+    on page one is not the running header that repeats it in small type) and its height on
+    the page (a sentence that ends two pages is not a footer)."""
+    words = re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text.lower())).strip()
+    return _FOLIO.sub("", words).strip(), line.size, round(line.top)
+
+
+def _margin_lines(page: _Page, depth: int = 2) -> list[Line]:
+    ordered = sorted(page.lines, key=lambda line: -line.top)
+    return ordered[:depth] + ordered[-depth:] if len(ordered) > depth * 2 else ordered
+
+
+def _running(pages: list[_Page]) -> set[int]:
+    """ids of the lines that are running headers, footers or page numbers: in a page's top or
+    bottom two lines, and either a bare page number or repeated (digits aside) on other pages."""
+    seen: Counter[tuple[str, float, int]] = Counter()
+    anywhere: Counter[tuple[str, float]] = Counter()
+    for page in pages:
+        seen.update({_normalised(line) for line in _margin_lines(page)})
+        anywhere.update({_normalised(line)[:2] for line in page.lines})
+    drop = set()
+    bands: Counter[int] = Counter()  # heights where running lines sit, page after page
+    for page in pages:
+        for line in _margin_lines(page):
+            if _PAGE_NUMBER.fullmatch(line.text.strip()) or (
+                len(pages) > 1 and seen[_normalised(line)] >= 2
+            ):
+                drop.add(id(line))
+                bands[round(line.top)] += 1
+        # A stamp or watermark ("DRAFT") repeats on most pages wherever it sits.
+        for line in page.lines:
+            if len(pages) >= 3 and anywhere[_normalised(line)[:2]] * 2 >= len(pages):
+                drop.add(id(line))
+    # A chapter's running header on its one page ("Acknowledgements 2") sits where the others do.
+    for page in pages:
+        ordered = sorted(page.lines, key=lambda line: -line.top)
+        for line in ordered[:1] + ordered[-1:]:
+            if bands[round(line.top)] >= 2 and len(line.text) < 100:
+                drop.add(id(line))
+    return drop
+
+
+def _blocks(pages: list[_Page]) -> list[Block]:
+    running = _running(pages)
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[line.size] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
+    # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
+    # "glob-" + "deleteall" keeps its hyphen.
+    vocabulary = _vocabulary(pages)
+    blocks: list[Block] = []
+    last: dict[int, Line] = {}  # each block's last line, by the block's id
+    small: set[int] = set()  # ids of blocks in type smaller than the body's: footnotes
+    for page in pages:
+        lines = [
+            line
+            for line in page.lines
+            if id(line) not in running and not _DOT_LEADER.search(line.text)
+        ]
+        right = max((line.right for line in lines), default=0.0)
+        for index, group in enumerate(_group(lines)):
+            block = _block(group, body, heading_sizes, vocabulary)
+            previous = blocks[-1] if blocks else None
+            if index == 0:
+                # A page's first paragraph may go on with the last one of the page before,
+                # above that page's footnotes.
+                notes = 0
+                while notes < len(blocks) - 1 and id(blocks[-1 - notes]) in small:
+                    notes += 1
+                previous = blocks[-1 - notes] if blocks else None
+            if previous is not None and _continues(
+                previous, last[id(previous)], block, group, new_page=index == 0, right=right
+            ):
+                previous.text = _join(previous.text, block.text, group[0], vocabulary)
+                last[id(previous)] = group[-1]
+                continue
+            if group[0].size < body * 0.92:
+                small.add(id(block))
+            last[id(block)] = group[-1]
+            blocks.append(block)
+    return blocks
+
+
+def _vocabulary(pages: list[_Page]) -> set[str]:
+    """The words of the document, less the pieces a line-end hyphen broke off."""
+    found: set[str] = set()
+    for page in pages:
+        broken = False
+        for line in page.lines:
+            words = _WORDS.findall(line.text)
+            ends = line.text.rstrip().endswith("-")
+            found.update(w.lower() for w in words[int(broken) : len(words) - int(ends)])
+            broken = ends
+    return found
+
+
+def _continues(
+    previous: Block, tail: Line, block: Block, group: list[Line], *, new_page: bool, right: float
+) -> bool:
+    """Whether a paragraph goes on with the one before it, which stopped mid-sentence: on the
+    next page (its last line ran to the margin), or after a line set apart just below it (a
+    path, a displayed formula)."""
+    displayed = block.kind == "code" and len(group) <= 2 and not new_page
+    if previous.kind not in ("paragraph", "item") or (block.kind != "paragraph" and not displayed):
+        return False
+    if _SENTENCE_END.search(previous.text.rstrip()) or _BULLET.match(group[0].text):
+        return False
+    if not displayed and abs(group[0].size - tail.size) > 0.08 * tail.size:
+        return False  # a footnote below the paragraph, not its continuation
+    if new_page:
+        return tail.right >= tail.left + 0.6 * (right - tail.left) and len(previous.text) > 60
+    near = 0 < tail.bottom - group[0].bottom < 3.5 * tail.size
+    return near and not block.text[:1].isupper()
+
+
+def _group(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive lines of one block: same style, close below each other, no bullet."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and _same_block(groups[-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _same_block(group: list[Line], line: Line) -> bool:
+    prev = group[-1]
+    if abs(prev.size - line.size) > 0.08 * max(prev.size, line.size):
+        return False
+    # Bottoms, not tops: pdfium sometimes reports two visual lines as one tall line.
+    step = prev.bottom - line.bottom
+    code = group[0].mono
+    if code != line.mono:
+        if code:
+            return False
+        # A monospaced line inside prose is a path or a command the paragraph wrapped onto it.
+        if not (0 < step <= 1.6 * line.size and abs(line.left - prev.left) < line.size):
+            return False
+    elif code:
+        return 0 < step < 3.0 * line.size  # code keeps its blank lines
+    if step <= 0 or step > 1.6 * max(prev.size, line.size):
+        return False  # a new column, or a gap between paragraphs
+    if _BULLET.match(line.text):
+        return False
+    if prev.bold != line.bold and len(group) == 1:
+        return False  # a bold run-in heading line
+    widest = max(g.right for g in group)
+    ends = bool(_SENTENCE_END.search(prev.text))
+    if ends and prev.right < widest - 3 * prev.size and len(group) > 1:
+        return False  # a short last line: the paragraph ended
+    return not (ends and line.left > prev.left + 1.2 * line.size)  # an indented first line
+
+
+def _block(
+    group: list[Line], body: float, heading_sizes: list[float], vocabulary: set[str]
+) -> Block:
+    first = group[0]
+    ocr = any(line.ocr for line in group)
+    if all(line.mono for line in group):
+        indent = min(line.left for line in group)
+        text = "\n".join(
+            " " * round((line.left - indent) / max(line.size * 0.6, 1)) + line.text
+            for line in group
+        )
+        return Block("code", text, first.page, ocr=ocr)
+    text = first.text
+    for before, line in itertools.pairwise(group):
+        text = _join(text, line.text, line, vocabulary, hyphenated=before.hyphenated)
+    kind: Kind = "item" if _BULLET.match(first.text) else "paragraph"
+    short = len(group) <= 3 and len(text) <= 150 and not text.rstrip().endswith(".")
+    if short and first.size in heading_sizes and not ocr:
+        return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
+    if short and all(line.bold for line in group) and first.size >= body and not ocr:
+        return Block("heading", text, first.page, level=len(heading_sizes) + 1)
+    return Block(kind, text, first.page, ocr=ocr)
+
+
+def _join(
+    text: str, following: str, line: Line, vocabulary: set[str], *, hyphenated: bool = False
+) -> str:
+    """Two wrapped lines as one: a word the line end hyphenated is made whole again."""
+    head = text.rstrip()
+    tail = following.lstrip()
+    if head.endswith("-") and tail[:1].islower():
+        start = _WORDS.search(tail)
+        before = re.search(r"([^\W\d_]+)-$", head)
+        whole = (before.group(1) if before else "") + (start.group() if start else "")
+        # Rejoined when the document spells the whole word elsewhere, or when what follows
+        # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
+        rest = (start.group() if start else "").lower()
+        token = tail.split(maxsplit=1)[0]
+        if any(ch.isdigit() for ch in token):
+            return head + tail  # a name with a number: "kfreebsd-" + "amd64"
+        if hyphenated or line.ocr or whole.lower() in vocabulary or rest not in vocabulary:
+            return head[:-1] + tail
+    if head.endswith(("-", "/")) and tail[:1].isalnum():
+        return head + tail  # "glob-\ndeleteall", a path or URL broken at a slash
+    return f"{head} {tail}"
+
+
+def _title(blocks: list[Block]) -> str | None:
+    for block in blocks[:12]:
+        if block.kind == "heading" and block.page == 1:
+            return block.text.strip()
+    return None
