@@ -51,6 +51,14 @@ _STATUS: dict[type[RagError], int] = {
 Question = Annotated[str, Field(min_length=1, max_length=4000, description="The question.")]
 TopK = Annotated[int, Field(ge=1, le=50, description="Passages to retrieve (1-50).")]
 Collection = Annotated[str, Field(min_length=1, max_length=512, description="Collection name.")]
+DocIds = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=1024)]],
+    Field(
+        min_length=1,
+        max_length=1000,
+        description="Only these documents (ids as GET /api/documents lists them) are searched.",
+    ),
+]
 
 
 class _Request(BaseModel):
@@ -67,12 +75,14 @@ class AskRequest(_Request):
     history: list[Message] = Field(default=[], max_length=100, description="Earlier turns.")
     collection: Collection | None = None
     top_k: TopK | None = None
+    doc_ids: DocIds | None = None
 
 
 class SearchRequest(_Request):
     query: Question
     collection: Collection | None = None
     top_k: TopK | None = None
+    doc_ids: DocIds | None = None
 
 
 class ErrorBody(BaseModel):
@@ -101,6 +111,7 @@ class ChatRequest(BaseModel):
     model: str = MODEL_ID
     messages: list[Message] = Field(min_length=1, max_length=100)
     stream: bool = False
+    doc_ids: DocIds | None = None  # extra body: limit the answer to these documents
 
 
 def _error(
@@ -187,12 +198,12 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         `quote` is verbatim document text; `refused` is true when the documents do not cover it.
         With `history`, a follow-up ("And Blinken?") is made standalone; `searched_for` says how."""
         history = [Turn(role=m.role, content=m.content) for m in body.history]
-        return pipeline.ask(body.question, body.top_k, body.collection, history)
+        return pipeline.ask(body.question, body.top_k, body.collection, history, body.doc_ids)
 
     @api.post("/search", response_model=SearchResult, tags=["ask"])
     def search(body: SearchRequest) -> SearchResult:
         """The passages retrieved for a query, best first."""
-        return pipeline.search(body.query, body.top_k, body.collection)
+        return pipeline.search(body.query, body.top_k, body.collection, body.doc_ids)
 
     @api.get("/documents", response_model=DocumentList, tags=["documents"])
     def list_documents(collection: str | None = None) -> DocumentList:
@@ -243,7 +254,9 @@ def create_api(pipeline: Pipeline) -> FastAPI:
             raise InvalidInput("messages must include a user message.")
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
-            events = pipeline.ask_stream(turns[last].content, history=turns[:last])
+            events = pipeline.ask_stream(
+                turns[last].content, history=turns[:last], doc_ids=body.doc_ids
+            )
             # The first event is taken here, so a failure to start is an HTTP error, not a
             # broken stream.
             first = next(events)
@@ -251,7 +264,7 @@ def create_api(pipeline: Pipeline) -> FastAPI:
                 _stream(itertools.chain([first], events), completion_id, body.model),
                 media_type="text/event-stream",
             )
-        answer = pipeline.ask(turns[last].content, history=turns[:last])
+        answer = pipeline.ask(turns[last].content, history=turns[:last], doc_ids=body.doc_ids)
         extra = _extra(answer)
         return {
             "id": completion_id,

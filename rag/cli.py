@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--top-k", type=int, help="passages to retrieve (1-50)")
         sub.add_argument("--collection", help="collection to use (default: RAG_COLLECTION)")
+        sub.add_argument(
+            "--doc",
+            action="append",
+            dest="doc_ids",
+            metavar="ID",
+            help="only this document (repeatable; ids as `documents` lists them)",
+        )
+    listing = commands.add_parser("documents", help="list the documents of a collection")
+    listing.add_argument("--collection", help="collection to list (default: RAG_COLLECTION)")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
     return parser
 
 
@@ -91,12 +101,26 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
                 return _query(pipeline, args)
             case "eval":
                 return _evaluate(pipeline, args)
+            case "documents":
+                return _documents(pipeline, args)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _documents(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    documents = pipeline.documents(args.collection)
+    if args.json:
+        print(json.dumps([d.model_dump() for d in documents], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for d in documents:
+        date = (d.published_at or "")[:10] or (f"created {d.created_at}" if d.created_at else "")
+        about = ", ".join(x for x in (d.source, date, f"{d.chunks} chunks") if x)
+        print(f"{d.doc_id}\t{d.title} ({about})")
+    return EXIT_OK
 
 
 def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
@@ -281,11 +305,11 @@ def _query(pipeline: Pipeline, args: argparse.Namespace) -> int:
     if args.command == "ask":
 
         def run(text: str) -> Answer | SearchResult:
-            return pipeline.ask(text, args.top_k, args.collection)
+            return pipeline.ask(text, args.top_k, args.collection, doc_ids=args.doc_ids)
     else:
 
         def run(text: str) -> Answer | SearchResult:
-            return pipeline.search(text, args.top_k, args.collection)
+            return pipeline.search(text, args.top_k, args.collection, args.doc_ids)
 
     if args.jsonl:
         if args.text:

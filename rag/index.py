@@ -491,6 +491,15 @@ class ChunkIndex:
             created_at=first.get("created_at") or None,
         )
 
+    @_reads
+    def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
+        """Which of these document ids have chunks here."""
+        if not doc_ids:
+            return frozenset()
+        where = {"doc_id": {"$in": sorted(doc_ids)}}
+        found = self._collection.get(where=where, include=["metadatas"])  # type: ignore[arg-type]
+        return frozenset(str(m["doc_id"]) for m in found["metadatas"] or [])
+
     def _ids_of(self, doc_id: str) -> list[str]:
         return list(self._collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
@@ -500,17 +509,32 @@ class ChunkIndex:
         return list(self._collection.get(ids=list(ids), include=[])["ids"])
 
     @_reads
-    def query(self, vector: Sequence[float], top_k: int) -> list[NodeWithScore]:
-        """The `top_k` nearest chunks as llama-index nodes; score is cosine similarity."""
+    def query(
+        self, vector: Sequence[float], top_k: int, doc_ids: frozenset[str] | None = None
+    ) -> list[NodeWithScore]:
+        """The `top_k` nearest chunks as llama-index nodes, of the documents `doc_ids` names
+        if given; score is cosine similarity."""
         import math
 
         from llama_index.core.schema import NodeWithScore
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
 
         if self.count() == 0:
             return []
+        filters = None
+        if doc_ids is not None:
+            filters = MetadataFilters(
+                filters=[
+                    MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)
+                ]
+            )
         result = self._store.query(
-            VectorStoreQuery(query_embedding=list(vector), similarity_top_k=top_k)
+            VectorStoreQuery(query_embedding=list(vector), similarity_top_k=top_k, filters=filters)
         )
         # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cosine.
         return [

@@ -43,6 +43,7 @@ from rag.ingest import (
     iter_files,
     load_document,
 )
+from rag.reading import Extractive
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import (
     Answer,
@@ -478,17 +479,23 @@ class Pipeline:
         return k
 
     def search(
-        self, query: str, top_k: int | None = None, collection: str | None = None
+        self,
+        query: str,
+        top_k: int | None = None,
+        collection: str | None = None,
+        doc_ids: Sequence[str] | None = None,
     ) -> SearchResult:
-        """Ranked passages for a query.
+        """Ranked passages for a query, from the documents `doc_ids` names if given.
 
         Raises:
-            InvalidInput: empty or overlong query, or top_k outside 1..50.
+            InvalidInput: empty or overlong query, top_k outside 1..50, or an unknown doc id.
             CollectionNotFound: the collection does not exist.
         """
         query = self._check_text(query, "query")
         k = self._top_k(top_k)
-        return SearchResult(query=query, passages=_distinct(self.retriever(collection), query, k))
+        retriever = self.retriever(collection)
+        scope = self._scope(retriever, doc_ids, collection)
+        return SearchResult(query=query, passages=_distinct(retriever, query, k, scope))
 
     def ask(
         self,
@@ -496,15 +503,17 @@ class Pipeline:
         top_k: int | None = None,
         collection: str | None = None,
         history: Sequence[Turn] = (),
+        doc_ids: Sequence[str] | None = None,
     ) -> Answer:
-        """Answer a question from the collection, with citations, or refuse. With `history`,
-        a follow-up is first made standalone; the Answer's `searched_for` says how.
+        """Answer a question from the collection (only from the documents `doc_ids` names, if
+        given), with citations, or refuse. With `history`, a follow-up is first made
+        standalone; the Answer's `searched_for` says how.
 
         Raises:
-            InvalidInput: empty or overlong question, or top_k outside 1..50.
+            InvalidInput: empty or overlong question, top_k outside 1..50, or an unknown doc id.
             CollectionNotFound: the collection does not exist.
         """
-        return final_answer(self.ask_stream(question, top_k, collection, history))
+        return final_answer(self.ask_stream(question, top_k, collection, history, doc_ids))
 
     def ask_stream(
         self,
@@ -512,24 +521,63 @@ class Pipeline:
         top_k: int | None = None,
         collection: str | None = None,
         history: Sequence[Turn] = (),
+        doc_ids: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """`ask`, streamed: text deltas as the engine writes, then the verified Answer.
         Bad input is refused before anything streams.
 
         Raises:
-            InvalidInput: empty or overlong question, or top_k outside 1..50.
+            InvalidInput: empty or overlong question, top_k outside 1..50, or an unknown doc id.
             CollectionNotFound: the collection does not exist.
         """
         question = self._check_text(question, "question")
         k = self._top_k(top_k)
         retriever = self.retriever(collection)
-        return self._stream(question, k, retriever, history)
+        scope = self._scope(retriever, doc_ids, collection)
+        return self._stream(question, k, retriever, history, scope)
+
+    def _scope(
+        self, retriever: Retriever, doc_ids: Sequence[str] | None, collection: str | None
+    ) -> frozenset[str] | None:
+        """The documents a question is limited to (None: all), each checked to exist."""
+        if doc_ids is None:
+            return None
+        wanted = frozenset(doc_ids)
+        if not wanted:
+            raise InvalidInput("doc_ids is empty: name at least one document, or leave it out.")
+        missing = sorted(wanted - retriever.has_documents(wanted))
+        if missing:
+            name = collection or self.settings.collection
+            raise InvalidInput(
+                f"No document {', '.join(repr(m) for m in missing[:5])} in collection {name!r}; "
+                "list them with python -m rag documents or GET /api/documents."
+            )
+        return wanted
 
     def _stream(
-        self, question: str, k: int, retriever: Retriever, history: Sequence[Turn]
+        self,
+        question: str,
+        k: int,
+        retriever: Retriever,
+        history: Sequence[Turn],
+        scope: frozenset[str] | None = None,
     ) -> Iterator[str | Answer]:
         query = self.engine.condense(question, history)
-        passages = _distinct(retriever, query, k)
+        passages = _distinct(retriever, query, k, scope)
+        if query != question and isinstance(self.engine, Extractive):
+            # A question read as a follow-up that the documents cannot answer with the earlier
+            # topic added may stand on its own ("Who is the lighthouse keeper who retired?"
+            # after a question about Australia): it is then asked as it was typed. (An
+            # extractive answer comes whole, so nothing has been shown yet.)
+            first = final_answer(self.engine.stream(query, passages, retriever.stored))
+            if first.refused:
+                alone = _distinct(retriever, question, k, scope)
+                second = final_answer(self.engine.stream(question, alone, retriever.stored))
+                if not second.refused:
+                    query, first = question, second
+            yield first.answer
+            yield first.model_copy(update={"question": question, "searched_for": query})
+            return
         for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
@@ -573,12 +621,15 @@ class _Pending(NamedTuple):
     known: bool
 
 
-def _distinct(retriever: Retriever, query: str, k: int) -> list[Passage]:
-    """The top `k` passages, none with the same text as a better one (the same file indexed
-    twice, under two names, must not fill an answer with copies)."""
+def _distinct(
+    retriever: Retriever, query: str, k: int, scope: frozenset[str] | None = None
+) -> list[Passage]:
+    """The top `k` passages (of the `scope` documents, if given), none with the same text as
+    a better one (the same file indexed twice, under two names, must not fill an answer with
+    copies)."""
     wanted = k
     while True:
-        found = retriever.search(query, wanted)
+        found = retriever.search(query, wanted, scope)
         seen: set[str] = set()
         kept = []
         for passage in found:

@@ -42,7 +42,15 @@ class Retriever(Protocol):
     @property
     def stored(self) -> StoredSentences | None: ...
 
-    def search(self, query: str, top_k: int) -> list[Passage]: ...
+    def search(
+        self, query: str, top_k: int, doc_ids: frozenset[str] | None = None
+    ) -> list[Passage]:
+        """The best `top_k` passages; only of the documents `doc_ids` names, if given."""
+        ...
+
+    def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
+        """Which of these document ids the collection holds."""
+        ...
 
 
 def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
@@ -82,9 +90,14 @@ class DenseRetriever:
         """None: Chroma's search returns no sentence vectors."""
         return None
 
-    def search(self, query: str, top_k: int) -> list[Passage]:
-        hits = self._index.query(self._embedder.embed_query(query), top_k)
+    def search(
+        self, query: str, top_k: int, doc_ids: frozenset[str] | None = None
+    ) -> list[Passage]:
+        hits = self._index.query(self._embedder.embed_query(query), top_k, doc_ids)
         return [passage_from_node(hit, rank) for rank, hit in enumerate(hits, start=1)]
+
+    def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
+        return self._index.has_documents(doc_ids)
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,7 @@ class SearchSnapshot:
             {str(m["source"]) for m in self.metadatas if m.get("source")}, key=len, reverse=True
         )
         self.source_of = np.array([str(m.get("source") or "") for m in self.metadatas])
+        self.doc_of = np.array([str(m["doc_id"]) for m in self.metadatas])
         self.day_of = [str(m.get("published_at") or "")[:10] for m in self.metadatas]
 
     def __len__(self) -> int:
@@ -267,13 +281,21 @@ class HybridRetriever:
         after = [0, *(end for _, end, _ in spans[:-1])]
         return [(source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)]
 
-    def search(self, query: str, top_k: int) -> list[Passage]:
+    def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
+        return doc_ids & frozenset(self._snapshot.doc_of.tolist())
+
+    def search(
+        self, query: str, top_k: int, doc_ids: frozenset[str] | None = None
+    ) -> list[Passage]:
         import numpy as np
 
         snap, opt = self._snapshot, self._options
         if not len(snap):
             return []
         scores = self.scores(query)
+        if doc_ids is not None:
+            # A question scoped to some documents: the others' chunks are never chosen.
+            scores = np.where(np.isin(snap.doc_of, list(doc_ids)), scores, -np.inf)
         cap = opt.max_chunks_per_doc or top_k
         queues: list[list[int]] = []
         placed: dict[int, float] = {}  # a chunk's outlet ranking, where it is in an outlet's queue
@@ -290,7 +312,9 @@ class HybridRetriever:
                 queues.append([i for i in best if np.isfinite(within[i])])
                 for i in queues[-1]:
                     placed[i] = max(placed.get(i, -np.inf), float(within[i]))
-        queues.append([int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)]])
+        queues.append(
+            [int(i) for i in np.argsort(-scores)[: max(top_k * 20, 200)] if np.isfinite(scores[i])]
+        )
         by_clause = placed if opt.order_by_clause else {}
         order = {i: by_clause.get(i, float(scores[i])) for q in queues for i in q}
 

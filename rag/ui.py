@@ -185,9 +185,10 @@ def chat_text(answer: Answer) -> str:
 
 
 def respond(
-    pipeline: Pipeline, message: str, history: History | None
+    pipeline: Pipeline, message: str, history: History | None, scope: list[str] | None = None
 ) -> Iterator[tuple[History, str, str]]:
-    """One chat turn, as it progresses: yields the history, the input box and the sources."""
+    """One chat turn, as it progresses: yields the history, the input box and the sources.
+    `scope`: the documents to answer from (none chosen: all of them)."""
     history = list(history or [])
     if not (message or "").strip():
         yield history, "", render_sources(None)
@@ -197,7 +198,10 @@ def respond(
     answer = None
     try:
         written = ""
-        for event in pipeline.ask_stream(message, history=_turns(history[:-1])):
+        events = pipeline.ask_stream(
+            message, history=_turns(history[:-1]), doc_ids=list(scope) if scope else None
+        )
+        for event in events:
             if isinstance(event, Answer):
                 answer = event
             else:
@@ -243,6 +247,15 @@ def document_rows(pipeline: Pipeline) -> list[list[Any]]:
         [d.doc_id, d.title, d.source or "", (d.published_at or "")[:10], d.chunks]
         for d in documents
     ]
+
+
+def scope_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
+    """The documents a question can be limited to, as (label, id) pairs."""
+    try:
+        documents = pipeline.documents()
+    except RagError:
+        return []
+    return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in documents]
 
 
 def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) -> str:
@@ -292,6 +305,11 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 with gr.Row():
                     send = gr.Button("Send", variant="primary")
                     clear = gr.Button("Clear chat")
+                scope = gr.Dropdown(
+                    label="Search in", info="All documents, or only those chosen here",
+                    choices=scope_choices(pipeline), value=[], multiselect=True,
+                    elem_id="scope",
+                )  # fmt: skip
                 gr.Examples(EXAMPLES, inputs=question)
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
@@ -311,19 +329,25 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 chosen = gr.Textbox(label="Document id to delete", elem_id="delete-id")
                 remove = gr.Button("Delete", variant="stop")
 
-        def on_submit(message: str, history: History | None) -> Iterator[tuple[History, str, str]]:
-            yield from respond(pipeline, message, history)
+        def on_submit(
+            message: str, history: History | None, chosen_scope: list[str] | None
+        ) -> Iterator[tuple[History, str, str]]:
+            yield from respond(pipeline, message, history, chosen_scope)
 
-        def on_upload(paths: list[str] | None, progress: Any = tracker) -> tuple[str, Any]:
-            return upload(pipeline, paths, progress), document_rows(pipeline)
+        def refreshed() -> Any:
+            return gr.update(choices=scope_choices(pipeline))
 
-        def on_delete(doc_id: str) -> tuple[str, Any]:
-            return delete(pipeline, doc_id), document_rows(pipeline)
+        def on_upload(paths: list[str] | None, progress: Any = tracker) -> tuple[str, Any, Any]:
+            return upload(pipeline, paths, progress), document_rows(pipeline), refreshed()
+
+        def on_delete(doc_id: str) -> tuple[str, Any, Any]:
+            return delete(pipeline, doc_id), document_rows(pipeline), refreshed()
 
         outputs = [chatbot, question, sources]
-        question.submit(on_submit, [question, chatbot], outputs)
-        send.click(on_submit, [question, chatbot], outputs)
+        question.submit(on_submit, [question, chatbot, scope], outputs)
+        send.click(on_submit, [question, chatbot, scope], outputs)
         clear.click(lambda: ([], "", render_sources(None)), None, outputs)
-        add.click(on_upload, [files], [status, table])
-        remove.click(on_delete, [chosen], [status, table])
+        add.click(on_upload, [files], [status, table, scope])
+        remove.click(on_delete, [chosen], [status, table, scope])
+        demo.load(refreshed, None, [scope])
     return demo  # type: ignore[no-any-return]

@@ -103,12 +103,23 @@ def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Pat
         expect(page.locator("#documents")).to_contain_text("uploads/harbour.md")
 
         page.get_by_role("tab", name="Chat").click()
+        # A question of its own after a refused one is not read as its follow-up.
         ask("Who is the lighthouse keeper who retired?")
+        expect(last_answer).to_contain_text("Ada Quint")
         sources = page.locator("#sources")
         expect(sources).to_contain_text("Ada Quint")
         expect(sources).to_contain_text('<script>alert("owned")</script>')  # shown as text
         expect(sources).to_contain_text("Harbour <b>news</b>")
         assert sources.locator("script, img, b").count() == 0
+
+        # "Search in" the uploaded document only: the seed article's answer is out of scope.
+        page.locator("#scope input").click()
+        page.get_by_role("option", name="uploads/harbour.md").click()
+        page.keyboard.press("Escape")
+        ask("What did Volodin claim?")
+        expect(last_answer).to_contain_text("Not in the documents")
+        expect(page.locator("#sources")).not_to_contain_text("won legitimately")
+        page.screenshot(path=str(ARTIFACTS / "scope.png"))
         assert dialogs == []
         browser.close()
 

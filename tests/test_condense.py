@@ -50,3 +50,24 @@ def test_ask_with_history_reports_what_it_searched_for(pipeline: Pipeline, tmp_p
     assert any("Blinken" in c.quote for c in answer.citations)
     alone = pipeline.ask("What did Volodin claim?")
     assert alone.searched_for == alone.question
+
+
+def test_a_question_of_its_own_after_a_refusal_is_asked_as_typed(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = seed_folder(tmp_path)
+    (folder / "harbour.md").write_text(
+        "# Harbour news\n\nThe lighthouse keeper, Ada Quint, retired after fifty winters.\n"
+    )
+    pipeline.ingest([folder])
+    history = [
+        Turn(role="user", content="What is the capital of Australia?"),
+        Turn(role="assistant", content="The documents do not cover this question."),
+    ]
+    question = "Who is the lighthouse keeper who retired?"
+    # Read alone, it has no name of its own, so it is first taken for a follow-up about
+    # Australia; that finds nothing, and the question as typed is answered.
+    assert condense(question, history) != question
+    answer = pipeline.ask(question, history=history)
+    assert not answer.refused and "Ada Quint" in answer.answer
+    assert answer.searched_for == question

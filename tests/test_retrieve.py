@@ -139,7 +139,11 @@ def test_the_named_outlets_articles_come_before_an_echo_from_another_outlet(
     assert by_score.search(question, top_k=3).passages[0].doc_id == "gazette.md"
 
 
-def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path) -> None:
+def test_the_per_document_cap_keeps_room_for_other_documents(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The news-multihop profile (and RAG_MAX_CHUNKS_PER_DOC) caps one document's chunks; the
+    general default lets a question about one document have all its passages."""
     docs = tmp_path / "docs"
     long_body = " ".join(
         f"Sourdough fact {i}: the bakery prize starter is fed daily." for i in range(60)
@@ -147,15 +151,18 @@ def test_one_document_cannot_fill_the_results(settings: Settings, tmp_path: Path
     _article(docs, "long.md", "Sourdough notes", "Daily Crumb", "2024-03-01", long_body)
     _article(docs, "other.md", "Bread prize", "Town Herald", "2024-03-02", BODY)
     small_chunks = settings.model_copy(update={"chunk_size": 64, "chunk_overlap": 8})
-    capped = build_pipeline(small_chunks, embedder=HashingEmbedderFake())
-    capped.ingest([docs])
+    build_pipeline(small_chunks, embedder=HashingEmbedderFake()).ingest([docs])
+    capped = _switched(small_chunks.model_copy(update={"profile": "news-multihop"}))
     passages = capped.search("sourdough bakery prize starter", top_k=5).passages
     assert sum(p.doc_id == "long.md" for p in passages) == 3
     assert any(p.doc_id == "other.md" for p in passages)
 
-    uncapped = _switched(small_chunks, max_chunks_per_doc=0)
-    passages = uncapped.search("sourdough bakery prize starter", top_k=5).passages
-    assert sum(p.doc_id == "long.md" for p in passages) > 3
+    for uncapped in (_switched(small_chunks), _switched(small_chunks, max_chunks_per_doc=0)):
+        passages = uncapped.search("sourdough bakery prize starter", top_k=5).passages
+        assert sum(p.doc_id == "long.md" for p in passages) > 3
+    explicit = _switched(small_chunks.model_copy(update={"max_chunks_per_doc": 3}))
+    passages = explicit.search("sourdough bakery prize starter", top_k=5).passages
+    assert sum(p.doc_id == "long.md" for p in passages) == 3
 
 
 def test_writes_by_another_pipeline_are_seen(settings: Settings, tmp_path: Path) -> None:
