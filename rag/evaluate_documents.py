@@ -66,10 +66,17 @@ def running_noise(chunk: str, running: Iterable[str]) -> bool:
 
 
 def whole_sentence(quote: str) -> bool:
-    """A quote that starts as a sentence starts and ends as one ends."""
-    text = quote.strip()
-    starts = bool(re.match(r"[\"'“‘(\[]?[\w]", text)) and not text[:1].islower()
-    return starts and bool(re.search(r"[.!?:]['\"”’)\]]?$", text))
+    """A quote that starts as a sentence (or a list item) starts and ends as one ends: not
+    with a lower-case function word that shows it was cut from a longer one ("which was
+    voted ...", "with certain exceptions ..."); a lower-case name may start one ("babelbib
+    has been developed ...")."""
+    from rag.text import stopwords
+
+    text = re.sub(r"^[•◦▪‣∙·*–-]\s*", "", quote.strip())
+    first = re.match(r"[\"'“‘(\[]?(\w+)", text)
+    if first is None or first.group(1) in stopwords():
+        return False
+    return bool(re.search(r"[.!?:]['\"”’)\]]?$", text))
 
 
 @dataclass

@@ -124,7 +124,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], b)
             else:
                 spans.append((a, b))
-    return spans
+    return _openers_moved(text, spans)
+
+
+def _openers_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An opening bracket the tokenizer left at the end of a sentence ("... 1993. (There
+    is ...)") starts the next one."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        a, b = out[i]
+        tail = re.search(r"\s+([(\[{“‘])$", text[a:b])
+        if tail and out[i + 1][0] >= b:
+            out[i] = (a, a + tail.start())
+            out[i + 1] = (a + tail.start(1), out[i + 1][1])
+    return out
 
 
 def _open_quote(text: str) -> bool:

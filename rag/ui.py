@@ -31,11 +31,14 @@ CSS = """
 .rag-card h4 { margin: 0 0 .2rem 0; font-size: 1rem; }
 .rag-meta { color: var(--body-text-color-subdued); font-size: .85rem; margin-bottom: .4rem; }
 .rag-passage { white-space: pre-wrap; font-size: .9rem; line-height: 1.45; }
-.rag-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; }
+.rag-passage mark { background: #fde68a; color: #1f2937; padding: 0 .1rem; }
+.rag-passage mark.rag-active { outline: 2px solid #b45309; }
+.rag-n { color: #92400e; font-weight: 600; margin-left: .1rem; }
 .rag-refusal { border-left: 4px solid #f59e0b; padding: .5rem .8rem; }
 .rag-searched { color: var(--body-text-color-subdued); font-size: .85rem; }
 .rag-doc { margin-top: .4rem; }
-.rag-doc summary, .rag-more summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.rag-doc summary, .rag-more summary { cursor: pointer; color: var(--body-text-color);
+                                      font-size: .85rem; text-decoration: underline dotted; }
 .rag-doc .rag-passage { max-height: 320px; overflow-y: auto; }
 """
 
@@ -47,12 +50,22 @@ document.addEventListener("click", (event) => {
   if (!link) return;
   event.preventDefault();
   event.stopPropagation();
-  const card = document.getElementById(link.getAttribute("href").slice(1));
+  const quote = document.getElementById(link.getAttribute("href").slice(1));
+  const card = quote && quote.closest(".rag-card");
   if (!card) return;
-  const active = document.querySelectorAll(".rag-card.rag-active");
-  for (const c of active) c.classList.remove("rag-active");
+  for (const c of document.querySelectorAll(".rag-active")) c.classList.remove("rag-active");
   card.classList.add("rag-active");
-  card.scrollIntoView({ behavior: "smooth", block: "center" });
+  if (quote.matches("mark")) quote.classList.add("rag-active");
+  // The Sources column scrolls to the quote; the chat stays where it is.
+  const column = document.getElementById("sources");
+  const box = column && column.closest(".column, [class*='column']");
+  const target = quote.matches("mark") ? quote : card;
+  if (box && box.scrollHeight > box.clientHeight) {
+    const top = target.offsetTop - box.offsetTop - box.clientHeight / 3;
+    box.scrollTo({ top: top, behavior: "smooth" });
+  } else {
+    target.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  }
 }, true);
 document.addEventListener("toggle", (event) => {
   const folded = event.target;
@@ -75,16 +88,61 @@ def _meta_line(item: Citation | Passage) -> str:
     return " \u00b7 ".join(html.escape(x) for x in parts if x)
 
 
-def _highlighted(citation: Citation, passages: list[Passage]) -> str:
-    """The passage as escaped text with the quote inside a <mark> element."""
-    text, offset = citation.passage, citation.passage.find(citation.quote)
-    for p in passages:
-        if p.doc_id == citation.doc_id and p.start <= citation.start and citation.end <= p.end:
-            text, offset = p.text, citation.start - p.start
-            break
-    if offset < 0:
-        return html.escape(text)
-    return _marked(text, offset, offset + len(citation.quote))
+class _Shown:
+    """One source card: a stretch of one document's text and every citation quoting it."""
+
+    def __init__(self, citation: Citation, start: int, text: str) -> None:
+        self.doc_id, self.start, self.text = citation.doc_id, start, text
+        self.citations = [citation]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    def takes(self, citation: Citation, start: int, text: str) -> bool:
+        """Joins this card if it quotes the same document where this card's text overlaps or
+        touches its passage (two chunks of one page are one card)."""
+        if citation.doc_id != self.doc_id or start > self.end or start + len(text) < self.start:
+            return False
+        if start < self.start:
+            self.text = text[: self.start - start] + self.text
+            self.start = start
+        if start + len(text) > self.end:
+            self.text += text[self.end - start :]
+        self.citations.append(citation)
+        return True
+
+
+def _shown(answer: Answer) -> list[_Shown]:
+    """The cited passages, one card each, overlapping chunks of a document merged."""
+    cards: list[_Shown] = []
+    for c in answer.citations:
+        start, text = c.start - max(c.passage.find(c.quote), 0), c.passage
+        for p in answer.passages:
+            if p.doc_id == c.doc_id and p.start <= c.start and c.end <= p.end:
+                start, text = p.start, p.text
+                break
+        if not any(card.takes(c, start, text) for card in cards):
+            cards.append(_Shown(c, start, text))
+    return cards
+
+
+def _highlighted(card: _Shown) -> str:
+    """The card's text, escaped, each quote inside a numbered <mark> that its [n] links to."""
+    out, at = [], 0
+    for c in sorted(card.citations, key=lambda c: c.start):
+        a, b = c.start - card.start, c.end - card.start
+        if a < at or card.text[a:b] != c.quote:
+            out.append(f'<span id="source-{c.n}"></span>')  # overlapping: an anchor only
+            continue
+        out.append(html.escape(card.text[at:a]))
+        out.append(
+            f'<mark id="source-{c.n}" data-n="{c.n}">{html.escape(c.quote)}</mark>'
+            f'<sup class="rag-n">[{c.n}]</sup>'
+        )
+        at = b
+    out.append(html.escape(card.text[at:]))
+    return "".join(out)
 
 
 def _marked(text: str, start: int, end: int) -> str:
@@ -117,9 +175,9 @@ def _card(element_id: str, label: str, title: str, meta: str, body: str, extra: 
 
 
 def render_sources(answer: Answer | None, documents: dict[str, Document] | None = None) -> str:
-    """HTML for the sources panel: one card per citation (with its whole document, folded,
-    where `documents` has it), then the other retrieved passages folded. Document text is
-    always escaped, never rendered as HTML."""
+    """HTML for the sources panel: one card per cited passage, holding every quote cited from
+    it, numbered (with its whole document, folded, where `documents` has it), then the other
+    retrieved passages folded. Document text is always escaped, never rendered as HTML."""
     if answer is None:
         return '<div class="rag-sources"><p>Sources for the answer appear here.</p></div>'
     parts = []
@@ -131,15 +189,17 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
         parts.append(
             '<div class="rag-refusal">No passage in the documents answers this question.</div>'
         )
-    for c in answer.citations:
+    for card in _shown(answer):
+        first = card.citations[0]
+        numbers = "".join(f"[{c.n}]" for c in sorted(card.citations, key=lambda c: c.n))
         parts.append(
             _card(
-                f"source-{c.n}",
-                f"[{c.n}] ",
-                c.title,
-                _meta_line(c),
-                _highlighted(c, answer.passages),
-                _whole(c, (documents or {}).get(c.doc_id)),
+                f"card-{first.n}",
+                f"{numbers} ",
+                first.title,
+                _meta_line(first),
+                _highlighted(card),
+                _whole(first, (documents or {}).get(first.doc_id)),
             )
         )
     cited = {(c.doc_id, c.start) for c in answer.citations}

@@ -52,7 +52,8 @@ def test_sentences_end_where_sentences_end() -> None:
     text = (
         "Ohtani agreed to sign with the Dodgers on Dec. 9 after Mr. Smith of the U.S. office\n"
         "called. The No. 1 seed beat No.\n4 in the final.\n\nA headline without a full stop\n"
-        "The next paragraph starts here."
+        "The next paragraph starts here. It was founded on August 16th, 1993. (A scan of the "
+        "announcement survives.) Then it grew."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -61,6 +62,9 @@ def test_sentences_end_where_sentences_end() -> None:
         "The No. 1 seed beat No. 4 in the final.",
         "A headline without a full stop",
         "The next paragraph starts here.",
+        "It was founded on August 16th, 1993.",
+        "(A scan of the announcement survives.)",
+        "Then it grew.",
     ]
 
 

@@ -31,7 +31,7 @@ def test_sources_render_document_text_as_text_with_the_quote_marked() -> None:
     html = render_sources(_hostile_answer())
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=http://evil.example/p.png&gt;" in html
-    assert "<mark>the quote.</mark>" in html
+    assert '<mark id="source-1" data-n="1">the quote.</mark><sup class="rag-n">[1]</sup>' in html
     assert "[1] &lt;b&gt;Evil&lt;/b&gt; title" in html
     assert "Src \u00b7 2024-01-02" in html
 
@@ -99,7 +99,7 @@ def test_chat_turn_shows_answer_and_cited_sources(pipeline: Pipeline, tmp_path: 
     assert box == ""
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert "[\\[1\\]](#source-1)" in history[1]["content"]  # a link to its card
-    assert 'id="source-1"' in sources and "<mark>" in sources
+    assert '<mark id="source-1"' in sources
     assert "Russia warns against external provocation" in sources
 
     history, _, sources = list(respond(pipeline, "   ", history))[-1]
@@ -115,3 +115,33 @@ def test_page_is_served(pipeline: Pipeline, tmp_path: Path) -> None:
         assert "<title>Document QA</title>" in page.text or "Document QA" in page.text
         config = client.get("/config").json()
         assert config["analytics_enabled"] is False
+
+
+def test_one_card_per_passage_holds_each_quote_numbered() -> None:
+    text = "The ferry left at noon. The crossing took an hour. The cafe stayed open."
+    passage = Passage(rank=1, doc_id="f.md", title="Ferry", text=text, start=100,
+                      end=100 + len(text), score=1.0)  # fmt: skip
+    # The next chunk overlaps this one: one card shows both, merged.
+    later = "The cafe stayed open. Tickets cost five euros."
+    second = Passage(rank=2, doc_id="f.md", title="Ferry", text=later,
+                     start=100 + text.index("The cafe"), end=0, score=0.9)  # fmt: skip
+    second = second.model_copy(update={"end": second.start + len(later)})
+
+    def cite(n: int, p: Passage, quote: str) -> Citation:
+        at = p.text.index(quote)
+        return Citation(n=n, doc_id="f.md", title="Ferry", quote=quote, passage=p.text,
+                        start=p.start + at, end=p.start + at + len(quote))  # fmt: skip
+
+    answer = Answer(
+        question="q", searched_for="q", answer="a [1] b [2] c [3]", refused=False,
+        citations=[cite(1, passage, "The ferry left at noon."),
+                   cite(2, passage, "The crossing took an hour."),
+                   cite(3, second, "Tickets cost five euros.")],
+        passages=[passage, second],
+    )  # fmt: skip
+    html = render_sources(answer)
+    assert html.count('class="rag-card"') == 1
+    assert "[1][2][3] Ferry" in html
+    for n in (1, 2, 3):
+        assert f'<mark id="source-{n}" data-n="{n}">' in html
+    assert html.count("The cafe stayed open.") == 1  # the overlap is shown once
