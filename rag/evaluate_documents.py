@@ -72,9 +72,10 @@ def whole_sentence(quote: str) -> bool:
     has been developed ...")."""
     from rag.text import stopwords
 
-    text = re.sub(r"^[•◦▪‣∙·*–-]\s*", "", quote.strip())
+    item = re.match(r"[•◦▪‣∙·*–-]\s*", quote.strip())  # a list item may start in lower case
+    text = quote.strip()[item.end() if item else 0 :]
     first = re.match(r"[\"'“‘(\[]?(\w+)", text)
-    if first is None or first.group(1) in stopwords():
+    if first is None or (not item and first.group(1) in stopwords()):
         return False
     return bool(re.search(r"[.!?:]['\"”’)\]]?$", text))
 

@@ -3,13 +3,15 @@ paragraphs, line-end hyphenation undone, running headers, footers, page numbers 
 contents lines dropped, headings told by their type size, code by its monospaced font, and
 pages without a text layer read by OCR (tesseract) when it is installed.
 
-pdfium was chosen by measuring (docs/benchmarks.md, "Real documents"): it is as fast as
-pypdf's plain text and gives each character's box, font and size, which layout needs; pdfminer's
-layout analysis gives boxes too but is ten times slower, and PyMuPDF is AGPL."""
+pdfium was chosen by measuring (docs/benchmarks.md, ninth session): this reader costs about what
+pypdf's plain text did (20 ms a page), and pdfium gives each character's box, font and size,
+which layout needs. pdfminer.six's layout analysis gives boxes too (not measured here); PyMuPDF
+is AGPL."""
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import itertools
 import logging
 import re
@@ -26,7 +28,7 @@ from rag.errors import BackendUnavailable, IngestFailed
 log = logging.getLogger(__name__)
 
 _MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
-_BOLD = re.compile(r"bold|medi|black|heavy|demi|cmbx|cmb\d", re.I)
+_BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
 _BULLET = re.compile(r"(?:[•◦▪▸►‣∙·*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _PAGE_NUMBER = re.compile(
     r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]?", re.I
@@ -67,6 +69,8 @@ class Line:
     mono: bool = False
     ocr: bool = False
     hyphenated: bool = False  # ends with a hyphen pdfium marked as a line-end break
+    runin: str = ""  # a bold heading that opens the line, run in with the text after it
+    font: str = ""  # the family of its first character's font ("LMSans10")
 
 
 @dataclass
@@ -145,10 +149,14 @@ def _text_lines(page: Any, number: int) -> list[Line]:
         boxes: list[tuple[float, float, float, float]] = []
         sizes: list[float] = []
         bold = mono = 0
+        lead = 0  # how many of the line's first characters are bold, before the first that isn't
+        leading = True
+        family = ""
 
         def close() -> None:
-            nonlocal bold, mono
+            nonlocal bold, mono, lead, leading, family
             text = "".join(chars)
+            runin = _run_in(chars, lead, len(sizes))
             hyphenated = text.endswith("\x02")
             text = text.replace("\x02", "-").replace("\ufffe", "").strip()
             # A combining accent set as a character of its own: "Thê ́" is "Thế".
@@ -164,17 +172,23 @@ def _text_lines(page: Any, number: int) -> list[Line]:
                         bottom=min(b[2] for b in boxes),
                         right=max(b[1] for b in boxes),
                         top=max(b[3] for b in boxes),
-                        size=round(statistics.median(sizes), 1),
+                        # Its first characters' size: a note in smaller type at the end of
+                        # a line ("verso pages. (github issue 704)") is not what the line is.
+                        size=round(statistics.median(sizes[:8]), 1),
                         bold=bold * 2 > len(sizes),
                         # A bulleted line is a list item, whatever its font.
                         mono=mono * 2 > len(sizes) and not _BULLET.match(text),
                         hyphenated=hyphenated,
+                        runin=runin if text.startswith(runin) else "",
+                        font=family,
                     )
                 )
             chars.clear()
             boxes.clear()
             sizes.clear()
-            bold = mono = 0
+            bold = mono = lead = 0
+            leading = True
+            family = ""
 
         for i in range(count):
             code = c.FPDFText_GetUnicode(raw, i)
@@ -195,13 +209,35 @@ def _text_lines(page: Any, number: int) -> list[Line]:
             sizes.append(c.FPDFText_GetFontSize(raw, i))
             c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
             name = font.value.decode("latin-1")
+            if not family:
+                family = re.split(r"[-,]", re.sub(r"^[A-Z]{6}\+", "", name))[0]
             weight = c.FPDFText_GetFontWeight(raw, i)
-            bold += weight >= 600 or bool(_BOLD.search(name))
+            heavy = weight >= 600 or bool(_BOLD.search(name))
+            bold += heavy
+            leading = leading and heavy
+            lead += leading
             mono += bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
         close()
         return _markers_joined(lines)
     finally:
         textpage.close()
+
+
+def _run_in(chars: list[str], lead: int, total: int) -> str:
+    """A bold run-in heading that opens a line of plain text ("Class proc supports twoside
+    The document class proc ..."): its words, or ""."""
+    if not 0 < lead < total:
+        return ""
+    seen, cut = 0, len(chars)
+    for at, char in enumerate(chars, start=1):
+        seen += not char.isspace()
+        if seen == lead:
+            cut = at
+            break
+    head, rest = "".join(chars[:cut]).strip(), "".join(chars[cut:]).strip()
+    if not 2 <= len(head.split()) <= 12 or not rest[:1].isupper():
+        return ""
+    return head
 
 
 def _markers_joined(lines: list[Line]) -> list[Line]:
@@ -342,6 +378,11 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         for line in page.lines:
             sizes[line.size] += len(line.text)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
+    fonts: Counter[str] = Counter()
+    for page in pages:
+        for line in page.lines:
+            fonts[line.font] += len(line.text)
+    font = fonts.most_common(1)[0][0] if fonts else ""
     heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
     # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
     # "glob-" + "deleteall" keeps its hyphen.
@@ -357,7 +398,14 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         ]
         right = max((line.right for line in lines), default=0.0)
         for index, group in enumerate(_group(lines)):
-            block = _block(group, body, heading_sizes, vocabulary)
+            first = group[0]
+            if first.runin and not first.mono:
+                # The run-in heading is a heading; the text after it starts the paragraph.
+                blocks.append(Block("heading", first.runin, first.page, len(heading_sizes) + 1))
+                last[id(blocks[-1])] = first
+                rest = dataclasses.replace(first, text=first.text[len(first.runin) :].strip())
+                group = [rest, *group[1:]]
+            block = _block(group, body, heading_sizes, vocabulary, font)
             previous = blocks[-1] if blocks else None
             if index == 0:
                 # A page's first paragraph may go on with the last one of the page before,
@@ -396,8 +444,8 @@ def _continues(
     previous: Block, tail: Line, block: Block, group: list[Line], *, new_page: bool, right: float
 ) -> bool:
     """Whether a paragraph goes on with the one before it, which stopped mid-sentence: on the
-    next page (its last line ran to the margin), or after a line set apart just below it (a
-    path, a displayed formula)."""
+    next page (its last line ran to the margin), at the top of the next column, or after a
+    line set apart just below it (a path, a displayed formula)."""
     displayed = block.kind == "code" and len(group) <= 2 and not new_page
     if previous.kind not in ("paragraph", "item") or (block.kind != "paragraph" and not displayed):
         return False
@@ -407,6 +455,8 @@ def _continues(
         return False  # a footnote below the paragraph, not its continuation
     if new_page:
         return tail.right >= tail.left + 0.6 * (right - tail.left) and len(previous.text) > 60
+    if group[0].top > tail.top + tail.size and group[0].left > tail.left:
+        return len(previous.text) > 60  # the top of the next column
     near = 0 < tail.bottom - group[0].bottom < 3.5 * tail.size
     return near and not block.text[:1].isupper()
 
@@ -441,8 +491,14 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False  # a new column, or a gap between paragraphs
     if _BULLET.match(line.text):
         return False
-    if prev.bold != line.bold and len(group) == 1:
-        return False  # a bold run-in heading line
+    if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)):
+        return False  # a heading in bold, over a line or two
+    if (
+        prev.font != line.font
+        and len(group) == 1
+        and prev.right - prev.left < 0.8 * (line.right - line.left)
+    ):
+        return False  # a heading line in another typeface, shorter than the text below
     widest = max(g.right for g in group)
     ends = bool(_SENTENCE_END.search(prev.text))
     if ends and prev.right < widest - 3 * prev.size and len(group) > 1:
@@ -451,8 +507,14 @@ def _same_block(group: list[Line], line: Line) -> bool:
 
 
 def _block(
-    group: list[Line], body: float, heading_sizes: list[float], vocabulary: set[str]
+    group: list[Line],
+    body: float,
+    heading_sizes: list[float],
+    vocabulary: set[str],
+    font: str = "",
 ) -> Block:
+    """The block a group of lines makes; `body` and `font` are the body text's size and
+    typeface, which a heading's differ from."""
     first = group[0]
     ocr = any(line.ocr for line in group)
     if all(line.mono for line in group):
@@ -470,6 +532,9 @@ def _block(
     if short and first.size in heading_sizes and not ocr:
         return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
     if short and all(line.bold for line in group) and first.size >= body and not ocr:
+        return Block("heading", text, first.page, level=len(heading_sizes) + 1)
+    other_face = len(group) == 1 and first.font != font and not _BULLET.match(text)
+    if short and other_face and first.size >= body and not ocr and len(text.split()) <= 12:
         return Block("heading", text, first.page, level=len(heading_sizes) + 1)
     return Block(kind, text, first.page, ocr=ocr)
 

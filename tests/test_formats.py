@@ -302,3 +302,30 @@ def test_a_scanned_pdf_without_ocr_says_what_to_install(
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
     with pytest.raises(IngestFailed, match="apt-get install tesseract-ocr"):
         load_document(_scanned(tmp_path), "scan.pdf")
+
+
+def test_a_pdf_in_two_columns_with_headings_in_another_typeface(tmp_path: Path) -> None:
+    """A newsletter page: a heading set in another face at the body's size, and a sentence
+    that runs from the foot of the left column to the top of the right one."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+
+    def line(x: float, y: float, text: str, family: str = "helvetica") -> None:
+        pdf.set_font(family, "I" if family == "times" else "", 11)
+        pdf.set_xy(x, y)
+        pdf.cell(85, 5, text)
+
+    line(10, 20, "Ferry timetable changes", family="times")
+    line(10, 26, "The harbour board agreed that the winter ferry")
+    line(10, 31, "will leave the north pier at nine o'clock and")
+    line(110, 20, "return from the island at four in the afternoon.")
+    line(110, 26, "Tickets are sold at the kiosk on the quay.")
+    path = tmp_path / "news.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "news.pdf")
+    assert doc.text.startswith("# Ferry timetable changes\n\n")
+    assert (
+        "The harbour board agreed that the winter ferry will leave the north pier at nine "
+        "o'clock and return from the island at four in the afternoon." in doc.text
+    )
