@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -370,7 +370,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                     choices=scope_choices(pipeline), value=[], multiselect=True,
                     elem_id="scope",
                 )  # fmt: skip
-                gr.Examples(EXAMPLES, inputs=question)
+                with gr.Row(elem_id="examples"):
+                    chips = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(None), elem_id="sources")
@@ -386,7 +387,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 value=lambda: document_rows(pipeline), interactive=False, elem_id="documents",
             )  # fmt: skip
             with gr.Row():
-                chosen = gr.Textbox(label="Document id to delete", elem_id="delete-id")
+                chosen = gr.Textbox(label="Document to delete (choose a row)", elem_id="delete-id")
                 remove = gr.Button("Delete", variant="stop")
 
         def on_submit(
@@ -397,17 +398,41 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         def refreshed() -> Any:
             return gr.update(choices=scope_choices(pipeline))
 
-        def on_upload(paths: list[str] | None, progress: Any = tracker) -> tuple[str, Any, Any]:
-            return upload(pipeline, paths, progress), document_rows(pipeline), refreshed()
+        def on_upload(
+            paths: list[str] | None, progress: Any = tracker
+        ) -> tuple[str, Any, Any, None]:
+            # The upload box empties once its files are indexed.
+            report = upload(pipeline, paths, progress)
+            return report, document_rows(pipeline), refreshed(), None
 
-        def on_delete(doc_id: str) -> tuple[str, Any, Any]:
-            return delete(pipeline, doc_id), document_rows(pipeline), refreshed()
+        def on_delete(doc_id: str) -> tuple[str, Any, Any, str]:
+            return delete(pipeline, doc_id), document_rows(pipeline), refreshed(), ""
+
+        def on_row(event: gr.SelectData) -> str:
+            # Choosing any cell of a row chooses its document (the id is the first column).
+            rows = document_rows(pipeline)
+            row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+            return str(rows[row][0]) if isinstance(row, int) and 0 <= row < len(rows) else ""
+
+        # Gradio passes the selection to a parameter annotated SelectData; with postponed
+        # annotations it must see the class itself, not the string.
+        on_row.__annotations__["event"] = gr.SelectData
 
         outputs = [chatbot, question, sources]
         question.submit(on_submit, [question, chatbot, scope], outputs)
         send.click(on_submit, [question, chatbot, scope], outputs)
         clear.click(lambda: ([], "", render_sources(None)), None, outputs)
-        add.click(on_upload, [files], [status, table, scope])
-        remove.click(on_delete, [chosen], [status, table, scope])
+
+        def example(text: str) -> Callable[..., Iterator[tuple[History, str, str]]]:
+            def ask(history: History | None, chosen_scope: list[str] | None) -> Iterator[Any]:
+                yield from respond(pipeline, text, history, chosen_scope)
+
+            return ask
+
+        for chip, text in zip(chips, EXAMPLES, strict=True):
+            chip.click(example(text), [chatbot, scope], outputs)  # asks at once
+        add.click(on_upload, [files], [status, table, scope, files])
+        remove.click(on_delete, [chosen], [status, table, scope, chosen])
+        table.select(on_row, None, [chosen])
         demo.load(refreshed, None, [scope])
     return demo  # type: ignore[no-any-return]

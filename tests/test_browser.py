@@ -72,7 +72,10 @@ def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Pat
             expect(page.locator("#chat .bot")).to_have_count(count + 1, timeout=120_000)
             expect(last_answer).not_to_contain_text("Searching the documents", timeout=120_000)
 
-        ask("What did Volodin claim?")
+        # An example chip asks its question at once.
+        page.get_by_role("button", name="What did Volodin claim?").click()
+        expect(page.locator("#chat .bot")).to_have_count(1, timeout=120_000)
+        expect(last_answer).not_to_contain_text("Searching the documents", timeout=120_000)
         citation = last_answer.locator("a[href='#source-1']")
         expect(citation).to_have_text("[1]")
         citation.click()
@@ -124,6 +127,18 @@ def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Pat
         expect(last_answer).to_contain_text("Not in the documents")
         expect(page.locator("#sources")).not_to_contain_text("won legitimately")
         page.screenshot(path=str(ARTIFACTS / "scope.png"))
+
+        # Documents: the upload box emptied after indexing; choosing a row chooses its
+        # document for deletion.
+        page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#upload")).not_to_contain_text("harbour.md")
+        page.locator("#documents").get_by_text("uploads/harbour.md").click()
+        expect(page.locator("#delete-id textarea, #delete-id input")).to_have_value(
+            "uploads/harbour.md"
+        )
+        page.get_by_role("button", name="Delete").click()
+        expect(page.locator("#upload-status")).to_contain_text("Deleted uploads/harbour.md")
+        expect(page.locator("#documents")).not_to_contain_text("uploads/harbour.md")
         assert dialogs == []
         browser.close()
 
