@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 import re
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,10 +249,15 @@ def chat_text(answer: Answer) -> str:
 
 
 def respond(
-    pipeline: Pipeline, message: str, history: History | None, scope: list[str] | None = None
+    pipeline: Pipeline,
+    message: str,
+    history: History | None,
+    scope: list[str] | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Iterator[tuple[History, str, str]]:
     """One chat turn, as it progresses: yields the history, the input box and the sources.
-    `scope`: the documents to answer from (none chosen: all of them)."""
+    `scope`: the documents to answer from (none chosen: all of them). `answers` collects each
+    Answer (as JSON) by its message's place in the history, for feedback and export."""
     history = list(history or [])
     if not (message or "").strip():
         yield history, "", render_sources(None)
@@ -275,6 +284,8 @@ def respond(
     if answer is None:
         return
     history.append({"role": "assistant", "content": chat_text(answer)})
+    if answers is not None:
+        answers[str(len(history) - 1)] = answer.model_dump(mode="json")
     documents = {}
     for doc_id in {c.doc_id for c in answer.citations}:
         try:
@@ -282,6 +293,66 @@ def respond(
         except RagError:
             continue  # deleted meanwhile: the card still shows its passage
     yield history, "", render_sources(answer, documents)
+
+
+_FEEDBACK_LOCK = threading.Lock()
+
+
+def record_feedback(
+    pipeline: Pipeline, history: History, answers: dict[str, Any], index: int, liked: bool
+) -> Path | None:
+    """Append a 👍/👎 on the answer at `index` of the chat, with its question, answer and
+    citations, to RAG_DATA_DIR/feedback.jsonl, where a team can review answers."""
+    turns = _turns(history)
+    if not 0 <= index < len(turns) or turns[index].role != "assistant":
+        return None
+    question = next((t.content for t in reversed(turns[:index]) if t.role == "user"), "")
+    answer = answers.get(str(index)) or {}
+    row = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "liked": liked,
+        "question": question,
+        "searched_for": answer.get("searched_for", question),
+        "answer": answer.get("answer", turns[index].content),
+        "refused": answer.get("refused"),
+        "citations": [
+            {k: c.get(k) for k in ("n", "doc_id", "title", "quote", "page", "start", "end")}
+            for c in answer.get("citations", [])
+        ],
+        "collection": pipeline.settings.collection,
+    }
+    path = pipeline.settings.data_dir / "feedback.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _FEEDBACK_LOCK, path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def conversation_markdown(history: History, answers: dict[str, Any]) -> str:
+    """The conversation as Markdown: each question, its answer, and the sources it cites with
+    their quotes."""
+    out = ["# Conversation", ""]
+    for index, turn in enumerate(_turns(history)):
+        if turn.role == "user":
+            out += [f"## {turn.content.strip()}", ""]
+            continue
+        answer = answers.get(str(index))
+        if answer is None:
+            out += [turn.content, ""]
+            continue
+        out += [answer["answer"], ""]
+        if answer.get("searched_for") and answer["searched_for"] != answer.get("question"):
+            out += [f"_Searched for: {answer['searched_for']}_", ""]
+        for c in answer.get("citations", []):
+            where = ", ".join(
+                str(x)
+                for x in (c.get("source"), (c.get("published_at") or "")[:10],
+                          f"p. {c['page']}" if c.get("page") else None)
+                if x
+            )  # fmt: skip
+            quote = " ".join(str(c.get("quote", "")).split())
+            out += [f"[{c['n']}] {c['title']}" + (f" ({where})" if where else ""), f"> {quote}", ""]
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _turns(history: History) -> list[Turn]:
@@ -356,8 +427,9 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     label="Chat", height=520, sanitize_html=True, buttons=["copy"],
-                    feedback_options=None, elem_id="chat",
+                    feedback_options=("Like", "Dislike"), elem_id="chat",
                 )  # fmt: skip
+                answers = gr.State({})
                 question = gr.Textbox(
                     placeholder="Ask a question about the documents and press Enter",
                     show_label=False, lines=1, max_lines=4, elem_id="question",
@@ -365,6 +437,10 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 with gr.Row():
                     send = gr.Button("Send", variant="primary")
                     clear = gr.Button("Clear chat")
+                    export = gr.Button("Export", elem_id="export")
+                exported = gr.File(
+                    label="Conversation (Markdown)", visible=False, elem_id="exported"
+                )
                 scope = gr.Dropdown(
                     label="Search in", info="All documents, or only those chosen here",
                     choices=scope_choices(pipeline), value=[], multiselect=True,
@@ -391,9 +467,28 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 remove = gr.Button("Delete", variant="stop")
 
         def on_submit(
-            message: str, history: History | None, chosen_scope: list[str] | None
-        ) -> Iterator[tuple[History, str, str]]:
-            yield from respond(pipeline, message, history, chosen_scope)
+            message: str,
+            history: History | None,
+            chosen_scope: list[str] | None,
+            kept: dict[str, Any] | None,
+        ) -> Iterator[tuple[History, str, str, dict[str, Any]]]:
+            kept = dict(kept or {})
+            for shown in respond(pipeline, message, history, chosen_scope, kept):
+                yield (*shown, kept)
+
+        def on_like(history: History, kept: dict[str, Any], event: Any) -> None:
+            index = event.index[0] if isinstance(event.index, list | tuple) else event.index
+            record_feedback(pipeline, history, kept or {}, int(index), bool(event.liked))
+
+        on_like.__annotations__["event"] = gr.LikeData  # see on_row
+
+        def on_export(history: History | None, kept: dict[str, Any] | None) -> Any:
+            text = conversation_markdown(history or [], kept or {})
+            with tempfile.NamedTemporaryFile(
+                "w", suffix=".md", prefix="conversation-", delete=False, encoding="utf-8"
+            ) as out:
+                out.write(text)
+            return gr.update(value=out.name, visible=True)
 
         def refreshed() -> Any:
             return gr.update(choices=scope_choices(pipeline))
@@ -418,19 +513,23 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         # annotations it must see the class itself, not the string.
         on_row.__annotations__["event"] = gr.SelectData
 
-        outputs = [chatbot, question, sources]
-        question.submit(on_submit, [question, chatbot, scope], outputs)
-        send.click(on_submit, [question, chatbot, scope], outputs)
-        clear.click(lambda: ([], "", render_sources(None)), None, outputs)
+        outputs = [chatbot, question, sources, answers]
+        question.submit(on_submit, [question, chatbot, scope, answers], outputs)
+        send.click(on_submit, [question, chatbot, scope, answers], outputs)
+        clear.click(lambda: ([], "", render_sources(None), {}), None, outputs)
+        chatbot.like(on_like, [chatbot, answers], None)
+        export.click(on_export, [chatbot, answers], [exported])
 
-        def example(text: str) -> Callable[..., Iterator[tuple[History, str, str]]]:
-            def ask(history: History | None, chosen_scope: list[str] | None) -> Iterator[Any]:
-                yield from respond(pipeline, text, history, chosen_scope)
+        def example(text: str) -> Callable[..., Iterator[Any]]:
+            def ask(
+                history: History | None, chosen_scope: list[str] | None, kept: dict[str, Any]
+            ) -> Iterator[Any]:
+                yield from on_submit(text, history, chosen_scope, kept)
 
             return ask
 
         for chip, text in zip(chips, EXAMPLES, strict=True):
-            chip.click(example(text), [chatbot, scope], outputs)  # asks at once
+            chip.click(example(text), [chatbot, scope, answers], outputs)  # asks at once
         add.click(on_upload, [files], [status, table, scope, files])
         remove.click(on_delete, [chosen], [status, table, scope, chosen])
         table.select(on_row, None, [chosen])

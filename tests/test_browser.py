@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -32,11 +33,16 @@ The lighthouse keeper, Ada Quint, retired after fifty winters at the harbour lig
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-data")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_data: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
     port = free_port()
-    env = subprocess_env(tmp_path_factory.mktemp("browser-data"), RAG_PORT=str(port))
+    env = subprocess_env(app_data, RAG_PORT=str(port))
     process = subprocess.Popen(
         [sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -49,7 +55,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Path) -> None:
+def test_ask_click_citation_follow_up_refusal_upload(
+    app_url: str, app_data: Path, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     hostile = tmp_path / "harbour.md"
@@ -93,9 +101,24 @@ def test_ask_click_citation_follow_up_refusal_upload(app_url: str, tmp_path: Pat
         expect(whole).to_be_visible()
         expect(whole).to_contain_text("won legitimately")
 
+        # 👎 on the answer goes, with its question and quotes, to the team's review file.
+        last_answer_box = page.locator("#chat .message-row").last
+        last_answer_box.hover()
+        page.locator("#chat").get_by_role("button", name="Dislike").last.click()
+        feedback = app_data / "feedback.jsonl"
+        for _ in range(50):
+            if feedback.is_file() and feedback.read_text().strip():
+                break
+            page.wait_for_timeout(100)
+        row = json.loads(feedback.read_text().splitlines()[-1])
+        assert row["liked"] is False and row["question"] == "What did Volodin claim?"
+
         ask("And Blinken?")
         expect(last_answer).to_contain_text("overwhelming evidence")
         expect(page.locator("#sources")).to_contain_text("Searched for: What did Blinken claim?")
+
+        page.locator("#export").click()
+        expect(page.locator("#exported")).to_contain_text("conversation-", timeout=30_000)
 
         ask("What is the capital of Australia?")
         expect(last_answer).to_contain_text("Not in the documents")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 from conftest import seed_folder
 from fastapi.testclient import TestClient
@@ -10,7 +13,16 @@ from fastapi.testclient import TestClient
 from app import create_app
 from rag.pipeline import Pipeline
 from rag.schema import Answer, Citation, Document, Passage
-from rag.ui import chat_text, delete, document_rows, render_sources, respond, upload
+from rag.ui import (
+    chat_text,
+    conversation_markdown,
+    delete,
+    document_rows,
+    record_feedback,
+    render_sources,
+    respond,
+    upload,
+)
 
 HOSTILE = 'Intro <script>alert("x")</script> <img src=http://evil.example/p.png> the quote. Tail.'
 
@@ -145,3 +157,23 @@ def test_one_card_per_passage_holds_each_quote_numbered() -> None:
     for n in (1, 2, 3):
         assert f'<mark id="source-{n}" data-n="{n}">' in html
     assert html.count("The cafe stayed open.") == 1  # the overlap is shown once
+
+
+def test_feedback_and_export_keep_question_answer_and_quotes(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    pipeline.ingest([seed_folder(tmp_path)])
+    kept: dict[str, Any] = {}
+    history, _, _ = list(respond(pipeline, "What did Volodin claim?", [], None, kept))[-1]
+    assert list(kept) == ["1"]  # the answer, by its message's place in the chat
+    path = record_feedback(pipeline, history, kept, 1, liked=False)
+    assert path == pipeline.settings.data_dir / "feedback.jsonl"
+    row = json.loads(path.read_text().splitlines()[-1])
+    assert row["liked"] is False and row["question"] == "What did Volodin claim?"
+    quote = " ".join(row["citations"][0]["quote"].split())
+    assert quote in " ".join(re.sub(r"\s*\[\d+\]", "", row["answer"]).split())
+    assert record_feedback(pipeline, history, kept, 0, liked=True) is None  # not an answer
+
+    markdown = conversation_markdown(history, kept)
+    assert markdown.startswith("# Conversation\n\n## What did Volodin claim?\n")
+    assert f"> {quote}" in markdown and "[1] Russia warns" in markdown
