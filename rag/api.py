@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
@@ -219,7 +220,11 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         """Upload a document and index it as `uploads/<file name>`; the same name replaces it."""
         limit = pipeline.settings.max_upload_bytes
         data = await file.read(limit + 1)
-        return pipeline.ingest_upload(file.filename or "", data, collection)
+        # Embedding takes seconds: in a worker thread, so health checks and questions go on
+        # being answered meanwhile (the event loop never waits for a write).
+        return await run_in_threadpool(
+            pipeline.ingest_upload, file.filename or "", data, collection
+        )
 
     @api.get("/documents/{doc_id:path}", response_model=Document, tags=["documents"])
     def get_document(doc_id: str, collection: str | None = None) -> Document:

@@ -290,12 +290,13 @@ class ChunkIndex:
         return cls.open(client, name, build, create=True)
 
     def is_alive(self) -> bool:
-        """Whether the collection still exists as this handle knows it."""
+        """Whether the collection still exists as this handle knows it (not dropped, not
+        rebuilt under the same name). Asks for the collection's record, whose cost does not
+        grow with its size, as `count()`'s does."""
         try:
-            self._collection.count()
+            return bool(self._client.get_collection(self.name).id == self._collection.id)
         except Exception:  # Chroma raises its own NotFound types, varying by version and mode
             return False
-        return True
 
     @_reads
     def generation(self) -> str:
@@ -524,8 +525,8 @@ class ChunkIndex:
             VectorStoreQuery,
         )
 
-        if self.count() == 0:
-            return []
+        if not self._collection.get(limit=1, include=[])["ids"]:
+            return []  # nothing to search (one record asked for, not a count of all)
         filters = None
         if doc_ids is not None:
             filters = MetadataFilters(

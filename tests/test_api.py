@@ -276,3 +276,36 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
 
         streamed = client.post("/api/documents", content=chunks(), headers=form)
         assert streamed.status_code == 413
+
+
+def test_an_upload_being_embedded_does_not_stop_the_server_answering(
+    client: TestClient, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    answered = threading.Event()
+    original = pipeline.ingest_upload
+
+    def slow_ingest(*args: object, **kwargs: object) -> object:
+        # The write holds on until the server has answered another request meanwhile; on a
+        # blocked event loop that never happens and the wait times out.
+        answered.wait(timeout=10)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "ingest_upload", slow_ingest)
+    results: dict[str, int] = {}
+
+    def upload() -> None:
+        response = client.post(
+            "/api/documents", files={"file": ("bakery.md", BAKERY, "text/markdown")}
+        )
+        results["upload"] = response.status_code
+
+    writer = threading.Thread(target=upload)
+    writer.start()
+    health = client.get("/api/health")
+    still_writing = "upload" not in results
+    answered.set()
+    writer.join(timeout=60)
+    assert health.status_code == 200 and still_writing
+    assert results == {"upload": 200}
