@@ -44,6 +44,7 @@ CSS = """
 .rag-doc summary, .rag-more summary { cursor: pointer; color: var(--body-text-color);
                                       font-size: .85rem; text-decoration: underline dotted; }
 .rag-doc .rag-passage { max-height: 320px; overflow-y: auto; }
+.rag-whole { max-height: 420px; overflow-y: auto; }
 """
 
 # Clicking a citation [n] in the chat brings its source card into view and highlights it.
@@ -389,6 +390,37 @@ def scope_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
     return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in documents]
 
 
+def document_view(pipeline: Pipeline, doc_id: str) -> str:
+    """A document's title, metadata and whole text, escaped, for the Documents tab."""
+    if not doc_id:
+        return ""
+    try:
+        document = pipeline.document(doc_id)
+    except RagError as exc:
+        return f'<div class="rag-refusal">{html.escape(str(exc))}</div>'
+    date = (document.published_at or "")[:10] or (
+        f"created {document.created_at}" if document.created_at else ""
+    )
+    about = " \u00b7 ".join(html.escape(x) for x in (document.source, date, doc_id) if x)
+    return (
+        f'<div class="rag-card"><h4>{html.escape(document.title)}</h4>'
+        f'<div class="rag-meta">{about}</div>'
+        f'<div class="rag-passage rag-whole">{html.escape(document.text)}</div></div>'
+    )
+
+
+def summarize_document(pipeline: Pipeline, doc_id: str) -> str:
+    """The document's extractive summary (its most central sentences), as escaped HTML: a
+    document's text never becomes markup or a link."""
+    if not doc_id:
+        return "<p>Choose a document first.</p>"
+    try:
+        answer = pipeline.ask("What is this document about?", doc_ids=[doc_id])
+    except RagError as exc:
+        return f"<p><strong>Failed:</strong> {html.escape(str(exc))}</p>"
+    return f'<p class="rag-summary"><strong>Summary:</strong> {html.escape(answer.answer)}</p>'
+
+
 def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) -> str:
     """Index uploaded files one by one; returns a report line per file."""
     lines = []
@@ -423,7 +455,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
     tracker = gr.Progress()  # Gradio finds a progress tracker by its default value
     with gr.Blocks(title="Document QA", analytics_enabled=False) as demo:
         gr.Markdown("## Ask your documents\nAnswers cite the passages they come from.")
-        with gr.Tab("Chat"), gr.Row():
+        with gr.Tabs() as tabs, gr.Tab("Chat", id="chat-tab"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     label="Chat", height=520, sanitize_html=True, buttons=["copy"],
@@ -451,7 +483,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(None), elem_id="sources")
-        with gr.Tab("Documents"):
+        with tabs, gr.Tab("Documents", id="documents-tab"):
             files = gr.File(
                 label="Upload documents (" + ", ".join(SUPPORTED_SUFFIXES) + ")",
                 file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload",
@@ -463,8 +495,12 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 value=lambda: document_rows(pipeline), interactive=False, elem_id="documents",
             )  # fmt: skip
             with gr.Row():
-                chosen = gr.Textbox(label="Document to delete (choose a row)", elem_id="delete-id")
+                chosen = gr.Textbox(label="Chosen document (choose a row)", elem_id="delete-id")
+                summarize = gr.Button("Summarize", elem_id="summarize")
+                ask_about = gr.Button("Ask about this document", elem_id="ask-about")
                 remove = gr.Button("Delete", variant="stop")
+            summary = gr.HTML(elem_id="summary")
+            viewer = gr.HTML(elem_id="viewer")
 
         def on_submit(
             message: str,
@@ -503,11 +539,21 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         def on_delete(doc_id: str) -> tuple[str, Any, Any, str]:
             return delete(pipeline, doc_id), document_rows(pipeline), refreshed(), ""
 
-        def on_row(event: gr.SelectData) -> str:
-            # Choosing any cell of a row chooses its document (the id is the first column).
+        def on_row(event: gr.SelectData) -> tuple[str, str, str]:
+            # Choosing any cell of a row chooses its document (the id is the first column)
+            # and shows its text.
             rows = document_rows(pipeline)
             row = event.index[0] if isinstance(event.index, list | tuple) else event.index
-            return str(rows[row][0]) if isinstance(row, int) and 0 <= row < len(rows) else ""
+            doc_id = str(rows[row][0]) if isinstance(row, int) and 0 <= row < len(rows) else ""
+            return doc_id, "", document_view(pipeline, doc_id)
+
+        def on_summarize(doc_id: str) -> str:
+            return summarize_document(pipeline, doc_id)
+
+        def on_ask_about(doc_id: str) -> tuple[Any, Any]:
+            if not doc_id:
+                return gr.update(), gr.update()
+            return gr.update(value=[doc_id]), gr.Tabs(selected="chat-tab")
 
         # Gradio passes the selection to a parameter annotated SelectData; with postponed
         # annotations it must see the class itself, not the string.
@@ -532,6 +578,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             chip.click(example(text), [chatbot, scope, answers], outputs)  # asks at once
         add.click(on_upload, [files], [status, table, scope, files])
         remove.click(on_delete, [chosen], [status, table, scope, chosen])
-        table.select(on_row, None, [chosen])
+        table.select(on_row, None, [chosen, summary, viewer])
+        summarize.click(on_summarize, [chosen], [summary])
+        ask_about.click(on_ask_about, [chosen], [scope, tabs])
         demo.load(refreshed, None, [scope])
     return demo  # type: ignore[no-any-return]

@@ -142,23 +142,35 @@ def test_ask_click_citation_follow_up_refusal_upload(
         expect(sources).to_contain_text("Harbour <b>news</b>")
         assert sources.locator("script, img, b").count() == 0
 
-        # "Search in" the uploaded document only: the seed article's answer is out of scope.
-        page.locator("#scope input").click()
-        page.get_by_role("option", name="uploads/harbour.md").click()
-        page.keyboard.press("Escape")
-        ask("What did Volodin claim?")
-        expect(last_answer).to_contain_text("Not in the documents")
-        expect(page.locator("#sources")).not_to_contain_text("won legitimately")
-        page.screenshot(path=str(ARTIFACTS / "scope.png"))
-
-        # Documents: the upload box emptied after indexing; choosing a row chooses its
-        # document for deletion.
+        # Documents: the upload box emptied after indexing; choosing a row shows the
+        # document's text (as text), and Summarize gives its central sentences.
         page.get_by_role("tab", name="Documents").click()
         expect(page.locator("#upload")).not_to_contain_text("harbour.md")
         page.locator("#documents").get_by_text("uploads/harbour.md").click()
         expect(page.locator("#delete-id textarea, #delete-id input")).to_have_value(
             "uploads/harbour.md"
         )
+        viewer = page.locator("#viewer")
+        expect(viewer).to_contain_text("Ada Quint")
+        expect(viewer).to_contain_text('<script>alert("owned")</script>')
+        assert viewer.locator("script, img").count() == 0
+        page.locator("#summarize").click()
+        expect(page.locator("#summary")).to_contain_text("Ada Quint", timeout=60_000)
+        assert page.locator("#summary a, #summary script, #summary img").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "documents.png"))
+
+        # "Ask about this document" scopes the chat to it: the seed article's answer is then
+        # out of scope.
+        page.locator("#ask-about").click()
+        expect(box).to_be_visible()
+        expect(page.locator("#scope")).to_contain_text("uploads/harbour.md")
+        ask("What did Volodin claim?")
+        expect(last_answer).to_contain_text("Not in the documents")
+        expect(page.locator("#sources")).not_to_contain_text("won legitimately")
+        page.screenshot(path=str(ARTIFACTS / "scope.png"))
+
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("#documents").get_by_text("uploads/harbour.md").click()
         page.get_by_role("button", name="Delete").click()
         expect(page.locator("#upload-status")).to_contain_text("Deleted uploads/harbour.md")
         expect(page.locator("#documents")).not_to_contain_text("uploads/harbour.md")

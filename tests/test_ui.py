@@ -18,9 +18,11 @@ from rag.ui import (
     conversation_markdown,
     delete,
     document_rows,
+    document_view,
     record_feedback,
     render_sources,
     respond,
+    summarize_document,
     upload,
 )
 
@@ -177,3 +179,21 @@ def test_feedback_and_export_keep_question_answer_and_quotes(
     markdown = conversation_markdown(history, kept)
     assert markdown.startswith("# Conversation\n\n## What did Volodin claim?\n")
     assert f"> {quote}" in markdown and "[1] Russia warns" in markdown
+
+
+def test_a_chosen_document_is_shown_as_text_and_summarized(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    upload_file = tmp_path / "harbour.md"
+    upload_file.write_text(
+        "---\ntitle: Harbour <b>news</b>\n---\n\nThe lighthouse keeper, Ada Quint, retired "
+        "after fifty winters. <script>alert(1)</script> Visitors see http://203.0.113.9/x.\n"
+    )
+    upload(pipeline, [str(upload_file)])
+    shown = document_view(pipeline, "uploads/harbour.md")
+    assert "Harbour &lt;b&gt;news&lt;/b&gt;" in shown and "&lt;script&gt;" in shown
+    assert "<script" not in shown and "<b>" not in shown
+    summary = summarize_document(pipeline, "uploads/harbour.md")
+    assert "Ada Quint" in summary and "<a " not in summary and "<script" not in summary
+    assert "Choose a document" in summarize_document(pipeline, "")
+    assert 'class="rag-refusal"' in document_view(pipeline, "uploads/gone.md")
