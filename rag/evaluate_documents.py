@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.language import fold
+from rag.evaluate_natural import _mentions as mentions
 from rag.schema import Answer
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "bench" / "documents"
@@ -30,14 +30,9 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(text)))
-
-
 def _mentions(text: str, gold: str) -> bool:
-    """A gold answer in a text, its words in order, case, accents and punctuation aside
-    ("Ian Murdock and his wife Debra" in "Ian Murdock, and his wife, Debra")."""
-    return re.search(rf"(?<!\w){re.escape(_words(gold))}(?!\w)", _words(text)) is not None
+    """A gold answer in a text, its words in order, case, accents and punctuation aside."""
+    return mentions(text, gold, punctuation=False)
 
 
 def _masked(text: str) -> str:

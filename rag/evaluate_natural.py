@@ -55,8 +55,12 @@ class NaturalScores:
         }
 
 
-def _mentions(text: str, gold: str) -> bool:
-    """A gold answer found in an answer: folded, on word boundaries ("3" is not in "30")."""
+def _mentions(text: str, gold: str, *, punctuation: bool = True) -> bool:
+    """A gold answer found in an answer: folded, on word boundaries ("3" is not in "30");
+    without `punctuation`, only the words in order count ("Ian Murdock and his wife Debra" in
+    "Ian Murdock, and his wife, Debra")."""
+    if not punctuation:
+        text, gold = (" ".join(re.findall(r"\w+", fold(x))) for x in (text, gold))
     return re.search(rf"(?<!\w){re.escape(fold(gold))}(?!\w)", fold(text)) is not None
 
 

@@ -175,6 +175,7 @@ class SearchSnapshot:
         )
         self.source_of = np.array([str(m.get("source") or "") for m in self.metadatas])
         self.doc_of = np.array([str(m["doc_id"]) for m in self.metadatas])
+        self.doc_set = frozenset(self.doc_of.tolist())  # checked by every scoped question
         self.day_of = [str(m.get("published_at") or "")[:10] for m in self.metadatas]
 
     def __len__(self) -> int:
@@ -282,7 +283,7 @@ class HybridRetriever:
         return [(source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)]
 
     def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
-        return doc_ids & frozenset(self._snapshot.doc_of.tolist())
+        return doc_ids & self._snapshot.doc_set
 
     def search(
         self, query: str, top_k: int, doc_ids: frozenset[str] | None = None

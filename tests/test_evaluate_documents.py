@@ -1,0 +1,28 @@
+"""The real-documents benchmark's measures judge what a reader would: a running header left in
+a chunk, a quote cut from a longer sentence, a right answer worded with other punctuation."""
+
+from __future__ import annotations
+
+from rag.evaluate_documents import _mentions, running_noise, whole_sentence
+
+
+def test_running_lines_and_page_numbers_are_found_but_headings_are_not() -> None:
+    running = ["A Brief History of Debian"]
+    assert running_noise("The leader was elected.\n\n12\n\nThe next one", running)
+    assert running_noise("was elected. A Brief History of Debian 4 / 21 The next", running)
+    assert running_noise("A Brief History of Debian iv\n\nThe project began.", ["x"]) is False
+    assert not running_noise("## A Brief History of Debian\n\nIt began in 1993.", running)
+    assert not running_noise("This is a brief history of Debian, told in order.", running)
+
+
+def test_a_quote_is_whole_unless_it_opens_mid_sentence() -> None:
+    assert whole_sentence("babelbib has been developed for more languages.")
+    assert whole_sentence("• the name of the file is changed.")
+    assert not whole_sentence("which was voted by close to half of the developers.")
+    assert not whole_sentence("The Debian Project was officially founded by")
+
+
+def test_answers_are_matched_by_their_words_in_order() -> None:
+    assert _mentions("Ian Murdock, and his wife, Debra.", "Ian Murdock and his wife Debra")
+    assert _mentions("Named after Nicolás Maduro.", "Nicolas Maduro")
+    assert not _mentions("It has 30 packages.", "3")
