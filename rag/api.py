@@ -212,7 +212,21 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         name = collection or pipeline.settings.collection
         return DocumentList(collection=name, documents=pipeline.documents(name))
 
-    @api.post("/documents", response_model=IngestReport, tags=["documents"])
+    # Links tell API clients (and stateful testers) that an upload's id can be read or deleted.
+    uploaded = {
+        f"{verb.capitalize()}Uploaded": {
+            "operationId": f"{verb}_document",
+            "parameters": {"doc_id": "$response.body#/added/0"},
+        }
+        for verb in ("get", "delete")
+    }
+
+    @api.post(
+        "/documents",
+        response_model=IngestReport,
+        tags=["documents"],
+        responses={200: {"description": "What was indexed", "links": uploaded}},
+    )
     async def upload_document(
         file: Annotated[UploadFile, File(description="A .md, .txt, .html, .pdf or .docx file.")],
         collection: Annotated[str | None, Form(max_length=512)] = None,
@@ -226,12 +240,22 @@ def create_api(pipeline: Pipeline) -> FastAPI:
             pipeline.ingest_upload, file.filename or "", data, collection
         )
 
-    @api.get("/documents/{doc_id:path}", response_model=Document, tags=["documents"])
+    @api.get(
+        "/documents/{doc_id:path}",
+        response_model=Document,
+        tags=["documents"],
+        operation_id="get_document",
+    )
     def get_document(doc_id: str, collection: str | None = None) -> Document:
         """A whole document as ingested: a citation's `start`/`end` index into its `text`."""
         return pipeline.document(doc_id, collection)
 
-    @api.delete("/documents/{doc_id:path}", response_model=Deleted, tags=["documents"])
+    @api.delete(
+        "/documents/{doc_id:path}",
+        response_model=Deleted,
+        tags=["documents"],
+        operation_id="delete_document",
+    )
     def delete_document(doc_id: str, collection: str | None = None) -> Deleted:
         """Remove a document and all its chunks from a collection."""
         return Deleted(doc_id=doc_id, chunks_removed=pipeline.delete_document(doc_id, collection))

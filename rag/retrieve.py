@@ -139,7 +139,10 @@ class SearchSnapshot:
         self.generation = generation
         self.ids = stored.ids
         self.texts = stored.texts
-        vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(len(self.ids), -1)
+        # A collection whose every document was deleted is empty, not missing: no rows at all.
+        vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(
+            len(self.ids), -1 if self.ids else 0
+        )
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         self.vectors = vectors / np.maximum(norms, 1e-12)
         # Every chunk's sentence vectors in one matrix, a chunk's rows together, in order.
@@ -169,7 +172,8 @@ class SearchSnapshot:
             content_words(_header(m) + " " + t)
             for m, t in zip(self.metadatas, self.texts, strict=True)
         ]
-        self.bm25.index(corpus, show_progress=False)
+        if corpus:
+            self.bm25.index(corpus, show_progress=False)
         self.sources = sorted(
             {str(m["source"]) for m in self.metadatas if m.get("source")}, key=len, reverse=True
         )

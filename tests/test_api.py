@@ -85,6 +85,18 @@ def test_upload_list_ask_and_delete_a_document(client: TestClient) -> None:
     assert client.get("/api/documents/uploads/bakery.md").status_code == 404
 
 
+def test_a_collection_emptied_by_deletes_still_answers(client: TestClient) -> None:
+    """Deleting every document leaves an empty collection: questions are refused and searches
+    find nothing, with 200s (found by the stateful schema test: it was a 500)."""
+    client.post("/api/ask", json={"question": "What did Volodin claim?"})  # a snapshot exists
+    for document in client.get("/api/documents").json()["documents"]:
+        assert client.delete(f"/api/documents/{document['doc_id']}").status_code == 200
+    search = client.post("/api/search", json={"query": "Volodin"})
+    assert search.status_code == 200 and search.json()["passages"] == []
+    answer = client.post("/api/ask", json={"question": "What did Volodin claim?"})
+    assert answer.status_code == 200 and answer.json()["refused"] is True
+
+
 def test_a_failed_upload_says_why_and_loses_nothing(client: TestClient) -> None:
     before = client.get("/api/documents").json()["documents"]
     binary = client.post("/api/documents", files={"file": ("x.txt", b"\x00\x01\x02", "text/plain")})

@@ -29,3 +29,26 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_a_server_error(case) -> None:  # type: ignore[no-untyped-def]
     case.call_and_validate(checks=[not_a_server_error])
+
+
+@pytest.mark.slow
+def test_no_sequence_of_calls_makes_a_server_error(api_schema, pipeline: Pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Upload, list, read, delete and ask in generated orders, following the schema's links
+    (an upload's id is read and deleted next): no 5xx, and the store still answers after."""
+    machine = api_schema.as_state_machine()
+
+    class Calls(machine):  # type: ignore[misc, valid-type]
+        def validate_response(self, response, case, **kwargs):  # type: ignore[no-untyped-def]
+            case.validate_response(response, checks=[not_a_server_error])
+
+    Calls.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    for document in pipeline.documents(None):
+        assert pipeline.document(document.doc_id, None).text
+    pipeline.search("Volodin", 3, None)

