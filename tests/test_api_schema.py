@@ -43,7 +43,7 @@ def test_no_sequence_of_calls_makes_a_server_error(api_schema, pipeline: Pipelin
 
     Calls.run(
         settings=settings(
-            max_examples=25,
+            max_examples=200,
             stateful_step_count=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),
