@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import inspect
 import json
 import logging
@@ -214,14 +215,16 @@ def export_onnx_int8(model_path: Path, target: Path, signed: bool) -> None:
     Needs torch and transformers once, at export; the exported file needs neither.
     """
     try:
-        import onnx
         import torch
-        from onnxruntime.quantization import QuantType, quantize_dynamic
         from transformers import AutoModel
     except ImportError as exc:
         raise BackendUnavailable(
-            "The onnx-int8 embedding backend needs: pip install onnxruntime onnx"
+            "Exporting to onnx-int8 needs torch and transformers (pip install -r requirements.txt)"
         ) from exc
+    if not all(importlib.util.find_spec(m) for m in ("onnx", "onnxruntime")):
+        raise BackendUnavailable(
+            "The onnx-int8 embedding backend needs: pip install onnxruntime onnx"
+        )
     pooling_file = model_path / "1_Pooling" / "config.json"
     pooling = json.loads(pooling_file.read_text()) if pooling_file.is_file() else {}
     cls_pooling = bool(pooling.get("pooling_mode_cls_token"))
@@ -262,7 +265,20 @@ def export_onnx_int8(model_path: Path, target: Path, signed: bool) -> None:
                 opset_version=17,
                 dynamo=False,
             )
-            quantized = Path(tmp) / "model-int8.onnx"
+            quantize_int8(plain, target, signed)
+
+
+def quantize_int8(plain: Path, target: Path, signed: bool) -> None:
+    """An fp32 ONNX graph's weights quantised to int8 (dynamic, per channel) into `target`,
+    written atomically so processes exporting at the same time never read half a file."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        quantized = Path(tmp) / target.name
+        with warnings.catch_warnings(), _quiet_logging():
+            warnings.simplefilter("ignore")
             quantize_dynamic(
                 str(plain),
                 str(quantized),
@@ -270,7 +286,6 @@ def export_onnx_int8(model_path: Path, target: Path, signed: bool) -> None:
                 per_channel=True,  # cosine to fp32 0.995 per channel, 0.978 per tensor
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )
-        # Atomic, so processes exporting at the same time never read half a file.
         os.replace(quantized, target)
 
 

