@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
         "question templates it was fitted to; general for natural)",
     )
     evaluate.add_argument("--misses", action="store_true", help="natural: list the misses too")
+    evaluate.add_argument(
+        "--lowercase",
+        action="store_true",
+        help="natural: type every question (and the questions before it) in lower case, as "
+        "many people do",
+    )
     evaluate.add_argument("--queries", type=Path, default=MULTIHOP_QUERIES)
     evaluate.add_argument("--corpus", type=Path, default=MULTIHOP_DIR / "corpus")
     evaluate.add_argument("--limit", type=int, help="only the first N queries")
@@ -238,6 +244,13 @@ def _evaluate_natural(pipeline: Pipeline, args: argparse.Namespace) -> int:
     ):
         print(pipeline.ingest(paths, name).summary(), file=sys.stderr)
     questions = load_natural(args.queries if args.queries != MULTIHOP_QUERIES else None)
+    if args.lowercase:
+        for q in questions:
+            q["question"] = q["question"].lower()
+            q["history"] = [
+                {**t, "content": t["content"].lower() if t["role"] == "user" else t["content"]}
+                for t in q.get("history") or []
+            ]
     report = evaluate_natural(
         questions[: args.limit], lambda q, c, h: pipeline.ask(q, collection=c, history=h)
     )

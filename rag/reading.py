@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rag.condense import Turn, condense
 from rag.embed import Embedder
-from rag.language import analyse, fold
+from rag.language import analyse, fold, truecase
 from rag.question import NAME_LABELS, NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
 from rag.text import answer_sentences, content_terms, stem, words
@@ -193,7 +193,9 @@ class ReadingEngine(Extractive):
         """The cited answer, or a refusal that still lists the closest passages."""
         if not passages:
             return self.refusal(question, passages)
-        reading = read(question)
+        # A question typed in lower case ("what did volodin say") is read with the passages'
+        # capitals, so its names are known as names.
+        reading = read(truecase(question, [p.text for p in passages]))
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]

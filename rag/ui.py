@@ -287,13 +287,31 @@ def respond(
     history.append({"role": "assistant", "content": chat_text(answer)})
     if answers is not None:
         answers[str(len(history) - 1)] = answer.model_dump(mode="json")
+    yield history, "", sources_of(pipeline, answer)
+
+
+def sources_of(pipeline: Pipeline, answer: Answer | None) -> str:
+    """The Sources column for an answer, with each cited document whole for its cards."""
     documents = {}
-    for doc_id in {c.doc_id for c in answer.citations}:
+    for doc_id in {c.doc_id for c in answer.citations} if answer else ():
         try:
             documents[doc_id] = pipeline.document(doc_id)
         except RagError:
             continue  # deleted meanwhile: the card still shows its passage
-    yield history, "", render_sources(answer, documents)
+    return render_sources(answer, documents)
+
+
+def restore(pipeline: Pipeline, saved: Any) -> tuple[History, dict[str, Any], str]:
+    """The conversation kept in the browser (after a page reload): its messages, its answers
+    and the last answer's sources. Anything unreadable starts a new conversation."""
+    try:
+        history = list(saved["history"])
+        answers = dict(saved["answers"])
+        last = answers[max(answers, key=int)] if answers else None
+        answer = Answer.model_validate(last) if last else None
+    except (KeyError, TypeError, ValueError):
+        return [], {}, render_sources(None)
+    return history, answers, sources_of(pipeline, answer)
 
 
 _FEEDBACK_LOCK = threading.Lock()
@@ -438,6 +456,19 @@ def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) ->
     return "\n".join(lines) or "Choose files to upload."
 
 
+def asked_to_delete(doc_id: str | None) -> tuple[str, Any]:
+    """The question a Delete click asks, and whether to show the button that confirms it."""
+    import gradio as gr
+
+    doc_id = (doc_id or "").strip()
+    if not doc_id:
+        return "Choose a document in the table first.", gr.update(visible=False)
+    return (
+        f"Delete **{html.escape(doc_id)}** from the index? Press “Yes, delete it” to confirm.",
+        gr.update(visible=True),
+    )
+
+
 def delete(pipeline: Pipeline, doc_id: str | None) -> str:
     if not doc_id:
         return "Choose a document to delete."
@@ -462,6 +493,11 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                     feedback_options=("Like", "Dislike"), elem_id="chat",
                 )  # fmt: skip
                 answers = gr.State({})
+                # The conversation survives a page reload: kept, encrypted, in the browser's
+                # local storage (a restarted server has a new key and starts afresh).
+                saved = gr.BrowserState(
+                    {"history": [], "answers": {}}, storage_key="rag-conversation"
+                )
                 question = gr.Textbox(
                     placeholder="Ask a question about the documents and press Enter",
                     show_label=False, lines=1, max_lines=4, elem_id="question",
@@ -499,6 +535,9 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 summarize = gr.Button("Summarize", elem_id="summarize")
                 ask_about = gr.Button("Ask about this document", elem_id="ask-about")
                 remove = gr.Button("Delete", variant="stop")
+                confirm = gr.Button(
+                    "Yes, delete it", variant="stop", visible=False, elem_id="confirm-delete"
+                )
             summary = gr.HTML(elem_id="summary")
             viewer = gr.HTML(elem_id="viewer")
 
@@ -559,10 +598,22 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         # annotations it must see the class itself, not the string.
         on_row.__annotations__["event"] = gr.SelectData
 
+        def keep(history: History | None, kept: dict[str, Any] | None) -> dict[str, Any]:
+            return {"history": history or [], "answers": kept or {}}
+
+        def on_load(kept: Any) -> tuple[Any, History, dict[str, Any], str]:
+            return (refreshed(), *restore(pipeline, kept))
+
         outputs = [chatbot, question, sources, answers]
-        question.submit(on_submit, [question, chatbot, scope, answers], outputs)
-        send.click(on_submit, [question, chatbot, scope, answers], outputs)
-        clear.click(lambda: ([], "", render_sources(None), {}), None, outputs)
+        question.submit(on_submit, [question, chatbot, scope, answers], outputs).then(
+            keep, [chatbot, answers], [saved]
+        )
+        send.click(on_submit, [question, chatbot, scope, answers], outputs).then(
+            keep, [chatbot, answers], [saved]
+        )
+        clear.click(lambda: ([], "", render_sources(None), {}), None, outputs).then(
+            keep, [chatbot, answers], [saved]
+        )
         chatbot.like(on_like, [chatbot, answers], None)
         export.click(on_export, [chatbot, answers], [exported])
 
@@ -575,11 +626,18 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             return ask
 
         for chip, text in zip(chips, EXAMPLES, strict=True):
-            chip.click(example(text), [chatbot, scope, answers], outputs)  # asks at once
+            chip.click(example(text), [chatbot, scope, answers], outputs).then(
+                keep, [chatbot, answers], [saved]
+            )  # asks at once
         add.click(on_upload, [files], [status, table, scope, files])
-        remove.click(on_delete, [chosen], [status, table, scope, chosen])
+        # Deleting asks first: the first click says what would go, the second does it.
+        remove.click(asked_to_delete, [chosen], [status, confirm])
+        confirm.click(on_delete, [chosen], [status, table, scope, chosen]).then(
+            lambda: gr.update(visible=False), None, [confirm]
+        )
+        chosen.change(lambda _: gr.update(visible=False), [chosen], [confirm])
         table.select(on_row, None, [chosen, summary, viewer])
         summarize.click(on_summarize, [chosen], [summary])
         ask_about.click(on_ask_about, [chosen], [scope, tabs])
-        demo.load(refreshed, None, [scope])
+        demo.load(on_load, [saved], [scope, chatbot, answers, sources])
     return demo  # type: ignore[no-any-return]

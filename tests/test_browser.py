@@ -120,6 +120,13 @@ def test_ask_click_citation_follow_up_refusal_upload(
         page.locator("#export").click()
         expect(page.locator("#exported")).to_contain_text("conversation-", timeout=30_000)
 
+        # The conversation survives a page reload, with the last answer's sources.
+        page.reload()
+        expect(page.locator("#chat .bot")).to_have_count(2, timeout=30_000)
+        expect(page.locator("#chat")).to_contain_text("What did Volodin claim?")
+        expect(last_answer).to_contain_text("overwhelming evidence")
+        expect(page.locator("#sources")).to_contain_text("Searched for: What did Blinken claim?")
+
         ask("What is the capital of Australia?")
         expect(last_answer).to_contain_text("Not in the documents")
         expect(page.locator("#sources .rag-refusal")).to_be_visible()
@@ -171,8 +178,13 @@ def test_ask_click_citation_follow_up_refusal_upload(
 
         page.get_by_role("tab", name="Documents").click()
         page.locator("#documents").get_by_text("uploads/harbour.md").click()
-        page.get_by_role("button", name="Delete").click()
+        # Deleting asks first; nothing is gone until it is confirmed.
+        page.get_by_role("button", name="Delete", exact=True).click()
+        expect(page.locator("#upload-status")).to_contain_text("Delete uploads/harbour.md")
+        expect(page.locator("#documents")).to_contain_text("uploads/harbour.md")
+        page.locator("#confirm-delete").click()
         expect(page.locator("#upload-status")).to_contain_text("Deleted uploads/harbour.md")
+        expect(page.locator("#confirm-delete")).to_be_hidden()
         expect(page.locator("#documents")).not_to_contain_text("uploads/harbour.md")
         assert dialogs == []
         browser.close()

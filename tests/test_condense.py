@@ -71,3 +71,30 @@ def test_a_question_of_its_own_after_a_refusal_is_asked_as_typed(
     answer = pipeline.ask(question, history=history)
     assert not answer.refused and "Ada Quint" in answer.answer
     assert answer.searched_for == question
+
+
+def test_a_follow_up_is_answered_from_the_document_the_conversation_is_about(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = tmp_path / "games"
+    folder.mkdir()
+    (folder / "colorado.md").write_text(
+        "# Colorado edges Arizona State\n\nColorado beat Arizona State on Saturday night. "
+        "Alejandro Mata kicked the winning field goal for Colorado with 12 seconds left. "
+        "The Buffaloes won by a score of 27-24 at Folsom Field.\n"
+    )
+    # A week earlier, the same team and kicker: the follow-up's words fit this one better.
+    (folder / "oregon.md").write_text(
+        "# Oregon routs Colorado\n\nWhat was the final score of the Colorado game? The final "
+        "score was 42-6, and Colorado fans said the final score flattered Alejandro Mata, who "
+        "missed twice.\n"
+    )
+    pipeline.ingest([folder])
+    history = [
+        Turn(role="user", content="Who kicked the winning field goal for Colorado?"),
+        Turn(role="assistant", content="Alejandro Mata kicked the winning field goal [1]."),
+    ]
+    answer = pipeline.ask("What was the final score?", history=history)
+    assert not answer.refused, answer.answer
+    assert "27-24" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"colorado.md"}

@@ -9,7 +9,7 @@ from conftest import SEED_DOC
 from rag.condense import Turn, condense
 from rag.evaluate_natural import judge
 from rag.ingest import load_document
-from rag.language import fold, sentence_spans
+from rag.language import fold, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.schema import Answer, Citation
@@ -72,6 +72,30 @@ def test_names_compare_without_accents() -> None:
     assert fold("Nicolás Maduro’s") == fold("Nicolas Maduro's") == "nicolas maduro's"
 
 
+def test_names_typed_in_lower_case_are_read_with_the_documents_capitals() -> None:
+    context = [
+        "Russian observers affirmed that President Nicolás Maduro won, said Vyacheslav Volodin. "
+        "The president thanked them.",
+        "Volodin wrote on social media. US Secretary of State Antony Blinken disagreed.",
+    ]
+    assert truecase("what did volodin say", context) == "what did Volodin say"
+    assert truecase("who is nicolas maduro", context) == "who is Nicolás Maduro"
+    # A word the documents also write in lower case stays as typed, as do capitals typed.
+    assert truecase("what did the president say", context) == "what did the president say"
+    assert truecase("What did Blinken say?", context) == "What did Blinken say?"
+    assert (
+        truecase("What did volodin say to Blinken?", context) == "What did volodin say to Blinken?"
+    )
+    # "The" opens a sentence: capitalised there only, it is no name.
+    assert truecase("the observers", context) == "the observers"
+
+
+def test_a_follow_up_typed_in_lower_case_swaps_the_name() -> None:
+    history = [Turn(role="user", content="what did volodin say"),
+               Turn(role="assistant", content="Volodin wrote that Maduro won [1].")]  # fmt: skip
+    assert condense("and blinken?", history) == "what did blinken say"
+
+
 HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"),
            Turn(role="assistant", content="Alejandro Mata [1].")]  # fmt: skip
 
@@ -80,7 +104,7 @@ HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"
     ("question", "searched"),
     [
         ("When was that?", "When was that? (kicked Colorado's winning field goal, Alejandro Mata)"),
-        ("How long was the kick?", "How long was the kick? (Colorado's, Alejandro Mata)"),
+        ("How long was the kick?", "How long was the kick? (Colorado, Alejandro Mata)"),
         (
             "What is this article about?",
             "What is this article about? (kicked Colorado's winning field goal, Alejandro Mata)",
@@ -88,6 +112,10 @@ HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"
         # Self-contained: never rewritten with the earlier topic.
         ("Who is Nicolás Maduro?", "Who is Nicolás Maduro?"),
         ("What did Apple say about its earnings?", "What did Apple say about its earnings?"),
+        (
+            "What is the AI Alliance that Meta and IBM launched?",
+            "What is the AI Alliance that Meta and IBM launched?",
+        ),
         (
             "Summarize the article about the FTC case against Amazon",
             "Summarize the article about the FTC case against Amazon",
@@ -130,6 +158,8 @@ def test_the_natural_benchmark_judges_as_a_reader_would() -> None:
         ("Did Russia accept the election result?", "affirmed"),
         ("When was the election?", "July 28"),
         ("How much of the vote did Maduro get?", "51%"),
+        # Typed as many people type: no capitals, no question mark.
+        ("what did volodin say", "Volodin"),
     ],
 )
 def test_natural_questions_on_the_seed_article(
