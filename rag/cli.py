@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from rag.errors import InvalidInput, RagError
 from rag.pipeline import Pipeline
-from rag.schema import Answer, Document, Passage, SearchResult
+from rag.schema import Answer, Document, IngestProgress, Passage, SearchResult
 from rag.settings import Settings
 from rag.wiring import build_pipeline
 
@@ -138,15 +138,19 @@ def _ingest(pipeline: Pipeline, args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
-    embedded = 0
+    written = 0
 
-    def progress(doc_id: str, chunks: int) -> None:
-        nonlocal embedded
-        embedded += chunks
-        if bar is not None:
-            rate = embedded / max(bar.format_dict["elapsed"], 1e-9)
-            bar.set_postfix_str(f"{embedded} chunks, {rate:.1f} chunks/s", refresh=False)
-            bar.update(1)
+    def progress(step: IngestProgress) -> None:
+        nonlocal written
+        if bar is None:
+            return
+        if not step.doc_id:  # a batch being embedded: the bar's files have not moved
+            bar.set_postfix_str(f"{written} chunks, embedding {step.embedded}/{step.to_embed}")
+            return
+        written += step.chunks
+        rate = written / max(bar.format_dict["elapsed"], 1e-9)
+        bar.set_postfix_str(f"{written} chunks, {rate:.1f} chunks/s", refresh=False)
+        bar.update(1)
 
     try:
         report = pipeline.ingest(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import json
 import os
 import re
 import uuid
@@ -32,6 +33,14 @@ _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neigh
 _FORMAT = 4
 _PAGE = 5000
 SENTENCES_KEY = "sentences"
+# The collection's recent writes, as [generation before, generation after, document ids] (ids
+# None when a sync changed too many to list): a reader a few writes behind reads again only
+# the documents they changed.
+_CHANGES_KEY = "rag_changes"
+# Every request reads the collection's metadata: the log stays small. Past these, a reader
+# that far behind builds its copy whole.
+_CHANGES_KEPT = 32
+_CHANGES_MOST_DOCS = 256
 
 
 class StaleStore(Exception):
@@ -246,6 +255,7 @@ class ChunkIndex:
         self.name = collection.name
         self._store = ChromaVectorStore(chroma_collection=collection)
         self._deferred = self._changed = False
+        self._touched: set[str] = set()  # documents written since the generation last changed
 
     @classmethod
     def open(cls, client: ClientAPI, name: str, build: BuildInfo, create: bool) -> ChunkIndex:
@@ -316,25 +326,59 @@ class ChunkIndex:
             if self._changed:
                 self._bump_generation()
 
-    def _bump_generation(self) -> None:
+    def _bump_generation(self, doc_id: str | None = None) -> None:
+        if doc_id is not None:
+            self._touched.add(doc_id)
         if self._deferred:
             self._changed = True
             return
         metadata = dict(self._client.get_collection(self.name).metadata or {})
-        metadata["rag_generation"] = uuid.uuid4().hex
+        before, after = str(metadata.get("rag_generation", "")), uuid.uuid4().hex
+        listed = sorted(self._touched) if len(self._touched) <= _CHANGES_MOST_DOCS else None
+        log = [*_changes(metadata), [before, after, listed]][-_CHANGES_KEPT:]
+        while sum(len(docs or ()) for _, _, docs in log) > _CHANGES_MOST_DOCS:
+            log = log[1:]
+        metadata["rag_generation"], metadata[_CHANGES_KEY] = after, json.dumps(log)
         self._collection.modify(metadata=metadata)
+        self._touched = set()
 
     @_reads
-    def export(self) -> StoredChunks:
-        """Every stored chunk's id, text, metadata and vector, for in-memory search."""
+    def changes_since(self, generation: str) -> tuple[str, frozenset[str]] | None:
+        """The collection's generation now and the documents written since `generation`; None
+        when that is not known (too long ago, a sync too large to list, another collection)."""
+        metadata = self._client.get_collection(self.name).metadata or {}
+        current = str(metadata.get("rag_generation", ""))
+        steps = {before: (after, docs) for before, after, docs in _changes(metadata)}
+        changed: set[str] = set()
+        at = generation
+        for _ in range(len(steps)):
+            if at == current:
+                break
+            after, docs = steps.get(at, (None, None))
+            if after is None or docs is None:
+                return None
+            at = after
+            changed.update(docs)
+        return (current, frozenset(changed)) if at == current else None
+
+    @_reads
+    def export(self, doc_ids: frozenset[str] | None = None) -> StoredChunks:
+        """Every stored chunk's id, text, metadata and vector (only those of `doc_ids`, if
+        given), for in-memory search."""
         ids: list[str] = []
         texts: list[str] = []
         metadatas: list[Mapping[str, Any]] = []
         vectors: list[Any] = []
+        if doc_ids is not None and not doc_ids:
+            return StoredChunks(ids, texts, metadatas, vectors)
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
         offset = 0
         while True:
             page = self._collection.get(
-                include=["documents", "metadatas", "embeddings"], limit=_PAGE, offset=offset
+                where=where,  # type: ignore[arg-type]
+                include=["documents", "metadatas", "embeddings"],
+                limit=_PAGE,
+                offset=offset,
             )
             ids += page["ids"]
             texts += [d or "" for d in page["documents"] or []]
@@ -430,7 +474,7 @@ class ChunkIndex:
         if stale:
             self._collection.delete(ids=stale)
         if fresh or stale:
-            self._bump_generation()
+            self._bump_generation(doc_id)
 
     @_reads
     def documents(self) -> list[DocumentInfo]:
@@ -457,7 +501,7 @@ class ChunkIndex:
         ids = self._ids_of(doc_id)
         if ids:
             self._collection.delete(ids=ids)
-            self._bump_generation()
+            self._bump_generation(doc_id)
         return len(ids)
 
     @_reads
@@ -542,6 +586,15 @@ class ChunkIndex:
             NodeWithScore(node=node, score=1.0 + math.log(similarity))
             for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
+
+
+def _changes(metadata: Mapping[str, Any]) -> list[list[Any]]:
+    """The change log kept in a collection's metadata; empty when missing or unreadable."""
+    try:
+        log = json.loads(str(metadata.get(_CHANGES_KEY) or "[]"))
+    except ValueError:
+        return []
+    return [e for e in log if isinstance(e, list) and len(e) == 3] if isinstance(log, list) else []
 
 
 def _describe(build: BuildInfo | None) -> str:

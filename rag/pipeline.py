@@ -51,6 +51,7 @@ from rag.schema import (
     Document,
     DocumentInfo,
     IngestFailure,
+    IngestProgress,
     IngestReport,
     Passage,
     SearchResult,
@@ -74,8 +75,11 @@ class Entry(NamedTuple):
     load: Callable[[], Document]
 
 
-# Called after each file of an ingest with its document id and the chunks it embedded.
-Progress = Callable[[str, int], None]
+# Called after each file of an ingest, and as a batch of them is embedded.
+Progress = Callable[[IngestProgress], None]
+# Texts embedded between two progress reports: small enough for a bar to move every few
+# seconds, large enough to keep the model's batches full.
+_PROGRESS_SLICE = 256
 UPLOAD_PREFIX = "uploads/"
 
 
@@ -304,7 +308,7 @@ class Pipeline:
                 seen.add(doc_id)  # a file still there but unreadable keeps what it had
                 report.failed.append(_failure(label, exc))
             if progress is not None:
-                progress(doc_id, 0)
+                progress(IngestProgress(doc_id=doc_id))
         if index is not None:
             self._flush(index, pending, report, progress)
         for doc_id, known in sorted(stored.items()):
@@ -324,7 +328,7 @@ class Pipeline:
         if not pending:
             return
         try:
-            vectors, sentences = self._embed([c for p in pending for c in p.chunks])
+            vectors, sentences = self._embed([c for p in pending for c in p.chunks], progress)
         except Exception as exc:
             for item in pending:
                 report.failed.append(_failure(item.label, exc))
@@ -348,10 +352,12 @@ class Pipeline:
                 report.failed.append(_failure(item.label, exc))
             start += count
             if progress is not None:
-                progress(doc_id, count)
+                progress(IngestProgress(doc_id=doc_id, chunks=count))
         pending.clear()
 
-    def _embed(self, chunks: Sequence[Chunk]) -> tuple[list[list[float]], list[str | None]]:
+    def _embed(
+        self, chunks: Sequence[Chunk], progress: Progress | None = None
+    ) -> tuple[list[list[float]], list[str | None]]:
         """Each chunk's vector, and its sentences' vectors packed for storage. Sentences are
         embedded one by one (retrieval ranks a chunk by its closest sentence too, which a
         whole chunk's vector blurs), and the chunk's vector is their mean plus a little of its
@@ -363,9 +369,20 @@ class Pipeline:
         texts = [c.text[a:b] for c, found in zip(chunks, spans, strict=True) for a, b in found]
         headers = sorted({embedding_header(c) for c in chunks} - {""})
         whole = [i for i, found in enumerate(spans) if not found]
-        embedded = self.embedder.embed_documents(
-            [*texts, *headers, *(embedding_text(chunks[i]) for i in whole)]
-        )
+        every = [*texts, *headers, *(embedding_text(chunks[i]) for i in whole)]
+        # Embedded in slices, for progress, taken in order of length so that each slice's
+        # batches pad as little as one call over all of them would.
+        order = sorted(range(len(every)), key=lambda i: len(every[i]))
+        embedded: list[list[float]] = [[] for _ in every]
+        for at in range(0, len(order), _PROGRESS_SLICE):
+            part = order[at : at + _PROGRESS_SLICE]
+            for i, vector in zip(
+                part, self.embedder.embed_documents([every[i] for i in part]), strict=True
+            ):
+                embedded[i] = vector
+            if progress is not None:
+                done = len(chunks) * (at + len(part)) // len(every)
+                progress(IngestProgress(embedded=done, to_embed=len(chunks)))
         matrix = np.asarray(embedded, dtype=np.float32).reshape(len(embedded), -1)
         after_headers = len(texts) + len(headers)
         header_vectors = dict(zip(headers, matrix[len(texts) : after_headers], strict=True))
@@ -389,7 +406,11 @@ class Pipeline:
         return vectors, packed
 
     def ingest_upload(
-        self, filename: str, data: bytes, collection: str | None = None
+        self,
+        filename: str,
+        data: bytes,
+        collection: str | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
         """Keep an uploaded file in the upload area and index it as `uploads/<name>`.
 
@@ -417,7 +438,7 @@ class Pipeline:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         entry = Entry(str(path), doc_id, "upload", self._loader(path, doc_id))
-        report = self._sync([entry], collection, set())
+        report = self._sync([entry], collection, set(), progress=progress)
         if report.failed:
             path.unlink(missing_ok=True)  # nothing was indexed from it: keep no orphan file
             raise IngestFailed(report.failed[0].reason.replace(str(path), name))

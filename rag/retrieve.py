@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.embed import Embedder
 from rag.index import SENTENCES_KEY, ChunkIndex, StoredChunks, unpack_sentences
+from rag.lexical import LexicalIndex
 from rag.schema import Passage
 from rag.text import content_words, dates_in, spelled_date
 
@@ -121,6 +121,57 @@ class HybridOptions:
     max_chunks_per_doc: int = 3  # 0: no limit
 
 
+@dataclass
+class _Rows:
+    """Chunks as a snapshot keeps them, in order: unit vectors, and sentence vectors (the rows
+    of chunk i marked i in `owners`)."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    vectors: np.ndarray
+    spans: list[list[tuple[int, int]]]
+    sentences: np.ndarray
+    owners: np.ndarray
+
+    @classmethod
+    def read(cls, stored: StoredChunks, dimension: int | None = None) -> _Rows:
+        import numpy as np
+
+        # A collection whose every document was deleted is empty, not missing: no rows at all.
+        width = -1 if stored.ids else (dimension or 0)
+        vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(len(stored.ids), width)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.maximum(norms, 1e-12)
+        found, owners, spans = [], [], []
+        for i, metadata in enumerate(stored.metadatas):
+            these: list[tuple[int, int]] = []
+            if packed := metadata.get(SENTENCES_KEY):
+                these, matrix = unpack_sentences(str(packed), vectors.shape[1])
+                found.append(matrix)
+                owners.append(np.full(len(matrix), i))
+            spans.append(these)
+        metadatas = [{k: v for k, v in m.items() if k != SENTENCES_KEY} for m in stored.metadatas]
+        return cls(
+            ids=list(stored.ids),
+            texts=list(stored.texts),
+            metadatas=metadatas,
+            vectors=vectors,
+            spans=spans,
+            sentences=(
+                np.concatenate(found) if found else np.zeros((0, vectors.shape[1]), np.float32)
+            ),
+            owners=np.concatenate(owners) if owners else np.zeros(0, dtype=int),
+        )
+
+    def words(self) -> list[list[str]]:
+        """What BM25 counts of each chunk: its title, outlet and date, and its text."""
+        return [
+            content_words(_header(m) + " " + t)
+            for m, t in zip(self.metadatas, self.texts, strict=True)
+        ]
+
+
 def _header(metadata: Mapping[str, Any]) -> str:
     published = spelled_date(metadata.get("published_at"))
     return " ".join(str(x) for x in (metadata.get("title"), metadata.get("source"), published) if x)
@@ -128,52 +179,56 @@ def _header(metadata: Mapping[str, Any]) -> str:
 
 class SearchSnapshot:
     """An in-memory copy of a collection for exact search: vectors, BM25 over metadata and
-    text. Rebuilt from what Chroma stores, so every process (and server mode) sees the same."""
+    text. Built from what Chroma stores, so every process (and server mode) sees the same; after
+    a write, the documents it changed are read again and the rest is kept (`updated`)."""
 
     def __init__(self, stored: StoredChunks, generation: str) -> None:
-        import bm25s
+        rows = _Rows.read(stored)
+        self._assemble(generation, rows, LexicalIndex.build(rows.words()))
+
+    def updated(self, changed: set[str], stored: StoredChunks, generation: str) -> SearchSnapshot:
+        """This snapshot with the chunks of the `changed` documents replaced by `stored`, their
+        chunks as they are now (none for a deleted document)."""
         import numpy as np
 
-        # bm25s sets its own logger to DEBUG on import: every snapshot would log a line.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        if not len(self):  # all there is now was written since
+            return SearchSnapshot(stored, generation)
+        keep = ~np.isin(self.doc_of, sorted(changed))
+        added = _Rows.read(stored, self.vectors.shape[1])
+        kept_rows = np.flatnonzero(keep)
+        sentence_keep = keep[self._sentence_owner]
+        renumbered = np.cumsum(keep) - 1  # a kept chunk's new row
+        rows = _Rows(
+            ids=[self.ids[i] for i in kept_rows] + added.ids,
+            texts=[self.texts[i] for i in kept_rows] + added.texts,
+            metadatas=[self.metadatas[i] for i in kept_rows] + added.metadatas,
+            vectors=np.concatenate([self.vectors[keep], added.vectors]),
+            spans=[self.sentence_spans[i] for i in kept_rows] + added.spans,
+            sentences=np.concatenate([self.sentence_vectors[sentence_keep], added.sentences]),
+            owners=np.concatenate(
+                [renumbered[self._sentence_owner[sentence_keep]], added.owners + len(kept_rows)]
+            ),
+        )
+        fresh = object.__new__(SearchSnapshot)
+        fresh._assemble(generation, rows, self._lexical.updated(keep, added.words()))
+        return fresh
+
+    def _assemble(self, generation: str, rows: _Rows, lexical: LexicalIndex) -> None:
+        import numpy as np
+
         self.generation = generation
-        self.ids = stored.ids
-        self.texts = stored.texts
-        # A collection whose every document was deleted is empty, not missing: no rows at all.
-        vectors = np.asarray(stored.vectors, dtype=np.float32).reshape(
-            len(self.ids), -1 if self.ids else 0
-        )
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        self.vectors = vectors / np.maximum(norms, 1e-12)
+        self.ids, self.texts, self.metadatas = rows.ids, rows.texts, rows.metadatas
+        self.vectors = rows.vectors
         # Every chunk's sentence vectors in one matrix, a chunk's rows together, in order.
-        rows, owners = [], []
-        self.sentence_spans: list[list[tuple[int, int]]] = []
-        for i, metadata in enumerate(stored.metadatas):
-            spans: list[tuple[int, int]] = []
-            if packed := metadata.get(SENTENCES_KEY):
-                spans, found = unpack_sentences(str(packed), self.vectors.shape[1])
-                rows.append(found)
-                owners.append(np.full(len(found), i))
-            self.sentence_spans.append(spans)
-        self.sentence_vectors = (
-            np.concatenate(rows) if rows else np.zeros((0, self.vectors.shape[1]), np.float32)
-        )
-        owner = np.concatenate(owners) if owners else np.zeros(0, dtype=int)
-        self.sentence_chunks, self.sentence_starts = np.unique(owner, return_index=True)
+        self.sentence_spans = rows.spans
+        self.sentence_vectors = rows.sentences
+        self._sentence_owner = rows.owners
+        self.sentence_chunks, self.sentence_starts = np.unique(rows.owners, return_index=True)
         # Chunk i's rows in sentence_vectors begin at first_row[i].
         self._first_row = np.cumsum([0, *(len(spans) for spans in self.sentence_spans)])
         # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
         self._made: dict[tuple[str, int, int], int] = {}
-        self.metadatas = [
-            {k: v for k, v in m.items() if k != SENTENCES_KEY} for m in stored.metadatas
-        ]
-        self.bm25 = bm25s.BM25()
-        corpus = [
-            content_words(_header(m) + " " + t)
-            for m, t in zip(self.metadatas, self.texts, strict=True)
-        ]
-        if corpus:
-            self.bm25.index(corpus, show_progress=False)
+        self._lexical = lexical
         self.sources = sorted(
             {str(m["source"]) for m in self.metadatas if m.get("source")}, key=len, reverse=True
         )
@@ -181,6 +236,10 @@ class SearchSnapshot:
         self.doc_of = np.array([str(m["doc_id"]) for m in self.metadatas])
         self.doc_set = frozenset(self.doc_of.tolist())  # checked by every scoped question
         self.day_of = [str(m.get("published_at") or "")[:10] for m in self.metadatas]
+
+    def lexical(self, terms: list[str]) -> np.ndarray:
+        """Every chunk's BM25 score for the terms, over its title, outlet, date and text."""
+        return self._lexical.scores(terms)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -260,7 +319,7 @@ class HybridRetriever:
                 weight += opt.sentence_weight
         terms = content_words(query)
         if opt.lexical and opt.dense_weight < 1 and terms:
-            lexical = snap.bm25.get_scores(terms)
+            lexical = snap.lexical(terms)
             fused = fused + (1 - opt.dense_weight) * _standard(lexical)
             weight += 1 - opt.dense_weight
         if opt.date_boost:
@@ -348,7 +407,8 @@ class HybridRetriever:
 
 
 class SnapshotCache:
-    """One SearchSnapshot per collection, rebuilt when the collection's generation changes."""
+    """One SearchSnapshot per collection, brought up to date when the collection's generation
+    changes: by the documents written since, or whole when those are not known."""
 
     def __init__(self) -> None:
         self._snapshots: dict[str, SearchSnapshot] = {}
@@ -361,7 +421,14 @@ class SnapshotCache:
             return snapshot
         with self._lock:
             snapshot = self._snapshots.get(index.name)
+            if snapshot is not None and snapshot.generation != generation:
+                # A few writes behind: read again only the documents they changed.
+                delta = index.changes_since(snapshot.generation)
+                if delta is not None:
+                    current, changed = delta
+                    snapshot = snapshot.updated(set(changed), index.export(changed), current)
+                    generation = current
             if snapshot is None or snapshot.generation != generation:
                 snapshot = SearchSnapshot(index.export(), generation)
-                self._snapshots[index.name] = snapshot
+            self._snapshots[index.name] = snapshot
         return snapshot

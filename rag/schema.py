@@ -123,6 +123,16 @@ class IngestFailure(_Value):
     reason: str
 
 
+class IngestProgress(_Value):
+    """Where an ingest is: after each document, its id and the chunks written for it; while a
+    batch of documents is embedded (`doc_id` empty), `embedded` of its `to_embed` chunks."""
+
+    doc_id: str = ""
+    chunks: int = 0
+    embedded: int = 0
+    to_embed: int = 0
+
+
 class IngestReport(BaseModel):
     """What an ingest did: documents added, updated, left alone, and files that failed."""
 

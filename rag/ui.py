@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rag.condense import Turn
 from rag.errors import RagError
 from rag.formats import SUPPORTED_SUFFIXES
-from rag.schema import Answer, Citation, Document, Passage
+from rag.schema import Answer, Citation, Document, IngestProgress, Passage
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -445,10 +445,17 @@ def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) ->
     files = list(paths or [])
     for number, path in enumerate(files, start=1):
         name = Path(path).name
+
+        def step(at: IngestProgress, number: int = number, name: str = name) -> None:
+            # The bar moves with the chunks embedded, so one long file does not sit still.
+            if progress is not None and at.to_embed:
+                share = (number - 1 + at.embedded / at.to_embed) / len(files)
+                progress(share, desc=f"{name}: {at.embedded} of {at.to_embed} chunks embedded")
+
         if progress is not None:
-            progress((number - 1) / len(files), desc=f"Indexing {name}")
+            progress((number - 1) / len(files), desc=f"Reading {name}")
         try:
-            report = pipeline.ingest_upload(name, Path(path).read_bytes())
+            report = pipeline.ingest_upload(name, Path(path).read_bytes(), progress=step)
             state = "unchanged" if report.unchanged else "indexed"
             lines.append(f"- {html.escape(name)}: {state} ({report.chunks} chunks embedded)")
         except RagError as exc:

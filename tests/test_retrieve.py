@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fakes import HashingEmbedderFake
 
 from rag import Pipeline, Settings, build_pipeline
+from rag.index import ChunkIndex, StoredChunks
 
 
 def _article(folder: Path, name: str, title: str, source: str, date: str, body: str) -> None:
@@ -238,3 +240,72 @@ def test_each_chunk_stores_its_sentences_vectors(settings: Settings, tmp_path: P
     ]
     exact = np.asarray(embedder.embed_documents([text[a:b] for a, b in spans]))
     assert np.all(np.sum(vectors * exact, axis=1) > 0.99)  # int8, yet the same direction
+
+
+def test_a_reader_a_few_writes_behind_reads_only_the_documents_they_changed(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    topics = ["sourdough prize", "lighthouse keeper", "harbour ferry", "chess club", "tram line"]
+    for n, topic in enumerate(topics):
+        body = f"The {topic} story ran on day {n}. Residents talked about the {topic} all week."
+        _article(docs, f"{n}.md", topic.title(), "Town Herald", f"2024-03-0{n + 1}", body)
+    writer = build_pipeline(settings, embedder=HashingEmbedderFake())
+    reader = build_pipeline(settings, embedder=HashingEmbedderFake())
+    writer.ingest([docs])
+    reader.search("sourdough prize")  # the reader's copy, as of now
+    # Three writes: a document changed, one removed, one added.
+    _article(docs, "0.md", "Sourdough", "Town Herald", "2024-03-01", "The bakery closed for good.")
+    writer.ingest([docs])
+    (docs / "1.md").unlink()
+    writer.ingest([docs])
+    _article(
+        docs, "5.md", "Ferry", "Town Herald", "2024-03-09", "A new harbour ferry sails at dawn."
+    )
+    writer.ingest([docs])
+
+    read: list[frozenset[str] | None] = []
+    export = ChunkIndex.export
+
+    def counted(index: ChunkIndex, doc_ids: frozenset[str] | None = None) -> StoredChunks:
+        read.append(doc_ids)
+        return export(index, doc_ids)
+
+    monkeypatch.setattr(ChunkIndex, "export", counted)
+    questions = ["bakery closed", "lighthouse keeper", "harbour ferry at dawn", "tram line"]
+    found = [reader.search(q).passages for q in questions]
+    # Only what changed is read (again, if the first read met the writer's stale handle).
+    assert read and all(r == frozenset({"0.md", "1.md", "5.md"}) for r in read)
+    # What the reader finds is what a copy built whole finds.
+    whole = build_pipeline(settings, embedder=HashingEmbedderFake())
+    for question, passages in zip(questions, found, strict=True):
+        expected = whole.search(question).passages
+        assert [(p.doc_id, p.start, round(p.score, 4)) for p in passages] == [
+            (p.doc_id, p.start, round(p.score, 4)) for p in expected
+        ]
+    assert all(p.doc_id != "1.md" for p in found[1])
+    assert found[2][0].doc_id == "5.md" and found[0][0].doc_id == "0.md"
+
+
+def test_a_reader_behind_a_sync_too_large_to_list_builds_its_copy_whole(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rag.index._CHANGES_MOST_DOCS", 1)
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery", "Town Herald", "2024-03-01", BODY)
+    _article(docs, "b.md", "Harbour", "Town Herald", "2024-03-02", "The lighthouse keeper retired.")
+    writer = build_pipeline(settings, embedder=HashingEmbedderFake())
+    reader = build_pipeline(settings, embedder=HashingEmbedderFake())
+    writer.ingest([docs])
+    reader.search("sourdough prize")
+    _article(docs, "a.md", "Bakery", "Town Herald", "2024-03-01", "The bakery closed for good.")
+    _article(docs, "b.md", "Harbour", "Town Herald", "2024-03-02", "A new ferry sails at dawn.")
+    writer.ingest([docs])  # two documents in one sync: more than the log lists
+
+    read: list[frozenset[str] | None] = []
+    export = ChunkIndex.export
+    monkeypatch.setattr(
+        ChunkIndex, "export", lambda index, ids=None: (read.append(ids), export(index, ids))[1]
+    )
+    assert reader.search("ferry sails at dawn").passages[0].doc_id == "b.md"
+    assert read and all(r is None for r in read)  # the whole collection

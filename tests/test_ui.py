@@ -68,6 +68,24 @@ def test_uncited_passages_are_folded_below_the_cards() -> None:
     assert "1 retrieved, not cited" in html
 
 
+def test_upload_progress_moves_with_the_chunks_embedded(pipeline: Pipeline, tmp_path: Path) -> None:
+    long = tmp_path / "logbook.md"
+    long.write_text(
+        "# Logbook\n\n"
+        + "\n\n".join(f"On night {i} the keeper lit lamp {i} at dusk." for i in range(700))
+    )
+    seen: list[tuple[float, str]] = []
+    report = upload(pipeline, [str(long)], lambda share, desc="": seen.append((share, desc)))
+    assert "logbook.md: indexed" in report
+    chunks = int(re.search(r"\((\d+) chunks embedded\)", report).group(1))  # type: ignore[union-attr]
+    embedding = [(share, desc) for share, desc in seen if "chunks embedded" in desc]
+    # One long file: the bar moves while it is embedded, forward only, and ends at its chunks.
+    shares = [share for share, _ in embedding]
+    assert len(embedding) >= 3 and shares == sorted(shares)
+    assert 0 < shares[0] < 1 and shares[-1] == 1
+    assert embedding[-1][1] == f"logbook.md: {chunks} of {chunks} chunks embedded"
+
+
 def test_documents_tab_uploads_lists_and_deletes(pipeline: Pipeline, tmp_path: Path) -> None:
     good = tmp_path / "harbour.md"
     good.write_text("---\ntitle: Harbour news\n---\n\nThe lighthouse keeper retired.\n")
