@@ -34,7 +34,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, documents: Sequence[Sequence[str]]) -> LexicalIndex:
         vocab: dict[str, int] = {}
-        return cls(vocab, _counts(documents, vocab, 0))
+        return cls(vocab, _counts(documents, vocab))
 
     def __len__(self) -> int:
         return int(self._counts.shape[0])
@@ -44,10 +44,9 @@ class LexicalIndex:
         from scipy.sparse import vstack
 
         vocab = dict(self._vocab)
+        new = _counts(added, vocab)  # terms it brings widen the vocabulary
         kept = self._counts[keep.nonzero()[0], :]
-        new = _counts(added, vocab, len(self._vocab))
         kept.resize((kept.shape[0], len(vocab)))
-        new.resize((new.shape[0], len(vocab)))
         return LexicalIndex(vocab, vstack([kept, new], format="csc"), self._k1, self._b)
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
@@ -66,7 +65,7 @@ class LexicalIndex:
         return out
 
 
-def _counts(documents: Sequence[Sequence[str]], vocab: dict[str, int], known: int) -> csc_matrix:
+def _counts(documents: Sequence[Sequence[str]], vocab: dict[str, int]) -> csc_matrix:
     """Term counts of `documents` as a sparse matrix; new terms are added to `vocab`."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -82,7 +81,7 @@ def _counts(documents: Sequence[Sequence[str]], vocab: dict[str, int], known: in
         indices += row.keys()
         data += row.values()
         indptr.append(len(indices))
-    shape = (len(documents), max(len(vocab), known))
+    shape = (len(documents), len(vocab))
     matrix = csr_matrix(
         (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
         shape=shape,

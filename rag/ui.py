@@ -612,15 +612,12 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             return (refreshed(), *restore(pipeline, kept))
 
         outputs = [chatbot, question, sources, answers]
-        question.submit(on_submit, [question, chatbot, scope, answers], outputs).then(
-            keep, [chatbot, answers], [saved]
-        )
-        send.click(on_submit, [question, chatbot, scope, answers], outputs).then(
-            keep, [chatbot, answers], [saved]
-        )
-        clear.click(lambda: ([], "", render_sources(None), {}), None, outputs).then(
-            keep, [chatbot, answers], [saved]
-        )
+        # Every event that changes the conversation then keeps it in the browser.
+        changes = [
+            question.submit(on_submit, [question, chatbot, scope, answers], outputs),
+            send.click(on_submit, [question, chatbot, scope, answers], outputs),
+            clear.click(lambda: ([], "", render_sources(None), {}), None, outputs),
+        ]
         chatbot.like(on_like, [chatbot, answers], None)
         export.click(on_export, [chatbot, answers], [exported])
 
@@ -632,10 +629,10 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
 
             return ask
 
-        for chip, text in zip(chips, EXAMPLES, strict=True):
-            chip.click(example(text), [chatbot, scope, answers], outputs).then(
-                keep, [chatbot, answers], [saved]
-            )  # asks at once
+        for chip, text in zip(chips, EXAMPLES, strict=True):  # a chip asks at once
+            changes.append(chip.click(example(text), [chatbot, scope, answers], outputs))
+        for change in changes:
+            change.then(keep, [chatbot, answers], [saved])
         add.click(on_upload, [files], [status, table, scope, files])
         # Deleting asks first: the first click says what would go, the second does it.
         remove.click(asked_to_delete, [chosen], [status, confirm])
