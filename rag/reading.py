@@ -89,6 +89,9 @@ class ReadingWeights:
     need_numbers: bool = True
     second_within: float = 0.85  # a second sentence joins when this close to the best
     name_only_discount: float = 0.15
+    # Choosing among the sentences, once the documents are found to answer: one that shares
+    # none of the question's nouns is only a little behind, as answers often paraphrase.
+    paraphrase_cost: float = 0.1
 
 
 def combine(item: Signals, w: ReadingWeights) -> float:
@@ -113,19 +116,32 @@ def select(
     reading: Reading, found: Sequence[Signals], w: ReadingWeights, most: int
 ) -> tuple[list[Sentence], str] | None:
     """The answering sentences (and a Yes/No to put first), or None to refuse: when no
-    sentence is eligible, or the best eligible one scores low."""
-    ranked = sorted((s for s in found if eligible(reading, s, w)), key=lambda s: -combine(s, w))
-    if not ranked:
+    sentence is eligible, or the best eligible one scores low.
+
+    Whether to answer and which sentence answers are two decisions. Refusal asks for a
+    sentence with some of the question's own nouns; the choice does not, since the sentence
+    that answers often says it in other words ("the score" against "winning 4-1")."""
+    answering = [s for s in found if eligible(reading, s, w)]
+    if not answering:
         return None
     # A question about nothing but a name ("What did Blinken say?") is never close in meaning
     # to any sentence: one that names it clears a lower bar.
-    bar = w.refuse_below - (w.name_only_discount if not reading.terms and ranked[0].names else 0)
-    if combine(ranked[0], w) < bar:
+    best = max(answering, key=lambda s: combine(s, w))
+    bar = w.refuse_below - (w.name_only_discount if not reading.terms and best.names else 0)
+    if combine(best, w) < bar:
         return None
-    best, top = ranked[0], combine(ranked[0], w)
+    paraphrased = dataclasses.replace(w, min_lexical=0.0)
+
+    def choice(item: Signals) -> float:
+        return combine(item, w) - (w.paraphrase_cost if item.key < w.min_lexical else 0.0)
+
+    ranked = sorted(
+        (s for s in found if eligible(reading, s, paraphrased)), key=lambda s: -choice(s)
+    )
+    best, top = ranked[0], choice(ranked[0])
     chosen = [best.sentence]
     for other in ranked[1 : w.shortlist]:
-        if len(chosen) >= most or combine(other, w) < w.second_within * top:
+        if len(chosen) >= most or choice(other) < w.second_within * top:
             break
         if not _repeats(other.sentence, chosen):
             chosen.append(other.sentence)

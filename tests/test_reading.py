@@ -12,7 +12,7 @@ from rag.ingest import load_document
 from rag.language import fold, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
-from rag.schema import Answer, Citation
+from rag.schema import Answer, Citation, Passage
 
 
 @pytest.mark.parametrize(
@@ -188,3 +188,21 @@ def test_an_on_topic_question_the_article_does_not_answer_is_refused(
 ) -> None:
     answer = real_pipeline.ask("How old is Nicolás Maduro?")
     assert answer.refused and answer.passages  # the closest passages are still listed
+
+
+@pytest.mark.slow
+def test_the_answer_may_say_it_in_other_words_than_the_question(
+    real_pipeline: Pipeline,
+) -> None:
+    # "the final score" is answered by "beat the Bills 24-18": no noun of the question in it.
+    text = (
+        "The Bengals beat the Bills 24-18 on Sunday night in Cincinnati. "
+        "Fans won 3 free tickets to the final home game of the season."
+    )
+    passages = [Passage(rank=1, doc_id="bengals.md", title="Bengals hold off Bills", text=text,
+                        start=0, end=len(text), score=0.5)]  # fmt: skip
+    answer = real_pipeline.engine.answer("What was the final score of Bills vs Bengals?", passages)
+    assert not answer.refused and answer.citations[0].quote.startswith("The Bengals beat")
+    # Whether the documents answer at all still asks for the question's own words and names.
+    other = real_pipeline.engine.answer("What was the final score of the Jets game?", passages)
+    assert other.refused
