@@ -65,7 +65,7 @@ def fold(text: str) -> str:
 @functools.cache
 def _splitter() -> Language:
     # The tokenizer's rules only: no model, fast enough for ingest.
-    nlp = _import_spacy().blank("en")
+    nlp: Language = _import_spacy().blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
 

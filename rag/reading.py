@@ -62,6 +62,7 @@ class Signals:
     typed: float = 0.0  # holds an entity of the wanted kind the question lacks (who_is: 0-1)
     near: float = 0.0  # how near that entity stands to the question's words
     verb: bool = False  # yes/no: it has the question's own verb, so it can settle it
+    negated: bool = False  # it says "not", "cannot", "never", ... (read by spaCy's tokenizer)
     context: float = 0.0  # share of the question's names its passage mentions
     numbers: bool = True  # its passage holds every number and year the question names
 
@@ -262,8 +263,9 @@ class ReadingEngine(Extractive):
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
-                item.typed = _describes(reading.subject, item.sentence.text)
+                item.typed = _describes(reading.subject, doc)
             item.verb = _asserts(reading, lemmas)
+            item.negated = any(t.lower_ in NEGATION for t in doc)
         return found
 
     def _summary(
@@ -420,9 +422,11 @@ def _looks_typed(reading: Reading, text: str) -> float:
     return 0.0
 
 
-def _describes(subject: str, text: str) -> float:
-    """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "President
-    X" (1), or only mentions it (0.3)."""
+def _describes(subject: str, doc: Doc) -> float:
+    """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "the
+    Philippine Education Development Fund (X)" (1); a role before the name, "President X",
+    "World Rugby's director of high-performance X" (0.8); or only mentions it (0.3)."""
+    text = doc.text
     folded, target = fold(text), fold(subject)
     last = target.split()[-1]
     found = re.search(rf"\b{re.escape(target)}\b", folded) or (
@@ -433,8 +437,17 @@ def _describes(subject: str, text: str) -> float:
     after, before = folded[found.end() :], text[: found.start()]
     if re.match(_APPOSITION, after) or re.match(_COPULA, after):
         return 1.0
+    # An abbreviation after what it stands for.
+    spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
+    if spelled_out and re.match(r"\s*\)", after):
+        return 1.0
     # A title before the name: "Venezuelan President Nicolas Maduro", "CEO Sam Altman".
     if re.search(r"(?:\b[A-Z][\w.-]*\s+){1,3}$", before) and not re.match(r"\s*$", before):
+        return 0.8
+    # A role in lower case: a common noun just before the name ("coach Sherrone Moore"), not
+    # a verb or a preposition ("said Moore", "by Moore").
+    preceding = [t for t in doc if t.idx + len(t) <= found.start()]
+    if preceding and preceding[-1].tag_ in ("NN", "NNS"):
         return 0.8
     return 0.3
 
@@ -451,9 +464,7 @@ def _polarity(reading: Reading, best: Signals) -> str:
     sentence speaks for itself."""
     if not best.verb or best.lexical < 0.6:
         return ""
-    said = words(best.sentence.text.replace("n't", " not"))
-    negated = any(w in NEGATION for w in said)
-    return "No:" if negated != reading.negated else "Yes:"
+    return "No:" if best.negated != reading.negated else "Yes:"
 
 
 def _repeats(sentence: Sentence, chosen: Sequence[Sentence]) -> bool:

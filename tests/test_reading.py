@@ -224,3 +224,25 @@ def test_reading_a_question_leaves_torch_unloaded() -> None:
                           timeout=300, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "tensor(2.)" in done.stdout  # torch itself still imports when something needs it
+
+
+def _note(text: str) -> list[Passage]:
+    return [Passage(rank=1, doc_id="note.md", title="Note", text=text, start=0, end=len(text),
+                    score=0.5)]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
+    note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
+    answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
+    assert answer.answer.startswith("No:"), answer.answer
+
+
+@pytest.mark.slow
+def test_what_an_abbreviation_stands_for_describes_it(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "Operationally this would mean folding into PhilEd the roles of FAPE and PEAC. He will "
+        "serve on the board of the Philippine Education Development Fund (PhilEd) as its chair."
+    )
+    answer = real_pipeline.engine.answer("What is PhilEd?", note)
+    assert [c.quote[:8] for c in answer.citations] == ["He will "], answer.answer
