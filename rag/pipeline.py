@@ -1,86 +1,39 @@
-"""The Pipeline: ingest (sync files into a collection), search, ask, and documents, over the
-backends rag/wiring.py chose; the faces (CLI, UI, API) call only this."""
+"""The Pipeline, the one facade the faces (CLI, UI, API) call: search, ask, documents and ingest
+(done by rag/sync.py), over the backends rag/wiring.py chose; it keeps the store's client, its
+open indexes and the write lock."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rag.answer import AnswerEngine, final_answer
 from rag.condense import Turn
-from rag.embed import Embedder, load_token_counter
-from rag.errors import (
-    DocumentNotFound,
-    FileTooLarge,
-    IngestFailed,
-    InvalidInput,
-    StoreChanged,
-    UnsupportedFile,
-)
-from rag.formats import SUPPORTED_SUFFIXES
+from rag.embed import Embedder
+from rag.errors import DocumentNotFound, InvalidInput, StoreChanged
 from rag.index import (
     BuildInfo,
     ChunkIndex,
     StaleStore,
-    StoredDocument,
     collection_exists,
     collection_sizes,
     connect,
-    pack_sentences,
     store_lock,
 )
-from rag.ingest import (
-    Chunker,
-    doc_id_for,
-    document_hash,
-    embedding_header,
-    embedding_text,
-    iter_files,
-    load_document,
-)
+from rag.ingest import Chunker
 from rag.reading import Extractive
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
-from rag.schema import (
-    Answer,
-    Chunk,
-    Document,
-    DocumentInfo,
-    IngestFailure,
-    IngestProgress,
-    IngestReport,
-    Passage,
-    SearchResult,
-)
+from rag.schema import Answer, Document, DocumentInfo, IngestReport, Passage, SearchResult
 from rag.settings import Settings
-from rag.text import answer_sentences
+from rag.sync import Progress, Sync
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
-log = logging.getLogger(__name__)
 _T = TypeVar("_T")
-
-
-class Entry(NamedTuple):
-    """One document to sync: a label for reports, its id, where it came from, how to load it."""
-
-    label: str
-    doc_id: str
-    origin: str
-    load: Callable[[], Document]
-
-
-# Called after each file of an ingest, and as a batch of them is embedded.
-Progress = Callable[[IngestProgress], None]
-# Texts embedded between two progress reports: small enough for a bar to move every few
-# seconds, large enough to keep the model's batches full.
-_PROGRESS_SLICE = 256
-UPLOAD_PREFIX = "uploads/"
 
 
 class Pipeline:
@@ -99,8 +52,6 @@ class Pipeline:
         self.embedder = embedder
         self.engine = engine
         self._client = client
-        self._model_path = model_path
-        self._chunker: Chunker | None = None
         self._indexes: dict[str, ChunkIndex] = {}
         self._snapshots = SnapshotCache()
         self.hybrid = hybrid
@@ -115,6 +66,15 @@ class Pipeline:
             chunk_size=settings.chunk_size,
             chunk_overlap=settings.chunk_overlap,
             splitter="SentenceSplitter",
+        )
+        self._sync = Sync(
+            settings,
+            embedder,
+            model_path,
+            index=self.index,
+            recreate=self._recreate,
+            exists=lambda name: collection_exists(self._client, name),
+            writing=self._writing,
         )
 
     def index(self, collection: str | None = None, *, create: bool = False) -> ChunkIndex:
@@ -131,6 +91,10 @@ class Pipeline:
             index = ChunkIndex.open(self._client, name, self.build_info, create)
             self._indexes[name] = index
         return index
+
+    def _recreate(self, name: str) -> None:
+        """Drop and re-create a collection, and keep the new one where `index` finds it."""
+        self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
 
     def retriever(self, collection: str | None = None) -> Retriever:
         """The retrieval the settings choose, over a collection's current contents."""
@@ -200,15 +164,7 @@ class Pipeline:
         return self.ingest([self.settings.corpus_dir], name)
 
     def chunker(self) -> Chunker:
-        if self._chunker is None:
-            if self._model_path is None:
-                raise InvalidInput("This embedder has no tokenizer to count chunk tokens with.")
-            self._chunker = Chunker(
-                load_token_counter(self._model_path),
-                self.settings.chunk_size,
-                self.settings.chunk_overlap,
-            )
-        return self._chunker
+        return self._sync.chunker()
 
     def ingest(
         self,
@@ -228,182 +184,13 @@ class Pipeline:
         Raises:
             InvalidInput: a path does not exist.
         """
-        entries = []
-        for file, root in iter_files(paths):
-            doc_id = doc_id_for(file, root)
-            entries.append(
-                Entry(str(file), doc_id, str(root.resolve()), self._loader(file, doc_id))
-            )
-        folders = {str(p.resolve()) for p in paths if p.is_dir()} if prune else set()
-        return self._sync(entries, collection, folders, rebuild, dry_run, progress)
+        return self._sync.ingest(
+            paths, collection, rebuild=rebuild, prune=prune, dry_run=dry_run, progress=progress
+        )
 
     def add_documents(self, documents: Iterable[Document], collection: str) -> IngestReport:
         """Index Documents made in code (benchmarks, integrations), by the same rules as files."""
-        entries = [Entry(d.doc_id, d.doc_id, "documents", _constant(d)) for d in documents]
-        return self._sync(entries, collection, set())
-
-    def _loader(self, file: Path, doc_id: str) -> Callable[[], Document]:
-        max_bytes = self.settings.max_file_bytes
-        return lambda: load_document(file, doc_id, max_bytes)
-
-    def _sync(
-        self,
-        entries: Sequence[Entry],
-        collection: str | None,
-        prune_origins: set[str],
-        rebuild: bool = False,
-        dry_run: bool = False,
-        progress: Progress | None = None,
-    ) -> IngestReport:
-        name = collection or self.settings.collection
-        with self._writing():
-            if rebuild and not dry_run:
-                self._indexes[name] = ChunkIndex.rebuild(self._client, name, self.build_info)
-            if dry_run and not collection_exists(self._client, name):
-                stored: dict[str, StoredDocument] = {}
-                index = None
-            else:
-                index = self.index(name, create=True)
-                stored = {} if rebuild and dry_run else index.stored_documents()
-            report = IngestReport(collection=name, dry_run=dry_run)
-            # Readers rebuild their view once, when the whole sync is written.
-            with index.writing() if index is not None else contextlib.nullcontext():
-                self._sync_entries(entries, index, stored, prune_origins, report, progress)
-            return report
-
-    def _sync_entries(
-        self,
-        entries: Sequence[Entry],
-        index: ChunkIndex | None,
-        stored: dict[str, StoredDocument],
-        prune_origins: set[str],
-        report: IngestReport,
-        progress: Progress | None,
-    ) -> None:
-        seen: set[str] = set()
-        holder = {h: d for d, known in stored.items() for h in known.chunks}
-        # Changed documents wait here so the model embeds many at once (bigger, better
-        # sorted batches); each is still written to Chroma as its own unit.
-        pending: list[_Pending] = []
-        for label, doc_id, origin, load in entries:
-            # Each file is its own unit: one that fails is reported and the rest go on.
-            try:
-                document = load()
-                seen.add(doc_id)
-                known = stored.get(doc_id)
-                doc_hash = document_hash(document)
-                if holder.setdefault(doc_hash, doc_id) != doc_id:
-                    report.duplicates.append(f"{doc_id}: same content as {holder[doc_hash]}")
-                if known is not None and known.is_whole(doc_hash):
-                    report.unchanged.append(doc_id)
-                elif report.dry_run or index is None:
-                    (report.updated if known else report.added).append(doc_id)
-                else:
-                    chunks = self.chunker().split(document)
-                    pending.append(_Pending(label, document, origin, chunks, known is not None))
-                    if sum(len(p.chunks) for p in pending) >= _EMBED_POOL:
-                        self._flush(index, pending, report, progress)
-                    continue
-            except Exception as exc:
-                seen.add(doc_id)  # a file still there but unreadable keeps what it had
-                report.failed.append(_failure(label, exc))
-            if progress is not None:
-                progress(IngestProgress(doc_id=doc_id))
-        if index is not None:
-            self._flush(index, pending, report, progress)
-        for doc_id, known in sorted(stored.items()):
-            if known.origin in prune_origins and doc_id not in seen:
-                if not report.dry_run and index is not None:
-                    index.delete_document(doc_id)
-                report.removed.append(doc_id)
-
-    def _flush(
-        self,
-        index: ChunkIndex,
-        pending: list[_Pending],
-        report: IngestReport,
-        progress: Progress | None,
-    ) -> None:
-        """Embed the waiting documents together, then write each as a unit."""
-        if not pending:
-            return
-        try:
-            vectors, sentences = self._embed([c for p in pending for c in p.chunks], progress)
-        except Exception as exc:
-            for item in pending:
-                report.failed.append(_failure(item.label, exc))
-            pending.clear()
-            return
-        start = 0
-        for item in pending:
-            doc_id = item.document.doc_id
-            count = len(item.chunks)
-            try:
-                index.replace_document(
-                    doc_id,
-                    item.chunks,
-                    vectors[start : start + count],
-                    item.origin,
-                    sentences[start : start + count],
-                )
-                report.chunks += count
-                (report.updated if item.known else report.added).append(doc_id)
-            except Exception as exc:
-                report.failed.append(_failure(item.label, exc))
-            start += count
-            if progress is not None:
-                progress(IngestProgress(doc_id=doc_id, chunks=count))
-        pending.clear()
-
-    def _embed(
-        self, chunks: Sequence[Chunk], progress: Progress | None = None
-    ) -> tuple[list[list[float]], list[str | None]]:
-        """Each chunk's vector, and its sentences' vectors packed for storage. Sentences are
-        embedded one by one (retrieval ranks a chunk by its closest sentence too, which a
-        whole chunk's vector blurs), and the chunk's vector is their mean plus a little of its
-        metadata line's: as good for search as embedding the chunk whole, and faster, since
-        short texts cost less per token. A chunk without a whole sentence is embedded whole."""
-        import numpy as np
-
-        spans = [answer_sentences(c.text) for c in chunks]
-        texts = [c.text[a:b] for c, found in zip(chunks, spans, strict=True) for a, b in found]
-        headers = sorted({embedding_header(c) for c in chunks} - {""})
-        whole = [i for i, found in enumerate(spans) if not found]
-        every = [*texts, *headers, *(embedding_text(chunks[i]) for i in whole)]
-        # Embedded in slices, for progress, taken in order of length so that each slice's
-        # batches pad as little as one call over all of them would.
-        order = sorted(range(len(every)), key=lambda i: len(every[i]))
-        embedded: list[list[float]] = [[] for _ in every]
-        for at in range(0, len(order), _PROGRESS_SLICE):
-            part = order[at : at + _PROGRESS_SLICE]
-            for i, vector in zip(
-                part, self.embedder.embed_documents([every[i] for i in part]), strict=True
-            ):
-                embedded[i] = vector
-            if progress is not None:
-                done = len(chunks) * (at + len(part)) // len(every)
-                progress(IngestProgress(embedded=done, to_embed=len(chunks)))
-        matrix = np.asarray(embedded, dtype=np.float32).reshape(len(embedded), -1)
-        after_headers = len(texts) + len(headers)
-        header_vectors = dict(zip(headers, matrix[len(texts) : after_headers], strict=True))
-        whole_vectors = dict(zip(whole, matrix[after_headers:], strict=True))
-        vectors: list[list[float]] = []
-        packed: list[str | None] = []
-        at = 0
-        for i, (chunk, found) in enumerate(zip(chunks, spans, strict=True)):
-            if not found:
-                vectors.append(whole_vectors[i].tolist())
-                packed.append(None)
-                continue
-            rows = matrix[at : at + len(found)]
-            at += len(found)
-            vector = rows.mean(axis=0)
-            header = header_vectors.get(embedding_header(chunk))
-            if header is not None:
-                vector = vector + _HEADER_SHARE * header
-            vectors.append((vector / max(float(np.linalg.norm(vector)), 1e-12)).tolist())
-            packed.append(pack_sentences(found, rows))
-        return vectors, packed
+        return self._sync.add_documents(documents, collection)
 
     def ingest_upload(
         self,
@@ -418,37 +205,7 @@ class Pipeline:
             UnsupportedFile: the type is not one ingestion reads, or it is over the size limit.
             IngestFailed: the file could not be read as a document; nothing else changed.
         """
-        name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename or "").name).strip(" .")
-        if not name:
-            raise InvalidInput("The upload has no file name.")
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            kinds = ", ".join(SUPPORTED_SUFFIXES)
-            raise UnsupportedFile(f"{name}: unsupported file type; upload one of: {kinds}.")
-        if len(data) > self.settings.max_upload_bytes:
-            raise FileTooLarge(
-                f"{name}: {len(data)} bytes is over the upload limit of "
-                f"{self.settings.max_upload_bytes} bytes."
-            )
-        collection = collection or self.settings.collection
-        # Check the name before writing anything; only the default collection is made by an
-        # upload, others by an ingest (an API caller cannot litter the store with collections).
-        self.index(collection, create=collection == self.settings.collection)
-        doc_id = UPLOAD_PREFIX + name
-        path = self.settings.data_dir / "uploads" / collection / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        entry = Entry(str(path), doc_id, "upload", self._loader(path, doc_id))
-        report = self._sync([entry], collection, set(), progress=progress)
-        if report.failed:
-            path.unlink(missing_ok=True)  # nothing was indexed from it: keep no orphan file
-            raise IngestFailed(report.failed[0].reason.replace(str(path), name))
-        return report
-
-    def _upload_path(self, doc_id: str, collection: str) -> Path | None:
-        """Where an uploaded document's file is kept; None for documents from elsewhere."""
-        if not doc_id.startswith(UPLOAD_PREFIX):
-            return None
-        return self.settings.data_dir / "uploads" / collection / doc_id.removeprefix(UPLOAD_PREFIX)
+        return self._sync.ingest_upload(filename, data, collection, progress)
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         """The documents in a collection, with their metadata."""
@@ -477,7 +234,7 @@ class Pipeline:
             removed = index.delete_document(doc_id)
         if not removed:
             raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
-        upload = self._upload_path(doc_id, index.name)
+        upload = self._sync.upload_path(doc_id, index.name)
         if upload is not None:
             upload.unlink(missing_ok=True)
         return removed
@@ -640,20 +397,6 @@ class Pipeline:
         }
 
 
-# Chunks embedded together across documents during ingest.
-_EMBED_POOL = 256
-# How much of the metadata line's vector a chunk's vector holds beside its sentences' mean.
-_HEADER_SHARE = 0.15
-
-
-class _Pending(NamedTuple):
-    label: str
-    document: Document
-    origin: str
-    chunks: list[Chunk]
-    known: bool
-
-
 def _conversation_document(
     retriever: Retriever, history: Sequence[Turn], scope: frozenset[str] | None
 ) -> str | None:
@@ -687,14 +430,3 @@ def _distinct(
         if len(kept) >= k or len(found) < wanted or wanted >= k + 20:
             return [p.model_copy(update={"rank": n}) for n, p in enumerate(kept[:k], start=1)]
         wanted += len(found) - len(kept)  # as many more as were copies
-
-
-def _failure(label: str, exc: Exception) -> IngestFailure:
-    if isinstance(exc, IngestFailed):
-        return IngestFailure(path=label, reason=str(exc))
-    log.error("ingest of %s failed", label, exc_info=exc)
-    return IngestFailure(path=label, reason=f"{label}: {type(exc).__name__}: {exc}")
-
-
-def _constant(document: Document) -> Callable[[], Document]:
-    return lambda: document
