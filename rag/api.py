@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Query, Request, Response, UploadFile
+from fastapi import Path as ApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -239,6 +240,26 @@ def create_api(pipeline: Pipeline) -> FastAPI:
         return await run_in_threadpool(
             pipeline.ingest_upload, file.filename or "", data, collection
         )
+
+    # Before the document route: its {doc_id:path} would take ".../pages/3.png" as an id.
+    @api.get(
+        "/documents/{doc_id:path}/pages/{page}.png",
+        response_class=Response,
+        responses={200: {"content": {"image/png": {}}, "description": "The page as a PNG."}},
+        tags=["documents"],
+        operation_id="get_page_image",
+    )
+    def get_page_image(
+        doc_id: str,
+        page: Annotated[int, ApiPath(ge=1, le=100_000)],
+        quote: Annotated[list[str] | None, Query(max_length=20)] = None,
+        width: Annotated[int, Query(ge=100, le=2000)] = 1100,
+        collection: str | None = None,
+    ) -> Response:
+        """Page `page` of a PDF document as printed, as a PNG image, with each `quote` (a
+        citation's quote; repeatable) highlighted where it stands on the page."""
+        png = pipeline.page_image(doc_id, page, quote or [], collection, width=width)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
 
     @api.get(
         "/documents/{doc_id:path}",

@@ -505,6 +505,14 @@ class ChunkIndex:
         return len(ids)
 
     @_reads
+    def origin(self, doc_id: str) -> str | None:
+        """Where a document was ingested from (its folder, "upload" or "documents"); None when
+        it is not in the collection."""
+        page = self._collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
+        metadatas = page["metadatas"] or []
+        return str(metadatas[0].get("origin", "")) if metadatas else None
+
+    @_reads
     def document(self, doc_id: str) -> Document | None:
         """A document's text as ingested, put back together from its chunks and their offsets."""
         from llama_index.core.vector_stores.utils import metadata_dict_to_node

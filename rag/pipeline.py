@@ -24,6 +24,7 @@ from rag.index import (
     store_lock,
 )
 from rag.ingest import Chunker
+from rag.page_image import page_png
 from rag.reading import Extractive
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
 from rag.schema import Answer, Document, DocumentInfo, IngestReport, Passage, SearchResult
@@ -222,6 +223,37 @@ class Pipeline:
             name = collection or self.settings.collection
             raise DocumentNotFound(f"No document {doc_id!r} in collection {name!r}.")
         return document
+
+    def page_image(
+        self,
+        doc_id: str,
+        page: int,
+        quotes: Sequence[str] = (),
+        collection: str | None = None,
+        *,
+        width: int = 1100,
+    ) -> bytes:
+        """Page `page` of a PDF document as printed (PNG), each of `quotes` highlighted on it,
+        read from the file the document was ingested from.
+
+        Raises:
+            DocumentNotFound: no such document, or its file is no longer where it was read.
+            InvalidInput: not a PDF, or no such page.
+        """
+        index = self.index(collection)
+        origin = self._fresh(lambda: index.origin(doc_id))
+        if origin is None:
+            raise DocumentNotFound(f"No document {doc_id!r} in collection {index.name!r}.")
+        if not doc_id.lower().endswith(".pdf"):
+            raise InvalidInput(f"{doc_id} is not a PDF: only a PDF's pages are shown as printed.")
+        file = self._sync.upload_path(doc_id, index.name)
+        if file is None and origin not in ("upload", "documents"):
+            file = Path(origin) / doc_id
+        if file is None or not file.is_file():
+            raise DocumentNotFound(
+                f"The file of {doc_id} is no longer where it was read: ingest it again."
+            )
+        return page_png(file, page, quotes, width)
 
     def delete_document(self, doc_id: str, collection: str | None = None) -> int:
         """Remove a document's chunks; returns how many.

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 from rag.condense import Turn
 from rag.errors import RagError
@@ -40,9 +41,11 @@ CSS = """
 .rag-n { color: #92400e; font-weight: 600; margin-left: .1rem; }
 .rag-refusal { border-left: 4px solid #f59e0b; padding: .5rem .8rem; }
 .rag-searched { color: var(--body-text-color-subdued); font-size: .85rem; }
-.rag-doc { margin-top: .4rem; }
-.rag-doc summary, .rag-more summary { cursor: pointer; color: var(--body-text-color);
-                                      font-size: .85rem; text-decoration: underline dotted; }
+.rag-doc, .rag-page { margin-top: .4rem; }
+.rag-page img { width: 100%; border: 1px solid var(--border-color-primary); margin-top: .3rem; }
+.rag-doc summary, .rag-page summary, .rag-more summary {
+  cursor: pointer; color: var(--body-text-color); font-size: .85rem;
+  text-decoration: underline dotted; }
 .rag-doc .rag-passage { max-height: 320px; overflow-y: auto; }
 .rag-whole { max-height: 420px; overflow-y: auto; }
 """
@@ -171,6 +174,22 @@ def _whole(citation: Citation, document: Document | None) -> str:
     )
 
 
+def _page_image(card: _Shown) -> str:
+    """A PDF card's page as printed, folded, its quotes highlighted on it; the image is asked
+    for only when the reader opens it."""
+    first = card.citations[0]
+    if not first.page or not first.doc_id.lower().endswith(".pdf"):
+        return ""
+    quotes = urlencode([("quote", c.quote) for c in card.citations if c.page == first.page])
+    src = f"api/documents/{quote(first.doc_id)}/pages/{first.page}.png?{quotes}"
+    alt = f"Page {first.page} of {first.title}, the quoted words highlighted"
+    return (
+        f'<details class="rag-page"><summary>Page {first.page} as printed</summary>'
+        f'<a href="{html.escape(src)}" target="_blank" rel="noopener" title="Full size">'
+        f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" loading="lazy"></a></details>'
+    )
+
+
 def _card(element_id: str, label: str, title: str, meta: str, body: str, extra: str = "") -> str:
     return (
         f'<div class="rag-card" id="{element_id}"><h4>{label}{html.escape(title)}</h4>'
@@ -204,7 +223,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 first.title,
                 _meta_line(first),
                 _highlighted(card),
-                _whole(first, (documents or {}).get(first.doc_id)),
+                _page_image(card) + _whole(first, (documents or {}).get(first.doc_id)),
             )
         )
     cited = {(c.doc_id, c.start) for c in answer.citations}

@@ -321,3 +321,46 @@ def test_an_upload_being_embedded_does_not_stop_the_server_answering(
     writer.join(timeout=60)
     assert health.status_code == 200 and still_writing
     assert results == {"upload": 200}
+
+
+def _harbour_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Harbour report.")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "The night ferry to Skarholm was cancelled for the winter by the port.")
+    return bytes(pdf.output())
+
+
+def test_a_cited_pdf_page_comes_back_as_an_image(
+    client: TestClient, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    files = {"file": ("harbour.pdf", _harbour_pdf(), "application/pdf")}
+    assert client.post("/api/documents", files=files).status_code == 200
+    found = client.post("/api/search", json={"query": "night ferry to Skarholm", "top_k": 1})
+    passage = found.json()["passages"][0]
+    assert passage["doc_id"] == "uploads/harbour.pdf" and passage["page"] == 2
+    url = "/api/documents/uploads/harbour.pdf/pages/2.png"
+    plain = client.get(url)
+    marked = client.get(url, params={"quote": passage["text"]})
+    assert marked.status_code == 200 and marked.headers["content-type"] == "image/png"
+    assert marked.content.startswith(b"\x89PNG") and marked.content != plain.content
+    # A PDF ingested from a folder is found where it was read.
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "harbour.pdf").write_bytes(_harbour_pdf())
+    pipeline.ingest([folder], prune=False)
+    assert client.get("/api/documents/harbour.pdf/pages/1.png").status_code == 200
+    # What cannot be shown is a 4xx in the API's error shape.
+    for bad, status in [("/api/documents/uploads/harbour.pdf/pages/3.png", 422),
+                        ("/api/documents/russia-venezuela.md/pages/1.png", 422),
+                        ("/api/documents/nothing.pdf/pages/1.png", 404)]:  # fmt: skip
+        response = client.get(bad)
+        assert response.status_code == status, bad
+        assert set(response.json()["error"]) == {"code", "message"}
+    (folder / "harbour.pdf").unlink()
+    gone = client.get("/api/documents/harbour.pdf/pages/1.png")
+    assert gone.status_code == 404 and "no longer" in gone.json()["error"]["message"]

@@ -191,3 +191,40 @@ def test_ask_click_citation_follow_up_refusal_upload(
 
     hosts = {url.split("/")[2] for url in requests if url.startswith("http")}
     assert hosts == {app_url.removeprefix("http://")}, hosts
+
+
+def test_a_pdf_citation_opens_its_page_as_printed(app_url: str, tmp_path: Path) -> None:
+    import httpx
+    from fpdf import FPDF
+    from playwright.sync_api import expect, sync_playwright
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Harbour report, winter edition.")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Ferries. The night ferry to Skarholm was cancelled on 3 March 2025 "
+                         "because the harbour froze. The day ferry kept running.")  # fmt: skip
+    path = tmp_path / "ferries.pdf"
+    pdf.output(str(path))
+    with path.open("rb") as file:
+        uploaded = httpx.post(f"{app_url}/api/documents", files={"file": file}, timeout=120)
+    assert uploaded.status_code == 200, uploaded.text
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(app_url)
+        page.locator("#question textarea").fill("When was the night ferry to Skarholm cancelled?")
+        page.locator("#question textarea").press("Enter")
+        expect(page.locator("#chat .bot").last).to_contain_text("3 March 2025", timeout=120_000)
+        folded = page.locator("#sources details.rag-page").first
+        expect(folded.locator("summary")).to_have_text("Page 2 as printed")
+        folded.locator("summary").click()
+        image = folded.locator("img")
+        expect(image).to_be_visible()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        image.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "pdf-page.png"))
+        browser.close()

@@ -215,3 +215,22 @@ def test_a_chosen_document_is_shown_as_text_and_summarized(
     assert "Ada Quint" in summary and "<a " not in summary and "<script" not in summary
     assert "Choose a document" in summarize_document(pipeline, "")
     assert 'class="rag-refusal"' in document_view(pipeline, "uploads/gone.md")
+
+
+def test_a_pdf_card_offers_its_page_as_printed() -> None:
+    def cited(doc_id: str, page: int | None) -> Answer:
+        quote = "The night ferry was cancelled."
+        passage = Passage(rank=1, doc_id=doc_id, title="Ferries & boats", text=quote, start=0,
+                          end=len(quote), score=1.0, page=page)  # fmt: skip
+        citation = Citation(n=1, doc_id=doc_id, title=passage.title, quote=quote, start=0,
+                            end=len(quote), passage=quote, page=page)  # fmt: skip
+        return Answer(question="q", searched_for="q", answer=f"{quote} [1]", refused=False,
+                      citations=[citation], passages=[passage])  # fmt: skip
+
+    html = render_sources(cited("uploads/ferry report.pdf", 2))
+    assert "Page 2 as printed" in html
+    src = ("api/documents/uploads/ferry%20report.pdf/pages/2.png?"
+           "quote=The+night+ferry+was+cancelled.")  # fmt: skip
+    assert f'src="{src}"' in html and 'loading="lazy"' in html
+    assert "as printed" not in render_sources(cited("ferry.md", None))
+    assert "as printed" not in render_sources(cited("ferry.pdf", None))  # page unknown
