@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,7 @@ class Signals:
     negated: bool = False  # it says "not", "cannot", "never", ... (read by spaCy's tokenizer)
     context: float = 0.0  # share of the question's names its passage mentions
     numbers: bool = True  # its passage holds every number and year the question names
+    doc: Doc | None = None  # spaCy's reading, for the shortlist
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,8 @@ class ReadingEngine(Extractive):
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked
-        return self._compose(question, passages, chosen, prefix)
+        docs = {item.sentence: item.doc for item in found if item.doc is not None}
+        return self._compose(question, passages, with_antecedents(chosen, docs), prefix)
 
     def signals(
         self, reading: Reading, sentences: Sequence[Sentence], stored: StoredSentences | None
@@ -266,6 +268,7 @@ class ReadingEngine(Extractive):
                 item.typed = _describes(reading.subject, doc)
             item.verb = _asserts(reading, lemmas)
             item.negated = any(t.lower_ in NEGATION for t in doc)
+            item.doc = doc
         return found
 
     def _summary(
@@ -326,6 +329,37 @@ class ReadingEngine(Extractive):
             passages=list(passages),
             claims=checked.claims,
         )
+
+
+def with_antecedents(
+    chosen: Sequence[Sentence], read: Mapping[Sentence, Doc] | None = None
+) -> list[Sentence]:
+    """The chosen sentences, each one that opens by pointing back ("This release introduced
+    ...", "He said ...") preceded by the sentence before it in its passage, so that the answer
+    says what it points to ("Debian 8 Jessie (April 2015): ..."). `read` holds spaCy's reading
+    of the sentences already read."""
+    read = read or {}
+    unread = [s for s in chosen if s not in read]
+    docs = dict(zip(unread, analyse([s.text for s in unread]), strict=True)) if unread else {}
+    out: list[Sentence] = []
+    for sentence in chosen:
+        if _points_back(read.get(sentence) or docs[sentence]):
+            before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
+            if before and before[-1] not in chosen and before[-1] not in out:
+                out.append(before[-1])
+        out.append(sentence)
+    return out
+
+
+def _points_back(doc: Doc) -> bool:
+    """Whether a sentence opens with a third-person pronoun or a demonstrative ("It", "They",
+    "This release"), after any conjunction ("But he ...")."""
+    for token in doc:
+        if token.is_punct or token.pos_ == "CCONJ":
+            continue
+        person = token.pos_ == "PRON" and "3" in token.morph.get("Person", [])
+        return person or "Dem" in token.morph.get("PronType", [])
+    return False
 
 
 def _answers_anything(sentence: Sentence) -> bool:

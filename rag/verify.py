@@ -102,14 +102,15 @@ class Verifier:
         by_n = {c.n: c for c in citations}
         cited = [[n for n in _cited(s) if n in by_n] for s in sentences]
         bare = [MARKER.sub("", s).strip() for s in sentences]
-        # A verbatim quote (the extractive engine's) needs no embedding to match itself.
+        # A sentence found verbatim in its quote (the extractive engine's, where adjacent
+        # sentences share one quote) needs no embedding to match it.
         pairs = {(text, by_n[n].quote) for text, ns in zip(bare, cited, strict=True) for n in ns
-                 if _norm(text) != _norm(by_n[n].quote)}  # fmt: skip
+                 if not _within(text, by_n[n].quote)}  # fmt: skip
         texts = sorted({t for pair in pairs for t in pair})
         vector_of = dict(zip(texts, self._embedder.embed_documents(texts), strict=True))
 
         def similarity(text: str, quote: str) -> float:
-            if _norm(text) == _norm(quote):
+            if _within(text, quote):
                 return 1.0
             return cosine(vector_of[text], vector_of[quote])
 
@@ -133,6 +134,11 @@ class Verifier:
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
+
+
+def _within(text: str, quote: str) -> bool:
+    """Whether `text` is the quote or a run of its words, whitespace aside."""
+    return f" {_norm(text)} " in f" {_norm(quote)} "
 
 
 def _cited(sentence: str) -> list[int]:

@@ -228,3 +228,24 @@ def test_a_pdf_citation_opens_its_page_as_printed(app_url: str, tmp_path: Path) 
         image.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "pdf-page.png"))
         browser.close()
+
+
+def test_on_a_phone_the_sources_fold_under_the_answer(app_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(app_url)
+        box = page.locator("#question textarea")
+        box.fill("What did Volodin claim?")
+        box.press("Enter")
+        expect(page.locator("#chat .bot").last).to_contain_text("[1]", timeout=120_000)
+        chat = page.locator("#chat").bounding_box()
+        sources = page.locator("#sources").bounding_box()
+        assert chat and sources and sources["y"] >= chat["y"] + chat["height"]
+        assert sources["width"] <= 390
+        # Nothing wider than the screen: no sideways scrolling.
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+        browser.close()
