@@ -352,13 +352,17 @@ def with_antecedents(
 
 
 def _points_back(doc: Doc) -> bool:
-    """Whether a sentence opens with a third-person pronoun or a demonstrative ("It", "They",
-    "This release"), after any conjunction ("But he ...")."""
+    """Whether a sentence opens with a third-person pronoun or a demonstrative ("He", "They",
+    "This release"), after any conjunction ("But he ..."). Not "it": as often as not it points
+    nowhere ("It is worth noting that ...")."""
     for token in doc:
         if token.is_punct or token.pos_ == "CCONJ":
             continue
-        person = token.pos_ == "PRON" and "3" in token.morph.get("Person", [])
-        return person or "Dem" in token.morph.get("PronType", [])
+        morph = token.morph
+        person = token.pos_ == "PRON" and "3" in morph.get("Person", [])
+        if person and "Neut" in morph.get("Gender", []):
+            return False
+        return person or "Dem" in morph.get("PronType", [])
     return False
 
 

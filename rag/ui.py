@@ -48,6 +48,9 @@ CSS = """
   text-decoration: underline dotted; }
 .rag-doc .rag-passage { max-height: 320px; overflow-y: auto; }
 .rag-whole { max-height: 420px; overflow-y: auto; }
+/* Dark mode follows the system (Gradio sets .dark): numbers light enough on a dark page. */
+.dark .rag-n { color: #fcd34d; }
+.dark .rag-passage mark.rag-active { outline-color: #fbbf24; }
 """
 
 # Clicking a citation [n] in the chat brings its source card into view and highlights it.

@@ -230,12 +230,28 @@ def test_a_pdf_citation_opens_its_page_as_printed(app_url: str, tmp_path: Path) 
         browser.close()
 
 
-def test_on_a_phone_the_sources_fold_under_the_answer(app_url: str) -> None:
+# WCAG's contrast ratio of an element's text against the page behind it.
+CONTRAST = """el => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let back = el, bg = "rgba(0, 0, 0, 0)";
+  while (back && (bg === "rgba(0, 0, 0, 0)" || bg === "transparent")) {
+    bg = getComputedStyle(back).backgroundColor; back = back.parentElement; }
+  const [a, b] = [lum(getComputedStyle(el).color), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_on_a_phone_in_dark_mode_the_sources_fold_under_the_answer(app_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = browser.new_page(
+            viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
+        )
         page.goto(app_url)
         box = page.locator("#question textarea")
         box.fill("What did Volodin claim?")
@@ -247,5 +263,10 @@ def test_on_a_phone_the_sources_fold_under_the_answer(app_url: str) -> None:
         assert sources["width"] <= 390
         # Nothing wider than the screen: no sideways scrolling.
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
-        page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+        # The page follows the system's dark mode, and the sources stay readable in it.
+        assert "dark" in (page.locator("body").get_attribute("class") or "")
+        for text in ("#sources .rag-n", "#sources h4", "#sources .rag-passage", "#sources summary"):
+            ratio = page.locator(text).first.evaluate(CONTRAST)
+            assert ratio >= 4.5, (text, ratio)
+        page.screenshot(path=str(ARTIFACTS / "phone-dark.png"), full_page=True)
         browser.close()
