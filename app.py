@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
+    # What changed the documents (uploads, deletes) and what failed, in the server's log.
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("rag").setLevel(logging.INFO)
     app = create_app(pipeline)
     print(f"Open http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

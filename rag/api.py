@@ -231,8 +231,13 @@ def create_api(pipeline: Pipeline) -> FastAPI:
     async def upload_document(
         file: Annotated[UploadFile, File(description="A .md, .txt, .html, .pdf or .docx file.")],
         collection: Annotated[str | None, Form(max_length=512)] = None,
+        in_query: Annotated[str | None, Query(alias="collection", max_length=512)] = None,
     ) -> IngestReport:
-        """Upload a document and index it as `uploads/<file name>`; the same name replaces it."""
+        """Upload a document and index it as `uploads/<file name>`; the same name replaces it.
+        The collection may be named as a form field or, as for the other routes, in the query."""
+        if collection and in_query and collection != in_query:
+            raise InvalidInput(f"Two collections named: {collection!r} and {in_query!r}.")
+        collection = collection or in_query
         limit = pipeline.settings.max_upload_bytes
         data = await file.read(limit + 1)
         # Embedding takes seconds: in a worker thread, so health checks and questions go on

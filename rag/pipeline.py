@@ -5,6 +5,7 @@ open indexes and the write lock."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from rag.sync import Progress, Sync
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
+log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 
@@ -269,6 +271,7 @@ class Pipeline:
         upload = self._sync.upload_path(doc_id, index.name)
         if upload is not None:
             upload.unlink(missing_ok=True)
+        log.info("deleted %s from %s (%d chunks)", doc_id, index.name, removed)
         return removed
 
     def _check_text(self, text: str, what: str) -> str:

@@ -222,7 +222,15 @@ class ReadingEngine(Extractive):
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked
-        docs = {item.sentence: item.doc for item in found if item.doc is not None}
+        # A sentence that already names what the question names, or holds the kind of answer
+        # it wants, says enough without the sentence before it.
+        docs = {
+            item.sentence: item.doc
+            for item in found
+            if item.doc is not None
+            and not (reading.names and item.names >= 1.0)
+            and not (reading.expected and item.typed >= 1.0)
+        }
         return self._compose(question, passages, with_antecedents(chosen, docs), prefix)
 
     def signals(
@@ -331,19 +339,15 @@ class ReadingEngine(Extractive):
         )
 
 
-def with_antecedents(
-    chosen: Sequence[Sentence], read: Mapping[Sentence, Doc] | None = None
-) -> list[Sentence]:
-    """The chosen sentences, each one that opens by pointing back ("This release introduced
-    ...", "He said ...") preceded by the sentence before it in its passage, so that the answer
-    says what it points to ("Debian 8 Jessie (April 2015): ..."). `read` holds spaCy's reading
-    of the sentences already read."""
-    read = read or {}
-    unread = [s for s in chosen if s not in read]
-    docs = dict(zip(unread, analyse([s.text for s in unread]), strict=True)) if unread else {}
+def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -> list[Sentence]:
+    """The chosen sentences, each one of `read` (spaCy's reading of the sentences that may need
+    it) that opens by pointing back ("This release introduced ...", "He said ...") preceded by
+    the sentence before it in its passage, so that the answer says what it points to ("Debian 8
+    Jessie (April 2015): ...")."""
     out: list[Sentence] = []
     for sentence in chosen:
-        if _points_back(read.get(sentence) or docs[sentence]):
+        doc = read.get(sentence)
+        if doc is not None and _points_back(doc):
             before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
             if before and before[-1] not in chosen and before[-1] not in out:
                 out.append(before[-1])

@@ -151,7 +151,10 @@ class Sync:
         report = self._sync([entry], collection, set(), progress=progress)
         if report.failed:
             path.unlink(missing_ok=True)  # nothing was indexed from it: keep no orphan file
-            raise IngestFailed(report.failed[0].reason.replace(str(path), name))
+            reason = report.failed[0].reason.replace(str(path), name)
+            log.warning("upload of %s into %s failed: %s", name, collection, reason)
+            raise IngestFailed(reason)
+        log.info("upload of %s: %s", name, report.summary())
         return report
 
     def upload_path(self, doc_id: str, collection: str) -> Path | None:

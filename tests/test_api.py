@@ -241,7 +241,11 @@ def test_an_upload_does_not_create_collections(client: TestClient) -> None:
     files = {"file": ("bakery.md", BAKERY, "text/markdown")}
     response = client.post("/api/documents", files=files, data={"collection": "elsewhere"})
     assert response.status_code == 404
+    # Named in the query, as the other routes take it, the collection is not ignored either.
+    response = client.post("/api/documents?collection=elsewhere", files=files)
+    assert response.status_code == 404
     assert "elsewhere" not in client.get("/api/health").json()["collections"]
+    assert "bakery" not in str(client.get("/api/documents").json())
 
 
 def test_upload_files_leave_with_their_document(client: TestClient, pipeline: Pipeline) -> None:
