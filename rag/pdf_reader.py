@@ -41,6 +41,7 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _OCR_DPI = 300
 _WORDS = re.compile(r"[^\W\d_]+")
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
 _LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
 # TeX sets an accent as a glyph of its own after the letter: "Thê´" is "Thế".
@@ -428,7 +429,8 @@ def _blocks(pages: list[_Page]) -> list[Block]:
 
 
 def _vocabulary(pages: list[_Page]) -> set[str]:
-    """The words of the document, less the pieces a line-end hyphen broke off."""
+    """The words of the document, less the pieces a line-end hyphen broke off, and the
+    hyphenated compounds it writes inside a line ("author-date")."""
     found: set[str] = set()
     for page in pages:
         broken = False
@@ -436,6 +438,7 @@ def _vocabulary(pages: list[_Page]) -> set[str]:
             words = _WORDS.findall(line.text)
             ends = line.text.rstrip().endswith("-")
             found.update(w.lower() for w in words[int(broken) : len(words) - int(ends)])
+            found.update(c.lower() for c in _COMPOUND.findall(line.text))
             broken = ends
     return found
 
@@ -548,14 +551,17 @@ def _join(
     if head.endswith("-") and tail[:1].islower():
         start = _WORDS.search(tail)
         before = re.search(r"([^\W\d_]+)-$", head)
-        whole = (before.group(1) if before else "") + (start.group() if start else "")
-        # Rejoined when the document spells the whole word elsewhere, or when what follows
-        # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
+        first = (before.group(1) if before else "").lower()
         rest = (start.group() if start else "").lower()
+        whole = first + rest
         token = tail.split(maxsplit=1)[0]
         if any(ch.isdigit() for ch in token):
             return head + tail  # a name with a number: "kfreebsd-" + "amd64"
-        if hyphenated or line.ocr or whole.lower() in vocabulary or rest not in vocabulary:
+        if f"{first}-{rest}" in vocabulary and whole not in vocabulary:
+            return head + tail  # written with its hyphen elsewhere: "author-" + "date"
+        # Rejoined when the document spells the whole word elsewhere, or when what follows
+        # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
+        if hyphenated or line.ocr or whole in vocabulary or rest not in vocabulary:
             return head[:-1] + tail
     if head.endswith(("-", "/")) and tail[:1].isalnum():
         return head + tail  # "glob-\ndeleteall", a path or URL broken at a slash

@@ -329,3 +329,21 @@ def test_a_pdf_in_two_columns_with_headings_in_another_typeface(tmp_path: Path) 
         "The harbour board agreed that the winter ferry will leave the north pier at nine "
         "o'clock and return from the island at four in the afternoon." in doc.text
     )
+
+
+def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    for text in [
+        "The author-date system cites a work by its author and year.",
+        "Many journals prefer the author-",
+        "date system to numbered citations, as the infor-",
+        "mation stays readable.",
+    ]:
+        pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "styles.pdf"))
+    doc = load_document(tmp_path / "styles.pdf", "styles.pdf")
+    assert "prefer the author-date system to numbered citations" in doc.text
+    assert "authordate" not in doc.text
+    assert "as the information stays readable" in doc.text  # a plain word is still rejoined
