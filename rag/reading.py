@@ -428,6 +428,7 @@ def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
     return strength, 1.0 / (1.0 + distance / 5.0)
 
 
+_NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
 
@@ -483,13 +484,24 @@ def _describes(subject: str, doc: Doc) -> float:
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
     if spelled_out and re.match(r"\s*\)", after):
         return 1.0
-    # A title before the name: "Venezuelan President Nicolas Maduro", "CEO Sam Altman".
-    if re.search(r"(?:\b[A-Z][\w.-]*\s+){1,3}$", before) and not re.match(r"\s*$", before):
+    # A title or role just before the name, by spaCy's tagger a noun: "Venezuelan President
+    # Nicolas Maduro", "CEO Sam Altman", "coach Sherrone Moore"; not a verb, a preposition or
+    # an opening "When" ("said Moore", "by Moore", "When Maduro won").
+    start = found.start()
+    for entity in doc.ents:  # from the name's own start: "Peter" of "Peter Horne" is no title
+        if entity.start_char <= start < entity.end_char and entity.label_ == "PERSON":
+            start = entity.start_char
+    preceding = [t for t in doc if t.idx + len(t) <= start]
+    if preceding and preceding[-1].tag_ in _NOUN_TAGS:
         return 0.8
-    # A role in lower case: a common noun just before the name ("coach Sherrone Moore"), not
-    # a verb or a preposition ("said Moore", "by Moore").
-    preceding = [t for t in doc if t.idx + len(t) <= found.start()]
-    if preceding and preceding[-1].tag_ in ("NN", "NNS"):
+    # The same role set off by a comma, the name closing it: "the incumbent president,
+    # Maduro." (not "After the election, Maduro said").
+    if (
+        len(preceding) > 1
+        and preceding[-1].text == ","
+        and preceding[-2].tag_ in _NOUN_TAGS
+        and re.match(r"\s*(?:[.,;:)]|$)", after)
+    ):
         return 0.8
     return 0.3
 

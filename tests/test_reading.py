@@ -257,3 +257,11 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(real_pipeline: Pip
     answer = real_pipeline.engine.answer("Which version made the blue theme the default?", note)
     assert "Version 7 Harbour" in answer.answer, answer.answer
     assert answer.answer.index("Version 7") < answer.answer.index("This release")
+
+
+@pytest.mark.slow
+def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
+    # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
+    # incumbent president, Maduro." say who he is.
+    answer = real_pipeline.ask("who is maduro")
+    assert "president" in answer.citations[0].quote.lower(), answer.answer
