@@ -231,7 +231,9 @@ class ReadingEngine(Extractive):
             and not (reading.names and item.names >= 1.0)
             and not (reading.expected and item.typed >= 1.0)
         }
-        return self._compose(question, passages, with_antecedents(chosen, docs), prefix)
+        return self._compose(
+            question, passages, with_antecedents(chosen, docs), prefix, lead=chosen[0]
+        )
 
     def signals(
         self, reading: Reading, sentences: Sequence[Sentence], stored: StoredSentences | None
@@ -323,8 +325,9 @@ class ReadingEngine(Extractive):
         prefix: str,
         *,
         separate: bool = False,
+        lead: Sentence | None = None,
     ) -> Answer:
-        citations, parts = cite(chosen, separate=separate)
+        citations, parts = cite(chosen, separate=separate, lead=lead)
         if prefix:
             parts[0] = f"{prefix} {parts[0]}"
         checked = self._verifier.check(parts, citations)
@@ -562,10 +565,13 @@ def similarities(
     return [float(x) for x in matrix @ query]
 
 
-def cite(chosen: Sequence[Sentence], *, separate: bool = False) -> tuple[list[Citation], list[str]]:
+def cite(
+    chosen: Sequence[Sentence], *, separate: bool = False, lead: Sentence | None = None
+) -> tuple[list[Citation], list[str]]:
     """Order sentences by document (best first) and position; adjacent ones share a citation
     (one quote spanning both) unless `separate` (a summary cites each of its sentences); each
-    sentence of the answer still ends with its marker."""
+    sentence of the answer still ends with its marker. The sentences around `lead` (the best
+    answer) come first, so that the answer opens with it."""
     doc_rank: dict[str, int] = {}
     for s in chosen:
         doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
@@ -578,6 +584,7 @@ def cite(chosen: Sequence[Sentence], *, separate: bool = False) -> tuple[list[Ci
                 groups[-1].append(s)
                 continue
         groups.append([s])
+    groups.sort(key=lambda group: lead not in group)  # stable: the rest keep their order
     citations, parts = [], []
     for n, group in enumerate(groups, start=1):
         passage = group[0].passage
