@@ -7,6 +7,11 @@ similarity of meaning, the question's words other than its names (so that a sent
 fact beats one that only mentions the person), the names, an entity of the wanted kind that the
 question does not already hold, and how near that entity stands to the question's words.
 Summaries, "who is X?" and yes/no questions have readings of their own.
+
+Whether the documents answer is decided first, with the question's own words required; which
+sentences answer is decided next, where a paraphrase only costs a little. The best sentence
+leads the answer, and a chosen sentence that points back ("This release ...") brings the one
+before it.
 """
 
 from __future__ import annotations
@@ -224,7 +229,7 @@ class ReadingEngine(Extractive):
         chosen, prefix = picked
         # A sentence that already names what the question names, or holds the kind of answer
         # it wants, says enough without the sentence before it.
-        docs = {
+        may_point_back = {
             item.sentence: item.doc
             for item in found
             if item.doc is not None
@@ -232,7 +237,7 @@ class ReadingEngine(Extractive):
             and not (reading.expected and item.typed >= 1.0)
         }
         return self._compose(
-            question, passages, with_antecedents(chosen, docs), prefix, lead=chosen[0]
+            question, passages, with_antecedents(chosen, may_point_back), prefix, lead=chosen[0]
         )
 
     def signals(
