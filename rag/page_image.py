@@ -5,12 +5,12 @@ original layout (tables, figures, columns) and not only against the extracted te
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentNotFound, InvalidInput
+from rag.language import fold
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfTextPage
@@ -67,9 +67,9 @@ def page_png(pdf: Path, page: int, quotes: Sequence[str] = (), width: int = 1100
         document.close()
 
 
-def _folded(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if c.isalnum()).lower()
+def _folded(text: str) -> str:
+    """The text's letters and digits, folded as names are compared (rag.language.fold)."""
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def _spans(text: PdfTextPage, quotes: Sequence[str]) -> list[tuple[int, int]]:
@@ -86,7 +86,7 @@ def _spans(text: PdfTextPage, quotes: Sequence[str]) -> list[tuple[int, int]]:
     page = "".join(letters)
     spans = []
     for quote in quotes:
-        wanted = "".join(_folded(c) for c in quote)
+        wanted = _folded(quote)
         at = page.find(wanted) if wanted else -1
         if at >= 0:
             spans.append((where[at], where[at + len(wanted) - 1]))
