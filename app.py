@@ -18,7 +18,8 @@ def create_app(pipeline: Pipeline) -> FastAPI:
     import gradio as gr
 
     from rag.api import create_api
-    from rag.ui import CSS, HEAD, build_ui
+    from rag.ui import build_ui
+    from rag.ui_html import CSS, HEAD
 
     # Its routes first: the UI's mount at "/" takes the rest. Its authentication boundary
     # (RAG_API_TOKEN, RAG_AUTH) stands in front of both, so Gradio gets no auth of its own.
