@@ -118,6 +118,12 @@ def _walk(element: Any) -> Iterator[Block]:
 
 
 def _block(element: Any, tag: str) -> Iterator[Block]:
+    fields = _fields(element) if tag == "dl" else None
+    if fields:
+        # "Author:" above "Gordon McMillan" is one statement, and stays one line.
+        for name, value in fields:
+            yield Block("item", f"{name}: {value}")
+        return
     if tag in _HEADINGS:
         text = _PILCROW.sub("", squash(_inline_text(element)))
         if text:
@@ -144,6 +150,42 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             yield Block("item" if tag in _ITEMS else "paragraph", _inline_text(element))
     else:
         yield from _walk(element)
+
+
+def _fields(element: Any) -> list[tuple[str, str]] | None:
+    """A field list's (name, value) pairs: a <dl> whose terms are labels ending in a colon, as
+    docutils and Sphinx write "Author: Gordon McMillan" and "Release: 1.2"; None otherwise."""
+    pairs: list[tuple[str, str]] = []
+    term: str | None = None
+    for child in element:
+        if not isinstance(child.tag, str) or _furniture(child):
+            continue
+        tag = child.tag.lower()
+        if tag == "dt":
+            text = squash(_inline_text(child))
+            if not text.endswith(":") or len(text) > 40:
+                return None
+            term = text[:-1].strip()
+        elif tag == "dd" and term is not None:
+            value = squash(_inline_text(child))
+            if not value or len(value) > 200:
+                return None
+            pairs.append((term, value))
+            term = None
+    return pairs or None
+
+
+def _stated_author(tree: Any) -> str | None:
+    """The author a docutils or Sphinx page states in its field list ("Author: ...")."""
+    for element in tree.iter("dl"):
+        for name, value in _fields(element) or ():
+            if name.lower() in ("author", "authors"):
+                return value
+    for row in tree.xpath("//table[contains(@class, 'docinfo')]//tr"):
+        cells = [squash(_inline_text(cell)) for cell in row if cell.tag in ("td", "th")]
+        if len(cells) == 2 and cells[0].rstrip(":").lower() in ("author", "authors"):
+            return cells[1]
+    return None
 
 
 def _has_blocks(element: Any) -> bool:
@@ -214,7 +256,11 @@ def _metadata(tree: Any) -> dict[str, Any]:
     url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     if url and urlsplit(str(url)).scheme not in ("http", "https"):
         url = None  # a file:// address names the machine the page was built on
-    author = ld.get("author") or meta("author", "article:author", "dc.creator", "DC.creator")
+    author = (
+        ld.get("author")
+        or meta("author", "article:author", "dc.creator", "DC.creator")
+        or _stated_author(tree)
+    )
     return {
         "title": title or None,
         "author": author,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import functools
 import json
 import os
@@ -226,7 +227,9 @@ def unpack_sentences(text: str, dimension: int) -> tuple[list[tuple[int, int]], 
     return spans, rows / norms
 
 
-def _chunk_metadata(chunk: Chunk, total: int, origin: str) -> dict[str, str | int]:
+def _chunk_metadata(
+    chunk: Chunk, total: int, origin: str, chars: int, indexed_at: str
+) -> dict[str, str | int]:
     metadata: dict[str, str | int] = {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
@@ -235,6 +238,9 @@ def _chunk_metadata(chunk: Chunk, total: int, origin: str) -> dict[str, str | in
         # How many chunks this version has: a write cut short shows as too few.
         "doc_chunks": total,
         "origin": origin,
+        # For the document manager's table: the text's length and when this version came in.
+        "doc_chars": chars,
+        "indexed_at": indexed_at,
     }
     for key in ("source", "author", "published_at", "url", "created_at", "page", "section", "ocr"):
         value = getattr(chunk, key)
@@ -436,12 +442,14 @@ class ChunkIndex:
         # llama-index writes the node's source id into the "doc_id" metadata key, so the
         # source relationship must carry our document id.
         source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)}
+        chars = max((chunk.end for chunk in chunks), default=0)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         nodes = [
             TextNode(
                 id_=chunk.chunk_id,
                 text=chunk.text,
                 embedding=list(vector),
-                metadata=_chunk_metadata(chunk, len(chunks), origin),
+                metadata=_chunk_metadata(chunk, len(chunks), origin, chars, now),
                 start_char_idx=chunk.start,
                 end_char_idx=chunk.end,
                 relationships=source,
@@ -491,6 +499,9 @@ class ChunkIndex:
                 published_at=e["metadata"].get("published_at") or None,
                 url=e["metadata"].get("url") or None,
                 created_at=e["metadata"].get("created_at") or None,
+                author=e["metadata"].get("author") or None,
+                chars=e["metadata"].get("doc_chars") or None,
+                indexed_at=e["metadata"].get("indexed_at") or None,
                 chunks=e["chunks"],
             )
             for doc_id, e in sorted(found.items())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel, ConfigDict, computed_field
 
 
 class _Value(BaseModel):
@@ -113,7 +115,16 @@ class DocumentInfo(_Value):
     published_at: str | None = None
     url: str | None = None
     created_at: str | None = None
+    author: str | None = None
+    chars: int | None = None  # the text's length (unknown for chunks indexed before 2026-12-04)
+    indexed_at: str | None = None  # when this version of the document was indexed (UTC)
     chunks: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def format(self) -> str:
+        """The file's type, from its name: "pdf", "html", "md"."""
+        return PurePosixPath(self.doc_id).suffix.lstrip(".").lower()
 
 
 class IngestFailure(_Value):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rag.condense import Turn
 from rag.errors import RagError
 from rag.formats import SUPPORTED_SUFFIXES
-from rag.schema import Answer, IngestProgress
+from rag.language import fold
+from rag.schema import Answer, DocumentInfo, IngestProgress
 from rag.ui_html import chat_text, escaped, render_sources
 
 if TYPE_CHECKING:
@@ -32,10 +33,12 @@ def respond(
     history: History | None,
     scope: list[str] | None = None,
     answers: dict[str, Any] | None = None,
+    collection: str | None = None,
 ) -> Iterator[tuple[History, str, str]]:
     """One chat turn, as it progresses: yields the history, the input box and the sources.
     `scope`: the documents to answer from (none chosen: all of them). `answers` collects each
-    Answer (as JSON) by its message's place in the history, for feedback and export."""
+    Answer (as JSON) by its message's place in the history, for feedback and export.
+    `collection`: the one to ask (None: the settings' default)."""
     history = list(history or [])
     if not (message or "").strip():
         yield history, "", render_sources(None)
@@ -46,7 +49,10 @@ def respond(
     try:
         written = ""
         events = pipeline.ask_stream(
-            message, history=_turns(history[:-1]), doc_ids=list(scope) if scope else None
+            message,
+            collection=collection,
+            history=_turns(history[:-1]),
+            doc_ids=list(scope) if scope else None,
         )
         for event in events:
             if isinstance(event, Answer):
@@ -64,21 +70,23 @@ def respond(
     history.append({"role": "assistant", "content": chat_text(answer)})
     if answers is not None:
         answers[str(len(history) - 1)] = answer.model_dump(mode="json")
-    yield history, "", sources_of(pipeline, answer)
+    yield history, "", sources_of(pipeline, answer, collection)
 
 
-def sources_of(pipeline: Pipeline, answer: Answer | None) -> str:
+def sources_of(pipeline: Pipeline, answer: Answer | None, collection: str | None = None) -> str:
     """The Sources column for an answer, with each cited document whole for its cards."""
     documents = {}
     for doc_id in {c.doc_id for c in answer.citations} if answer else ():
         try:
-            documents[doc_id] = pipeline.document(doc_id)
+            documents[doc_id] = pipeline.document(doc_id, collection)
         except RagError:
             continue  # deleted meanwhile: the card still shows its passage
-    return render_sources(answer, documents)
+    return render_sources(answer, documents, collection)
 
 
-def restore(pipeline: Pipeline, saved: Any) -> tuple[History, dict[str, Any], str]:
+def restore(
+    pipeline: Pipeline, saved: Any, collection: str | None = None
+) -> tuple[History, dict[str, Any], str]:
     """The conversation kept in the browser (after a page reload): its messages, its answers
     and the last answer's sources. Anything unreadable starts a new conversation."""
     try:
@@ -88,14 +96,19 @@ def restore(pipeline: Pipeline, saved: Any) -> tuple[History, dict[str, Any], st
         answer = Answer.model_validate(last) if last else None
     except (KeyError, TypeError, ValueError):
         return [], {}, render_sources(None)
-    return history, answers, sources_of(pipeline, answer)
+    return history, answers, sources_of(pipeline, answer, collection)
 
 
 _FEEDBACK_LOCK = threading.Lock()
 
 
 def record_feedback(
-    pipeline: Pipeline, history: History, answers: dict[str, Any], index: int, liked: bool
+    pipeline: Pipeline,
+    history: History,
+    answers: dict[str, Any],
+    index: int,
+    liked: bool,
+    collection: str | None = None,
 ) -> Path | None:
     """Append a 👍/👎 on the answer at `index` of the chat, with its question, answer and
     citations, to RAG_DATA_DIR/feedback.jsonl, where a team can review answers."""
@@ -115,7 +128,7 @@ def record_feedback(
             {k: c.get(k) for k in ("n", "doc_id", "title", "quote", "page", "start", "end")}
             for c in answer.get("citations", [])
         ],
-        "collection": pipeline.settings.collection,
+        "collection": collection or pipeline.settings.collection,
     }
     path = pipeline.settings.data_dir / "feedback.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,39 +177,67 @@ def _turns(history: History) -> list[Turn]:
     return turns
 
 
-def document_rows(pipeline: Pipeline) -> list[list[Any]]:
-    """The collection's documents as table rows."""
+DOCUMENT_COLUMNS = [
+    "id", "title", "author", "source", "published", "format", "characters", "chunks",
+    "indexed (UTC)",
+]  # fmt: skip
+
+
+def document_rows(
+    pipeline: Pipeline, collection: str | None = None, search: str | None = ""
+) -> list[list[Any]]:
+    """The collection's documents as table rows; with `search`, only the rows whose id, title,
+    author or source hold every word of it (any case, any accents)."""
     try:
-        documents = pipeline.documents()
+        documents = pipeline.documents(collection)
     except RagError:
         return []
+    rows = [_row(d) for d in documents]
+    words = fold(search or "").split()
+    return [row for row in rows if all(w in fold(" ".join(map(str, row[:4]))) for w in words)]
+
+
+def _row(d: DocumentInfo) -> list[Any]:
+    indexed = (d.indexed_at or "")[:16].replace("T", " ")
+    date = (d.published_at or "")[:10]
     return [
-        [d.doc_id, d.title, d.source or "", (d.published_at or "")[:10], d.chunks]
-        for d in documents
-    ]
+        d.doc_id, d.title, d.author or "", d.source or "", date, d.format, d.chars or "",
+        d.chunks, indexed,
+    ]  # fmt: skip
 
 
-def scope_choices(pipeline: Pipeline) -> list[tuple[str, str]]:
+def scope_choices(pipeline: Pipeline, collection: str | None = None) -> list[tuple[str, str]]:
     """The documents a question can be limited to, as (label, id) pairs."""
     try:
-        documents = pipeline.documents()
+        documents = pipeline.documents(collection)
     except RagError:
         return []
     return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in documents]
 
 
-def document_view(pipeline: Pipeline, doc_id: str) -> str:
+def collection_choices(pipeline: Pipeline, current: str | None = None) -> tuple[list[str], str]:
+    """The collections a person can switch between, and the one to show (the current one while
+    it exists, else the settings' default)."""
+    names = sorted(pipeline.collections())
+    default = pipeline.settings.collection
+    if default not in names:
+        names.insert(0, default)
+    return names, current if current in names else default
+
+
+def document_view(pipeline: Pipeline, doc_id: str, collection: str | None = None) -> str:
     """A document's title, metadata and whole text, escaped, for the Documents tab."""
     if not doc_id:
         return ""
     try:
-        document = pipeline.document(doc_id)
+        document = pipeline.document(doc_id, collection)
     except RagError as exc:
         return f'<div class="rag-refusal">{html.escape(str(exc))}</div>'
     date = (document.published_at or "")[:10] or (
         f"created {document.created_at}" if document.created_at else ""
     )
-    about = " \u00b7 ".join(html.escape(x) for x in (document.source, date, doc_id) if x)
+    parts = (document.author, document.source, date, doc_id)
+    about = " \u00b7 ".join(html.escape(x) for x in parts if x)
     return (
         f'<div class="rag-card"><h4>{html.escape(document.title)}</h4>'
         f'<div class="rag-meta">{about}</div>'
@@ -204,19 +245,26 @@ def document_view(pipeline: Pipeline, doc_id: str) -> str:
     )
 
 
-def summarize_document(pipeline: Pipeline, doc_id: str) -> str:
+def summarize_document(pipeline: Pipeline, doc_id: str, collection: str | None = None) -> str:
     """The document's extractive summary (its most central sentences), as escaped HTML: a
     document's text never becomes markup or a link."""
     if not doc_id:
         return "<p>Choose a document first.</p>"
     try:
-        answer = pipeline.ask("What is this document about?", doc_ids=[doc_id])
+        answer = pipeline.ask(
+            "What is this document about?", collection=collection, doc_ids=[doc_id]
+        )
     except RagError as exc:
         return f"<p><strong>Failed:</strong> {html.escape(str(exc))}</p>"
     return f'<p class="rag-summary"><strong>Summary:</strong> {html.escape(answer.answer)}</p>'
 
 
-def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) -> str:
+def upload(
+    pipeline: Pipeline,
+    paths: list[str] | None,
+    progress: Any = None,
+    collection: str | None = None,
+) -> str:
     """Index uploaded files one by one; returns a report line per file."""
     lines = []
     files = list(paths or [])
@@ -232,7 +280,9 @@ def upload(pipeline: Pipeline, paths: list[str] | None, progress: Any = None) ->
         if progress is not None:
             progress((number - 1) / len(files), desc=f"Reading {name}")
         try:
-            report = pipeline.ingest_upload(name, Path(path).read_bytes(), progress=step)
+            report = pipeline.ingest_upload(
+                name, Path(path).read_bytes(), collection=collection, progress=step
+            )
             state = "unchanged" if report.unchanged else "indexed"
             lines.append(f"- {html.escape(name)}: {state} ({report.chunks} chunks embedded)")
         except RagError as exc:
@@ -253,11 +303,11 @@ def asked_to_delete(doc_id: str | None) -> tuple[str, Any]:
     )
 
 
-def delete(pipeline: Pipeline, doc_id: str | None) -> str:
+def delete(pipeline: Pipeline, doc_id: str | None, collection: str | None = None) -> str:
     if not doc_id:
         return "Choose a document to delete."
     try:
-        removed = pipeline.delete_document(doc_id)
+        removed = pipeline.delete_document(doc_id, collection)
     except RagError as exc:
         return f"**Failed:** {html.escape(str(exc))}"
     return f"Deleted {html.escape(doc_id)} ({removed} chunks)."
@@ -270,6 +320,13 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
     tracker = gr.Progress()  # Gradio finds a progress tracker by its default value
     with gr.Blocks(title="Document QA", analytics_enabled=False) as demo:
         gr.Markdown("## Ask your documents\nAnswers cite the passages they come from.")
+        names, current = collection_choices(pipeline)
+        # Shown once there is more than one collection: the same as RAG_COLLECTION and the
+        # API's `collection`. Every event below acts on the chosen one.
+        collection = gr.Dropdown(
+            label="Collection", choices=names, value=current, visible=len(names) > 1,
+            elem_id="collection",
+        )  # fmt: skip
         with gr.Tabs() as tabs, gr.Tab("Chat", id="chat-tab"), gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
@@ -310,9 +367,13 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             )  # fmt: skip
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             status = gr.Markdown(elem_id="upload-status")
+            search = gr.Textbox(
+                label="Search documents", placeholder="Words of a title, author, source or id",
+                elem_id="document-search",
+            )  # fmt: skip
             table = gr.Dataframe(
-                headers=["id", "title", "source", "published", "chunks"],
-                value=lambda: document_rows(pipeline), interactive=False, elem_id="documents",
+                headers=DOCUMENT_COLUMNS, value=lambda: document_rows(pipeline),
+                interactive=False, elem_id="documents",
             )  # fmt: skip
             with gr.Row():
                 chosen = gr.Textbox(label="Chosen document (choose a row)", elem_id="delete-id")
@@ -330,14 +391,15 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             history: History | None,
             chosen_scope: list[str] | None,
             kept: dict[str, Any] | None,
+            name: str | None,
         ) -> Iterator[tuple[History, str, str, dict[str, Any]]]:
             kept = dict(kept or {})
-            for shown in respond(pipeline, message, history, chosen_scope, kept):
+            for shown in respond(pipeline, message, history, chosen_scope, kept, name):
                 yield (*shown, kept)
 
-        def on_like(history: History, kept: dict[str, Any], event: Any) -> None:
+        def on_like(history: History, kept: dict[str, Any], name: str | None, event: Any) -> None:
             index = event.index[0] if isinstance(event.index, list | tuple) else event.index
-            record_feedback(pipeline, history, kept or {}, int(index), bool(event.liked))
+            record_feedback(pipeline, history, kept or {}, int(index), bool(event.liked), name)
 
         on_like.__annotations__["event"] = gr.LikeData  # see on_row
 
@@ -349,29 +411,38 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 out.write(text)
             return gr.update(value=out.name, visible=True)
 
-        def refreshed() -> Any:
-            return gr.update(choices=scope_choices(pipeline))
+        def refreshed(name: str | None, keep_scope: bool = True) -> Any:
+            choices = scope_choices(pipeline, name)
+            if keep_scope:
+                return gr.update(choices=choices)
+            return gr.update(choices=choices, value=[])
 
         def on_upload(
-            paths: list[str] | None, progress: Any = tracker
+            paths: list[str] | None, name: str | None, query: str, progress: Any = tracker
         ) -> tuple[str, Any, Any, None]:
             # The upload box empties once its files are indexed.
-            report = upload(pipeline, paths, progress)
-            return report, document_rows(pipeline), refreshed(), None
+            report = upload(pipeline, paths, progress, name)
+            return report, document_rows(pipeline, name, query), refreshed(name), None
 
-        def on_delete(doc_id: str) -> tuple[str, Any, Any, str]:
-            return delete(pipeline, doc_id), document_rows(pipeline), refreshed(), ""
+        def on_delete(doc_id: str, name: str | None, query: str) -> tuple[str, Any, Any, str]:
+            report = delete(pipeline, doc_id, name)
+            return report, document_rows(pipeline, name, query), refreshed(name), ""
 
-        def on_row(event: gr.SelectData) -> tuple[str, str, str]:
+        def on_row(name: str | None, query: str, event: gr.SelectData) -> tuple[str, str, str]:
             # Choosing any cell of a row chooses its document (the id is the first column)
             # and shows its text.
-            rows = document_rows(pipeline)
+            rows = document_rows(pipeline, name, query)
             row = event.index[0] if isinstance(event.index, list | tuple) else event.index
             doc_id = str(rows[row][0]) if isinstance(row, int) and 0 <= row < len(rows) else ""
-            return doc_id, "", document_view(pipeline, doc_id)
+            return doc_id, "", document_view(pipeline, doc_id, name)
 
-        def on_summarize(doc_id: str) -> str:
-            return summarize_document(pipeline, doc_id)
+        def on_summarize(doc_id: str, name: str | None) -> str:
+            return summarize_document(pipeline, doc_id, name)
+
+        def on_collection(name: str | None, query: str) -> tuple[Any, Any, str, str, str]:
+            # Another collection: its documents, no scope, no chosen document.
+            rows = document_rows(pipeline, name, query)
+            return refreshed(name, keep_scope=False), rows, "", "", ""
 
         def on_ask_about(doc_id: str) -> tuple[Any, Any]:
             if not doc_id:
@@ -385,40 +456,58 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         def keep(history: History | None, kept: dict[str, Any] | None) -> dict[str, Any]:
             return {"history": history or [], "answers": kept or {}}
 
-        def on_load(kept: Any) -> tuple[Any, History, dict[str, Any], str]:
-            return (refreshed(), *restore(pipeline, kept))
+        def on_load(
+            kept: Any, name: str | None
+        ) -> tuple[Any, Any, Any, History, dict[str, Any], str]:
+            # A collection made since the page was built (by the CLI, say) appears on reload.
+            names, current = collection_choices(pipeline, name)
+            switch = gr.update(choices=names, value=current, visible=len(names) > 1)
+            rows = document_rows(pipeline, current)
+            return (switch, rows, refreshed(current), *restore(pipeline, kept, current))
 
         outputs = [chatbot, question, sources, answers]
         # Every event that changes the conversation then keeps it in the browser.
         changes = [
-            question.submit(on_submit, [question, chatbot, scope, answers], outputs),
-            send.click(on_submit, [question, chatbot, scope, answers], outputs),
+            question.submit(on_submit, [question, chatbot, scope, answers, collection], outputs),
+            send.click(on_submit, [question, chatbot, scope, answers, collection], outputs),
             clear.click(lambda: ([], "", render_sources(None), {}), None, outputs),
         ]
-        chatbot.like(on_like, [chatbot, answers], None)
+        chatbot.like(on_like, [chatbot, answers, collection], None)
         export.click(on_export, [chatbot, answers], [exported])
 
         def example(text: str) -> Callable[..., Iterator[Any]]:
             def ask(
-                history: History | None, chosen_scope: list[str] | None, kept: dict[str, Any]
+                history: History | None,
+                chosen_scope: list[str] | None,
+                kept: dict[str, Any],
+                name: str | None,
             ) -> Iterator[Any]:
-                yield from on_submit(text, history, chosen_scope, kept)
+                yield from on_submit(text, history, chosen_scope, kept, name)
 
             return ask
 
         for chip, text in zip(chips, EXAMPLES, strict=True):  # a chip asks at once
-            changes.append(chip.click(example(text), [chatbot, scope, answers], outputs))
+            chosen_inputs = [chatbot, scope, answers, collection]
+            changes.append(chip.click(example(text), chosen_inputs, outputs))
         for change in changes:
             change.then(keep, [chatbot, answers], [saved])
-        add.click(on_upload, [files], [status, table, scope, files])
+        add.click(on_upload, [files, collection, search], [status, table, scope, files])
         # Deleting asks first: the first click says what would go, the second does it.
         remove.click(asked_to_delete, [chosen], [status, confirm])
-        confirm.click(on_delete, [chosen], [status, table, scope, chosen]).then(
+        confirm.click(on_delete, [chosen, collection, search], [status, table, scope, chosen]).then(
             lambda: gr.update(visible=False), None, [confirm]
         )
         chosen.change(lambda _: gr.update(visible=False), [chosen], [confirm])
-        table.select(on_row, None, [chosen, summary, viewer])
-        summarize.click(on_summarize, [chosen], [summary])
+        table.select(on_row, [collection, search], [chosen, summary, viewer])
+        summarize.click(on_summarize, [chosen, collection], [summary])
         ask_about.click(on_ask_about, [chosen], [scope, tabs])
-        demo.load(on_load, [saved], [scope, chatbot, answers, sources])
+        search.change(
+            lambda name, query: document_rows(pipeline, name, query), [collection, search], [table]
+        )
+        collection.input(
+            on_collection, [collection, search], [scope, table, chosen, summary, viewer]
+        )
+        demo.load(
+            on_load, [saved, collection], [collection, table, scope, chatbot, answers, sources]
+        )
     return demo  # type: ignore[no-any-return]

@@ -42,6 +42,13 @@ CSS = """
 /* Dark mode follows the system (Gradio sets .dark): numbers light enough on a dark page. */
 .dark .rag-n { color: #fcd34d; }
 .dark .rag-passage mark.rag-active { outline-color: #fbbf24; }
+/* WCAG AA contrast, as the browser test's axe-core audit checks: Gradio's default orange and
+   red buttons under white text, and its pale hints and footer, are too light. */
+button.primary { background: #c2410c !important; border-color: #c2410c !important; }
+button.primary:hover { background: #9a3412 !important; }
+button.stop { background: #b91c1c !important; border-color: #b91c1c !important; }
+.info-text, .or, footer a, footer button { color: #52525b !important; }
+.dark .info-text, .dark .or, .dark footer a, .dark footer button { color: #a1a1aa !important; }
 """
 
 # Clicking a citation [n] in the chat brings its source card into view and highlights it.
@@ -75,6 +82,13 @@ document.addEventListener("toggle", (event) => {
   const mark = folded.querySelector("mark");
   if (mark) mark.scrollIntoView({ block: "center" });
 }, true);
+// The upload box's accessible name must hold the words it shows ("Drop File Here - or - Click
+// to Upload"; WCAG 2.5.3): without Gradio's own aria-label, the name is those words.
+new MutationObserver(() => {
+  for (const box of document.querySelectorAll("button.upload-container[aria-label]")) {
+    box.removeAttribute("aria-label");
+  }
+}).observe(document.documentElement, { subtree: true, childList: true });
 </script>
 """
 
@@ -168,13 +182,14 @@ def _whole(citation: Citation, document: Document | None) -> str:
     )
 
 
-def _page_image(card: _Shown) -> str:
+def _page_image(card: _Shown, collection: str | None) -> str:
     """A PDF card's page as printed, folded, its quotes highlighted on it; the image is asked
     for only when the reader opens it."""
     first = card.citations[0]
     if not first.page or not first.doc_id.lower().endswith(".pdf"):
         return ""
-    quotes = urlencode([("quote", c.quote) for c in card.citations if c.page == first.page])
+    query = [("quote", c.quote) for c in card.citations if c.page == first.page]
+    quotes = urlencode(query + ([("collection", collection)] if collection else []))
     src = f"api/documents/{quote(first.doc_id)}/pages/{first.page}.png?{quotes}"
     alt = f"Page {first.page} of {first.title}, the quoted words highlighted"
     return (
@@ -192,10 +207,15 @@ def _card(element_id: str, label: str, title: str, meta: str, body: str, extra: 
     )
 
 
-def render_sources(answer: Answer | None, documents: dict[str, Document] | None = None) -> str:
+def render_sources(
+    answer: Answer | None,
+    documents: dict[str, Document] | None = None,
+    collection: str | None = None,
+) -> str:
     """HTML for the sources panel: one card per cited passage, holding every quote cited from
     it, numbered (with its whole document, folded, where `documents` has it), then the other
-    retrieved passages folded. Document text is always escaped, never rendered as HTML."""
+    retrieved passages folded. Document text is always escaped, never rendered as HTML.
+    `collection`: where a PDF's page is fetched from (None: the default collection)."""
     if answer is None:
         return '<div class="rag-sources"><p>Sources for the answer appear here.</p></div>'
     parts = []
@@ -217,7 +237,7 @@ def render_sources(answer: Answer | None, documents: dict[str, Document] | None 
                 first.title,
                 _meta_line(first),
                 _highlighted(card),
-                _page_image(card) + _whole(first, (documents or {}).get(first.doc_id)),
+                _page_image(card, collection) + _whole(first, (documents or {}).get(first.doc_id)),
             )
         )
     cited = {(c.doc_id, c.start) for c in answer.citations}

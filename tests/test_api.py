@@ -67,6 +67,8 @@ def test_upload_list_ask_and_delete_a_document(client: TestClient) -> None:
     assert {d["doc_id"] for d in listed} == {"russia-venezuela.md", "uploads/bakery.md"}
     bakery = next(d for d in listed if d["doc_id"] == "uploads/bakery.md")
     assert bakery["title"] == "Town bakery wins prize" and bakery["source"] == "Daily Crumb"
+    # What the document manager's table shows: its type, length and when it came in.
+    assert bakery["format"] == "md" and bakery["indexed_at"][:4].isdigit()
 
     answer = client.post("/api/ask", json={"question": "Who is the head baker?"}).json()
     assert any("Mira Olsen" in c["quote"] for c in answer["citations"])
@@ -76,6 +78,7 @@ def test_upload_list_ask_and_delete_a_document(client: TestClient) -> None:
 
     whole = client.get("/api/documents/uploads/bakery.md").json()
     assert whole["text"].startswith("The town bakery won") and whole["source"] == "Daily Crumb"
+    assert bakery["chars"] == len(whole["text"].rstrip())
 
     deleted = client.delete("/api/documents/uploads/bakery.md")
     assert deleted.status_code == 200 and deleted.json()["chunks_removed"] >= 1

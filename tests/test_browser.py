@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, free_port, subprocess_env, wait_for_port
@@ -268,5 +269,81 @@ def test_on_a_phone_in_dark_mode_the_sources_fold_under_the_answer(app_url: str)
         for text in ("#sources .rag-n", "#sources h4", "#sources .rag-passage", "#sources summary"):
             ratio = page.locator(text).first.evaluate(CONTRAST)
             assert ratio >= 4.5, (text, ratio)
+        assert audit(page) == []
         page.screenshot(path=str(ARTIFACTS / "phone-dark.png"), full_page=True)
+        browser.close()
+
+
+def test_a_second_collection_is_chosen_in_the_page(
+    app_url: str, app_data: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    memo = tmp_path / "memos" / "orchard.md"
+    memo.parent.mkdir()
+    memo.write_text("# Orchard memo\n\nThe committee chose Bramley apples for the north row.")
+    # A second collection, made by the CLI beside the running app.
+    subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", str(memo.parent), "--collection", "orchard"],
+        cwd=ROOT, env=subprocess_env(app_data), check=True, capture_output=True,
+    )  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(app_url)  # a collection made after the app started is offered
+        chooser = page.locator("#collection")
+        expect(chooser).to_be_visible(timeout=30_000)
+        chooser.locator("input").click()
+        page.get_by_role("option", name="orchard").click()
+        box = page.locator("#question textarea")
+        box.fill("Which apples did the committee choose?")
+        box.press("Enter")
+        answer = page.locator("#chat .bot").last
+        expect(answer).to_contain_text("Bramley", timeout=120_000)
+        # The Documents tab lists the chosen collection's documents, and its search narrows them.
+        page.get_by_role("tab", name="Documents").click()
+        table = page.locator("#documents")
+        expect(table).to_contain_text("orchard.md")
+        expect(table).not_to_contain_text("russia-venezuela.md")
+        search = page.locator("#document-search textarea, #document-search input").first
+        search.fill("no such words")
+        expect(table).not_to_contain_text("orchard.md")
+        search.fill("ORCHARD memo")
+        expect(table).to_contain_text("orchard.md")
+        expect(table).to_contain_text("md")
+        browser.close()
+
+
+# Rules about a page's semantics and legibility: WCAG 2.0-2.2 A and AA, and axe's best practices.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def audit(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not AXE.is_file():
+        pytest.fail("The accessibility audit loads axe-core from node_modules: run `npm ci`")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_chat_and_documents_pass_an_accessibility_audit(app_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(app_url)
+        box = page.locator("#question textarea")
+        box.fill("What did Volodin claim?")
+        box.press("Enter")
+        expect(page.locator("#chat .bot").last).to_contain_text("[1]", timeout=120_000)
+        assert audit(page) == []
+        page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#documents")).to_be_visible()
+        assert audit(page) == []
         browser.close()

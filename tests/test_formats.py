@@ -248,6 +248,8 @@ HTML_MANUAL = """<!DOCTYPE html>
 <body><div class="related" role="navigation"><a href="#">next</a> | <a href="#">index</a></div>
 <div class="body" role="main">
 <h1>Pier rules<a class="headerlink" href="#pier">¶</a></h1>
+<dl class="field-list simple"><dt class="field-odd">Author<span class="colon">:</span></dt>
+<dd class="field-odd"><p>Mara Quint</p></dd></dl>
 <p>Boats must be moored
    with two lines at all times, and the harbour master
    may inspect them.</p>
@@ -264,7 +266,9 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     path.write_text(HTML_MANUAL)
     doc = load_document(path, "pier.html")
     assert doc.title == "Pier rules" and doc.source == "Harbour Manual 2.1"
-    assert doc.text.startswith("Boats must be moored with two lines at all times, and the harbour")
+    # A field list's label and value are one line, and its author is the document's.
+    assert doc.text.startswith("Author: Mara Quint\n\nBoats must be moored with two lines at all")
+    assert doc.author == "Mara Quint"
     assert "## Fees" in doc.text and "¶" not in doc.text and "index" not in doc.text
     assert "Day ticket\n\nA day ticket costs four euros" in doc.text
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text

@@ -17,4 +17,6 @@ def test_configuration_table_matches_the_settings() -> None:
 def test_readme_shows_the_two_setup_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "pip install -r requirements.txt && python app.py" in readme
-    assert "pip install -r requirements-dev.txt && pytest" in readme
+    assert "pip install -r requirements-dev.txt && npm ci && pytest" in readme
+    # What the README's test command installs, CI installs too.
+    assert "npm ci" in (ROOT / ".ci" / "run").read_text()

@@ -232,5 +232,9 @@ def test_a_pdf_card_offers_its_page_as_printed() -> None:
     src = ("api/documents/uploads/ferry%20report.pdf/pages/2.png?"
            "quote=The+night+ferry+was+cancelled.")  # fmt: skip
     assert f'src="{src}"' in html and 'loading="lazy"' in html
+    # Asked in another collection, the page comes from there.
+    assert f'src="{src}&amp;collection=reports"' in render_sources(
+        cited("uploads/ferry report.pdf", 2), collection="reports"
+    )
     assert "as printed" not in render_sources(cited("ferry.md", None))
     assert "as printed" not in render_sources(cited("ferry.pdf", None))  # page unknown
