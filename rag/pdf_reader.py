@@ -40,6 +40,8 @@ _FOLIO = re.compile(
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _OCR_DPI = 300
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Results"
+_TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
@@ -102,7 +104,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks = _blocks(pages)
+    blocks = _wrapped_headings_joined(_contents_dropped(_blocks(pages)))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     return blocks, meta
@@ -426,6 +428,52 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             last[id(block)] = group[-1]
             blocks.append(block)
     return blocks
+
+
+def _contents_dropped(blocks: list[Block]) -> list[Block]:
+    """Without a table of contents set as headings: a heading that ends in a page number and
+    repeats a heading further on ("Introduction 1" before "Introduction") is an entry of the
+    contents, not a section of its own."""
+
+    def plain(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", text).lower().split())
+
+    later: list[str] = []
+    dropped: set[int] = set()
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.kind != "heading":
+            continue
+        entry = _TRAILING_PAGE.match(block.text)
+        base = plain(entry.group(1)) if entry else ""
+        if base and any(h == base or h.endswith(" " + base) or base.endswith(" " + h)
+                        for h in later):  # fmt: skip
+            dropped.add(index)
+        else:
+            later.append(plain(block.text))
+    return [block for index, block in enumerate(blocks) if index not in dropped]
+
+
+def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:
+    """A numbered heading wrapped onto a second line is one heading: "5 Adapt other" and
+    "BibTEX styles to babelbib" on the same page, at the same level, the second unnumbered."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.kind == block.kind == "heading"
+            and previous.level == block.level
+            and previous.page == block.page
+            and _NUMBERED.match(previous.text)
+            and not _NUMBERED.match(block.text)
+            and not _SENTENCE_END.search(previous.text)
+            and block.text[:1].isalnum()
+        ):
+            previous.text = f"{previous.text} {block.text}"
+            continue
+        joined.append(block)
+    return joined
 
 
 def _vocabulary(pages: list[_Page]) -> set[str]:

@@ -53,6 +53,7 @@ _ANSWER_TYPES = {
     **_labels("CARDINAL QUANTITY", "number attendance population count total size score"),
     **_labels("WORK_OF_ART", "film movie album book song show title series"),
 }  # fmt: skip
+_VALUES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
 # Words that frame a question rather than say what it is about ("What did X say?").
 _FRAMING = frozenset(
     {
@@ -89,6 +90,9 @@ class Reading:
     key_terms: frozenset[str]  # those of them that are nouns, adjectives or numbers
     entities: tuple[str, ...]  # its names that spaCy knows as people, places, works...
     subject: str | None = None  # who_is: the name asked about
+    # Its noun that names the kind of answer ("percentage", "year", "city"): an entity of that
+    # kind answers for it ("what percentage did Maduro get" against "with 51% of the vote").
+    kind_terms: frozenset[str] = frozenset()
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
     numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
@@ -127,9 +131,16 @@ def read(question: str) -> Reading:
         kind = "yes_no"
     spans = [fold(n) for n in names]
     expected = _EXPECTED.get(kind, frozenset())
+    kind_terms: frozenset[str] = frozenset()
     if kind == "what":
         nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
-        expected = next((_ANSWER_TYPES[n] for n in nouns if n in _ANSWER_TYPES), frozenset())
+        noun = next((n for n in nouns if n in _ANSWER_TYPES), None)
+        if noun:
+            expected = _ANSWER_TYPES[noun]
+            # A value ("percentage", "year", "price") is what its noun names; a name is not
+            # ("husband": someone named in the sentence need not be the husband).
+            if expected <= _VALUES:
+                kind_terms = frozenset({stem(noun)})
     terms, key = set(), set()
     for t in tokens:
         if t.idx >= len(asked):
@@ -156,6 +167,7 @@ def read(question: str) -> Reading:
         names=tuple(spans),
         terms=frozenset(terms),
         key_terms=frozenset(key),
+        kind_terms=kind_terms & key,
         entities=tuple(
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),

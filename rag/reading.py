@@ -274,9 +274,11 @@ class ReadingEngine(Extractive):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
             item.lexical = _coverage(reading.terms, lemmas, idf)
-            if reading.key_terms:
-                item.key = _coverage(reading.key_terms, lemmas, idf)
             typed, item.near = _typed(reading, doc)
+            if reading.key_terms:
+                # The noun naming the answer's kind is there when an entity of that kind is.
+                answered = reading.kind_terms if typed >= 1.0 else frozenset()
+                item.key = _coverage(reading.key_terms, lemmas | answered, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:

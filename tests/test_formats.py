@@ -351,3 +351,34 @@ def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Pa
     assert "prefer the author-date system to numbered citations" in doc.text
     assert "authordate" not in doc.text
     assert "as the information stays readable" in doc.text  # a plain word is still rejoined
+
+
+def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
+    tmp_path: Path,
+) -> None:
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+
+    def line(text: str, size: int = 11, style: str = "", family: str = "helvetica") -> None:
+        pdf.set_font(family, style, size)
+        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+
+    pdf.add_page()
+    line("Harbour almanac", size=20, style="B")
+    line("Contents", size=14, style="B")
+    for entry in ("1 Ferries 2", "2 Lighthouse keepers of the northern coast 2"):
+        line(entry, size=14, style="B")
+    pdf.add_page()
+    line("1 Ferries", size=14, style="B")
+    line("The night ferry to Skarholm runs twice a week in winter.")
+    line("2 Lighthouse keepers of the", size=14, style="B")
+    line("northern coast", size=14, style="B", family="times")
+    line("Ada Quint kept the northern light for fifty winters.")
+    pdf.output(str(tmp_path / "almanac.pdf"))
+    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
+    # The contents' entries are not sections; the heading over two lines is one.
+    assert not any(h.endswith(" 2") for h in headings), headings
+    assert "## 2 Lighthouse keepers of the northern coast" in headings, headings
+    assert "## 1 Ferries" in headings, headings

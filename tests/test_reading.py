@@ -163,6 +163,8 @@ def test_the_natural_benchmark_judges_as_a_reader_would() -> None:
         ("How much of the vote did Maduro get?", "51%"),
         # Typed as many people type: no capitals, no question mark.
         ("what did volodin say", "Volodin"),
+        # The noun naming a value ("percentage") is answered by that value ("51%").
+        ("what percentage did maduro get", "51%"),
     ],
 )
 def test_natural_questions_on_the_seed_article(
