@@ -535,12 +535,14 @@ class ChunkIndex:
         for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True):
             node = metadata_dict_to_node(dict(metadata), text=text)
             pieces.append((getattr(node, "start_char_idx", None) or 0, text or ""))
-        # Chunks overlap; the whitespace the splitter trimmed between them comes back as spaces.
+        # Chunks overlap; the whitespace the splitter trimmed between them comes back, as
+        # blank lines where it was more than a space: chunks start at headings and paragraphs.
         out: list[str] = []
         length = 0
         for start, text in sorted(pieces):
             if start > length:
-                out.append(" " * (start - length))
+                gap = start - length
+                out.append(" " if gap == 1 else "\n" * gap)
                 length = start
             out.append(text[length - start :])
             length = max(length, start + len(text))
@@ -553,6 +555,7 @@ class ChunkIndex:
             published_at=first.get("published_at") or None,
             url=first.get("url") or None,
             created_at=first.get("created_at") or None,
+            author=first.get("author") or None,
         )
 
     @_reads

@@ -364,6 +364,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             files = gr.File(
                 label="Upload documents (" + ", ".join(SUPPORTED_SUFFIXES) + ")",
                 file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload",
+                height=140,
             )  # fmt: skip
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             status = gr.Markdown(elem_id="upload-status")
@@ -373,7 +374,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             )  # fmt: skip
             table = gr.Dataframe(
                 headers=DOCUMENT_COLUMNS, value=lambda: document_rows(pipeline),
-                interactive=False, elem_id="documents",
+                interactive=False, elem_id="documents", wrap=True,
+                column_widths=["18%", "24%", "10%", "10%", "9%", "6%", "8%", "6%", "9%"],
             )  # fmt: skip
             with gr.Row():
                 chosen = gr.Textbox(label="Chosen document (choose a row)", elem_id="delete-id")

@@ -20,6 +20,12 @@ def escaped(text: str) -> str:
 
 
 CSS = """
+/* Gradio's Source Sans Pro SemiBold file holds 55 glyphs (capitals, no lower case), so bold
+   text mixed faces: the "A" of "Ask" or "Add" from it, the rest from a fallback. Its full Bold
+   file, served beside it, stands in for the 600 weight. */
+@font-face { font-family: "Source Sans Pro"; font-weight: 600; font-style: normal;
+  font-display: swap;
+  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 .rag-sources { display: flex; flex-direction: column; gap: .6rem; }
 .rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
             padding: .6rem .8rem; transition: box-shadow .2s; }

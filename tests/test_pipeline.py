@@ -161,6 +161,23 @@ def test_whole_document_is_rebuilt_so_citation_offsets_hold(
         pipeline.document("nope.md")
 
 
+def test_a_rebuilt_document_keeps_its_headings_on_their_own_lines(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pier.md").write_text(
+        "# Pier rules\n\nBoats are moored with two lines.\n\n## Fees\n\n"
+        "A day ticket costs four euros.\n\n## Hours\n\nThe pier opens at dawn.\n"
+    )
+    pipeline.ingest([folder])
+    rebuilt = pipeline.document("pier.md").text
+    # Chunks never cross a section, so each heading opens one; the document manager shows
+    # the text as written, not "two lines. ## Fees".
+    assert "two lines.\n\n## Fees\n\nA day ticket" in rebuilt
+    assert "four euros.\n\n## Hours" in rebuilt
+
+
 def test_unrelated_question_is_refused(pipeline: Pipeline, tmp_path: Path) -> None:
     pipeline.ingest([_corpus(tmp_path)])
     answer = pipeline.ask("What is the capital of Australia?")
