@@ -343,6 +343,17 @@ def test_chat_and_documents_pass_an_accessibility_audit(app_url: str) -> None:
         box.press("Enter")
         expect(page.locator("#chat .bot").last).to_contain_text("[1]", timeout=120_000)
         assert audit(page) == []
+        # By keyboard alone: Tab (backwards, from the question box) reaches a citation, and
+        # Enter opens its card.
+        box.focus()
+        for _ in range(40):
+            page.keyboard.press("Shift+Tab")
+            if page.evaluate("document.activeElement.matches('a[href^=\"#source-\"]')"):
+                break
+        else:
+            pytest.fail("Tab never reached a citation")
+        page.keyboard.press("Enter")
+        expect(page.locator("#sources .rag-card.rag-active")).to_have_count(1)
         page.get_by_role("tab", name="Documents").click()
         expect(page.locator("#documents")).to_be_visible()
         assert audit(page) == []
