@@ -31,7 +31,7 @@ _PARAGRAPHS = {"p", "dd", "blockquote", "figcaption", "caption", "address", "sum
 _ITEMS = {"li", "dt"}
 _BLOCKISH = {
     *_HEADINGS, *_PARAGRAPHS, *_ITEMS, "pre", "table", "div", "section", "article", "main",
-    "ul", "ol", "dl", "figure", "details", "body", "hr", "br",
+    "ul", "ol", "dl", "figure", "details", "body", "hr", "br", "aside",
 }  # fmt: skip
 _PILCROW = re.compile(r"[¶§#]\s*$")
 

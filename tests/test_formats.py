@@ -250,6 +250,7 @@ HTML_MANUAL = """<!DOCTYPE html>
 <h1>Pier rules<a class="headerlink" href="#pier">¶</a></h1>
 <dl class="field-list simple"><dt class="field-odd">Author<span class="colon">:</span></dt>
 <dd class="field-odd"><p>Mara Quint</p></dd></dl>
+<aside class="topic"><p class="topic-title">Abstract</p><p>Moorings are checked weekly.</p></aside>
 <p>Boats must be moored
    with two lines at all times, and the harbour master
    may inspect them.</p>
@@ -267,7 +268,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     doc = load_document(path, "pier.html")
     assert doc.title == "Pier rules" and doc.source == "Harbour Manual 2.1"
     # A field list's label and value are one line, and its author is the document's.
-    assert doc.text.startswith("Author: Mara Quint\n\nBoats must be moored with two lines at all")
+    assert doc.text.startswith("Author: Mara Quint\n\nAbstract\n\nMoorings are checked weekly.")
+    assert "\n\nBoats must be moored with two lines at all times" in doc.text
     assert doc.author == "Mara Quint"
     assert "## Fees" in doc.text and "¶" not in doc.text and "index" not in doc.text
     assert "Day ticket\n\nA day ticket costs four euros" in doc.text
