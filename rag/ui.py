@@ -319,7 +319,9 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
 
     tracker = gr.Progress()  # Gradio finds a progress tracker by its default value
     with gr.Blocks(title="Document QA", analytics_enabled=False) as demo:
-        gr.Markdown("## Ask your documents\nAnswers cite the passages they come from.")
+        gr.Markdown(
+            "# Ask your documents\nAnswers cite the passages they come from.", elem_id="title"
+        )
         names, current = collection_choices(pipeline)
         # Shown once there is more than one collection: the same as RAG_COLLECTION and the
         # API's `collection`. Every event below acts on the chosen one.

@@ -26,6 +26,7 @@ CSS = """
 @font-face { font-family: "Source Sans Pro"; font-weight: 600; font-style: normal;
   font-display: swap;
   src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+#title h1 { font-size: 1.5rem; margin-bottom: .2rem; }  /* the page's one h1, at h2's size */
 .rag-sources { display: flex; flex-direction: column; gap: .6rem; }
 .rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
             padding: .6rem .8rem; transition: box-shadow .2s; }
@@ -53,8 +54,7 @@ CSS = """
 button.primary { background: #c2410c !important; border-color: #c2410c !important; }
 button.primary:hover { background: #9a3412 !important; }
 button.stop { background: #b91c1c !important; border-color: #b91c1c !important; }
-.info-text, .or, footer a, footer button { color: #52525b !important; }
-.dark .info-text, .dark .or, .dark footer a, .dark footer button { color: #a1a1aa !important; }
+.info-text, .or, footer a, footer button { color: var(--body-text-color) !important; }
 """
 
 # Clicking a citation [n] in the chat brings its source card into view and highlights it.

@@ -271,6 +271,12 @@ def test_on_a_phone_in_dark_mode_the_sources_fold_under_the_answer(app_url: str)
             assert ratio >= 4.5, (text, ratio)
         assert audit(page) == []
         page.screenshot(path=str(ARTIFACTS / "phone-dark.png"), full_page=True)
+        # The Documents tab fits the phone's width too; its wide table scrolls inside itself.
+        page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#documents")).to_contain_text("russia-venezuela.md")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        assert audit(page) == []
+        page.screenshot(path=str(ARTIFACTS / "phone-dark-documents.png"), full_page=True)
         browser.close()
 
 
