@@ -41,6 +41,10 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _OCR_DPI = 300
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Results"
+# "2.1 ", "Chapter 4 ", "Appendix A " before a heading's words (lower case).
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:chapter|section|part|appendix)\s+(?:\d+|[a-z])|\d+(?:\.\d+)*)\.?(?:\s+|$)"
+)
 _TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
@@ -104,7 +108,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks = _wrapped_headings_joined(_contents_dropped(_blocks(pages)))
+    blocks = _contents_dropped(_wrapped_headings_joined(_blocks(pages)))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     return blocks, meta
@@ -436,21 +440,27 @@ def _contents_dropped(blocks: list[Block]) -> list[Block]:
     contents, not a section of its own."""
 
     def plain(text: str) -> str:
-        return " ".join(re.sub(r"[^\w\s]", " ", text).lower().split())
+        """Its words in lower case, without a leading "Chapter 2" or "2.1"."""
+        words = " ".join(re.sub(r"[^\w\s.]", " ", text).lower().split())
+        return _SECTION_NUMBER.sub("", words).strip(" .")
 
-    later: list[str] = []
+    later: set[str] = set()
     dropped: set[int] = set()
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
         if block.kind != "heading":
             continue
         entry = _TRAILING_PAGE.match(block.text)
-        base = plain(entry.group(1)) if entry else ""
-        if base and any(h == base or h.endswith(" " + base) or base.endswith(" " + h)
-                        for h in later):  # fmt: skip
+        # An appendix's entry may keep its letter ("A The Debian Manifesto 20").
+        entries = (
+            {plain(entry.group(1)), re.sub(r"^[a-z] ", "", plain(entry.group(1)))}
+            if entry
+            else set()
+        )
+        if entries & later:
             dropped.add(index)
         else:
-            later.append(plain(block.text))
+            later.add(plain(block.text))
     return [block for index, block in enumerate(blocks) if index not in dropped]
 
 

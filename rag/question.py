@@ -90,7 +90,7 @@ class Reading:
     key_terms: frozenset[str]  # those of them that are nouns, adjectives or numbers
     entities: tuple[str, ...]  # its names that spaCy knows as people, places, works...
     subject: str | None = None  # who_is: the name asked about
-    # Its noun that names the kind of answer ("percentage", "year", "city"): an entity of that
+    # Its noun that names a value as the answer ("percentage", "year", "price"): a value of that
     # kind answers for it ("what percentage did Maduro get" against "with 51% of the vote").
     kind_terms: frozenset[str] = frozenset()
     negated: bool = False
