@@ -188,10 +188,17 @@ def document_rows(
 ) -> list[list[Any]]:
     """The collection's documents as table rows; with `search`, only the rows whose id, title,
     author or source hold every word of it (any case, any accents)."""
+    return _rows(_listed(pipeline, collection), search)
+
+
+def _listed(pipeline: Pipeline, collection: str | None) -> list[DocumentInfo]:
     try:
-        documents = pipeline.documents(collection)
+        return pipeline.documents(collection)
     except RagError:
         return []
+
+
+def _rows(documents: list[DocumentInfo], search: str | None) -> list[list[Any]]:
     rows = [_row(d) for d in documents]
     words = fold(search or "").split()
     return [row for row in rows if all(w in fold(" ".join(map(str, row[:4]))) for w in words)]
@@ -208,10 +215,10 @@ def _row(d: DocumentInfo) -> list[Any]:
 
 def scope_choices(pipeline: Pipeline, collection: str | None = None) -> list[tuple[str, str]]:
     """The documents a question can be limited to, as (label, id) pairs."""
-    try:
-        documents = pipeline.documents(collection)
-    except RagError:
-        return []
+    return _choices(_listed(pipeline, collection))
+
+
+def _choices(documents: list[DocumentInfo]) -> list[tuple[str, str]]:
     return [(f"{d.title} ({d.doc_id})", d.doc_id) for d in documents]
 
 
@@ -415,22 +422,27 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 out.write(text)
             return gr.update(value=out.name, visible=True)
 
-        def refreshed(name: str | None, keep_scope: bool = True) -> Any:
-            choices = scope_choices(pipeline, name)
-            if keep_scope:
-                return gr.update(choices=choices)
-            return gr.update(choices=choices, value=[])
+        def refreshed(
+            name: str | None, query: str | None = "", keep_scope: bool = True
+        ) -> tuple[list[list[Any]], Any]:
+            # The table's rows and the scope's choices, from one listing of the collection.
+            documents = _listed(pipeline, name)
+            choices = _choices(documents)
+            scope_update = gr.update(choices=choices)
+            if not keep_scope:
+                scope_update = gr.update(choices=choices, value=[])
+            return _rows(documents, query), scope_update
 
         def on_upload(
             paths: list[str] | None, name: str | None, query: str, progress: Any = tracker
         ) -> tuple[str, Any, Any, None]:
             # The upload box empties once its files are indexed.
             report = upload(pipeline, paths, progress, name)
-            return report, document_rows(pipeline, name, query), refreshed(name), None
+            return report, *refreshed(name, query), None
 
         def on_delete(doc_id: str, name: str | None, query: str) -> tuple[str, Any, Any, str]:
             report = delete(pipeline, doc_id, name)
-            return report, document_rows(pipeline, name, query), refreshed(name), ""
+            return report, *refreshed(name, query), ""
 
         def on_row(name: str | None, query: str, event: gr.SelectData) -> tuple[str, str, str]:
             # Choosing any cell of a row chooses its document (the id is the first column)
@@ -445,8 +457,8 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
 
         def on_collection(name: str | None, query: str) -> tuple[Any, Any, str, str, str]:
             # Another collection: its documents, no scope, no chosen document.
-            rows = document_rows(pipeline, name, query)
-            return refreshed(name, keep_scope=False), rows, "", "", ""
+            rows, scope_update = refreshed(name, query, keep_scope=False)
+            return scope_update, rows, "", "", ""
 
         def on_ask_about(doc_id: str) -> tuple[Any, Any]:
             if not doc_id:
@@ -466,8 +478,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             # A collection made since the page was built (by the CLI, say) appears on reload.
             names, current = collection_choices(pipeline, name)
             switch = gr.update(choices=names, value=current, visible=len(names) > 1)
-            rows = document_rows(pipeline, current)
-            return (switch, rows, refreshed(current), *restore(pipeline, kept, current))
+            return (switch, *refreshed(current), *restore(pipeline, kept, current))
 
         outputs = [chatbot, question, sources, answers]
         # Every event that changes the conversation then keeps it in the browser.
