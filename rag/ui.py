@@ -181,6 +181,9 @@ DOCUMENT_COLUMNS = [
     "id", "title", "author", "source", "published", "format", "characters", "chunks",
     "indexed (UTC)",
 ]  # fmt: skip
+# In pixels, not shares of the width: on a phone, shares squeeze nine columns into letters
+# stacked one per line, while fixed widths make the table scroll sideways inside its own box.
+DOCUMENT_COLUMN_WIDTHS = [f"{px}px" for px in (150, 260, 120, 140, 100, 70, 110, 70, 170)]
 
 
 def document_rows(
@@ -384,7 +387,7 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             table = gr.Dataframe(
                 headers=DOCUMENT_COLUMNS, value=lambda: document_rows(pipeline),
                 interactive=False, elem_id="documents", wrap=True,
-                column_widths=["18%", "24%", "10%", "10%", "9%", "6%", "8%", "6%", "9%"],
+                column_widths=DOCUMENT_COLUMN_WIDTHS,
             )  # fmt: skip
             with gr.Row():
                 chosen = gr.Textbox(label="Chosen document (choose a row)", elem_id="delete-id")

@@ -275,6 +275,14 @@ def test_on_a_phone_in_dark_mode_the_sources_fold_under_the_answer(app_url: str)
         page.get_by_role("tab", name="Documents").click()
         expect(page.locator("#documents")).to_contain_text("russia-venezuela.md")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        # Every column keeps a readable width (not letters stacked one per line); the table
+        # scrolls sideways inside its own box instead.
+        widths = page.locator("#documents th").evaluate_all(
+            "cells => cells.map(cell => cell.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 9 and min(widths) >= 60, widths
+        table = page.locator("#documents .virtual-table-viewport")
+        assert table.evaluate("box => box.scrollWidth > box.clientWidth")
         assert audit(page) == []
         page.screenshot(path=str(ARTIFACTS / "phone-dark-documents.png"), full_page=True)
         browser.close()
