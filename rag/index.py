@@ -6,6 +6,7 @@ import base64
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import re
@@ -42,6 +43,15 @@ _CHANGES_KEY = "rag_changes"
 # that far behind builds its copy whole.
 _CHANGES_KEPT = 32
 _CHANGES_MOST_DOCS = 256
+# Each collection has a companion collection, its documents table: one record per document
+# (its metadata, version and chunk count), so that listing the documents, or syncing one file,
+# reads a record per document instead of every chunk's metadata, sentence vectors included.
+# Being a Chroma collection, it is shared by every process and host that shares the store.
+DOCUMENTS_SUFFIX = ".documents"
+# Set on the table once it holds every document of the collection with this id; until then
+# (a store from before the table, a write cut short while building it) readers scan the chunks.
+_TABLE_OF = "rag_documents_of"
+_RECORD_KEYS = ("title", "source", "author", "published_at", "url", "created_at", "origin")
 
 
 class StaleStore(Exception):
@@ -183,15 +193,26 @@ def check_collection_name(name: str) -> None:
         not _COLLECTION_NAME.fullmatch(name)
         or ".." in name
         or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", name)
+        or len(name + DOCUMENTS_SUFFIX) > 512
     ):
         raise InvalidInput(
-            f"{name[:80]!r} is not a valid collection name: use 3 to 512 letters, digits, dots, "
+            f"{name[:80]!r} is not a valid collection name: use 3 to 500 letters, digits, dots, "
             "dashes or underscores, starting and ending with a letter or digit (no '..')."
+        )
+    if name.endswith(DOCUMENTS_SUFFIX):
+        raise InvalidInput(
+            f"{name[:80]!r} is not a valid collection name: names ending in "
+            f"{DOCUMENTS_SUFFIX!r} are kept for the tables of documents."
         )
 
 
-def collection_names(client: ClientAPI) -> list[str]:
+def _all_collection_names(client: ClientAPI) -> list[str]:
     return sorted(c if isinstance(c, str) else c.name for c in client.list_collections())
+
+
+def collection_names(client: ClientAPI) -> list[str]:
+    """The collections of chunks (not their documents tables)."""
+    return [n for n in _all_collection_names(client) if not n.endswith(DOCUMENTS_SUFFIX)]
 
 
 def collection_sizes(client: ClientAPI) -> dict[str, int]:
@@ -262,6 +283,7 @@ class ChunkIndex:
         self._store = ChromaVectorStore(chroma_collection=collection)
         self._deferred = self._changed = False
         self._touched: set[str] = set()  # documents written since the generation last changed
+        self._table: Collection | None = None  # the documents table, once known to be whole
 
     @classmethod
     def open(cls, client: ClientAPI, name: str, build: BuildInfo, create: bool) -> ChunkIndex:
@@ -300,9 +322,12 @@ class ChunkIndex:
 
     @classmethod
     def rebuild(cls, client: ClientAPI, name: str, build: BuildInfo) -> ChunkIndex:
-        """Drop collection `name` if it exists and create it empty with `build`."""
-        if collection_exists(client, name):
-            client.delete_collection(name)
+        """Drop collection `name` (and its documents table) if it exists and create it empty
+        with `build`."""
+        names = _all_collection_names(client)
+        for gone in (name, name + DOCUMENTS_SUFFIX):
+            if gone in names:
+                client.delete_collection(gone)
         return cls.open(client, name, build, create=True)
 
     def is_alive(self) -> bool:
@@ -400,26 +425,58 @@ class ChunkIndex:
 
     @_reads
     def stored_documents(self) -> dict[str, StoredDocument]:
-        """What is stored of every document: its versions' hashes and whether each is whole."""
-        found: dict[str, StoredDocument] = {}
-        for m in self._all_metadatas():
-            doc = found.setdefault(
-                str(m["doc_id"]), StoredDocument(origin=str(m.get("origin", "")))
+        """What is stored of every document: its versions' hashes and whether each is whole.
+        Builds the documents table first if the collection has none (only writers ask)."""
+        table = self._ensure_table()
+        return {
+            str(r["doc_id"]): StoredDocument(
+                origin=str(r.get("origin", "")),
+                chunks={str(r["doc_hash"]): int(r["chunks"])},
+                expected={str(r["doc_hash"]): int(r["doc_chunks"])},
+            )
+            for r in _read_all(table, include=["metadatas"])
+        }
+
+    def _scanned(self) -> dict[str, tuple[Mapping[str, Any], StoredDocument]]:
+        """Every document's first chunk metadata and what is stored of it, read from all the
+        chunks' metadata: what the documents table saves."""
+        found: dict[str, tuple[Mapping[str, Any], StoredDocument]] = {}
+        for m in _read_all(self._collection, include=["metadatas"]):
+            _, doc = found.setdefault(
+                str(m["doc_id"]), (m, StoredDocument(origin=str(m.get("origin", ""))))
             )
             doc_hash = str(m["doc_hash"])
             doc.chunks[doc_hash] = doc.chunks.get(doc_hash, 0) + 1
             doc.expected[doc_hash] = int(m.get("doc_chunks", 0))
         return found
 
-    def _all_metadatas(self) -> Iterator[Mapping[str, Any]]:
-        offset = 0
-        while True:
-            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            metadatas = page["metadatas"] or []
-            yield from metadatas
-            if len(metadatas) < _PAGE:
-                return
-            offset += _PAGE
+    def _ready_table(self) -> Collection | None:
+        """The documents table if it is whole for this collection, else None."""
+        if self._table is None:
+            name = self.name + DOCUMENTS_SUFFIX
+            if name in _all_collection_names(self._client):
+                table = self._client.get_collection(name)
+                if (table.metadata or {}).get(_TABLE_OF) == str(self._collection.id):
+                    self._table = table
+        return self._table
+
+    def _ensure_table(self) -> Collection:
+        """The documents table, built from one scan of the chunks when missing or not whole
+        (a store from before the table). Writers only: they hold the store's write lock."""
+        table = self._ready_table()
+        if table is not None:
+            return table
+        name = self.name + DOCUMENTS_SUFFIX
+        if name in _all_collection_names(self._client):
+            self._client.delete_collection(name)
+        table = self._client.create_collection(name=name)
+        records = {
+            doc_id: _record(metadata, doc) for doc_id, (metadata, doc) in self._scanned().items()
+        }
+        _put_records(table, records)
+        table.modify(metadata={_TABLE_OF: str(self._collection.id)})
+        self._table = table
+        return table
 
     def replace_document(
         self,
@@ -456,6 +513,12 @@ class ChunkIndex:
             )
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
+        # The document's record is marked unfinished first and whole last: after a write cut
+        # short, the next sync writes the document again, or removes it if its file is gone.
+        table = self._ensure_table()
+        if nodes:
+            first = _chunk_metadata(chunks[0], len(chunks), origin, chars, now)
+            _put_records(table, {doc_id: _record(first, StoredDocument(origin))})
         ids = [chunk.chunk_id for chunk in chunks]
         packed = dict(zip(ids, sentences, strict=True)) if sentences is not None else {}
         keep = set(ids)
@@ -481,45 +544,58 @@ class ChunkIndex:
                 )
         if stale:
             self._collection.delete(ids=stale)
+        if nodes:
+            counts = {chunks[0].doc_hash: len(chunks)}
+            _put_records(table, {doc_id: _record(first, StoredDocument(origin, counts, counts))})
         if fresh or stale:
             self._bump_generation(doc_id)
 
     @_reads
     def documents(self) -> list[DocumentInfo]:
         """Every document in the collection with its metadata and chunk count, by id."""
-        found: dict[str, dict[str, Any]] = {}
-        for m in self._all_metadatas():
-            entry = found.setdefault(str(m["doc_id"]), {"metadata": m, "chunks": 0})
-            entry["chunks"] += 1
-        return [
-            DocumentInfo(
-                doc_id=doc_id,
-                title=str(e["metadata"].get("title") or doc_id),
-                source=e["metadata"].get("source") or None,
-                published_at=e["metadata"].get("published_at") or None,
-                url=e["metadata"].get("url") or None,
-                created_at=e["metadata"].get("created_at") or None,
-                author=e["metadata"].get("author") or None,
-                chars=e["metadata"].get("doc_chars") or None,
-                indexed_at=e["metadata"].get("indexed_at") or None,
-                chunks=e["chunks"],
-            )
-            for doc_id, e in sorted(found.items())
-        ]
+        table = self._ready_table()
+        if table is not None:
+            records = list(_read_all(table, include=["metadatas"]))
+        else:  # a store from before the documents table, until its next write builds one
+            records = [_record(m, doc) for m, doc in self._scanned().values()]
+        return sorted(
+            (
+                DocumentInfo(
+                    doc_id=str(r["doc_id"]),
+                    title=str(r.get("title") or r["doc_id"]),
+                    source=r.get("source") or None,
+                    published_at=r.get("published_at") or None,
+                    url=r.get("url") or None,
+                    created_at=r.get("created_at") or None,
+                    author=r.get("author") or None,
+                    chars=r.get("doc_chars") or None,
+                    indexed_at=r.get("indexed_at") or None,
+                    chunks=int(r["chunks"]),
+                )
+                for r in records
+            ),
+            key=lambda d: d.doc_id,
+        )
 
     def delete_document(self, doc_id: str) -> int:
         """Remove every chunk of a document; returns how many were removed."""
+        table = self._ensure_table()
         ids = self._ids_of(doc_id)
         if ids:
             self._collection.delete(ids=ids)
             self._bump_generation(doc_id)
+        table.delete(ids=[doc_id])
         return len(ids)
 
     @_reads
     def origin(self, doc_id: str) -> str | None:
         """Where a document was ingested from (its folder, "upload" or "documents"); None when
         it is not in the collection."""
-        page = self._collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
+        table = self._ready_table()
+        if table is not None:
+            page = table.get(ids=[doc_id], include=["metadatas"])
+        else:
+            page = self._collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
         metadatas = page["metadatas"] or []
         return str(metadatas[0].get("origin", "")) if metadatas else None
 
@@ -563,6 +639,9 @@ class ChunkIndex:
         """Which of these document ids have chunks here."""
         if not doc_ids:
             return frozenset()
+        table = self._ready_table()
+        if table is not None:
+            return frozenset(table.get(ids=sorted(doc_ids), include=[])["ids"])
         where = {"doc_id": {"$in": sorted(doc_ids)}}
         found = self._collection.get(where=where, include=["metadatas"])  # type: ignore[arg-type]
         return frozenset(str(m["doc_id"]) for m in found["metadatas"] or [])
@@ -608,6 +687,54 @@ class ChunkIndex:
             NodeWithScore(node=node, score=1.0 + math.log(similarity))
             for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
+
+
+def _read_all(collection: Collection, include: list[str]) -> Iterator[Mapping[str, Any]]:
+    """Every record's metadata, a page at a time."""
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=_PAGE, offset=offset)  # type: ignore[arg-type]
+        metadatas = page["metadatas"] or []
+        yield from metadatas
+        if len(metadatas) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def _record(metadata: Mapping[str, Any], stored: StoredDocument) -> dict[str, str | int]:
+    """A document's row in the documents table, from one of its chunks' metadata. A document
+    stored in more than one version, or with chunks missing, gets no version: a sync then
+    writes it again."""
+    whole = [h for h in stored.chunks if stored.is_whole(h)]
+    record: dict[str, str | int] = {
+        "doc_id": str(metadata["doc_id"]),
+        "doc_hash": whole[0] if whole else "",
+        "chunks": sum(stored.chunks.values()),
+        "doc_chunks": stored.expected[whole[0]] if whole else -1,
+        "doc_chars": int(metadata.get("doc_chars") or 0),
+        "indexed_at": str(metadata.get("indexed_at") or ""),
+    }
+    for key in _RECORD_KEYS:
+        if metadata.get(key):
+            record[key] = str(metadata[key])
+    return record
+
+
+def _put_records(table: Collection, records: Mapping[str, dict[str, str | int]]) -> None:
+    """Store documents-table records. Chroma wants a vector for each: one number from the id
+    (distinct numbers, as its graph index handles many equal vectors badly)."""
+    ids = sorted(records)
+    for at in range(0, len(ids), _PAGE):
+        batch = ids[at : at + _PAGE]
+        table.upsert(
+            ids=batch,
+            embeddings=[[_place(i)] for i in batch],  # type: ignore[arg-type]
+            metadatas=[records[i] for i in batch],
+        )
+
+
+def _place(doc_id: str) -> float:
+    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=4).digest()) / 2**32
 
 
 def _changes(metadata: Mapping[str, Any]) -> list[list[Any]]:

@@ -183,7 +183,9 @@ DOCUMENT_COLUMNS = [
 ]  # fmt: skip
 # In pixels, not shares of the width: on a phone, shares squeeze nine columns into letters
 # stacked one per line, while fixed widths make the table scroll sideways inside its own box.
-DOCUMENT_COLUMN_WIDTHS = [f"{px}px" for px in (150, 260, 120, 140, 100, 70, 110, 70, 170)]
+DOCUMENT_COLUMN_WIDTHS: list[str | int] = [
+    f"{px}px" for px in (150, 260, 120, 140, 100, 70, 110, 70, 170)
+]
 
 
 def document_rows(

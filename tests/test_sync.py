@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, seed_folder, subprocess_env
 
 from rag import Settings, build_pipeline
+from rag.errors import InvalidInput
 from rag.pipeline import Pipeline
 
 
@@ -67,21 +68,61 @@ def test_dry_run_reports_and_changes_nothing(
     assert "would be 1 added, 1 updated, 2 unchanged, 1 removed" in plan.summary()
 
 
-def test_a_half_written_document_is_rewritten(pipeline: Pipeline, tmp_path: Path) -> None:
+def test_a_write_cut_short_is_written_again_or_pruned(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    long_text = " ".join(f"Sentence {i} about the harbour ferry timetable." for i in range(120))
-    (folder / "long.md").write_text(f"Long\n\n{long_text}")
+    text = " ".join(f"Sentence {i} about the harbour ferry timetable." for i in range(120))
+    (folder / "long.md").write_text(f"Long\n\n{text}")
+    (folder / "other.md").write_text(f"Other\n\n{text.replace('ferry', 'tram')}")
     pipeline.ingest([folder])
     index = pipeline.index()
-    stored = index.stored_documents()["long.md"]
-    whole = sum(stored.chunks.values())
+    whole = sum(index.stored_documents()["long.md"].chunks.values())
     assert whole > 1
-    # Lose one chunk, as a write cut short would.
-    index._collection.delete(ids=index._ids_of("long.md")[:1])
+    # A new version whose write stops before the old version's chunks are dropped.
+    (folder / "long.md").write_text(f"Long\n\n{text.replace('harbour', 'river')}")
+    (folder / "other.md").write_text(f"Other\n\n{text.replace('ferry', 'bus')}")
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(type(index._collection), "delete", killed)
+    assert len(pipeline.ingest([folder]).failed) == 2
+    monkeypatch.undo()
+    assert len(index._ids_of("long.md")) > whole  # both versions' chunks are stored
+    # The next sync writes the unfinished document again, and removes the other with its
+    # unfinished chunks, as its file is gone.
+    (folder / "other.md").unlink()
     report = pipeline.ingest([folder])
-    assert report.updated == ["long.md"]
-    assert sum(index.stored_documents()["long.md"].chunks.values()) == whole
+    assert (report.updated, report.removed) == (["long.md"], ["other.md"])
+    assert len(index._ids_of("long.md")) == whole and index._ids_of("other.md") == []
+    stored = index.stored_documents()["long.md"]
+    assert stored.is_whole(next(iter(stored.chunks)))
+    assert [d.doc_id for d in pipeline.documents()] == ["long.md"]
+
+
+def test_a_store_from_before_the_documents_table_gets_one_at_its_next_sync(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    pipeline.ingest([folder])
+    listed = pipeline.documents()
+    assert [d.doc_id for d in listed] == sorted(p.name for p in folder.iterdir())
+    client = pipeline.index()._client
+    assert "corpus.documents" in [c.name for c in client.list_collections()]
+    assert list(pipeline.collections()) == ["corpus"]  # the table is not a collection to users
+    # A store written before the table existed: its documents are still listed, from their
+    # chunks, and the next sync (nothing changed) builds the table without embedding anything.
+    client.delete_collection("corpus.documents")
+    reader = build_pipeline(pipeline.settings, embedder=pipeline.embedder)
+    assert reader.documents() == listed
+    report = reader.ingest([folder])
+    assert report.chunks == 0 and len(report.unchanged) == len(listed)
+    assert "corpus.documents" in [c.name for c in client.list_collections()]
+    assert reader.documents() == listed
+    with pytest.raises(InvalidInput, match="kept for the tables of documents"):
+        reader.ingest([folder], collection="notes.documents")
 
 
 @pytest.mark.slow
