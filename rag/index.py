@@ -180,6 +180,17 @@ def store_lock(data_dir: Path, url: str | None, *, shared: bool = False) -> Iter
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def next_write(data_dir: Path, last: str | None) -> tuple[str, bool]:
+    """For a writer holding `store_lock` on the embedded store: a new write stamp, kept in the
+    lock file, and whether anyone wrote since `last`, the stamp this process's previous write
+    took. Each write takes a stamp before it changes anything, so a write cut short counts."""
+    path = data_dir / "write.lock"
+    seen = path.read_text().strip() if path.exists() else ""
+    stamp = uuid.uuid4().hex
+    path.write_text(stamp)
+    return stamp, seen != last
+
+
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
 
 

@@ -22,6 +22,7 @@ from rag.index import (
     collection_exists,
     collection_sizes,
     connect,
+    next_write,
     store_lock,
 )
 from rag.ingest import Chunker
@@ -63,6 +64,7 @@ class Pipeline:
         # Reconnecting to a store another process changed: one thread at a time, once.
         self._reconnect_lock = threading.RLock()
         self._epoch = 0
+        self._stamp: str | None = None  # the write stamp this process's last write took
         self.build_info = BuildInfo(
             embed_model=embedder.name,
             dimension=embedder.dimension,
@@ -152,7 +154,11 @@ class Pipeline:
         the writer starts from what is on disk now, whoever wrote it."""
         with self._write_lock, store_lock(self.settings.data_dir, self.settings.chroma_url):
             if not self.settings.chroma_url:
-                self._reconnect()
+                # Only when another process wrote since this one last did: a new client
+                # loads the collection's indexes from disk again, seconds on a large one.
+                self._stamp, others = next_write(self.settings.data_dir, self._stamp)
+                if others:
+                    self._reconnect()
             yield
 
     def collections(self) -> dict[str, int]:
