@@ -249,14 +249,27 @@ def pack_sentences(spans: Sequence[tuple[int, int]], vectors: np.ndarray) -> str
 
 def unpack_sentences(text: str, dimension: int) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The spans and unit vectors `pack_sentences` stored."""
+    spans, codes = unpack_sentence_codes(text, dimension)
+    rows = codes.astype("float32")
+    return spans, rows * sentence_scales(codes)[:, None]
+
+
+def unpack_sentence_codes(text: str, dimension: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The spans and int8 rows `pack_sentences` stored (a quarter of float32's memory)."""
     import numpy as np
 
     offsets, _, data = text.partition(";")
     spans = [(int(a), int(b)) for a, b in (o.split("-") for o in offsets.split(",") if o)]
-    raw = np.frombuffer(base64.b64decode(data), dtype=np.int8).astype(np.float32)
-    rows = raw.reshape(len(spans), dimension) if spans else np.zeros((0, dimension), np.float32)
-    norms = np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-    return spans, rows / norms
+    raw = np.frombuffer(base64.b64decode(data), dtype=np.int8)
+    return spans, raw.reshape(len(spans), dimension) if spans else np.zeros((0, dimension), np.int8)
+
+
+def sentence_scales(codes: np.ndarray) -> np.ndarray:
+    """What turns int8 rows into unit vectors: one over each row's length."""
+    import numpy as np
+
+    norms = np.linalg.norm(codes.astype(np.float32), axis=1)
+    return (1 / np.maximum(norms, 1e-12)).astype(np.float32)  # type: ignore[no-any-return]
 
 
 def _chunk_metadata(

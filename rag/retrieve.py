@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.embed import Embedder
-from rag.index import SENTENCES_KEY, ChunkIndex, StoredChunks, unpack_sentences
+from rag.index import (
+    SENTENCES_KEY,
+    ChunkIndex,
+    StoredChunks,
+    sentence_scales,
+    unpack_sentence_codes,
+)
 from rag.lexical import LexicalIndex
 from rag.schema import Passage
 from rag.text import content_words, dates_in, spelled_date
@@ -118,13 +124,16 @@ class HybridOptions:
     # chosen by the whole question: a multi-hop question's evidence is in those outlets.
     outlets_first: bool = True
     sentence_weight: float = 0.4  # weight of a chunk's best sentence's similarity; 0: off
+    # The sentence signal is computed for this many chunks, the best by the other signals (0:
+    # every chunk): its cost then stays flat as the collection grows.
+    sentence_candidates: int = 400
     max_chunks_per_doc: int = 3  # 0: no limit
 
 
 @dataclass
 class _Rows:
     """Chunks as a snapshot keeps them, in order: unit vectors, and sentence vectors (the rows
-    of chunk i marked i in `owners`)."""
+    of chunk i marked i in `owners`) as stored, int8, with what makes each a unit vector."""
 
     ids: list[str]
     texts: list[str]
@@ -132,6 +141,7 @@ class _Rows:
     vectors: np.ndarray
     spans: list[list[tuple[int, int]]]
     sentences: np.ndarray
+    scales: np.ndarray
     owners: np.ndarray
 
     @classmethod
@@ -147,20 +157,20 @@ class _Rows:
         for i, metadata in enumerate(stored.metadatas):
             these: list[tuple[int, int]] = []
             if packed := metadata.get(SENTENCES_KEY):
-                these, matrix = unpack_sentences(str(packed), vectors.shape[1])
+                these, matrix = unpack_sentence_codes(str(packed), vectors.shape[1])
                 found.append(matrix)
                 owners.append(np.full(len(matrix), i))
             spans.append(these)
         metadatas = [{k: v for k, v in m.items() if k != SENTENCES_KEY} for m in stored.metadatas]
+        codes = np.concatenate(found) if found else np.zeros((0, vectors.shape[1]), np.int8)
         return cls(
             ids=list(stored.ids),
             texts=list(stored.texts),
             metadatas=metadatas,
             vectors=vectors,
             spans=spans,
-            sentences=(
-                np.concatenate(found) if found else np.zeros((0, vectors.shape[1]), np.float32)
-            ),
+            sentences=codes,
+            scales=sentence_scales(codes),
             owners=np.concatenate(owners) if owners else np.zeros(0, dtype=int),
         )
 
@@ -204,7 +214,8 @@ class SearchSnapshot:
             metadatas=[self.metadatas[i] for i in kept_rows] + added.metadatas,
             vectors=np.concatenate([self.vectors[keep], added.vectors]),
             spans=[self.sentence_spans[i] for i in kept_rows] + added.spans,
-            sentences=np.concatenate([self.sentence_vectors[sentence_keep], added.sentences]),
+            sentences=np.concatenate([self._sentence_codes[sentence_keep], added.sentences]),
+            scales=np.concatenate([self._sentence_scales[sentence_keep], added.scales]),
             owners=np.concatenate(
                 [renumbered[self._sentence_owner[sentence_keep]], added.owners + len(kept_rows)]
             ),
@@ -219,13 +230,16 @@ class SearchSnapshot:
         self.generation = generation
         self.ids, self.texts, self.metadatas = rows.ids, rows.texts, rows.metadatas
         self.vectors = rows.vectors
-        # Every chunk's sentence vectors in one matrix, a chunk's rows together, in order.
+        # Every chunk's sentence vectors in one int8 matrix, a chunk's rows together, in order.
         self.sentence_spans = rows.spans
-        self.sentence_vectors = rows.sentences
+        self._sentence_codes, self._sentence_scales = rows.sentences, rows.scales
         self._sentence_owner = rows.owners
-        self.sentence_chunks, self.sentence_starts = np.unique(rows.owners, return_index=True)
-        # Chunk i's rows in sentence_vectors begin at first_row[i].
+        # Chunk i's rows in the matrix are first_row[i] to first_row[i + 1].
         self._first_row = np.cumsum([0, *(len(spans) for spans in self.sentence_spans)])
+        # The chunks whose closest sentences stand for the whole collection's, to put a few
+        # hundred candidates' on the same scale (the same sample for every query).
+        many = np.random.default_rng(0).permutation(len(rows.ids))[:_SAMPLE]
+        self._sample = np.sort(many)
         # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
         self._made: dict[tuple[str, int, int], int] = {}
         self._lexical = lexical
@@ -244,17 +258,35 @@ class SearchSnapshot:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
-        """Per chunk, its closest sentence's cosine to `vector` (chunks without sentences get
-        the mean); None when no chunk has a sentence long enough to have a vector."""
+    def best_sentence(self, vector: np.ndarray, chunks: np.ndarray) -> np.ndarray:
+        """Per chunk of `chunks` (rows), its closest sentence's cosine to `vector`; NaN for a
+        chunk without sentences."""
         import numpy as np
 
-        if not len(self.sentence_vectors):
-            return None
-        best = np.maximum.reduceat(self.sentence_vectors @ vector, self.sentence_starts)
-        out = np.full(len(self.ids), float(best.mean()), dtype=np.float32)
-        out[self.sentence_chunks] = best
+        out = np.full(len(chunks), np.nan, dtype=np.float32)
+        starts, ends = self._first_row[chunks], self._first_row[chunks + 1]
+        has = np.flatnonzero(ends > starts)
+        if not len(has):
+            return out
+        lengths = (ends - starts)[has]
+        at = np.cumsum(lengths) - lengths  # where each chunk's sentences begin among those read
+        rows = np.repeat(starts[has] - at, lengths) + np.arange(int(lengths.sum()))
+        cosines = (self._sentence_codes[rows].astype(np.float32) @ vector) * self._sentence_scales[
+            rows
+        ]
+        out[has] = np.maximum.reduceat(cosines, at)
         return out
+
+    def sentence_sample(self, vector: np.ndarray) -> tuple[float, float] | None:
+        """The mean and spread of chunks' closest-sentence cosines to `vector`, from a fixed
+        sample of chunks; None when no chunk in it has sentences."""
+        import numpy as np
+
+        best = self.best_sentence(vector, self._sample)
+        best = best[~np.isnan(best)]
+        if not len(best):
+            return None
+        return float(best.mean()), float(best.std()) or 1.0
 
     def passage(self, i: int, rank: int, score: float) -> Passage:
         from llama_index.core.schema import NodeWithScore
@@ -275,7 +307,12 @@ class SearchSnapshot:
         if i is None:
             return {}
         first, spans = int(self._first_row[i]), self.sentence_spans[i]
-        return dict(zip(spans, self.sentence_vectors[first : first + len(spans)], strict=True))
+        rows = slice(first, first + len(spans))
+        vectors = self._sentence_codes[rows].astype("float32") * self._sentence_scales[rows, None]
+        return dict(zip(spans, vectors, strict=True))
+
+
+_SAMPLE = 2048
 
 
 def _standard(scores: np.ndarray) -> np.ndarray:
@@ -311,12 +348,10 @@ class HybridRetriever:
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
         fused = opt.dense_weight * _standard(snap.vectors @ vector)
         weight = opt.dense_weight
-        if opt.sentence_weight:
-            # The one sentence that matches, which the chunk's own vector averages away.
-            best = snap.best_sentence(vector)
-            if best is not None:
-                fused = fused + opt.sentence_weight * _standard(best)
-                weight += opt.sentence_weight
+        # The one sentence that matches, which the chunk's own vector averages away.
+        sentences = snap.sentence_sample(vector) if opt.sentence_weight else None
+        if sentences is not None:
+            weight += opt.sentence_weight
         terms = content_words(query)
         if opt.lexical and opt.dense_weight < 1 and terms:
             lexical = snap.lexical(terms)
@@ -328,6 +363,15 @@ class HybridRetriever:
                 near = {str(d + dt.timedelta(days=k)) for d in days for k in (-1, 0, 1)}
                 boost = opt.date_boost * weight
                 fused = fused + boost * np.isin(snap.day_of, list(near))
+        if sentences is not None:
+            # Only for the best candidates by the other signals, on the scale of the sample's;
+            # the others are scored as if their closest sentence were average.
+            many = opt.sentence_candidates or len(fused)
+            chunks = np.argpartition(-fused, many - 1)[:many] if many < len(fused) else None
+            chunks = np.arange(len(fused)) if chunks is None else chunks
+            best = snap.best_sentence(vector, chunks)
+            mean, spread = sentences
+            fused[chunks] += opt.sentence_weight * np.nan_to_num((best - mean) / spread)
         return fused
 
     def mentions(self, query: str) -> list[tuple[str, str]]:
