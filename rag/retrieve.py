@@ -238,8 +238,8 @@ class SearchSnapshot:
         self._first_row = np.cumsum([0, *(len(spans) for spans in self.sentence_spans)])
         # The chunks whose closest sentences stand for the whole collection's, to put a few
         # hundred candidates' on the same scale (the same sample for every query).
-        many = np.random.default_rng(0).permutation(len(rows.ids))[:_SAMPLE]
-        self._sample = np.sort(many)
+        many = np.sort(np.random.default_rng(0).permutation(len(rows.ids))[:_SAMPLE])
+        self._sample = self._sentences_of(many)
         # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
         self._made: dict[tuple[str, int, int], int] = {}
         self._lexical = lexical
@@ -258,34 +258,44 @@ class SearchSnapshot:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def _sentences_of(self, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The unit vectors of these chunks' sentences, where each chunk's begin among them,
+        and which of `chunks` have any."""
+        import numpy as np
+
+        starts, ends = self._first_row[chunks], self._first_row[chunks + 1]
+        has = np.flatnonzero(ends > starts)
+        lengths = (ends - starts)[has]
+        at = np.cumsum(lengths) - lengths
+        rows = np.repeat(starts[has] - at, lengths) + np.arange(int(lengths.sum()))
+        vectors = self._sentence_codes[rows].astype(np.float32)
+        return vectors * self._sentence_scales[rows, None], at, has
+
     def best_sentence(self, vector: np.ndarray, chunks: np.ndarray) -> np.ndarray:
         """Per chunk of `chunks` (rows), its closest sentence's cosine to `vector`; NaN for a
         chunk without sentences."""
+        return self._best(vector, len(chunks), *self._sentences_of(chunks))
+
+    @staticmethod
+    def _best(
+        vector: np.ndarray, count: int, vectors: np.ndarray, at: np.ndarray, has: np.ndarray
+    ) -> np.ndarray:
         import numpy as np
 
-        out = np.full(len(chunks), np.nan, dtype=np.float32)
-        starts, ends = self._first_row[chunks], self._first_row[chunks + 1]
-        has = np.flatnonzero(ends > starts)
-        if not len(has):
-            return out
-        lengths = (ends - starts)[has]
-        at = np.cumsum(lengths) - lengths  # where each chunk's sentences begin among those read
-        rows = np.repeat(starts[has] - at, lengths) + np.arange(int(lengths.sum()))
-        cosines = (self._sentence_codes[rows].astype(np.float32) @ vector) * self._sentence_scales[
-            rows
-        ]
-        out[has] = np.maximum.reduceat(cosines, at)
+        out = np.full(count, np.nan, dtype=np.float32)
+        if len(has):
+            out[has] = np.maximum.reduceat(vectors @ vector, at)
         return out
 
     def sentence_sample(self, vector: np.ndarray) -> tuple[float, float] | None:
         """The mean and spread of chunks' closest-sentence cosines to `vector`, from a fixed
-        sample of chunks; None when no chunk in it has sentences."""
+        sample of chunks (their sentence vectors decoded once); None when none has sentences."""
         import numpy as np
 
-        best = self.best_sentence(vector, self._sample)
-        best = best[~np.isnan(best)]
-        if not len(best):
+        vectors, at, has = self._sample
+        if not len(has):
             return None
+        best = self._best(vector, len(has), vectors, at, np.arange(len(has)))
         return float(best.mean()), float(best.std()) or 1.0
 
     def passage(self, i: int, rank: int, score: float) -> Passage:
