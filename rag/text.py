@@ -29,6 +29,13 @@ def _stemmer() -> Callable[[str], str]:
     return functools.lru_cache(maxsize=200_000)(stem)
 
 
+# Stems by word ("" for a stopword): a snapshot of a collection reads every chunk's words, and
+# one look-up per word is most of what that costs (a plain dict is the cheapest; it is emptied
+# when it grows past the limit).
+_STEMS: dict[str, str] = {}
+_STEMS_KEPT = 500_000
+
+
 def stem(word: str) -> str:
     """A word's Porter stem, lower-cased."""
     return _stemmer()(word.lower())
@@ -41,8 +48,16 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning, in order and with repeats (for term frequencies)."""
-    stem, stop = _stemmer(), stopwords()
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in stop]
+    known, out = _STEMS, []
+    for word in _WORD.findall(text.lower()):
+        found = known.get(word)
+        if found is None:
+            if len(known) > _STEMS_KEPT:
+                known.clear()
+            found = known[word] = "" if word in stopwords() else _stemmer()(word)
+        if found:
+            out.append(found)
+    return out
 
 
 def content_terms(text: str) -> set[str]:
