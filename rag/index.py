@@ -304,10 +304,12 @@ class ChunkIndex:
         self._collection = collection
         self.build = build
         self.name = collection.name
+        self.uid = str(collection.id)  # a collection dropped and made again gets a new one
         self._store = ChromaVectorStore(chroma_collection=collection)
         self._deferred = self._changed = False
         self._touched: set[str] = set()  # documents written since the generation last changed
         self._table: Collection | None = None  # the documents table, once known to be whole
+        self._listed: tuple[str, list[DocumentInfo]] | None = None  # generation, documents
 
     @classmethod
     def open(cls, client: ClientAPI, name: str, build: BuildInfo, create: bool) -> ChunkIndex:
@@ -571,12 +573,22 @@ class ChunkIndex:
         if nodes:
             counts = {chunks[0].doc_hash: len(chunks)}
             _put_records(table, {doc_id: _record(first, StoredDocument(origin, counts, counts))})
-        if fresh or stale:
+        if nodes or stale:  # the chunks or the document's record changed
             self._bump_generation(doc_id)
 
     @_reads
     def documents(self) -> list[DocumentInfo]:
-        """Every document in the collection with its metadata and chunk count, by id."""
+        """Every document in the collection with its metadata and chunk count, by id; read
+        again only when the collection's generation has changed (the document manager asks
+        after every keystroke in its search box)."""
+        generation = self.generation()
+        if self._listed is not None and self._listed[0] == generation:
+            return list(self._listed[1])
+        listed = self._read_documents()
+        self._listed = (generation, listed)
+        return list(listed)
+
+    def _read_documents(self) -> list[DocumentInfo]:
         table = self._ready_table()
         if table is not None:
             records = list(_read_all(table, include=["metadatas"]))
@@ -607,8 +619,8 @@ class ChunkIndex:
         ids = self._ids_of(doc_id)
         if ids:
             self._collection.delete(ids=ids)
-            self._bump_generation(doc_id)
         table.delete(ids=[doc_id])
+        self._bump_generation(doc_id)
         return len(ids)
 
     @_reads

@@ -39,6 +39,15 @@ class LexicalIndex:
     def __len__(self) -> int:
         return int(self._counts.shape[0])
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Each term's column in `counts`."""
+        return self._vocab
+
+    @property
+    def counts(self) -> csc_matrix:
+        return self._counts
+
     def updated(self, keep: np.ndarray, added: Sequence[Sequence[str]]) -> LexicalIndex:
         """The index of the kept documents (a mask, in order) followed by the added ones."""
         from scipy.sparse import vstack

@@ -57,7 +57,7 @@ class Pipeline:
         self.engine = engine
         self._client = client
         self._indexes: dict[str, ChunkIndex] = {}
-        self._snapshots = SnapshotCache()
+        self._snapshots = SnapshotCache(settings.data_dir / "snapshots")
         self.hybrid = hybrid
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.embed import Embedder
@@ -192,9 +194,75 @@ class SearchSnapshot:
     text. Built from what Chroma stores, so every process (and server mode) sees the same; after
     a write, the documents it changed are read again and the rest is kept (`updated`)."""
 
-    def __init__(self, stored: StoredChunks, generation: str) -> None:
+    def __init__(self, stored: StoredChunks, generation: str, uid: str = "") -> None:
         rows = _Rows.read(stored)
+        self.uid = uid  # the collection's id (it changes when a collection is made again)
         self._assemble(generation, rows, LexicalIndex.build(rows.words()))
+
+    def save(self, folder: Path) -> None:
+        """Write the snapshot to a new folder: arrays as .npy files (mapped when loaded), the
+        rest as JSON."""
+        import numpy as np
+
+        folder.mkdir(parents=True)
+        counts = self._lexical.counts
+        arrays = {
+            "vectors": self.vectors,
+            "codes": self._sentence_codes,
+            "scales": self._sentence_scales,
+            "owners": self._sentence_owner,
+            "data": counts.data,
+            "indices": counts.indices,
+            "indptr": counts.indptr,
+        }
+        for name, array in arrays.items():
+            np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
+        vocabulary = sorted(self._lexical.vocabulary, key=self._lexical.vocabulary.__getitem__)
+        rest = {
+            "version": _SAVED_VERSION,
+            "generation": self.generation,
+            "uid": self.uid,
+            "ids": self.ids,
+            "texts": self.texts,
+            "metadatas": self.metadatas,
+            "spans": self.sentence_spans,
+            "vocabulary": vocabulary,
+        }
+        (folder / "snapshot.json").write_text(json.dumps(rest))
+
+    @classmethod
+    def load(cls, folder: Path) -> SearchSnapshot:
+        """A snapshot `save` wrote.
+
+        Raises:
+            ValueError: it is from another version of this format.
+        """
+        import numpy as np
+        from scipy.sparse import csc_matrix
+
+        rest = json.loads((folder / "snapshot.json").read_text())
+        if rest.get("version") != _SAVED_VERSION:
+            raise ValueError("a snapshot saved by another version")
+        arrays = {p.stem: np.load(p, mmap_mode="r") for p in folder.glob("*.npy")}
+        vocabulary = {term: i for i, term in enumerate(rest["vocabulary"])}
+        counts = csc_matrix(
+            (arrays["data"], arrays["indices"], arrays["indptr"]),
+            shape=(len(rest["ids"]), len(vocabulary)),
+        )
+        rows = _Rows(
+            ids=rest["ids"],
+            texts=rest["texts"],
+            metadatas=rest["metadatas"],
+            vectors=arrays["vectors"],
+            spans=[[(a, b) for a, b in spans] for spans in rest["spans"]],
+            sentences=arrays["codes"],
+            scales=arrays["scales"],
+            owners=arrays["owners"],
+        )
+        snapshot = object.__new__(cls)
+        snapshot.uid = str(rest["uid"])
+        snapshot._assemble(str(rest["generation"]), rows, LexicalIndex(vocabulary, counts))
+        return snapshot
 
     def updated(self, changed: set[str], stored: StoredChunks, generation: str) -> SearchSnapshot:
         """This snapshot with the chunks of the `changed` documents replaced by `stored`, their
@@ -202,7 +270,7 @@ class SearchSnapshot:
         import numpy as np
 
         if not len(self):  # all there is now was written since
-            return SearchSnapshot(stored, generation)
+            return SearchSnapshot(stored, generation, self.uid)
         keep = ~np.isin(self.doc_of, sorted(changed))
         added = _Rows.read(stored, self.vectors.shape[1])
         kept_rows = np.flatnonzero(keep)
@@ -221,6 +289,7 @@ class SearchSnapshot:
             ),
         )
         fresh = object.__new__(SearchSnapshot)
+        fresh.uid = self.uid
         fresh._assemble(generation, rows, self._lexical.updated(keep, added.words()))
         return fresh
 
@@ -323,6 +392,10 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
+# A snapshot is saved when built whole, and again after this many updates by other writes, so
+# that a new process finds one within reach of the collection's log of recent writes.
+_SAVE_AFTER = 8
+_SAVED_VERSION = 1
 
 
 def _standard(scores: np.ndarray) -> np.ndarray:
@@ -462,11 +535,18 @@ class HybridRetriever:
 
 class SnapshotCache:
     """One SearchSnapshot per collection, brought up to date when the collection's generation
-    changes: by the documents written since, or whole when those are not known."""
+    changes: by the documents written since, or whole when those are not known.
 
-    def __init__(self) -> None:
+    With a `folder`, snapshots are also kept on disk between runs: a new process starts from
+    the saved one and reads only the documents written since, instead of every chunk (tens of
+    seconds for a large collection); its arrays are mapped from the files, not copied."""
+
+    def __init__(self, folder: Path | None = None) -> None:
         self._snapshots: dict[str, SearchSnapshot] = {}
         self._lock = threading.Lock()
+        self._folder = folder
+        self._unsaved: dict[str, int] = {}  # updates applied since the snapshot was saved
+        self._saving: set[str] = set()  # collections whose snapshot is being saved
 
     def get(self, index: ChunkIndex) -> SearchSnapshot:
         generation = index.generation()
@@ -475,6 +555,9 @@ class SnapshotCache:
             return snapshot
         with self._lock:
             snapshot = self._snapshots.get(index.name)
+            if snapshot is None or snapshot.uid != index.uid:
+                snapshot = self._load(index)
+            unsaved = self._unsaved.get(index.name, 0)
             if snapshot is not None and snapshot.generation != generation:
                 # A few writes behind: read again only the documents they changed.
                 delta = index.changes_since(snapshot.generation)
@@ -482,7 +565,81 @@ class SnapshotCache:
                     current, changed = delta
                     snapshot = snapshot.updated(set(changed), index.export(changed), current)
                     generation = current
+                    unsaved += 1
             if snapshot is None or snapshot.generation != generation:
-                snapshot = SearchSnapshot(index.export(), generation)
+                snapshot = SearchSnapshot(index.export(), generation, index.uid)
+                unsaved = _SAVE_AFTER
             self._snapshots[index.name] = snapshot
+            self._unsaved[index.name] = unsaved
+            if unsaved >= _SAVE_AFTER:
+                self._save_soon(index, snapshot)
         return snapshot
+
+    def _folder_of(self, index: ChunkIndex) -> Path | None:
+        """Where the collection's saved snapshots are: one folder per generation."""
+        return self._folder / index.name / index.uid if self._folder else None
+
+    def _load(self, index: ChunkIndex) -> SearchSnapshot | None:
+        """The newest saved snapshot that loads whole, if any."""
+        folder = self._folder_of(index)
+        if folder is None or not folder.is_dir():
+            return None
+        saved = [p for p in folder.iterdir() if ".new-" not in p.name]
+        for place in sorted(saved, key=_modified, reverse=True):
+            try:
+                return SearchSnapshot.load(place)
+            except Exception:  # cut short, from another version, removed while read
+                continue
+        return None
+
+    def _save_soon(self, index: ChunkIndex, snapshot: SearchSnapshot) -> None:
+        """Save in a thread of its own (one per collection at a time): a large collection's
+        snapshot takes seconds to write, which no question should wait for. Not a daemon
+        thread: a one-shot command finishes the save before it exits."""
+        folder = self._folder_of(index)
+        if folder is None or index.name in self._saving:
+            return
+        self._saving.add(index.name)
+        self._unsaved[index.name] = 0
+
+        def save() -> None:
+            try:
+                _save(folder, snapshot)
+            finally:
+                self._saving.discard(index.name)
+
+        threading.Thread(target=save, name=f"save-{index.name}").start()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _save(folder: Path, snapshot: SearchSnapshot) -> None:
+    """Write the snapshot into a folder named by its generation, under a temporary name first;
+    then remove the older ones (a process that was loading one builds its copy from the store
+    instead; one that mapped its files keeps them) and the collection's earlier lives'."""
+    import shutil
+    import time
+    import uuid
+
+    place = folder / (snapshot.generation or "empty")
+    fresh = folder / f"{place.name}.new-{uuid.uuid4().hex}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        snapshot.save(fresh)
+        fresh.rename(place)
+    except OSError:  # saved by another process already, or the disk is full
+        shutil.rmtree(fresh, ignore_errors=True)
+    for other in folder.parent.iterdir():
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+    saved = sorted(folder.iterdir(), key=_modified, reverse=True)
+    done = [p for p in saved if ".new-" not in p.name]
+    # A temporary folder is another process's save in progress, unless it is an hour old.
+    stale = [p for p in saved if ".new-" in p.name and time.time() - _modified(p) > 3600]
+    for old in done[1:] + stale:
+        shutil.rmtree(old, ignore_errors=True)

@@ -16,7 +16,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
 
-    data_dir: Path = Field(Path("data"), description="Where the embedded Chroma store lives.")
+    data_dir: Path = Field(
+        Path("data"),
+        description="Where the embedded Chroma store lives, and each collection's saved search "
+        "snapshot (`snapshots/`, which a new process starts from; safe to delete).",
+    )
     collection: str = Field("corpus", description="Chroma collection to index into and ask.")
     corpus_dir: Path = Field(
         Path("corpus"),

@@ -3,6 +3,7 @@ writes seen; run on real Chroma with the hashing fake for embeddings."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -285,6 +286,48 @@ def test_a_reader_a_few_writes_behind_reads_only_the_documents_they_changed(
         ]
     assert all(p.doc_id != "1.md" for p in found[1])
     assert found[2][0].doc_id == "5.md" and found[0][0].doc_id == "0.md"
+
+
+def test_a_new_process_starts_from_the_saved_copy_and_reads_only_what_changed_since(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    _article(docs, "a.md", "Bakery", "Town Herald", "2024-03-01", BODY)
+    _article(docs, "b.md", "Harbour", "Town Herald", "2024-03-02", "The lighthouse keeper retired.")
+    first = build_pipeline(settings, embedder=HashingEmbedderFake())
+    first.ingest([docs])
+    first.search("lighthouse keeper")  # built whole, and saved (by a thread of its own)
+    for thread in threading.enumerate():
+        if thread.name.startswith("save-"):
+            thread.join()
+    saved = settings.data_dir / "snapshots" / settings.collection / first.index().uid
+    generation = first.index().generation()
+    assert [p.name for p in saved.iterdir()] == [generation]
+    _article(
+        docs, "c.md", "Ferry", "Town Herald", "2024-03-09", "A new harbour ferry sails at dawn."
+    )
+    first.ingest([docs])  # a write after the save
+
+    read: list[frozenset[str] | None] = []
+    export = ChunkIndex.export
+    monkeypatch.setattr(
+        ChunkIndex, "export", lambda index, ids=None: (read.append(ids), export(index, ids))[1]
+    )
+    later = build_pipeline(settings, embedder=HashingEmbedderFake())  # as a new process would
+    questions = ["harbour ferry at dawn", "lighthouse keeper", "sourdough prize"]
+    found = [later.search(q).passages for q in questions]
+    assert read and all(r == frozenset({"c.md"}) for r in read)
+    assert found[0][0].doc_id == "c.md"
+    # The same as a copy built whole; and a saved copy cut short is built whole again.
+    (saved / generation / "snapshot.json").write_text("{")
+    read.clear()
+    whole = build_pipeline(settings, embedder=HashingEmbedderFake())
+    for question, passages in zip(questions, found, strict=True):
+        expected = whole.search(question).passages
+        assert [(p.doc_id, p.start, round(p.score, 4)) for p in passages] == [
+            (p.doc_id, p.start, round(p.score, 4)) for p in expected
+        ]
+    assert read == [None]
 
 
 def test_a_reader_behind_a_sync_too_large_to_list_builds_its_copy_whole(
