@@ -50,7 +50,7 @@ _CHANGES_MOST_DOCS = 256
 DOCUMENTS_SUFFIX = ".documents"
 # Set on the table once it holds every document of the collection with this id; until then
 # (a store from before the table, a write cut short while building it) readers scan the chunks.
-_TABLE_OF = "rag_documents_of"
+_TABLE_OF = "rag_documents_table_of"
 _RECORD_KEYS = ("title", "source", "author", "published_at", "url", "created_at", "origin")
 
 
@@ -460,7 +460,7 @@ class ChunkIndex:
                 chunks={str(r["doc_hash"]): int(r["chunks"])},
                 expected={str(r["doc_hash"]): int(r["doc_chunks"])},
             )
-            for r in _read_all(table, include=["metadatas"])
+            for r in _records(table)
         }
 
     def _scanned(self) -> dict[str, tuple[Mapping[str, Any], StoredDocument]]:
@@ -591,7 +591,7 @@ class ChunkIndex:
     def _read_documents(self) -> list[DocumentInfo]:
         table = self._ready_table()
         if table is not None:
-            records = list(_read_all(table, include=["metadatas"]))
+            records = list(_records(table))
         else:  # a store from before the documents table, until its next write builds one
             records = [_record(m, doc) for m, doc in self._scanned().values()]
         return sorted(
@@ -628,12 +628,13 @@ class ChunkIndex:
         """Where a document was ingested from (its folder, "upload" or "documents"); None when
         it is not in the collection."""
         table = self._ready_table()
+        found: list[Mapping[str, Any]]
         if table is not None:
-            page = table.get(ids=[doc_id], include=["metadatas"])
+            found = list(_records(table, [doc_id]))
         else:
             page = self._collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
-        metadatas = page["metadatas"] or []
-        return str(metadatas[0].get("origin", "")) if metadatas else None
+            found = list(page["metadatas"] or [])
+        return str(found[0].get("origin", "")) if found else None
 
     @_reads
     def document(self, doc_id: str) -> Document | None:
@@ -725,6 +726,21 @@ class ChunkIndex:
         ]
 
 
+def _records(table: Collection, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The documents table's records (those of `ids`, if given)."""
+    if ids is not None:
+        yield from (json.loads(d or "{}") for d in table.get(ids=ids)["documents"] or [])
+        return
+    offset = 0
+    while True:
+        page = table.get(include=["documents"], limit=_PAGE, offset=offset)
+        documents = page["documents"] or []
+        yield from (json.loads(d or "{}") for d in documents)
+        if len(documents) < _PAGE:
+            return
+        offset += _PAGE
+
+
 def _read_all(collection: Collection, include: list[str]) -> Iterator[Mapping[str, Any]]:
     """Every record's metadata, a page at a time."""
     offset = 0
@@ -757,15 +773,17 @@ def _record(metadata: Mapping[str, Any], stored: StoredDocument) -> dict[str, st
 
 
 def _put_records(table: Collection, records: Mapping[str, dict[str, str | int]]) -> None:
-    """Store documents-table records. Chroma wants a vector for each: one number from the id
-    (distinct numbers, as its graph index handles many equal vectors badly)."""
+    """Store documents-table records, each as JSON in the record's document: Chroma reads those
+    back several times faster than metadata (3,200 records: 44 against 250 ms). Chroma wants a
+    vector for each: one number from the id (distinct numbers, as its graph index handles many
+    equal vectors badly)."""
     ids = sorted(records)
     for at in range(0, len(ids), _PAGE):
         batch = ids[at : at + _PAGE]
         table.upsert(
             ids=batch,
             embeddings=[[_place(i)] for i in batch],  # type: ignore[arg-type]
-            metadatas=[records[i] for i in batch],
+            documents=[json.dumps(records[i]) for i in batch],
         )
 
 
