@@ -392,9 +392,6 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
-# A snapshot is saved when built whole, and again after this many updates by other writes, so
-# that a new process finds one within reach of the collection's log of recent writes.
-_SAVE_AFTER = 8
 _SAVED_VERSION = 1
 
 
@@ -545,7 +542,6 @@ class SnapshotCache:
         self._snapshots: dict[str, SearchSnapshot] = {}
         self._lock = threading.Lock()
         self._folder = folder
-        self._unsaved: dict[str, int] = {}  # updates applied since the snapshot was saved
         self._saving: set[str] = set()  # collections whose snapshot is being saved
 
     def get(self, index: ChunkIndex) -> SearchSnapshot:
@@ -557,7 +553,6 @@ class SnapshotCache:
             snapshot = self._snapshots.get(index.name)
             if snapshot is None or snapshot.uid != index.uid:
                 snapshot = self._load(index)
-            unsaved = self._unsaved.get(index.name, 0)
             if snapshot is not None and snapshot.generation != generation:
                 # A few writes behind: read again only the documents they changed.
                 delta = index.changes_since(snapshot.generation)
@@ -565,14 +560,13 @@ class SnapshotCache:
                     current, changed = delta
                     snapshot = snapshot.updated(set(changed), index.export(changed), current)
                     generation = current
-                    unsaved += 1
             if snapshot is None or snapshot.generation != generation:
                 snapshot = SearchSnapshot(index.export(), generation, index.uid)
-                unsaved = _SAVE_AFTER
-            self._snapshots[index.name] = snapshot
-            self._unsaved[index.name] = unsaved
-            if unsaved >= _SAVE_AFTER:
+                # Saved only when built whole: a save holds the interpreter most of its 2 s at
+                # 30k chunks, which a running app's questions would feel after every few
+                # writes; a process that starts too far behind the saved one saves anew.
                 self._save_soon(index, snapshot)
+            self._snapshots[index.name] = snapshot
         return snapshot
 
     def _folder_of(self, index: ChunkIndex) -> Path | None:
@@ -600,7 +594,6 @@ class SnapshotCache:
         if folder is None or index.name in self._saving:
             return
         self._saving.add(index.name)
-        self._unsaved[index.name] = 0
 
         def save() -> None:
             try:
