@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Settings, build_pipeline  # noqa: E402
-from rag.retrieve import SearchSnapshot  # noqa: E402
+from rag.snapshot import SearchSnapshot  # noqa: E402
 
 NOTE = b"""# Harbour notice
 

@@ -22,8 +22,8 @@ from rag.retrieve import (  # noqa: E402
     HybridOptions,
     HybridRetriever,
     Retriever,
-    SnapshotCache,
 )
+from rag.snapshot import SnapshotCache  # noqa: E402
 
 DEFAULT = HybridOptions()
 PLAIN = replace(

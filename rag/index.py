@@ -11,7 +11,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -467,7 +467,7 @@ class ChunkIndex:
         """Every document's first chunk metadata and what is stored of it, read from all the
         chunks' metadata: what the documents table saves."""
         found: dict[str, tuple[Mapping[str, Any], StoredDocument]] = {}
-        for m in _read_all(self._collection, include=["metadatas"]):
+        for m in _read_all(self._collection, "metadatas"):
             _, doc = found.setdefault(
                 str(m["doc_id"]), (m, StoredDocument(origin=str(m.get("origin", ""))))
             )
@@ -728,27 +728,22 @@ class ChunkIndex:
 
 def _records(table: Collection, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """The documents table's records (those of `ids`, if given)."""
+    documents: Iterable[str | None]
     if ids is not None:
-        yield from (json.loads(d or "{}") for d in table.get(ids=ids)["documents"] or [])
-        return
-    offset = 0
-    while True:
-        page = table.get(include=["documents"], limit=_PAGE, offset=offset)
-        documents = page["documents"] or []
-        yield from (json.loads(d or "{}") for d in documents)
-        if len(documents) < _PAGE:
-            return
-        offset += _PAGE
+        documents = table.get(ids=ids, include=["documents"])["documents"] or []
+    else:
+        documents = _read_all(table, "documents")
+    return (json.loads(d or "{}") for d in documents)
 
 
-def _read_all(collection: Collection, include: list[str]) -> Iterator[Mapping[str, Any]]:
-    """Every record's metadata, a page at a time."""
+def _read_all(collection: Collection, field: str) -> Iterator[Any]:
+    """One field ("metadatas", "documents") of every record, a page at a time."""
     offset = 0
     while True:
-        page = collection.get(include=include, limit=_PAGE, offset=offset)  # type: ignore[arg-type]
-        metadatas = page["metadatas"] or []
-        yield from metadatas
-        if len(metadatas) < _PAGE:
+        page = collection.get(include=[field], limit=_PAGE, offset=offset)  # type: ignore[list-item]
+        values = page[field] or []  # type: ignore[literal-required]
+        yield from values
+        if len(values) < _PAGE:
             return
         offset += _PAGE
 

@@ -28,9 +28,10 @@ from rag.index import (
 from rag.ingest import Chunker
 from rag.page_image import page_png
 from rag.reading import Extractive
-from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever, SnapshotCache
+from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever
 from rag.schema import Answer, Document, DocumentInfo, IngestReport, Passage, SearchResult
 from rag.settings import Settings
+from rag.snapshot import SnapshotCache
 from rag.sync import Progress, Sync
 
 if TYPE_CHECKING:
