@@ -1,7 +1,8 @@
 """How the app's costs grow with the collection: synthetic collections copied from the MultiHop
 records, measured in a fresh process each.
 
-    python bench/scale.py --source /tmp/mh --sizes 10000 30000 [--work DIR] [--queries 50]
+    python bench/scale.py --source /tmp/mh --sizes 10000 30000 [--modes exact indexed]
+        [--work DIR] [--queries 50]
 
 `--source` is a RAG_DATA_DIR whose "multihop" collection is indexed (`python -m rag eval
 multihop` makes it). A size's collection is built without the embedding model: every chunk of
@@ -9,12 +10,15 @@ the source is copied under new ids and document ids, 3% of its words swapped wit
 its vector moved by a little noise (sentence vectors are reused as stored). Built collections
 are kept under `--work` (default /tmp/rag-scale) and reused by later runs.
 
-Per size it reports: build time and disk; then, in a new process that opens the store (once
-with no saved snapshot, once with the one that run saved): seconds to the first search, search
-and ask p50/p95 over MultiHop questions (the query's embedding included), resident memory, the
-cost of another pipeline's one-document upload (its first write, which starts from a new
-client, and a later one) and of the reader's first search after it, listing the documents,
-deleting one, and Chroma's bare HNSW query for scale.
+Per size and mode (exact: a copy of the collection in memory; indexed: candidates from Chroma's
+HNSW index and the word index on disk) it reports: build time and disk; then, in a new process
+that opens the store (once with nothing saved, once with what that run saved): seconds to the
+first search, search and ask p50/p95 over MultiHop questions (the query's embedding included),
+resident memory, the cost of another pipeline's one-document upload (its first write, which
+starts from a new client, and a later one, with another thread searching meanwhile: its
+slowest search) and of the reader's first search after it, listing the documents, deleting
+one, and Chroma's bare HNSW query for scale; and a one-shot `python -m rag search` and `ask`,
+process start included.
 """
 
 from __future__ import annotations
@@ -106,7 +110,7 @@ from pathlib import Path
 import numpy as np
 from rag import Settings, build_pipeline
 data, questions = Path(sys.argv[1]), json.loads(sys.argv[2])
-settings = Settings(data_dir=data, collection="multihop")
+settings = Settings(data_dir=data, collection="multihop", exact_limit=int(sys.argv[4]))
 reader = build_pipeline(settings)
 def ms(action):
     start = time.perf_counter(); out = action(); return (time.perf_counter() - start) * 1000, out
@@ -122,7 +126,19 @@ first_upload, _ = ms(lambda: writer.ingest_upload("harbour-notice.md", note))
 first_after, _ = ms(lambda: reader.search("harbour master pier", 5))
 writer.delete_document("uploads/harbour-notice.md")
 reader.search("harbour master pier", 5)
+# A later write, while another thread keeps searching: how long the searches then take.
+import threading
+during, writing = [], threading.Event()
+def keep_searching():
+    k = 0
+    while not writing.is_set():
+        during.append(ms(lambda: reader.search(questions[k % len(questions)], 5))[0])
+        k += 1
+searching = threading.Thread(target=keep_searching)
+searching.start()
 upload, _ = ms(lambda: writer.ingest_upload("harbour-notice.md", note + b"Again."))
+writing.set()
+searching.join()
 after, found = ms(lambda: reader.search("harbour master pier", 5))
 listed, docs = ms(lambda: reader.documents())
 delete, _ = ms(lambda: writer.delete_document("uploads/harbour-notice.md"))
@@ -139,6 +155,7 @@ print(json.dumps({
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     "first_upload_ms": round(first_upload), "search_after_first_upload_ms": round(first_after),
     "upload_ms": round(upload), "search_after_upload_ms": round(after),
+    "searches_during_upload": len(during), "slowest_search_during_upload_ms": round(max(during)),
     "upload_found": found.passages[0].doc_id == "uploads/harbour-notice.md",
     "list_documents_ms": round(listed), "delete_ms": round(delete),
     "search_after_delete_ms": round(after_delete),
@@ -154,6 +171,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rag-scale"))
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="build the collections again")
+    parser.add_argument(
+        "--modes", nargs="+", choices=["exact", "indexed"], default=["exact", "indexed"],
+        help="exact: a copy in memory (snapshot); indexed: candidates from Chroma's HNSW and "
+        "the word index on disk",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
     questions = [r["question"] for r in random.Random(3).sample(rows, args.queries)]
@@ -162,24 +184,51 @@ def main() -> None:
         built = None
         if args.rebuild or not (target / "chroma").is_dir():
             built = round(build(args.source, target, size), 1)
-        # First with no saved snapshot (the process reads the whole collection), then from
-        # the one that run saved.
-        shutil.rmtree(target / "snapshots", ignore_errors=True)
-        for start in ("cold", "saved"):
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, str(target), json.dumps(questions), NOTE.decode()],
-                cwd=ROOT, capture_output=True, text=True,
-            )  # fmt: skip
-            if done.returncode:
-                print(size, "failed:", done.stderr[-2000:])
-                break
-            report = json.loads(done.stdout.strip().splitlines()[-1])
-            report.update(
-                size=size, start=start, build_s=built,
-                disk_mb=_disk(target / "chroma") // 2**20,
-                snapshot_mb=_disk(target / "snapshots") // 2**20,
-            )  # fmt: skip
-            print(json.dumps(report), flush=True)
+        for mode in args.modes:
+            limit = "0" if mode == "indexed" else str(10**9)
+            # First with nothing saved (the process reads the whole collection: a snapshot,
+            # or the word index), then from what that run saved.
+            shutil.rmtree(target / "snapshots", ignore_errors=True)
+            shutil.rmtree(target / "words", ignore_errors=True)
+            for start in ("cold", "saved"):
+                done = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(target), json.dumps(questions),
+                     NOTE.decode(), limit],
+                    cwd=ROOT, capture_output=True, text=True,
+                )  # fmt: skip
+                if done.returncode:
+                    print(size, mode, "failed:", done.stderr[-2000:])
+                    break
+                report = json.loads(done.stdout.strip().splitlines()[-1])
+                report.update(
+                    size=size, mode=mode, start=start, build_s=built,
+                    disk_mb=_disk(target / "chroma") // 2**20,
+                    saved_mb=_disk(target / "snapshots" if mode == "exact" else target / "words")
+                    // 2**20,
+                )  # fmt: skip
+                print(json.dumps(report), flush=True)
+            report = one_shot(target, questions[1], limit)
+            print(json.dumps({"size": size, "mode": mode, **report}), flush=True)
+
+
+def one_shot(target: Path, question: str, limit: str) -> dict[str, float]:
+    """Seconds a one-shot `python -m rag search` and `ask` take, process start included, with
+    what the runs before saved."""
+    import os
+
+    env = {
+        **os.environ, "RAG_DATA_DIR": str(target), "RAG_COLLECTION": "multihop",
+        "RAG_EXACT_LIMIT": limit, "HF_HUB_OFFLINE": "1",
+    }  # fmt: skip
+    out = {}
+    for command in ("search", "ask"):
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "rag", command, question],
+            cwd=ROOT, env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        out[f"one_shot_{command}_s"] = round(time.perf_counter() - began, 1)
+    return out
 
 
 if __name__ == "__main__":

@@ -68,14 +68,21 @@ def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
 
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> _T:
-        from chromadb.errors import InternalError
-
-        try:
+        with _stale():
             return method(*args, **kwargs)
-        except InternalError as exc:
-            raise StaleStore(str(exc)) from exc
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _stale() -> Iterator[None]:
+    """Chroma's InternalError inside the block raised as StaleStore (see `_reads`)."""
+    from chromadb.errors import InternalError
+
+    try:
+        yield
+    except InternalError as exc:
+        raise StaleStore(str(exc)) from exc
 
 
 @dataclass
@@ -422,28 +429,67 @@ class ChunkIndex:
     def export(self, doc_ids: frozenset[str] | None = None) -> StoredChunks:
         """Every stored chunk's id, text, metadata and vector (only those of `doc_ids`, if
         given), for in-memory search."""
-        ids: list[str] = []
-        texts: list[str] = []
-        metadatas: list[Mapping[str, Any]] = []
-        vectors: list[Any] = []
+        return joined(self.pages(doc_ids))
+
+    def pages(self, doc_ids: frozenset[str] | None = None) -> Iterator[StoredChunks]:
+        """`export`, a page of chunks at a time: what reads a large collection through keeps
+        one page in memory, not the collection."""
         if doc_ids is not None and not doc_ids:
-            return StoredChunks(ids, texts, metadatas, vectors)
+            return
         where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
         offset = 0
         while True:
-            page = self._collection.get(
-                where=where,  # type: ignore[arg-type]
-                include=["documents", "metadatas", "embeddings"],
-                limit=_PAGE,
-                offset=offset,
-            )
-            ids += page["ids"]
-            texts += [d or "" for d in page["documents"] or []]
-            metadatas += page["metadatas"] or []
-            vectors += list(page["embeddings"] if page["embeddings"] is not None else [])
+            with _stale():  # a generator: `_reads` would not see its errors
+                page = self._collection.get(
+                    where=where,  # type: ignore[arg-type]
+                    include=["documents", "metadatas", "embeddings"],
+                    limit=_PAGE,
+                    offset=offset,
+                )
+            yield _stored(page)
             if len(page["ids"]) < _PAGE:
-                return StoredChunks(ids, texts, metadatas, vectors)
+                return
             offset += _PAGE
+
+    @_reads
+    def records(self, ids: Sequence[str]) -> StoredChunks:
+        """The chunks of these ids (those that exist), in no particular order."""
+        if not ids:
+            return StoredChunks([], [], [], [])
+        page = self._collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        return _stored(page)
+
+    @_reads
+    def vectors(self, ids: Sequence[str]) -> tuple[list[str], list[Any]]:
+        """The vectors of the chunks of these ids (those that exist), with their ids: a few
+        times cheaper to read than whole records."""
+        if not ids:
+            return [], []
+        page = self._collection.get(ids=list(ids), include=["embeddings"])
+        vectors = page["embeddings"]
+        return list(page["ids"]), list(vectors if vectors is not None else [])
+
+    @_reads
+    def first(self, many: int) -> StoredChunks:
+        """Up to `many` chunks, the first stored: a sample of the collection."""
+        page = self._collection.get(include=["documents", "metadatas", "embeddings"], limit=many)
+        return _stored(page)
+
+    @_reads
+    def nearest(
+        self, vector: Sequence[float], many: int, where: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, Any]]:
+        """The ids of the `many` chunks nearest `vector` by Chroma's HNSW index, among those
+        `where` (Chroma's filter) admits, with their vectors, nearest first."""
+        found = self._collection.query(
+            query_embeddings=[list(vector)],  # type: ignore[arg-type]
+            n_results=many,  # fewer when fewer chunks match
+            where=dict(where) if where else None,
+            include=["embeddings"],
+        )
+        ids = found["ids"][0] if found["ids"] else []
+        vectors = found["embeddings"][0] if found["embeddings"] is not None else []
+        return list(zip(ids, vectors, strict=True))
 
     @_reads
     def count(self) -> int:
@@ -724,6 +770,28 @@ class ChunkIndex:
             NodeWithScore(node=node, score=1.0 + math.log(similarity))
             for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
+
+
+def joined(pages: Iterable[StoredChunks]) -> StoredChunks:
+    """Pages of chunks as one."""
+    whole = StoredChunks([], [], [], [])
+    for page in pages:
+        whole.ids.extend(page.ids)
+        whole.texts.extend(page.texts)
+        whole.metadatas.extend(page.metadatas)
+        whole.vectors.extend(page.vectors)
+    return whole
+
+
+def _stored(page: Mapping[str, Any]) -> StoredChunks:
+    """A page Chroma's `get` returned (documents, metadatas and embeddings included)."""
+    vectors = page["embeddings"]
+    return StoredChunks(
+        ids=list(page["ids"]),
+        texts=[d or "" for d in page["documents"] or []],
+        metadatas=list(page["metadatas"] or []),
+        vectors=list(vectors if vectors is not None else []),
+    )
 
 
 def _records(table: Collection, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:

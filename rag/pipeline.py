@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rag.answer import AnswerEngine, final_answer
+from rag.candidates import WordIndexes
 from rag.condense import Turn
 from rag.embed import Embedder
 from rag.errors import DocumentNotFound, InvalidInput, StoreChanged
@@ -59,6 +60,8 @@ class Pipeline:
         self._client = client
         self._indexes: dict[str, ChunkIndex] = {}
         self._snapshots = SnapshotCache(settings.data_dir / "snapshots")
+        self._words = WordIndexes(settings.data_dir / "words")
+        self._sizes: dict[str, tuple[str, int]] = {}  # by collection id: generation, chunks
         self.hybrid = hybrid
         # One writer at a time per process: the API serves requests from a thread pool.
         self._write_lock = threading.Lock()
@@ -111,9 +114,21 @@ class Pipeline:
                 case "dense":
                     return DenseRetriever(index, self.embedder)
                 case "hybrid":
+                    if self._size(index) > self.settings.exact_limit:
+                        store = _Reads(self, collection)
+                        return self._words.retriever(index, self.embedder, self.hybrid, store)
                     return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
 
         return self._fresh(build)
+
+    def _size(self, index: ChunkIndex) -> int:
+        """How many chunks the collection holds, counted once per generation (Chroma's count
+        grows with the collection)."""
+        generation = index.generation()
+        known = self._sizes.get(index.uid)
+        if known is None or known[0] != generation:
+            known = self._sizes[index.uid] = (generation, index.count())
+        return known[1]
 
     def _fresh(self, read: Callable[[], _T]) -> _T:
         """Run a read of the store; if another process's writes left this process's embedded
@@ -451,6 +466,17 @@ def _conversation_document(
     reply = next((t.content for t in history[last + 1 :] if t.role == "assistant"), "")
     found = retriever.search(f"{history[last].content} {reply[:500]}", 1, scope)
     return found[0].doc_id if found else None
+
+
+class _Reads:
+    """One collection read through a pipeline, a stale client reconnected (rag/candidates.py's
+    Store)."""
+
+    def __init__(self, pipeline: Pipeline, collection: str | None) -> None:
+        self._pipeline, self._collection = pipeline, collection
+
+    def read(self, read: Callable[[ChunkIndex], _T]) -> _T:
+        return self._pipeline._fresh(lambda: read(self._pipeline.index(self._collection)))
 
 
 def _distinct(

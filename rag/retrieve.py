@@ -1,5 +1,6 @@
 """Question -> ranked Passages: dense, lexical and metadata signals fused over a collection's
-snapshot (rag/snapshot.py), or Chroma's own vector search."""
+snapshot (rag/snapshot.py) or over a large collection's candidates (rag/candidates.py), or
+Chroma's own vector search."""
 
 from __future__ import annotations
 
@@ -96,10 +97,20 @@ class HybridOptions:
     max_chunks_per_doc: int = 3  # 0: no limit
 
 
-def _standard(scores: np.ndarray) -> np.ndarray:
-    """Scores in standard deviations from the collection's mean: comparable across signals."""
-    spread = float(scores.std())
-    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # type: ignore[no-any-return]
+def mentions(query: str, sources: list[str]) -> list[tuple[str, str]]:
+    """The outlets of `sources` (longest first) a query names, in order, each with its clause:
+    the words between the previous outlet's mention and the next one's ("X, according to
+    Fortune, and Y, as The Age reported" gives Fortune "X, according to Fortune, and Y, as")."""
+    spans: list[tuple[int, int, str]] = []
+    for source in sources:  # longest first: "BBC News" before "BBC"
+        pattern = rf"(?<!\w){re.escape(source)}(?!\w)"
+        for m in re.finditer(pattern, query, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), source))
+    spans.sort()
+    bounds = [0, *(start for start, _, _ in spans[1:]), len(query)]
+    after = [0, *(end for _, end, _ in spans[:-1])]
+    return [(source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)]
 
 
 class HybridRetriever:
@@ -127,7 +138,7 @@ class HybridRetriever:
 
         snap, opt = self._snapshot, self._options
         vector = np.asarray(self._embedder.embed_query(query), dtype=np.float32)
-        fused = opt.dense_weight * _standard(snap.vectors @ vector)
+        fused = opt.dense_weight * snap.dense(vector)
         weight = opt.dense_weight
         # The one sentence that matches, which the chunk's own vector averages away.
         sentences = snap.sentence_sample(vector) if opt.sentence_weight else None
@@ -135,8 +146,7 @@ class HybridRetriever:
             weight += opt.sentence_weight
         terms = content_words(query)
         if opt.lexical and opt.dense_weight < 1 and terms:
-            lexical = snap.lexical(terms)
-            fused = fused + (1 - opt.dense_weight) * _standard(lexical)
+            fused = fused + (1 - opt.dense_weight) * snap.lexical(terms)
             weight += 1 - opt.dense_weight
         if opt.date_boost:
             days = dates_in(query)
@@ -158,19 +168,7 @@ class HybridRetriever:
         return fused
 
     def mentions(self, query: str) -> list[tuple[str, str]]:
-        """The outlets a query names, in order, each with its clause: the words between the
-        previous outlet's mention and the next one's ("X, according to Fortune, and Y, as
-        The Age reported" gives Fortune "X, according to Fortune, and Y, as")."""
-        spans: list[tuple[int, int, str]] = []
-        for source in self._snapshot.sources:  # longest first: "BBC News" before "BBC"
-            pattern = rf"(?<!\w){re.escape(source)}(?!\w)"
-            for m in re.finditer(pattern, query, re.IGNORECASE):
-                if not any(a < m.end() and m.start() < b for a, b, _ in spans):
-                    spans.append((m.start(), m.end(), source))
-        spans.sort()
-        bounds = [0, *(start for start, _, _ in spans[1:]), len(query)]
-        after = [0, *(end for _, end, _ in spans[:-1])]
-        return [(source, query[after[k] : bounds[k + 1]]) for k, (_, _, source) in enumerate(spans)]
+        return mentions(query, self._snapshot.sources)
 
     def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
         return doc_ids & self._snapshot.doc_set

@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("data"),
         description="Where the embedded Chroma store lives, and each collection's saved search "
-        "snapshot (`snapshots/`, which a new process starts from; safe to delete).",
+        "snapshot (`snapshots/`, which a new process starts from) or word index (`words/`, for "
+        "collections past RAG_EXACT_LIMIT); both are rebuilt when deleted.",
     )
     collection: str = Field("corpus", description="Chroma collection to index into and ask.")
     corpus_dir: Path = Field(
@@ -51,6 +52,13 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     retrieval: Literal["hybrid", "dense"] = Field(
         "hybrid", description="`hybrid`: dense + BM25 + metadata; `dense`: Chroma's vector search."
+    )
+    exact_limit: int = Field(
+        20_000,
+        ge=0,
+        description="Hybrid: a collection of up to this many chunks is searched whole from a copy "
+        "in memory; a larger one through Chroma's vector index and a word index on disk, "
+        "scoring a few hundred candidates (0: always).",
     )
     dense_weight: float = Field(
         0.4, ge=0, le=1, description="Hybrid: weight of dense similarity; the rest goes to BM25."

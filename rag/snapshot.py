@@ -9,7 +9,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from rag.index import (
     SENTENCES_KEY,
@@ -99,12 +99,19 @@ class _Rows:
     def words(self) -> list[list[str]]:
         """What BM25 counts of each chunk: its title, outlet and date, and its text."""
         return [
-            content_words(_header(m) + " " + t)
+            content_words(header(m) + " " + t)
             for m, t in zip(self.metadatas, self.texts, strict=True)
         ]
 
 
-def _header(metadata: Mapping[str, Any]) -> str:
+def _standard(scores: np.ndarray) -> np.ndarray:
+    """Scores in standard deviations from their mean: comparable across signals."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)  # type: ignore[no-any-return]
+
+
+def header(metadata: Mapping[str, Any]) -> str:
+    """What BM25 reads of a chunk besides its text: its document's title, outlet and date."""
     published = spelled_date(metadata.get("published_at"))
     return " ".join(str(x) for x in (metadata.get("title"), metadata.get("source"), published) if x)
 
@@ -118,6 +125,25 @@ class SearchSnapshot:
         rows = _Rows.read(stored)
         self.uid = uid  # the collection's id (it changes when a collection is made again)
         self._assemble(generation, rows, LexicalIndex.build(rows.words()))
+
+    @classmethod
+    def partial(
+        cls,
+        stored: StoredChunks,
+        dimension: int,
+        sample: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> Self:
+        """A copy of some chunks only (a question's candidates, a sample), with no BM25 of
+        its own; the closest sentences' scale from `sample` (default: these chunks')."""
+        snapshot = object.__new__(cls)
+        snapshot.uid = ""
+        snapshot._assemble("", _Rows.read(stored, dimension), LexicalIndex.build([]), sample)
+        return snapshot
+
+    @property
+    def sample_sentences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sampled chunks' sentence vectors, where each chunk's begin, which have any."""
+        return self._sample
 
     def save(self, folder: Path) -> None:
         """Write the snapshot to a new folder: arrays as .npy files (mapped when loaded), the
@@ -213,7 +239,13 @@ class SearchSnapshot:
         fresh._assemble(generation, rows, self._lexical.updated(keep, added.words()))
         return fresh
 
-    def _assemble(self, generation: str, rows: _Rows, lexical: LexicalIndex) -> None:
+    def _assemble(
+        self,
+        generation: str,
+        rows: _Rows,
+        lexical: LexicalIndex,
+        sample: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         import numpy as np
 
         self.generation = generation
@@ -227,8 +259,10 @@ class SearchSnapshot:
         self._first_row = np.cumsum([0, *(len(spans) for spans in self.sentence_spans)])
         # The chunks whose closest sentences stand for the whole collection's, to put a few
         # hundred candidates' on the same scale (the same sample for every query).
-        many = np.sort(np.random.default_rng(0).permutation(len(rows.ids))[:_SAMPLE])
-        self._sample = self._sentences_of(many)
+        if sample is None:
+            many = np.sort(np.random.default_rng(0).permutation(len(rows.ids))[:_SAMPLE])
+            sample = self._sentences_of(many)
+        self._sample = sample
         # Which chunk each passage this snapshot made came from (a passage is a whole chunk).
         self._made: dict[tuple[str, int, int], int] = {}
         self._lexical = lexical
@@ -240,9 +274,14 @@ class SearchSnapshot:
         self.doc_set = frozenset(self.doc_of.tolist())  # checked by every scoped question
         self.day_of = [str(m.get("published_at") or "")[:10] for m in self.metadatas]
 
+    def dense(self, vector: np.ndarray) -> np.ndarray:
+        """Every chunk's cosine to `vector`, in standard deviations from the collection's mean."""
+        return _standard(self.vectors @ vector)
+
     def lexical(self, terms: list[str]) -> np.ndarray:
-        """Every chunk's BM25 score for the terms, over its title, outlet, date and text."""
-        return self._lexical.scores(terms)
+        """Every chunk's BM25 score for the terms, over its title, outlet, date and text, in
+        standard deviations from the collection's mean."""
+        return _standard(self._lexical.scores(terms))
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -94,7 +94,12 @@ def _upload(url: str, name: str, content: bytes) -> dict[str, object]:
 
 
 @pytest.mark.slow
-def test_two_app_processes_share_one_index(chroma_server: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("exact_limit", ["20000", "0"], ids=["in-memory copy", "indexes"])
+def test_two_app_processes_share_one_index(
+    chroma_server: str, tmp_path: Path, exact_limit: str
+) -> None:
+    """Two hosts (each its own DATA_DIR) on one Chroma server: with the collection copied into
+    memory, or searched through Chroma's index and each host's own word index."""
     collection = f"shared-{uuid.uuid4().hex[:8]}"
     processes, ports = [], []
     try:
@@ -105,6 +110,7 @@ def test_two_app_processes_share_one_index(chroma_server: str, tmp_path: Path) -
                 RAG_PORT=str(port),
                 RAG_CHROMA_URL=chroma_server,
                 RAG_COLLECTION=collection,
+                RAG_EXACT_LIMIT=exact_limit,
             )
             process = subprocess.Popen(
                 [sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
@@ -125,6 +131,8 @@ def test_two_app_processes_share_one_index(chroma_server: str, tmp_path: Path) -
         found = _post(f"{b}/api/search", {"query": "lighthouse keeper retired"})
         passages = found["passages"]
         assert isinstance(passages, list) and passages[0]["doc_id"] == "uploads/harbour.txt"
+        if exact_limit == "0":
+            assert (tmp_path / "data-b" / "words" / collection).is_dir()
     finally:
         for process in processes:
             process.terminate()

@@ -60,18 +60,20 @@ UPLOAD = b"---\ntitle: Upload\n---\n\nThe upload says ferry 3 is cancelled today
 
 
 @pytest.mark.parametrize(
-    ("askers", "rounds", "notes", "seconds"),
+    ("askers", "rounds", "notes", "seconds", "exact_limit"),
     [
-        (4, 6, 10, 0.0),
+        (4, 6, 10, 0.0, 20_000),
+        # The same, the collection searched through its indexes (rag/candidates.py).
+        (4, 6, 10, 0.0, 0),
         # The soak: 8 askers for a minute while the writer churns 50 documents and the web app
         # uploads and deletes.
-        pytest.param(8, 1, 50, 60.0, marks=pytest.mark.slow),
+        pytest.param(8, 1, 50, 60.0, 20_000, marks=pytest.mark.slow),
     ],
 )
 def test_a_writer_process_beside_the_app_breaks_nothing(
-    tmp_path: Path, askers: int, rounds: int, notes: int, seconds: float
+    tmp_path: Path, askers: int, rounds: int, notes: int, seconds: float, exact_limit: int
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", answer_threshold=0.0)
+    settings = Settings(data_dir=tmp_path / "data", answer_threshold=0.0, exact_limit=exact_limit)
     pipeline = build_pipeline(settings, embedder=HashingEmbedderFake())
     pipeline.ingest([seed_folder(tmp_path)])
     folder = tmp_path / "notes"

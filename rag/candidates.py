@@ -1,0 +1,529 @@
+"""Question -> candidate chunks from indexes on disk, scored exactly on those alone: Chroma's
+HNSW index finds them by meaning, a tantivy BM25 index (`WordIndex`) by words, and only the few
+hundred found are fetched and scored as rag/retrieve.py scores a whole snapshot. A process then
+keeps no copy of the collection, and a question's cost does not grow with it. The in-memory
+snapshot stays the exact mode for collections up to `Settings.exact_limit` chunks."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from rag.embed import Embedder
+from rag.index import ChunkIndex, StoredChunks, joined
+from rag.retrieve import HybridOptions, HybridRetriever, mentions
+from rag.schema import Passage
+from rag.snapshot import SearchSnapshot, header
+from rag.text import content_words
+
+if TYPE_CHECKING:
+    import numpy as np
+    import tantivy
+
+# Candidates asked of each index per query (and per outlet the query names).
+_DENSE_MANY = 200
+_WORDS_MANY = 200
+# BM25 scores read to put the candidates' on the collection's scale: every chunk outside these
+# counts as scoring 0, which holds for every chunk without the query's words.
+_SCALE_MANY = 2000
+# Candidates read whole and scored by every signal: the best by meaning and words of the whole
+# question's (at least 3 per passage asked for), and of each named outlet's.
+_KEEP = 32
+_KEEP_PER_OUTLET = 24
+_SAMPLE = 2048
+_T = TypeVar("_T")
+_FORMAT = 1  # of the word index's schema and folder
+# What tantivy's writer may buffer before it writes a segment (its floor is 15 MB per thread).
+_WRITER_HEAP = 64_000_000
+
+
+class Store(Protocol):
+    """How a retriever reads the collection: through the pipeline, which reconnects and reads
+    again when another process's writes left its embedded Chroma client stale."""
+
+    def read(self, read: Callable[[ChunkIndex], _T]) -> _T: ...
+
+
+def _tantivy() -> Any:
+    try:
+        import tantivy
+    except ImportError as exc:  # pragma: no cover - in requirements.txt
+        from rag.errors import BackendUnavailable
+
+        raise BackendUnavailable(
+            "Searching a large collection needs tantivy: pip install -r requirements.txt"
+        ) from exc
+    return tantivy
+
+
+class WordIndex:
+    """BM25 over a collection's chunks on disk (tantivy): title, outlet, date and text as
+    content words, the same words a snapshot's LexicalIndex counts. Several processes read it;
+    the first that sees the collection's generation change applies the documents written since
+    (the same delta snapshots follow), under a file lock, so each host keeps one up to date
+    from the store it shares."""
+
+    def __init__(self, folder: Path) -> None:
+        tv = _tantivy()
+        folder.mkdir(parents=True, exist_ok=True)
+        self._folder = folder
+        builder = tv.SchemaBuilder()
+        builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic")
+        builder.add_text_field("source", tokenizer_name="raw", index_option="basic")
+        builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+        self._schema = builder.build()
+        self._index = tv.Index(self._schema, path=str(folder))
+        self._seen: str | None = None  # the generation this process's reader was reloaded at
+
+    def size(self) -> int:
+        """How many chunks the index holds."""
+        return int(self._index.searcher().num_docs)
+
+    def sources(self) -> list[str]:
+        """Every outlet the collection's chunks name (and, until segments merge, some that
+        only deleted chunks named: those find no candidates)."""
+        searcher = self._index.searcher()
+        return [str(term) for term, _ in searcher.terms_with_prefix("source", "") if term]
+
+    def _recorded(self) -> str | None:
+        """The collection generation the index holds, None if it was never built whole."""
+        try:
+            return (self._folder / "generation").read_text()
+        except OSError:
+            return None
+
+    def follow(self, index: ChunkIndex, generation: str) -> None:
+        """Bring the index to the collection's `generation`: the documents written since the
+        one it holds, or every chunk when those are not known."""
+        if self._seen == generation:
+            return
+        if self._recorded() != generation:
+            with _locked(self._folder / "lock"):
+                held = self._recorded()
+                if held != generation:
+                    self._write(index, held)
+        self._index.reload()
+        self._seen = generation
+
+    def _write(self, index: ChunkIndex, held: str | None) -> None:
+        tv = _tantivy()
+        delta = index.changes_since(held) if held is not None else None
+        current = delta[0] if delta is not None else index.generation()
+        writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+        try:
+            if delta is None:
+                writer.delete_all_documents()
+            for doc_id in delta[1] if delta is not None else ():
+                writer.delete_documents_by_term("doc_id", doc_id)
+            for page in index.pages(delta[1] if delta is not None else None):
+                for chunk, text, metadata in zip(page.ids, page.texts, page.metadatas, strict=True):
+                    words = content_words(header(metadata) + " " + text)
+                    writer.add_document(
+                        tv.Document(
+                            id=chunk,
+                            doc_id=str(metadata["doc_id"]),
+                            source=str(metadata.get("source") or ""),
+                            words=" ".join(words),
+                        )
+                    )
+            writer.commit()
+        finally:
+            # Ends the writer and frees the index's lock, also when the write failed (its
+            # changes are then dropped): an exception's traceback would keep it alive.
+            writer.wait_merging_threads()
+        # Recorded after the commit: a write cut short is done again by the next reader.
+        (self._folder / "generation").write_text(current)
+
+    def _query(
+        self,
+        terms: Sequence[str],
+        doc_ids: frozenset[str] | None = None,
+        source: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> tantivy.Query:
+        tv = _tantivy()
+        made: tantivy.Query
+        query = tv.Query
+        # A repeated term counts again, as in a snapshot's BM25.
+        words = [(tv.Occur.Should, query.term_query(self._schema, "words", t)) for t in terms]
+        limits = []
+        if doc_ids is not None:
+            limits.append(query.term_set_query(self._schema, "doc_id", sorted(doc_ids)))
+        if source is not None:
+            limits.append(query.term_query(self._schema, "source", source))
+        if ids is not None:
+            limits.append(query.term_set_query(self._schema, "id", list(ids)))
+        if not limits:
+            made = query.boolean_query(words)
+            return made
+        made = query.boolean_query(
+            [
+                (tv.Occur.Must, query.boolean_query(words)),
+                # A limit adds nothing to the score.
+                *((tv.Occur.Must, query.const_score_query(q, 0.0)) for q in limits),
+            ]
+        )
+        return made
+
+    def search(
+        self,
+        terms: Sequence[str],
+        many: int,
+        doc_ids: frozenset[str] | None = None,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """The ids of the `many` chunks best by BM25 for the terms, with their scores."""
+        return self._best(terms, many, many, doc_ids, source)[0]
+
+    def search_and_scale(
+        self, terms: Sequence[str], many: int
+    ) -> tuple[list[tuple[str, float]], tuple[float, float]]:
+        """`search` and `scale` in one query."""
+        return self._best(terms, many, max(many, _SCALE_MANY))
+
+    def _best(
+        self,
+        terms: Sequence[str],
+        many: int,
+        scored: int,
+        doc_ids: frozenset[str] | None = None,
+        source: str | None = None,
+    ) -> tuple[list[tuple[str, float]], tuple[float, float]]:
+        """The ids of the `many` best chunks with their scores, and the mean and spread of
+        every chunk's score from the best `scored` (the others counted as 0)."""
+        import math
+
+        if not terms:
+            return [], (0.0, 1.0)
+        searcher = self._index.searcher()
+        hits = searcher.search(self._query(terms, doc_ids, source), scored, count=False).hits
+        best = [(searcher.doc(address)["id"][0], float(score)) for score, address in hits[:many]]
+        total = max(int(searcher.num_docs), 1)
+        mean = sum(float(score) for score, _ in hits) / total
+        square = sum(float(score) ** 2 for score, _ in hits) / total
+        return best, (mean, math.sqrt(max(square - mean * mean, 0.0)) or 1.0)
+
+    def scores(self, terms: Sequence[str], ids: Sequence[str]) -> dict[str, float]:
+        """These chunks' BM25 scores for the terms (those without any of them are left out)."""
+        if not terms or not ids:
+            return {}
+        searcher = self._index.searcher()
+        query = self._query(terms, ids=ids)
+        hits = searcher.search(query, len(ids), count=False).hits
+        return {searcher.doc(address)["id"][0]: float(score) for score, address in hits}
+
+    def scale(self, terms: Sequence[str]) -> tuple[float, float]:
+        """The mean and spread of every chunk's BM25 score for the terms, from the best
+        `_SCALE_MANY` (the others counted as 0)."""
+        return self._best(terms, 0, _SCALE_MANY)[1]
+
+
+class _Remembered:
+    """A word index's answers kept for one retriever (one request): a question's terms are
+    scored first over every candidate, then again over the best of them, and for the scale."""
+
+    def __init__(self, words: WordIndex) -> None:
+        self._words = words
+        self._scales: dict[tuple[str, ...], tuple[float, float]] = {}
+        self._scores: dict[tuple[str, ...], tuple[set[str], dict[str, float]]] = {}
+
+    def search(
+        self,
+        terms: Sequence[str],
+        many: int,
+        doc_ids: frozenset[str] | None = None,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:
+        if doc_ids is not None or source is not None:
+            return self._words.search(terms, many, doc_ids, source)
+        best, self._scales[tuple(terms)] = self._words.search_and_scale(terms, many)
+        return best
+
+    def scale(self, terms: Sequence[str]) -> tuple[float, float]:
+        key = tuple(terms)
+        if key not in self._scales:
+            self._scales[key] = self._words.scale(terms)
+        return self._scales[key]
+
+    def scores(self, terms: Sequence[str], ids: Sequence[str]) -> dict[str, float]:
+        asked, found = self._scores.get(tuple(terms), (set(), {}))
+        if not asked.issuperset(ids):
+            asked, found = set(ids), self._words.scores(terms, ids)
+            self._scores[tuple(terms)] = (asked, found)
+        return found
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process at a time (others wait): tantivy allows one writer per index."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class CollectionSample:
+    """A fixed sample of a collection's chunks (their vectors, and their closest sentences'):
+    what puts a question's candidates on the whole collection's scale, as a snapshot's
+    standard deviations over every chunk do. Kept beside the word index."""
+
+    def __init__(self, vectors: np.ndarray, sentences: tuple[np.ndarray, np.ndarray, np.ndarray]):
+        self.vectors = vectors
+        self.sentences = sentences
+
+    @classmethod
+    def of(cls, index: ChunkIndex, folder: Path, dimension: int, chunks: int) -> CollectionSample:
+        """The sample saved in `folder`, or a new one if there is none, or if the collection
+        (now `chunks` chunks) has grown past twice what it was when it was taken."""
+        import uuid
+
+        import numpy as np
+
+        place = folder / "sample.npz"
+        with contextlib.suppress(Exception):  # missing, cut short: taken again below
+            saved = np.load(place)
+            vectors = saved["vectors"].astype(np.float32)
+            if 2 * len(vectors) >= min(chunks, _SAMPLE):
+                sentences = saved["sentences"].astype(np.float32)
+                return cls(vectors, (sentences, saved["at"], saved["has"]))
+        rows = SearchSnapshot.partial(index.first(_SAMPLE), dimension)
+        sample = cls(np.asarray(rows.vectors), rows.sample_sentences)
+        fresh = folder / f"sample.{uuid.uuid4().hex}.npz"
+        sentences, at, has = sample.sentences
+        # Half precision on disk: a scale needs no more.
+        half = np.float16
+        np.savez(
+            fresh,
+            vectors=sample.vectors.astype(half),
+            sentences=sentences.astype(half),
+            at=at,
+            has=has,
+        )
+        fresh.rename(place)
+        return sample
+
+    def dense(self, vector: np.ndarray) -> tuple[float, float]:
+        """The mean and spread of the sample's cosines to `vector`."""
+        if not len(self.vectors):
+            return 0.0, 1.0
+        cosines = self.vectors @ vector
+        return float(cosines.mean()), float(cosines.std()) or 1.0
+
+
+class CandidateRows(SearchSnapshot):
+    """One question's candidate chunks, fetched from the store by id, scored on the whole
+    collection's scale: cosines by the sample's, BM25 by the word index's."""
+
+    _collection_sample: CollectionSample
+    _words: _Remembered
+
+    @classmethod
+    def of(
+        cls,
+        stored: StoredChunks,
+        dimension: int,
+        sample: CollectionSample,
+        words: _Remembered,
+        sources: list[str],
+    ) -> CandidateRows:
+        rows = cls.partial(stored, dimension, sample.sentences)
+        rows._collection_sample, rows._words = sample, words
+        rows.sources = sources  # the collection's outlets, longest first
+        return rows
+
+    def dense(self, vector: np.ndarray) -> np.ndarray:
+        mean, spread = self._collection_sample.dense(vector)
+        return (self.vectors @ vector - mean) / spread  # type: ignore[no-any-return]
+
+    def lexical(self, terms: list[str]) -> np.ndarray:
+        import numpy as np
+
+        found = self._words.scores(terms, self.ids)
+        mean, spread = self._words.scale(terms)
+        scores = np.array([found.get(i, 0.0) for i in self.ids], dtype=np.float32)
+        return (scores - mean) / spread
+
+
+class Fetched:
+    """The sentence vectors of the passages an IndexedRetriever returned (StoredSentences):
+    each search's candidates are kept until the retriever is dropped (one request)."""
+
+    def __init__(self, store: Store, dimension: int) -> None:
+        self._store = store
+        self._dimension = dimension
+        self.rows: list[SearchSnapshot] = []
+
+    def vectors_of(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
+        for rows in reversed(self.rows):
+            if found := rows.vectors_of(passage):
+                return found
+        return {}
+
+    def document(self, doc_id: str) -> list[Passage]:
+        stored = self._store.read(lambda index: joined(index.pages(frozenset({doc_id}))))
+        rows = SearchSnapshot.partial(stored, self._dimension)
+        self.rows.append(rows)
+        return rows.document(doc_id)
+
+
+class IndexedRetriever(HybridRetriever):
+    """HybridRetriever's ranking, over candidates instead of the whole collection: the chunks
+    nearest the question (and each clause naming an outlet) by Chroma's HNSW index and best by
+    the word index, fetched by id and scored as a snapshot scores every chunk."""
+
+    def __init__(
+        self,
+        store: Store,
+        words: WordIndex,
+        sample: CollectionSample,
+        sources: list[str],
+        embedder: Embedder,
+        options: HybridOptions,
+    ) -> None:
+        self._store, self._words, self._sample = store, _Remembered(words), sample
+        self._sources = sorted(sources, key=len, reverse=True)
+        self._fetched = Fetched(store, embedder.dimension)
+        self._vectors: dict[str, list[float]] = {}
+        super().__init__(
+            CandidateRows.of(
+                StoredChunks([], [], [], []), embedder.dimension, sample, self._words, []
+            ),
+            _Remembering(embedder, self._vectors),
+            options,
+        )
+
+    @property
+    def stored(self) -> Fetched:
+        return self._fetched
+
+    def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
+        return self._store.read(lambda index: index.has_documents(doc_ids))
+
+    def search(
+        self, query: str, top_k: int, doc_ids: frozenset[str] | None = None
+    ) -> list[Passage]:
+        return self._store.read(lambda index: self._search(index, query, top_k, doc_ids))
+
+    def _search(
+        self, index: ChunkIndex, query: str, top_k: int, doc_ids: frozenset[str] | None
+    ) -> list[Passage]:
+        where: dict[str, Any] | None = None
+        if doc_ids is not None:
+            where = {"doc_id": {"$in": sorted(doc_ids)}}
+        # The whole question's candidates; with the news profile, each named outlet's too.
+        asked: list[tuple[str | None, str, dict[str, Any] | None]] = [(None, query, where)]
+        if self._options.per_source:
+            for source, clause in mentions(query, self._sources):
+                within: dict[str, Any] = {"source": source}
+                asked.append((source, clause, {"$and": [where, within]} if where else within))
+        found: list[dict[str, None]] = []  # per search, the ids found in order, once each
+        vectors: dict[str, Any] = {}
+        for outlet, clause, limit in asked:
+            ids: dict[str, None] = {}
+            for text in dict.fromkeys([query, clause]):
+                near = index.nearest(self._embedder.embed_query(text), _DENSE_MANY, limit)
+                vectors.update(near)
+                hits = self._words.search(content_words(text), _WORDS_MANY, doc_ids, outlet)
+                ids.update(dict.fromkeys(i for i, _ in near + hits))
+            found.append(ids)
+        # First by meaning and words alone, from the candidates' vectors (those the vector
+        # index did not return are read: a few times cheaper than whole records); then the
+        # best, read whole, by every signal.
+        missing = [i for ids in found for i in ids if i not in vectors]
+        vectors.update(zip(*index.vectors(list(dict.fromkeys(missing))), strict=True))
+        every = [i for i in dict.fromkeys(i for ids in found for i in ids) if i in vectors]
+        blank: list[Mapping[str, Any]] = [{"doc_id": ""}] * len(every)
+        stored = StoredChunks(every, [""] * len(every), blank, [vectors[i] for i in every])
+        self._snapshot = self._rows(stored)
+        first = self.scores(query)
+        row = {chunk: n for n, chunk in enumerate(every)}
+        kept: dict[str, None] = {}
+        for (outlet, clause, _), ids in zip(asked, found, strict=True):
+            ranking = first
+            if outlet is not None and self._options.clause_weight:
+                weight = self._options.clause_weight
+                ranking = (1 - weight) * first + weight * self.scores(clause)
+            many = max(_KEEP, 3 * top_k) if outlet is None else _KEEP_PER_OUTLET
+            best = sorted((row[i] for i in ids if i in row), key=lambda n: -ranking[n])[:many]
+            kept.update(dict.fromkeys(every[n] for n in best))
+        rows = self._rows(index.records(list(kept)))
+        self._snapshot = rows
+        self._fetched.rows.append(rows)
+        return super().search(query, top_k, doc_ids)
+
+    def _rows(self, stored: StoredChunks) -> CandidateRows:
+        return CandidateRows.of(
+            stored, self._embedder.dimension, self._sample, self._words, self._sources
+        )
+
+
+class _Remembering:
+    """An embedder that embeds each query once per retriever: candidates and scores both
+    need it."""
+
+    def __init__(self, embedder: Embedder, memory: dict[str, list[float]]) -> None:
+        self._embedder, self._memory = embedder, memory
+        self.name, self.dimension = embedder.name, embedder.dimension
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self._memory:
+            self._memory[text] = self._embedder.embed_query(text)
+        return self._memory[text]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._embedder.embed_documents(texts)
+
+
+@dataclass
+class _Opened:
+    """A collection's word index and sample in this process."""
+
+    uid: str
+    words: WordIndex
+    sample: CollectionSample | None = None
+    sampled_at: str = ""  # the generation the sample was checked at
+
+
+class WordIndexes:
+    """Each collection's word index and sample, opened once per process, under `folder`
+    (DATA_DIR/words/NAME/ID.vFORMAT)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._open: dict[str, _Opened] = {}
+        self._lock = threading.Lock()
+
+    def retriever(
+        self, index: ChunkIndex, embedder: Embedder, options: HybridOptions, store: Store
+    ) -> IndexedRetriever:
+        """A retriever over the collection as it is now (its word index brought up to date)."""
+        generation = index.generation()
+        # Named by the collection's id and this format: a collection made again, or an index
+        # another version wrote, is built anew (and the old folder removed).
+        place = self._folder / index.name / f"{index.uid}.v{_FORMAT}"
+        with self._lock:
+            opened = self._open.get(index.name)
+            if opened is None or opened.uid != index.uid:
+                for other in (self._folder / index.name).glob("*"):
+                    if other != place:  # the collection's earlier lives
+                        shutil.rmtree(other, ignore_errors=True)
+                opened = self._open[index.name] = _Opened(index.uid, WordIndex(place))
+            opened.words.follow(index, generation)
+            sample = opened.sample
+            # A sample of a collection that was small then is taken again as it grows.
+            small = sample is not None and len(sample.vectors) < _SAMPLE
+            if sample is None or (small and opened.sampled_at != generation):
+                size = opened.words.size()
+                sample = CollectionSample.of(index, place, embedder.dimension, size)
+                opened.sample, opened.sampled_at = sample, generation
+            words = opened.words
+        return IndexedRetriever(store, words, sample, words.sources(), embedder, options)
