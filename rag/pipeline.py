@@ -209,9 +209,12 @@ class Pipeline:
         Raises:
             InvalidInput: a path does not exist.
         """
-        return self._sync.ingest(
+        report = self._sync.ingest(
             paths, collection, rebuild=rebuild, prune=prune, dry_run=dry_run, progress=progress
         )
+        if not dry_run:
+            self._after_write(collection)
+        return report
 
     def add_documents(self, documents: Iterable[Document], collection: str) -> IngestReport:
         """Index Documents made in code (benchmarks, integrations), by the same rules as files."""
@@ -230,7 +233,29 @@ class Pipeline:
             UnsupportedFile: the type is not one ingestion reads, or it is over the size limit.
             IngestFailed: the file could not be read as a document; nothing else changed.
         """
-        return self._sync.ingest_upload(filename, data, collection, progress)
+        report = self._sync.ingest_upload(filename, data, collection, progress)
+        self._after_write(collection)
+        return report
+
+    def _after_write(self, collection: str | None) -> None:
+        """A collection searched through indexes gets its word index brought up to date by
+        the writer, so that no question waits for it (rag/candidates.py; on a host that shares
+        a Chroma server, this host's). A copy in memory is left to readers: a writer may never
+        search. The write stands if this fails; the next search tries again."""
+        if self.settings.retrieval != "hybrid":
+            return
+
+        def update() -> None:
+            if not collection_exists(self._client, collection or self.settings.collection):
+                return  # nothing was written
+            index = self.index(collection)
+            if self._size(index) > self.settings.exact_limit:
+                self._words.retriever(index, self.embedder, self.hybrid, _Reads(self, collection))
+
+        try:
+            self._fresh(update)
+        except Exception:  # logged, not raised: the documents are written
+            log.warning("could not update the word index after a write", exc_info=True)
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         """The documents in a collection, with their metadata."""
@@ -294,6 +319,7 @@ class Pipeline:
         if upload is not None:
             upload.unlink(missing_ok=True)
         log.info("deleted %s from %s (%d chunks)", doc_id, index.name, removed)
+        self._after_write(collection)
         return removed
 
     def _check_text(self, text: str, what: str) -> str:

@@ -106,6 +106,13 @@ def test_the_word_index_follows_writes_by_the_documents_they_changed(
     # Only the documents the writes changed were read again.
     changed = {"bakery.md", "lighthouse.md", "zoo.md"}
     assert read and all(r is not None and r <= changed for r in read)
+    # A writer searched through indexes brings the word index up to date itself: the next
+    # question reads no chunk for it.
+    _write(docs, "yacht", "Town Herald", "A yacht named Petrel won the regatta.")
+    _indexed(settings).ingest([docs])
+    read.clear()
+    assert reader.search("yacht regatta").passages[0].doc_id == "yacht.md"
+    assert read == []
     # A new process finds the word index up to date and reads no chunk for it.
     read.clear()
     later = _indexed(settings)
