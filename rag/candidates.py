@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rag.embed import Embedder
-from rag.index import ChunkIndex, StoredChunks, joined
+from rag.index import ChunkIndex, StoredChunks
 from rag.retrieve import HybridOptions, HybridRetriever, mentions
 from rag.schema import Passage
 from rag.snapshot import SearchSnapshot, header
@@ -369,7 +369,7 @@ class Fetched:
         return {}
 
     def document(self, doc_id: str) -> list[Passage]:
-        stored = self._store.read(lambda index: joined(index.pages(frozenset({doc_id}))))
+        stored = self._store.read(lambda index: index.export(frozenset({doc_id})))
         rows = SearchSnapshot.partial(stored, self._dimension)
         self.rows.append(rows)
         return rows.document(doc_id)
@@ -392,12 +392,11 @@ class IndexedRetriever(HybridRetriever):
         self._store, self._words, self._sample = store, _Remembered(words), sample
         self._sources = sorted(sources, key=len, reverse=True)
         self._fetched = Fetched(store, embedder.dimension)
-        self._vectors: dict[str, list[float]] = {}
         super().__init__(
             CandidateRows.of(
                 StoredChunks([], [], [], []), embedder.dimension, sample, self._words, []
             ),
-            _Remembering(embedder, self._vectors),
+            _Remembering(embedder),
             options,
         )
 
@@ -470,8 +469,9 @@ class _Remembering:
     """An embedder that embeds each query once per retriever: candidates and scores both
     need it."""
 
-    def __init__(self, embedder: Embedder, memory: dict[str, list[float]]) -> None:
-        self._embedder, self._memory = embedder, memory
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._memory: dict[str, list[float]] = {}
         self.name, self.dimension = embedder.name, embedder.dimension
 
     def embed_query(self, text: str) -> list[float]:
@@ -503,10 +503,15 @@ class WordIndexes:
         self._lock = threading.Lock()
 
     def retriever(
-        self, index: ChunkIndex, embedder: Embedder, options: HybridOptions, store: Store
+        self,
+        index: ChunkIndex,
+        generation: str,
+        embedder: Embedder,
+        options: HybridOptions,
+        store: Store,
     ) -> IndexedRetriever:
-        """A retriever over the collection as it is now (its word index brought up to date)."""
-        generation = index.generation()
+        """A retriever over the collection as of `generation`, its word index brought up to
+        date."""
         # Named by the collection's id and this format: a collection made again, or an index
         # another version wrote, is built anew (and the old folder removed).
         place = self._folder / index.name / f"{index.uid}.v{_FORMAT}"

@@ -6,17 +6,23 @@ import base64
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from rag.documents_table import (
+    DOCUMENTS_SUFFIX,
+    PAGE,
+    DocumentsTable,
+    StoredDocument,
+    all_collection_names,
+)
 from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
 from rag.schema import Chunk, Document, DocumentInfo
 
@@ -33,7 +39,6 @@ _HNSW = {"space": "cosine", "ef_search": 400, "ef_construction": 400, "max_neigh
 # 3: sentences are spaCy's, and a line break inside a paragraph no longer ends one;
 # 4: PDF, HTML and DOCX read as blocks; chunks are whole sentences within one section.
 _FORMAT = 4
-_PAGE = 5000
 SENTENCES_KEY = "sentences"
 # The collection's recent writes, as [generation before, generation after, document ids] (ids
 # None when a sync changed too many to list): a reader a few writes behind reads again only
@@ -43,15 +48,6 @@ _CHANGES_KEY = "rag_changes"
 # that far behind builds its copy whole.
 _CHANGES_KEPT = 32
 _CHANGES_MOST_DOCS = 256
-# Each collection has a companion collection, its documents table: one record per document
-# (its metadata, version and chunk count), so that listing the documents, or syncing one file,
-# reads a record per document instead of every chunk's metadata, sentence vectors included.
-# Being a Chroma collection, it is shared by every process and host that shares the store.
-DOCUMENTS_SUFFIX = ".documents"
-# Set on the table once it holds every document of the collection with this id; until then
-# (a store from before the table, a write cut short while building it) readers scan the chunks.
-_TABLE_OF = "rag_documents_table_of"
-_RECORD_KEYS = ("title", "source", "author", "published_at", "url", "created_at", "origin")
 
 
 class StaleStore(Exception):
@@ -83,19 +79,6 @@ def _stale() -> Iterator[None]:
         yield
     except InternalError as exc:
         raise StaleStore(str(exc)) from exc
-
-
-@dataclass
-class StoredDocument:
-    """A document as stored: chunks per content hash, how many each version should have."""
-
-    origin: str
-    chunks: dict[str, int] = field(default_factory=dict)
-    expected: dict[str, int] = field(default_factory=dict)
-
-    def is_whole(self, doc_hash: str) -> bool:
-        """True when exactly this version is stored, with all its chunks."""
-        return set(self.chunks) == {doc_hash} and self.chunks[doc_hash] == self.expected[doc_hash]
 
 
 @dataclass(frozen=True)
@@ -224,13 +207,9 @@ def check_collection_name(name: str) -> None:
         )
 
 
-def _all_collection_names(client: ClientAPI) -> list[str]:
-    return sorted(c if isinstance(c, str) else c.name for c in client.list_collections())
-
-
 def collection_names(client: ClientAPI) -> list[str]:
     """The collections of chunks (not their documents tables)."""
-    return [n for n in _all_collection_names(client) if not n.endswith(DOCUMENTS_SUFFIX)]
+    return [n for n in all_collection_names(client) if not n.endswith(DOCUMENTS_SUFFIX)]
 
 
 def collection_sizes(client: ClientAPI) -> dict[str, int]:
@@ -315,7 +294,7 @@ class ChunkIndex:
         self._store = ChromaVectorStore(chroma_collection=collection)
         self._deferred = self._changed = False
         self._touched: set[str] = set()  # documents written since the generation last changed
-        self._table: Collection | None = None  # the documents table, once known to be whole
+        self._documents = DocumentsTable(client, collection)
         self._listed: tuple[str, list[DocumentInfo]] | None = None  # generation, documents
 
     @classmethod
@@ -357,7 +336,7 @@ class ChunkIndex:
     def rebuild(cls, client: ClientAPI, name: str, build: BuildInfo) -> ChunkIndex:
         """Drop collection `name` (and its documents table) if it exists and create it empty
         with `build`."""
-        names = _all_collection_names(client)
+        names = all_collection_names(client)
         for gone in (name, name + DOCUMENTS_SUFFIX):
             if gone in names:
                 client.delete_collection(gone)
@@ -429,7 +408,7 @@ class ChunkIndex:
     def export(self, doc_ids: frozenset[str] | None = None) -> StoredChunks:
         """Every stored chunk's id, text, metadata and vector (only those of `doc_ids`, if
         given), for in-memory search."""
-        return joined(self.pages(doc_ids))
+        return _joined(self.pages(doc_ids))
 
     def pages(self, doc_ids: frozenset[str] | None = None) -> Iterator[StoredChunks]:
         """`export`, a page of chunks at a time: what reads a large collection through keeps
@@ -443,13 +422,13 @@ class ChunkIndex:
                 page = self._collection.get(
                     where=where,  # type: ignore[arg-type]
                     include=["documents", "metadatas", "embeddings"],
-                    limit=_PAGE,
+                    limit=PAGE,
                     offset=offset,
                 )
             yield _stored(page)
-            if len(page["ids"]) < _PAGE:
+            if len(page["ids"]) < PAGE:
                 return
-            offset += _PAGE
+            offset += PAGE
 
     @_reads
     def records(self, ids: Sequence[str]) -> StoredChunks:
@@ -499,56 +478,7 @@ class ChunkIndex:
     def stored_documents(self) -> dict[str, StoredDocument]:
         """What is stored of every document: its versions' hashes and whether each is whole.
         Builds the documents table first if the collection has none (only writers ask)."""
-        table = self._ensure_table()
-        return {
-            str(r["doc_id"]): StoredDocument(
-                origin=str(r.get("origin", "")),
-                chunks={str(r["doc_hash"]): int(r["chunks"])},
-                expected={str(r["doc_hash"]): int(r["doc_chunks"])},
-            )
-            for r in _records(table)
-        }
-
-    def _scanned(self) -> dict[str, tuple[Mapping[str, Any], StoredDocument]]:
-        """Every document's first chunk metadata and what is stored of it, read from all the
-        chunks' metadata: what the documents table saves."""
-        found: dict[str, tuple[Mapping[str, Any], StoredDocument]] = {}
-        for m in _read_all(self._collection, "metadatas"):
-            _, doc = found.setdefault(
-                str(m["doc_id"]), (m, StoredDocument(origin=str(m.get("origin", ""))))
-            )
-            doc_hash = str(m["doc_hash"])
-            doc.chunks[doc_hash] = doc.chunks.get(doc_hash, 0) + 1
-            doc.expected[doc_hash] = int(m.get("doc_chunks", 0))
-        return found
-
-    def _ready_table(self) -> Collection | None:
-        """The documents table if it is whole for this collection, else None."""
-        if self._table is None:
-            name = self.name + DOCUMENTS_SUFFIX
-            if name in _all_collection_names(self._client):
-                table = self._client.get_collection(name)
-                if (table.metadata or {}).get(_TABLE_OF) == str(self._collection.id):
-                    self._table = table
-        return self._table
-
-    def _ensure_table(self) -> Collection:
-        """The documents table, built from one scan of the chunks when missing or not whole
-        (a store from before the table). Writers only: they hold the store's write lock."""
-        table = self._ready_table()
-        if table is not None:
-            return table
-        name = self.name + DOCUMENTS_SUFFIX
-        if name in _all_collection_names(self._client):
-            self._client.delete_collection(name)
-        table = self._client.create_collection(name=name)
-        records = {
-            doc_id: _record(metadata, doc) for doc_id, (metadata, doc) in self._scanned().items()
-        }
-        _put_records(table, records)
-        table.modify(metadata={_TABLE_OF: str(self._collection.id)})
-        self._table = table
-        return table
+        return self._documents.stored()
 
     def replace_document(
         self,
@@ -587,10 +517,9 @@ class ChunkIndex:
         ]
         # The document's record is marked unfinished first and whole last: after a write cut
         # short, the next sync writes the document again, or removes it if its file is gone.
-        table = self._ensure_table()
         if nodes:
             first = _chunk_metadata(chunks[0], len(chunks), origin, chars, now)
-            _put_records(table, {doc_id: _record(first, StoredDocument(origin))})
+            self._documents.put(doc_id, first, StoredDocument(origin))
         ids = [chunk.chunk_id for chunk in chunks]
         packed = dict(zip(ids, sentences, strict=True)) if sentences is not None else {}
         keep = set(ids)
@@ -606,19 +535,19 @@ class ChunkIndex:
                 if packed.get(node.node_id):
                     metadata[SENTENCES_KEY] = packed[node.node_id]
                 metadatas.append(metadata)
-            for at in range(0, len(fresh), _PAGE):  # within Chroma's largest batch
-                batch = fresh[at : at + _PAGE]
+            for at in range(0, len(fresh), PAGE):  # within Chroma's largest batch
+                batch = fresh[at : at + PAGE]
                 self._collection.add(
                     ids=[node.node_id for node in batch],
                     embeddings=[node.get_embedding() for node in batch],  # type: ignore[arg-type]
-                    metadatas=metadatas[at : at + _PAGE],  # type: ignore[arg-type]
+                    metadatas=metadatas[at : at + PAGE],  # type: ignore[arg-type]
                     documents=[node.get_content(metadata_mode=MetadataMode.NONE) for node in batch],
                 )
         if stale:
             self._collection.delete(ids=stale)
         if nodes:
             counts = {chunks[0].doc_hash: len(chunks)}
-            _put_records(table, {doc_id: _record(first, StoredDocument(origin, counts, counts))})
+            self._documents.put(doc_id, first, StoredDocument(origin, counts, counts))
         if nodes or stale:  # the chunks or the document's record changed
             self._bump_generation(doc_id)
 
@@ -630,42 +559,16 @@ class ChunkIndex:
         generation = self.generation()
         if self._listed is not None and self._listed[0] == generation:
             return list(self._listed[1])
-        listed = self._read_documents()
+        listed = self._documents.listed()
         self._listed = (generation, listed)
         return list(listed)
 
-    def _read_documents(self) -> list[DocumentInfo]:
-        table = self._ready_table()
-        if table is not None:
-            records = list(_records(table))
-        else:  # a store from before the documents table, until its next write builds one
-            records = [_record(m, doc) for m, doc in self._scanned().values()]
-        return sorted(
-            (
-                DocumentInfo(
-                    doc_id=str(r["doc_id"]),
-                    title=str(r.get("title") or r["doc_id"]),
-                    source=r.get("source") or None,
-                    published_at=r.get("published_at") or None,
-                    url=r.get("url") or None,
-                    created_at=r.get("created_at") or None,
-                    author=r.get("author") or None,
-                    chars=r.get("doc_chars") or None,
-                    indexed_at=r.get("indexed_at") or None,
-                    chunks=int(r["chunks"]),
-                )
-                for r in records
-            ),
-            key=lambda d: d.doc_id,
-        )
-
     def delete_document(self, doc_id: str) -> int:
         """Remove every chunk of a document; returns how many were removed."""
-        table = self._ensure_table()
         ids = self._ids_of(doc_id)
         if ids:
             self._collection.delete(ids=ids)
-        table.delete(ids=[doc_id])
+        self._documents.delete(doc_id)
         self._bump_generation(doc_id)
         return len(ids)
 
@@ -673,14 +576,7 @@ class ChunkIndex:
     def origin(self, doc_id: str) -> str | None:
         """Where a document was ingested from (its folder, "upload" or "documents"); None when
         it is not in the collection."""
-        table = self._ready_table()
-        found: list[Mapping[str, Any]]
-        if table is not None:
-            found = list(_records(table, [doc_id]))
-        else:
-            page = self._collection.get(where={"doc_id": doc_id}, limit=1, include=["metadatas"])
-            found = list(page["metadatas"] or [])
-        return str(found[0].get("origin", "")) if found else None
+        return self._documents.origin(doc_id)
 
     @_reads
     def document(self, doc_id: str) -> Document | None:
@@ -720,14 +616,7 @@ class ChunkIndex:
     @_reads
     def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
         """Which of these document ids have chunks here."""
-        if not doc_ids:
-            return frozenset()
-        table = self._ready_table()
-        if table is not None:
-            return frozenset(table.get(ids=sorted(doc_ids), include=[])["ids"])
-        where = {"doc_id": {"$in": sorted(doc_ids)}}
-        found = self._collection.get(where=where, include=["metadatas"])  # type: ignore[arg-type]
-        return frozenset(str(m["doc_id"]) for m in found["metadatas"] or [])
+        return self._documents.present(doc_ids)
 
     def _ids_of(self, doc_id: str) -> list[str]:
         return list(self._collection.get(where={"doc_id": doc_id}, include=[])["ids"])
@@ -772,7 +661,7 @@ class ChunkIndex:
         ]
 
 
-def joined(pages: Iterable[StoredChunks]) -> StoredChunks:
+def _joined(pages: Iterable[StoredChunks]) -> StoredChunks:
     """Pages of chunks as one."""
     whole = StoredChunks([], [], [], [])
     for page in pages:
@@ -792,66 +681,6 @@ def _stored(page: Mapping[str, Any]) -> StoredChunks:
         metadatas=list(page["metadatas"] or []),
         vectors=list(vectors if vectors is not None else []),
     )
-
-
-def _records(table: Collection, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """The documents table's records (those of `ids`, if given)."""
-    documents: Iterable[str | None]
-    if ids is not None:
-        documents = table.get(ids=ids, include=["documents"])["documents"] or []
-    else:
-        documents = _read_all(table, "documents")
-    return (json.loads(d or "{}") for d in documents)
-
-
-def _read_all(collection: Collection, field: str) -> Iterator[Any]:
-    """One field ("metadatas", "documents") of every record, a page at a time."""
-    offset = 0
-    while True:
-        page = collection.get(include=[field], limit=_PAGE, offset=offset)  # type: ignore[list-item]
-        values = page[field] or []  # type: ignore[literal-required]
-        yield from values
-        if len(values) < _PAGE:
-            return
-        offset += _PAGE
-
-
-def _record(metadata: Mapping[str, Any], stored: StoredDocument) -> dict[str, str | int]:
-    """A document's row in the documents table, from one of its chunks' metadata. A document
-    stored in more than one version, or with chunks missing, gets no version: a sync then
-    writes it again."""
-    whole = [h for h in stored.chunks if stored.is_whole(h)]
-    record: dict[str, str | int] = {
-        "doc_id": str(metadata["doc_id"]),
-        "doc_hash": whole[0] if whole else "",
-        "chunks": sum(stored.chunks.values()),
-        "doc_chunks": stored.expected[whole[0]] if whole else -1,
-        "doc_chars": int(metadata.get("doc_chars") or 0),
-        "indexed_at": str(metadata.get("indexed_at") or ""),
-    }
-    for key in _RECORD_KEYS:
-        if metadata.get(key):
-            record[key] = str(metadata[key])
-    return record
-
-
-def _put_records(table: Collection, records: Mapping[str, dict[str, str | int]]) -> None:
-    """Store documents-table records, each as JSON in the record's document: Chroma reads those
-    back several times faster than metadata (3,200 records: 44 against 250 ms). Chroma wants a
-    vector for each: one number from the id (distinct numbers, as its graph index handles many
-    equal vectors badly)."""
-    ids = sorted(records)
-    for at in range(0, len(ids), _PAGE):
-        batch = ids[at : at + _PAGE]
-        table.upsert(
-            ids=batch,
-            embeddings=[[_place(i)] for i in batch],  # type: ignore[arg-type]
-            documents=[json.dumps(records[i]) for i in batch],
-        )
-
-
-def _place(doc_id: str) -> float:
-    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=4).digest()) / 2**32
 
 
 def _changes(metadata: Mapping[str, Any]) -> list[list[Any]]:

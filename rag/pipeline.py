@@ -114,17 +114,19 @@ class Pipeline:
                 case "dense":
                     return DenseRetriever(index, self.embedder)
                 case "hybrid":
-                    if self._size(index) > self.settings.exact_limit:
-                        store = _Reads(self, collection)
-                        return self._words.retriever(index, self.embedder, self.hybrid, store)
-                    return HybridRetriever(self._snapshots.get(index), self.embedder, self.hybrid)
+                    generation = index.generation()
+                    if self._size(index, generation) > self.settings.exact_limit:
+                        return self._words.retriever(
+                            index, generation, self.embedder, self.hybrid, _Reads(self, collection)
+                        )
+                    snapshot = self._snapshots.get(index, generation)
+                    return HybridRetriever(snapshot, self.embedder, self.hybrid)
 
         return self._fresh(build)
 
-    def _size(self, index: ChunkIndex) -> int:
+    def _size(self, index: ChunkIndex, generation: str) -> int:
         """How many chunks the collection holds, counted once per generation (Chroma's count
         grows with the collection)."""
-        generation = index.generation()
         known = self._sizes.get(index.uid)
         if known is None or known[0] != generation:
             known = self._sizes[index.uid] = (generation, index.count())
@@ -249,8 +251,10 @@ class Pipeline:
             if not collection_exists(self._client, collection or self.settings.collection):
                 return  # nothing was written
             index = self.index(collection)
-            if self._size(index) > self.settings.exact_limit:
-                self._words.retriever(index, self.embedder, self.hybrid, _Reads(self, collection))
+            generation = index.generation()
+            if self._size(index, generation) > self.settings.exact_limit:
+                store = _Reads(self, collection)
+                self._words.retriever(index, generation, self.embedder, self.hybrid, store)
 
         try:
             self._fresh(update)

@@ -368,8 +368,9 @@ class SnapshotCache:
         self._folder = folder
         self._saving: set[str] = set()  # collections whose snapshot is being saved
 
-    def get(self, index: ChunkIndex) -> SearchSnapshot:
-        generation = index.generation()
+    def get(self, index: ChunkIndex, generation: str | None = None) -> SearchSnapshot:
+        """The collection's snapshot as of `generation` (default: the collection's now)."""
+        generation = index.generation() if generation is None else generation
         snapshot = self._snapshots.get(index.name)
         if snapshot is not None and snapshot.generation == generation:
             return snapshot

@@ -12,10 +12,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from rag.documents_table import StoredDocument
 from rag.embed import Embedder, load_token_counter
 from rag.errors import FileTooLarge, IngestFailed, InvalidInput, UnsupportedFile
 from rag.formats import SUPPORTED_SUFFIXES
-from rag.index import ChunkIndex, StoredDocument, pack_sentences
+from rag.index import ChunkIndex, pack_sentences
 from rag.ingest import (
     Chunker,
     doc_id_for,
