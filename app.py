@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from rag import Pipeline, RagError, Settings, build_pipeline
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("rag").setLevel(logging.INFO)
     app = create_app(pipeline)
+    # Models and search structures load while the server starts, not on the first question.
+    threading.Thread(target=pipeline.warm_up, name="warm-up", daemon=True).start()
     print(f"Open http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     return 0

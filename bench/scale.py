@@ -1,7 +1,7 @@
 """How the app's costs grow with the collection: synthetic collections copied from the MultiHop
 records, measured in a fresh process each.
 
-    python bench/scale.py --source /tmp/mh --sizes 10000 30000 [--modes exact indexed]
+    python bench/scale.py --source /tmp/mh --sizes 10000 30000 [--modes exact indexed server]
         [--work DIR] [--queries 50]
 
 `--source` is a RAG_DATA_DIR whose "multihop" collection is indexed (`python -m rag eval
@@ -11,20 +11,23 @@ its vector moved by a little noise (sentence vectors are reused as stored). Buil
 are kept under `--work` (default /tmp/rag-scale) and reused by later runs.
 
 Per size and mode (exact: a copy of the collection in memory; indexed: candidates from Chroma's
-HNSW index and the word index on disk) it reports: build time and disk; then, in a new process
-that opens the store (once with nothing saved, once with what that run saved): seconds to the
-first search, search and ask p50/p95 over MultiHop questions (the query's embedding included),
-resident memory, the cost of another pipeline's one-document upload (its first write, which
-starts from a new client, and a later one, with another thread searching meanwhile: its
-slowest search) and of the reader's first search after it, listing the documents, deleting
-one, and Chroma's bare HNSW query for scale; and a one-shot `python -m rag search` and `ask`,
-process start included.
+HNSW index and the word index on disk; server: the same with the collection served by a `chroma
+run` on loopback, so the app process holds no HNSW index) it reports: build time and disk; then,
+in a new process that opens the store (once with nothing saved, once with what that run saved):
+the warm-up the app runs at start and seconds from process start to the first search, search
+and ask p50/p95 over MultiHop questions (the query's embedding included), resident memory, the
+cost of another pipeline's one-document upload (its first write, which starts from a new
+client, and a later one, with another thread searching meanwhile: its slowest search) and of
+the reader's first search after it, listing the documents, deleting one, and Chroma's bare HNSW
+query for scale (in server mode also the server's resident memory); and a one-shot `python -m
+rag search` and `ask`, process start included.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -114,6 +117,8 @@ settings = Settings(data_dir=data, collection="multihop", exact_limit=int(sys.ar
 reader = build_pipeline(settings)
 def ms(action):
     start = time.perf_counter(); out = action(); return (time.perf_counter() - start) * 1000, out
+warmed, _ = ms(reader.warm_up)  # as the app does at start
+ready_s = time.perf_counter() - began
 first, _ = ms(lambda: reader.search(questions[0], 5))
 first_s = time.perf_counter() - began
 search = [ms(lambda: reader.search(q, 5))[0] for q in questions]
@@ -150,6 +155,8 @@ p = lambda xs, q: round(float(np.percentile(xs, q)), 1)
 print(json.dumps({
     "chunks": index.count(),
     "documents": len(docs), "first_search_s": round(first_s, 1),
+    "warm_up_s": round(warmed / 1000, 1), "ready_s": round(ready_s, 1),
+    "first_search_after_warm_up_ms": round(first),
     "search_p50": p(search, 50), "search_p95": p(search, 95),
     "ask_p50": p(ask, 50), "ask_p95": p(ask, 95), "rss_mb": rss,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
@@ -172,9 +179,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="build the collections again")
     parser.add_argument(
-        "--modes", nargs="+", choices=["exact", "indexed"], default=["exact", "indexed"],
+        "--modes", nargs="+", choices=["exact", "indexed", "server"],
+        default=["exact", "indexed"],
         help="exact: a copy in memory (snapshot); indexed: candidates from Chroma's HNSW and "
-        "the word index on disk",
+        "the word index on disk; server: indexed, with the collection on a `chroma run`",
     )  # fmt: skip
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
@@ -185,7 +193,11 @@ def main() -> None:
         if args.rebuild or not (target / "chroma").is_dir():
             built = round(build(args.source, target, size), 1)
         for mode in args.modes:
-            limit = "0" if mode == "indexed" else str(10**9)
+            limit = str(10**9) if mode == "exact" else "0"
+            server = _serve(target) if mode == "server" else None
+            env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+            if server is not None:
+                env["RAG_CHROMA_URL"] = server[1]
             # First with nothing saved (the process reads the whole collection: a snapshot,
             # or the word index), then from what that run saved.
             shutil.rmtree(target / "snapshots", ignore_errors=True)
@@ -194,7 +206,7 @@ def main() -> None:
                 done = subprocess.run(
                     [sys.executable, "-c", CHILD, str(target), json.dumps(questions),
                      NOTE.decode(), limit],
-                    cwd=ROOT, capture_output=True, text=True,
+                    cwd=ROOT, env=env, capture_output=True, text=True,
                 )  # fmt: skip
                 if done.returncode:
                     print(size, mode, "failed:", done.stderr[-2000:])
@@ -206,19 +218,47 @@ def main() -> None:
                     saved_mb=_disk(target / "snapshots" if mode == "exact" else target / "words")
                     // 2**20,
                 )  # fmt: skip
+                if server is not None:
+                    report["server_rss_mb"] = _rss_mb(server[0].pid)
                 print(json.dumps(report), flush=True)
-            report = one_shot(target, questions[1], limit)
+            report = one_shot(target, questions[1], limit, env)
             print(json.dumps({"size": size, "mode": mode, **report}), flush=True)
+            if server is not None:
+                server[0].terminate()
+                server[0].wait(timeout=60)
 
 
-def one_shot(target: Path, question: str, limit: str) -> dict[str, float]:
+def _rss_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+
+def _serve(target: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A `chroma run` over the size's store on a free loopback port, once it answers."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = Path(sys.executable).with_name("chroma")
+    command = [str(chroma), "run", "--path", str(target / "chroma"), "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    log = (target / "server.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                return process, f"http://127.0.0.1:{port}"
+        time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"chroma run did not answer on port {port}; see {target / 'server.log'}")
+
+
+def one_shot(target: Path, question: str, limit: str, env: dict[str, str]) -> dict[str, float]:
     """Seconds a one-shot `python -m rag search` and `ask` take, process start included, with
     what the runs before saved."""
-    import os
-
     env = {
-        **os.environ, "RAG_DATA_DIR": str(target), "RAG_COLLECTION": "multihop",
-        "RAG_EXACT_LIMIT": limit, "HF_HUB_OFFLINE": "1",
+        **env, "RAG_DATA_DIR": str(target), "RAG_COLLECTION": "multihop", "RAG_EXACT_LIMIT": limit,
     }  # fmt: skip
     out = {}
     for command in ("search", "ask"):

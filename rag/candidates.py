@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import tantivy
 
 # Candidates asked of each index per query (and per outlet the query names).
-_DENSE_MANY = 200
-_WORDS_MANY = 200
+_DENSE_MANY = 100
+_WORDS_MANY = 100
 # BM25 scores read to put the candidates' on the collection's scale: every chunk outside these
 # counts as scoring 0, which holds for every chunk without the query's words.
 _SCALE_MANY = 2000
@@ -38,7 +38,7 @@ _KEEP = 32
 _KEEP_PER_OUTLET = 24
 _SAMPLE = 2048
 _T = TypeVar("_T")
-_FORMAT = 1  # of the word index's schema and folder
+_FORMAT = 2  # of the word index's schema and folder (2: Snowball English stems)
 # What tantivy's writer may buffer before it writes a segment (its floor is 15 MB per thread).
 _WRITER_HEAP = 64_000_000
 

@@ -15,7 +15,7 @@ from rag.answer import AnswerEngine, final_answer
 from rag.candidates import WordIndexes
 from rag.condense import Turn
 from rag.embed import Embedder
-from rag.errors import DocumentNotFound, InvalidInput, StoreChanged
+from rag.errors import DocumentNotFound, InvalidInput, RagError, StoreChanged
 from rag.index import (
     BuildInfo,
     ChunkIndex,
@@ -460,6 +460,18 @@ class Pipeline:
                 yield event.model_copy(update={"question": question, "searched_for": query})
             else:
                 yield event
+
+    def warm_up(self) -> None:
+        """Load what a first question needs: the embedding model, the default collection's
+        search structures (a copy in memory, or Chroma's HNSW index and the word index) and
+        spaCy. The app calls it in a thread at start, so the first person to ask does not wait
+        for them. A failure is left for that question to report."""
+        from rag.language import parse
+
+        question = "What is this collection about?"
+        with contextlib.suppress(RagError):
+            self.search(question, 1)
+        parse(question)
 
     def health(self) -> dict[str, Any]:
         """What is running: collections and their sizes, model, engine, versions."""

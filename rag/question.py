@@ -129,7 +129,7 @@ def read(question: str) -> Reading:
         kind = "why_how"
     elif first in _AUX:
         kind = "yes_no"
-    spans = [fold(n) for n in names]
+    spans = [_strip_article(fold(n)) for n in names]
     expected = _EXPECTED.get(kind, frozenset())
     kind_terms: frozenset[str] = frozenset()
     if kind == "what":

@@ -351,7 +351,7 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
-_SAVED_VERSION = 1
+_SAVED_VERSION = 2  # 2: words stemmed by Snowball English
 
 
 class SnapshotCache:

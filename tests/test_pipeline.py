@@ -68,6 +68,43 @@ def test_changed_file_replaces_exactly_its_chunks(pipeline: Pipeline, tmp_path: 
     assert not any("forty" in p.text for p in hits)
 
 
+def test_collection_sizes_follow_every_write_without_counting(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Health and the choice of search read the size the writer recorded: Chroma's count reads
+    every id, which a health check on a million chunks should not pay."""
+    from chromadb.api.models.Collection import Collection
+
+    pipeline.ingest([_corpus(tmp_path)])
+    counted = pipeline.index()._collection.get(include=[])["ids"]
+    calls: list[str] = []
+    real_count = Collection.count
+
+    def count(self: Collection) -> int:
+        calls.append(self.name)
+        return real_count(self)
+
+    monkeypatch.setattr(Collection, "count", count)
+    assert pipeline.collections() == {pipeline.settings.collection: len(counted)}
+    assert pipeline.health()["collections"] == {pipeline.settings.collection: len(counted)}
+    assert calls == []
+
+    pipeline.delete_document("bakery.md")
+    left = len(pipeline.index()._collection.get(include=[])["ids"])
+    assert 0 < left < len(counted)
+    calls.clear()
+    assert pipeline.collections() == {pipeline.settings.collection: left}
+    assert calls == []
+
+
+def test_warm_up_before_anything_is_indexed_leaves_the_error_to_the_question(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.warm_up()  # the app runs it in a thread at start: it must not raise
+    with pytest.raises(CollectionNotFound):
+        pipeline.search("What did Volodin claim?")
+
+
 def test_a_bad_file_is_reported_and_the_rest_is_indexed(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02binary")

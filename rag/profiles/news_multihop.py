@@ -34,7 +34,7 @@ _CORROBORATED_BONUS = 0.2  # enough to lead, short of outranking a much closer s
 
 @functools.cache
 def _framing_terms() -> frozenset[str]:
-    # Stemming loads nltk (seconds): done at the first answer, not when an ingest builds us.
+    # Done at the first answer, not when an ingest builds us.
     return frozenset(content_terms(" ".join(_FRAMING)))
 
 
