@@ -276,8 +276,13 @@ class ReadingEngine(Extractive):
             item.lexical = _coverage(reading.terms, lemmas, idf)
             typed, item.near = _typed(reading, doc)
             if reading.key_terms:
-                # The noun naming the answer's kind is there when an entity of that kind is.
+                # The noun naming the answer's kind is there when an entity of that kind is;
+                # a sentence that opens with "They" or "This release" names what the sentence
+                # before it names ("Of the forms of IPC, sockets are the most popular. They
+                # were invented in Berkeley").
                 answered = reading.kind_terms if typed >= 1.0 else frozenset()
+                if _points_back(doc):
+                    answered = answered | _before(item.sentence)
                 item.key = _coverage(reading.key_terms, lemmas | answered, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
@@ -363,6 +368,12 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
                 out.append(before[-1])
         out.append(sentence)
     return out
+
+
+def _before(sentence: Sentence) -> set[str]:
+    """The content words of the sentence before this one in its passage."""
+    before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
+    return content_terms(before[-1].text) if before else set()
 
 
 def _points_back(doc: Doc) -> bool:

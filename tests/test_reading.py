@@ -15,6 +15,7 @@ from rag.ingest import load_document
 from rag.language import fold, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
+from rag.reading import split_sentences
 from rag.schema import Answer, Citation, Passage
 
 
@@ -267,3 +268,20 @@ def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -
     # incumbent president, Maduro." say who he is.
     answer = real_pipeline.ask("who is maduro")
     assert "president" in answer.citations[0].quote.lower(), answer.answer
+
+
+@pytest.mark.slow
+def test_a_sentence_that_says_they_has_the_words_it_points_back_to(
+    real_pipeline: Pipeline,
+) -> None:
+    # "They" stands for the sockets of the sentence before, so the sentence holds the noun the
+    # question asks about, as a reader sees it, and may answer.
+    note = _note(
+        "Of the various forms of IPC, sockets are by far the most popular. They were invented "
+        "in Berkeley as part of the BSD flavor of Unix. Pipes came earlier."
+    )
+    reading = read("Where were sockets originally invented?")
+    sentences = [s for p in note for s in split_sentences(p)]
+    found = real_pipeline.engine.signals(reading, sentences, None)
+    key = {item.sentence.text[:4]: item.key for item in found}
+    assert key["They"] == 1.0 and key["Pipe"] == 0.0, key
