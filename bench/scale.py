@@ -179,10 +179,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="build the collections again")
     parser.add_argument(
-        "--modes", nargs="+", choices=["exact", "indexed", "server"],
+        "--modes", nargs="+", choices=["exact", "indexed", "server", "pair"],
         default=["exact", "indexed"],
         help="exact: a copy in memory (snapshot); indexed: candidates from Chroma's HNSW and "
-        "the word index on disk; server: indexed, with the collection on a `chroma run`",
+        "the word index on disk; server: indexed, with the collection on a `chroma run`; "
+        "pair: two app processes on one `chroma run`, one writing",
     )  # fmt: skip
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
@@ -194,10 +195,17 @@ def main() -> None:
             built = round(build(args.source, target, size), 1)
         for mode in args.modes:
             limit = str(10**9) if mode == "exact" else "0"
-            server = _serve(target) if mode == "server" else None
+            server = _serve(target) if mode in ("server", "pair") else None
             env = {**os.environ, "HF_HUB_OFFLINE": "1"}
             if server is not None:
                 env["RAG_CHROMA_URL"] = server[1]
+            if mode == "pair" and server is not None:
+                for report in pair(target, questions, env):
+                    print(json.dumps({"size": size, "mode": mode, **report}), flush=True)
+                print(json.dumps({"size": size, "server_rss_mb": _rss_mb(server[0].pid)}))
+                server[0].terminate()
+                server[0].wait(timeout=60)
+                continue
             # First with nothing saved (the process reads the whole collection: a snapshot,
             # or the word index), then from what that run saved.
             shutil.rmtree(target / "snapshots", ignore_errors=True)
@@ -226,6 +234,75 @@ def main() -> None:
             if server is not None:
                 server[0].terminate()
                 server[0].wait(timeout=60)
+
+
+# Two app processes on one `chroma run` (mode "pair"): each warms up and searches; then one
+# uploads a document and the other searches until it finds it.
+PAIR = """
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from rag import Settings, build_pipeline
+data, questions, note = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3].encode()
+role, mark = sys.argv[4], Path(sys.argv[5])
+pipeline = build_pipeline(Settings(data_dir=data, collection="multihop", exact_limit=0))
+def ms(action):
+    start = time.perf_counter(); out = action(); return (time.perf_counter() - start) * 1000, out
+pipeline.warm_up()
+search = [ms(lambda: pipeline.search(q, 5))[0] for q in questions]
+seen = mark.with_suffix(".seen")
+out = {"role": role}
+if role == "writer":
+    out["upload_ms"] = round(ms(lambda: pipeline.ingest_upload("harbour-notice.md", note))[0])
+    mark.write_text(str(time.time()))
+    for _ in range(1200):
+        if seen.exists():
+            break
+        time.sleep(0.1)
+    pipeline.delete_document("uploads/harbour-notice.md")
+else:
+    while not mark.exists():
+        time.sleep(0.02)
+    written, tries = float(mark.read_text()), 0
+    while True:
+        tries += 1
+        found = pipeline.search("harbour master pier", 5).passages
+        if found and found[0].doc_id == "uploads/harbour-notice.md":
+            break
+    out.update(found_after_write_ms=round((time.time() - written) * 1000), searches=tries)
+    seen.touch()
+p = lambda xs, q: round(float(np.percentile(xs, q)), 1)
+rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024
+print(json.dumps({**out, "search_p50": p(search, 50), "search_p95": p(search, 95), "rss_mb": rss}))
+"""
+
+
+def pair(target: Path, questions: list[str], env: dict[str, str]) -> list[dict[str, object]]:
+    """Two app processes on the same server, searching at once; one writes, the other reads it."""
+    mark = target / "pair.mark"
+    for stale in (mark, mark.with_suffix(".seen")):
+        stale.unlink(missing_ok=True)
+    children = []
+    for role in ("writer", "reader"):
+        command = [sys.executable, "-c", PAIR, str(target), json.dumps(questions),
+                   NOTE.decode(), role, str(mark)]  # fmt: skip
+        children.append(
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    reports = []
+    for child in children:
+        out, err = child.communicate(timeout=3600)
+        if child.returncode:
+            raise SystemExit(f"a pair process failed: {err[-2000:]}")
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    return reports
 
 
 def _rss_mb(pid: int) -> int:

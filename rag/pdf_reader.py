@@ -510,6 +510,9 @@ def _continues(
     displayed = block.kind == "code" and len(group) <= 2 and not new_page
     if previous.kind not in ("paragraph", "item") or (block.kind != "paragraph" and not displayed):
         return False
+    if previous.text.rstrip().endswith(":") and block.text[:1].islower() and not new_page:
+        # "the general principle that:" and the principle, set apart below it: one sentence.
+        return not displayed and abs(group[0].size - tail.size) <= 0.08 * tail.size
     if _SENTENCE_END.search(previous.text.rstrip()) or _BULLET.match(group[0].text):
         return False
     if not displayed and abs(group[0].size - tail.size) > 0.08 * tail.size:

@@ -364,7 +364,14 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
         doc = read.get(sentence)
         if doc is not None and _points_back(doc):
             before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
-            if before and before[-1] not in chosen and before[-1] not in out:
+            # A list item or a heading above it ("• ANY DEFINED BY.") is not what it means.
+            if (
+                before
+                and before[-1] not in chosen
+                and before[-1] not in out
+                and _answers_anything(before[-1])
+                and not _BULLETED.match(before[-1].text)
+            ):
                 out.append(before[-1])
         out.append(sentence)
     return out
@@ -374,6 +381,9 @@ def _before(sentence: Sentence) -> set[str]:
     """The content words of the sentence before this one in its passage."""
     before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
     return content_terms(before[-1].text) if before else set()
+
+
+_BULLETED = re.compile(r"\s*(?:[-*•◦▪‣–]|\d+[.)])\s")
 
 
 def _points_back(doc: Doc) -> bool:
@@ -586,10 +596,10 @@ def similarities(
 def cite(
     chosen: Sequence[Sentence], *, separate: bool = False, lead: Sentence | None = None
 ) -> tuple[list[Citation], list[str]]:
-    """Order sentences by document (best first) and position; adjacent ones share a citation
-    (one quote spanning both) unless `separate` (a summary cites each of its sentences); each
-    sentence of the answer still ends with its marker. The sentences around `lead` (the best
-    answer) come first, so that the answer opens with it."""
+    """Order sentences by document (best first) and position; adjacent ones of one paragraph
+    share a citation (one quote spanning both) unless `separate` (a summary cites each of its
+    sentences); each sentence of the answer still ends with its marker. The sentences around
+    `lead` (the best answer) come first, so that the answer opens with it."""
     doc_rank: dict[str, int] = {}
     for s in chosen:
         doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
@@ -598,7 +608,8 @@ def cite(
     for s in ordered:
         if groups and not separate:
             last = groups[-1][-1]
-            if last.passage is s.passage and not s.passage.text[last.end : s.start].strip():
+            between = s.passage.text[last.end : s.start]
+            if last.passage is s.passage and not between.strip() and "\n\n" not in between:
                 groups[-1].append(s)
                 continue
         groups.append([s])

@@ -14,6 +14,7 @@ from fpdf import FPDF
 from rag import Settings, build_pipeline
 from rag.errors import IngestFailed
 from rag.ingest import load_document
+from rag.language import sentence_spans
 from rag.pipeline import Pipeline
 
 HTML = """<html><head><title>Ferry news | Quay Gazette</title>
@@ -384,3 +385,30 @@ def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
     assert not any(h.endswith(" 2") for h in headings), headings
     assert "## 2 Lighthouse keepers of the northern coast" in headings, headings
     assert "## 1 Ferries" in headings, headings
+
+
+def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path: Path) -> None:
+    # "... the general principle that:" and the principle itself set apart below it, indented
+    # and in italics, as typeset documents do: a reader reads one sentence.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Boats moored at the north pier must be checked before every storm. "
+                         "This leads us to the general principle that:")  # fmt: skip
+    pdf.ln(12)
+    pdf.set_x(30)
+    pdf.set_font("helvetica", style="I", size=11)
+    pdf.multi_cell(150, 6, "with certain exceptions, a boat that is moved must be registered "
+                           "again under its new berth number.")  # fmt: skip
+    pdf.ln(8)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "The harbour master keeps the register at the kiosk.")
+    path = tmp_path / "rules.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "rules.pdf")
+    sentences = [" ".join(doc.text[a:b].split()) for a, b in sentence_spans(doc.text)]
+    assert (
+        "This leads us to the general principle that: with certain exceptions, a boat that is "
+        "moved must be registered again under its new berth number." in sentences
+    ), sentences
+    assert "The harbour master keeps the register at the kiosk." in sentences

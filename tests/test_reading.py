@@ -15,7 +15,7 @@ from rag.ingest import load_document
 from rag.language import fold, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
-from rag.reading import split_sentences
+from rag.reading import cite, split_sentences
 from rag.schema import Answer, Citation, Passage
 
 
@@ -285,3 +285,25 @@ def test_a_sentence_that_says_they_has_the_words_it_points_back_to(
     found = real_pipeline.engine.signals(reading, sentences, None)
     key = {item.sentence.text[:4]: item.key for item in found}
     assert key["They"] == 1.0 and key["Pipe"] == 0.0, key
+
+
+@pytest.mark.slow
+def test_a_list_item_above_a_sentence_is_not_quoted_as_what_it_points_to(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "The library parses most of ASN.1. Limits of this release:\n\n"
+        "• ANY DEFINED BY.\n\nThis version doesn't handle the REAL type."
+    )
+    answer = real_pipeline.engine.answer("does libtasn1 support the REAL type?", note)
+    assert "REAL type" in answer.answer and "ANY DEFINED" not in answer.answer, answer.answer
+
+
+def test_sentences_of_two_paragraphs_are_quoted_apart() -> None:
+    text = "The pier closed on Tuesday.\n\nIt opens again in May."
+    passage = _note(text)[0]
+    sentences = split_sentences(passage)
+    citations, _ = cite(sentences)
+    assert [c.quote for c in citations] == ["The pier closed on Tuesday.", "It opens again in May."]
+    joined, _ = cite(split_sentences(_note("The pier closed on Tuesday. It opens in May.")[0]))
+    assert len(joined) == 1  # one paragraph: one quote
