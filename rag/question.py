@@ -16,7 +16,7 @@ from rag.language import fold, parse
 from rag.text import stem
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 # What each kind of question wants, as spaCy's entity labels.
@@ -96,6 +96,9 @@ class Reading:
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
     numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
+    # "What uid ...", "Which option ...": the noun "what" picks, when no kind of entity stands
+    # for it; a sentence that answers says it ("It had uid 37").
+    wanted: str | None = None
 
 
 def read(question: str) -> Reading:
@@ -159,6 +162,7 @@ def read(question: str) -> Reading:
             key.add(stem(lemma))
     if kind == "summary":
         terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
+    wanted = _wanted(tokens) if kind == "what" and not expected else None
     return Reading(
         text=question,
         asked=asked,
@@ -172,6 +176,7 @@ def read(question: str) -> Reading:
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),
         subject=subject,
+        wanted=wanted if wanted in key else None,
         negated=any(t.lower_ in NEGATION for t in tokens),
         numbers=frozenset(
             t.text for t in tokens if t.like_num and any(c.isdigit() for c in t.text)
@@ -217,9 +222,24 @@ def _is_name(doc: Doc, question: str, rest: str) -> bool:
     content = [t for t in words_ if t.pos_ not in ("DET",)]
     if not content or len(content) > 6 or "'s" in rest:
         return False
+    if content[-1].pos_ == "ADP":
+        return False  # "What is the www-data user for?" asks what it does, "What is X like?"
     if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):
         return False
     return not any(t.lemma_.lower() in _ANSWER_TYPES for t in content if t.pos_ == "NOUN")
+
+
+def _wanted(tokens: list[Token]) -> str | None:
+    """The stem of the noun a leading "what"/"which" picks ("What uid", "Which new shows",
+    "What kind of car": car)."""
+    if not tokens or tokens[0].dep_ != "det" or tokens[0].lower_ not in ("what", "which"):
+        return None
+    head = tokens[0].head
+    if head.lemma_.lower() in ("kind", "type", "sort"):
+        head = next((c for p in head.children if p.lower_ == "of" for c in p.children), head)
+    if head.is_stop or head.pos_ not in ("NOUN", "ADJ", "PROPN"):
+        return None
+    return stem(head.lemma_.lower())
 
 
 def _strip_article(text: str) -> str:

@@ -70,6 +70,7 @@ class Signals:
     negated: bool = False  # it says "not", "cannot", "never", ... (read by spaCy's tokenizer)
     context: float = 0.0  # share of the question's names its passage mentions
     numbers: bool = True  # its passage holds every number and year the question names
+    wanted: bool = True  # it says the noun a "what"/"which" picks ("what uid": "uid 37")
     doc: Doc | None = None  # spaCy's reading, for the shortlist
 
 
@@ -116,6 +117,7 @@ def eligible(reading: Reading, item: Signals, w: ReadingWeights) -> bool:
         or (w.need_typed and reading.expected and not item.typed)
         or item.context < w.min_context
         or (w.need_numbers and not item.numbers)
+        or not item.wanted
     )
 
 
@@ -266,6 +268,7 @@ class ReadingEngine(Extractive):
             item.key = _coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
             item.typed = _looks_typed(reading, sentence.text)
             item.context, item.numbers = context[id(sentence.passage)]
+            item.wanted = reading.wanted is None or reading.wanted in terms
             found.append(item)
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
@@ -289,6 +292,7 @@ class ReadingEngine(Extractive):
             if reading.subject:
                 item.typed = _describes(reading.subject, doc)
             item.verb = _asserts(reading, lemmas)
+            item.wanted = reading.wanted is None or reading.wanted in lemmas
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
         return found

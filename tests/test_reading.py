@@ -31,6 +31,7 @@ from rag.schema import Answer, Citation, Passage
         ("Which city hosted the final?", "what", "GPE"),
         ("Who is Nicolás Maduro?", "who_is", None),
         ("What are quantum dots?", "who_is", None),
+        ("what is the www-data user for?", "what", None),  # what it does, not what it is
         ("Did Russia accept the election result?", "yes_no", None),
         ("What is this article about?", "summary", None),
         ("Summarize the story on VTubers", "summary", None),
@@ -307,3 +308,15 @@ def test_sentences_of_two_paragraphs_are_quoted_apart() -> None:
     assert [c.quote for c in citations] == ["The pier closed on Tuesday.", "It opens again in May."]
     joined, _ = cite(split_sentences(_note("The pier closed on Tuesday. It opens in May.")[0]))
     assert len(joined) == 1  # one paragraph: one quote
+
+
+@pytest.mark.slow
+def test_what_noun_asks_for_a_sentence_that_says_that_noun(real_pipeline: Pipeline) -> None:
+    # "What uid ...": a sentence about the postgres user that gives no uid does not answer.
+    note = _note(
+        "Postgres databases are owned by the postgres user and group, which the package "
+        "creates when it is installed."
+    )
+    assert real_pipeline.engine.answer("What uid does the postgres user get?", note).refused
+    answer = real_pipeline.engine.answer("What does the postgres user own?", note)
+    assert not answer.refused and "databases" in answer.answer
