@@ -278,21 +278,20 @@ class ReadingEngine(Extractive):
             lemmas |= content_terms(doc.text)
             item.lexical = _coverage(reading.terms, lemmas, idf)
             typed, item.near = _typed(reading, doc)
+            # A sentence that opens with "They" or "This release" names what the sentence
+            # before it names ("Of the forms of IPC, sockets are the most popular. They were
+            # invented in Berkeley").
+            said = lemmas | _before(item.sentence) if _points_back(doc) else lemmas
             if reading.key_terms:
-                # The noun naming the answer's kind is there when an entity of that kind is;
-                # a sentence that opens with "They" or "This release" names what the sentence
-                # before it names ("Of the forms of IPC, sockets are the most popular. They
-                # were invented in Berkeley").
+                # The noun naming the answer's kind is there when an entity of that kind is.
                 answered = reading.kind_terms if typed >= 1.0 else frozenset()
-                if _points_back(doc):
-                    answered = answered | _before(item.sentence)
-                item.key = _coverage(reading.key_terms, lemmas | answered, idf)
+                item.key = _coverage(reading.key_terms, said | answered, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
                 item.typed = _describes(reading.subject, doc)
             item.verb = _asserts(reading, lemmas)
-            item.wanted = reading.wanted is None or reading.wanted in lemmas
+            item.wanted = reading.wanted is None or reading.wanted in said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
         return found
