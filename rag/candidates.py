@@ -122,7 +122,7 @@ class WordIndex:
                 writer.delete_all_documents()
             for doc_id in delta[1] if delta is not None else ():
                 writer.delete_documents_by_term("doc_id", doc_id)
-            for page in index.pages(delta[1] if delta is not None else None):
+            for page in index.pages(delta[1] if delta is not None else None, vectors=False):
                 for chunk, text, metadata in zip(page.ids, page.texts, page.metadatas, strict=True):
                     words = content_words(header(metadata) + " " + text)
                     writer.add_document(

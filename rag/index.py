@@ -421,18 +421,22 @@ class ChunkIndex:
         given), for in-memory search."""
         return _joined(self.pages(doc_ids))
 
-    def pages(self, doc_ids: frozenset[str] | None = None) -> Iterator[StoredChunks]:
+    def pages(
+        self, doc_ids: frozenset[str] | None = None, *, vectors: bool = True
+    ) -> Iterator[StoredChunks]:
         """`export`, a page of chunks at a time: what reads a large collection through keeps
-        one page in memory, not the collection."""
+        one page in memory, not the collection. Without `vectors`, the chunks' vectors are
+        left on the server (over HTTP they are most of a page)."""
         if doc_ids is not None and not doc_ids:
             return
         where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
+        include = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
         offset = 0
         while True:
             with _stale():  # a generator: `_reads` would not see its errors
                 page = self._collection.get(
                     where=where,  # type: ignore[arg-type]
-                    include=["documents", "metadatas", "embeddings"],
+                    include=include,  # type: ignore[arg-type]
                     limit=PAGE,
                     offset=offset,
                 )
@@ -684,8 +688,8 @@ def _joined(pages: Iterable[StoredChunks]) -> StoredChunks:
 
 
 def _stored(page: Mapping[str, Any]) -> StoredChunks:
-    """A page Chroma's `get` returned (documents, metadatas and embeddings included)."""
-    vectors = page["embeddings"]
+    """A page Chroma's `get` returned (documents and metadatas included, embeddings if asked)."""
+    vectors = page.get("embeddings")
     return StoredChunks(
         ids=list(page["ids"]),
         texts=[d or "" for d in page["documents"] or []],

@@ -53,9 +53,9 @@ def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str] | None]:
     read: list[frozenset[str] | None] = []
     pages = ChunkIndex.pages
 
-    def counted(index: ChunkIndex, doc_ids: frozenset[str] | None = None):  # type: ignore[no-untyped-def]
+    def counted(index: ChunkIndex, doc_ids: frozenset[str] | None = None, **how):  # type: ignore[no-untyped-def]
         read.append(doc_ids)
-        return pages(index, doc_ids)
+        return pages(index, doc_ids, **how)
 
     monkeypatch.setattr(ChunkIndex, "pages", counted)
     return read
