@@ -20,7 +20,9 @@ cost of another pipeline's one-document upload (its first write, which starts fr
 client, and a later one, with another thread searching meanwhile: its slowest search) and of
 the reader's first search after it, listing the documents, deleting one, and Chroma's bare HNSW
 query for scale (in server mode also the server's resident memory); and a one-shot `python -m
-rag search` and `ask`, process start included.
+rag search` and `ask`, process start included. Mode pair: two app processes on one `chroma
+run`, searching at once (p50/p95 and memory of each), one uploading a document and the other
+searching until it finds it.
 """
 
 from __future__ import annotations
