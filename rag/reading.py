@@ -261,6 +261,11 @@ class ReadingEngine(Extractive):
                     re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", text) for n in reading.numbers
                 ),
             )
+        # The words of the sentence before each one in its passage, for one that points back.
+        before: dict[Sentence, set[str]] = {}
+        for i in range(1, len(sentences)):
+            if sentences[i - 1].passage is sentences[i].passage:
+                before[sentences[i]] = stems[i - 1]
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, _coverage(reading.terms, terms, idf))
@@ -281,7 +286,7 @@ class ReadingEngine(Extractive):
             # A sentence that opens with "They" or "This release" names what the sentence
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
-            said = lemmas | _before(item.sentence) if _points_back(doc) else lemmas
+            said = lemmas | before.get(item.sentence, set()) if _points_back(doc) else lemmas
             if reading.key_terms:
                 # The noun naming the answer's kind is there when an entity of that kind is.
                 answered = reading.kind_terms if typed >= 1.0 else frozenset()
@@ -378,12 +383,6 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
                 out.append(before[-1])
         out.append(sentence)
     return out
-
-
-def _before(sentence: Sentence) -> set[str]:
-    """The content words of the sentence before this one in its passage."""
-    before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
-    return content_terms(before[-1].text) if before else set()
 
 
 _BULLETED = re.compile(r"\s*(?:[-*•◦▪‣–]|\d+[.)])\s")
