@@ -22,14 +22,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.blocks import Block, Kind
+from rag.blocks import LIST_MARKER, Block, Kind
 from rag.errors import BackendUnavailable, IngestFailed
 
 log = logging.getLogger(__name__)
 
 _MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
 _BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
-_BULLET = re.compile(r"(?:[•◦▪▸►‣∙·*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _PAGE_NUMBER = re.compile(
     r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]?", re.I
 )
@@ -184,7 +183,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
                         size=round(statistics.median(sizes[:8]), 1),
                         bold=bold * 2 > len(sizes),
                         # A bulleted line is a list item, whatever its font.
-                        mono=mono * 2 > len(sizes) and not _BULLET.match(text),
+                        mono=mono * 2 > len(sizes) and not LIST_MARKER.match(text),
                         hyphenated=hyphenated,
                         runin=runin if text.startswith(runin) else "",
                         font=family,
@@ -510,12 +509,13 @@ def _continues(
     displayed = block.kind == "code" and len(group) <= 2 and not new_page
     if previous.kind not in ("paragraph", "item") or (block.kind != "paragraph" and not displayed):
         return False
+    same_size = abs(group[0].size - tail.size) <= 0.08 * tail.size
     if previous.text.rstrip().endswith(":") and block.text[:1].islower() and not new_page:
         # "the general principle that:" and the principle, set apart below it: one sentence.
-        return not displayed and abs(group[0].size - tail.size) <= 0.08 * tail.size
-    if _SENTENCE_END.search(previous.text.rstrip()) or _BULLET.match(group[0].text):
+        return not displayed and same_size
+    if _SENTENCE_END.search(previous.text.rstrip()) or LIST_MARKER.match(group[0].text):
         return False
-    if not displayed and abs(group[0].size - tail.size) > 0.08 * tail.size:
+    if not displayed and not same_size:
         return False  # a footnote below the paragraph, not its continuation
     if new_page:
         return tail.right >= tail.left + 0.6 * (right - tail.left) and len(previous.text) > 60
@@ -553,7 +553,7 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return 0 < step < 3.0 * line.size  # code keeps its blank lines
     if step <= 0 or step > 1.6 * max(prev.size, line.size):
         return False  # a new column, or a gap between paragraphs
-    if _BULLET.match(line.text):
+    if LIST_MARKER.match(line.text):
         return False
     if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)):
         return False  # a heading in bold, over a line or two
@@ -591,13 +591,13 @@ def _block(
     text = first.text
     for before, line in itertools.pairwise(group):
         text = _join(text, line.text, line, vocabulary, hyphenated=before.hyphenated)
-    kind: Kind = "item" if _BULLET.match(first.text) else "paragraph"
+    kind: Kind = "item" if LIST_MARKER.match(first.text) else "paragraph"
     short = len(group) <= 3 and len(text) <= 150 and not text.rstrip().endswith(".")
     if short and first.size in heading_sizes and not ocr:
         return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
     if short and all(line.bold for line in group) and first.size >= body and not ocr:
         return Block("heading", text, first.page, level=len(heading_sizes) + 1)
-    other_face = len(group) == 1 and first.font != font and not _BULLET.match(text)
+    other_face = len(group) == 1 and first.font != font and not LIST_MARKER.match(text)
     if short and other_face and first.size >= body and not ocr and len(text.split()) <= 12:
         return Block("heading", text, first.page, level=len(heading_sizes) + 1)
     return Block(kind, text, first.page, ocr=ocr)

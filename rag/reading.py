@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.blocks import LIST_MARKER
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.language import analyse, fold, truecase
@@ -378,14 +379,11 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
                 and before[-1] not in chosen
                 and before[-1] not in out
                 and _answers_anything(before[-1])
-                and not _BULLETED.match(before[-1].text)
+                and not LIST_MARKER.match(before[-1].text.lstrip())
             ):
                 out.append(before[-1])
         out.append(sentence)
     return out
-
-
-_BULLETED = re.compile(r"\s*(?:[-*•◦▪‣–]|\d+[.)])\s")
 
 
 def _points_back(doc: Doc) -> bool:
