@@ -6,9 +6,11 @@ records, measured in a fresh process each.
 
 `--source` is a RAG_DATA_DIR whose "multihop" collection is indexed (`python -m rag eval
 multihop` makes it). A size's collection is built without the embedding model: every chunk of
-the source is copied under new ids and document ids, 3% of its words swapped with a neighbour,
-its vector moved by a little noise (sentence vectors are reused as stored). Built collections
-are kept under `--work` (default /tmp/rag-scale) and reused by later runs.
+the source is copied under new ids and document ids, a word in 33 swapped with its neighbour
+when both are lower-case words (so that no sentence ends or starts elsewhere and the sentence
+vectors stored for it still fit; collections built before that rule re-embed some sentences
+per ask), its vector moved by a little noise (sentence vectors are reused as stored). Built
+collections are kept under `--work` (default /tmp/rag-scale) and reused by later runs.
 
 Per size and mode (exact: a copy of the collection in memory; indexed: candidates from Chroma's
 HNSW index and the word index on disk; server: the same with the collection served by a `chroma
@@ -20,7 +22,9 @@ cost of another pipeline's one-document upload (its first write, which starts fr
 client, and a later one, with another thread searching meanwhile: its slowest search) and of
 the reader's first search after it, listing the documents, deleting one, and Chroma's bare HNSW
 query for scale (in server mode also the server's resident memory); and a one-shot `python -m
-rag search` and `ask`, process start included. Mode pair: two app processes on one `chroma
+rag search` and `ask`, process start included, and the same in Python without the CLI (a
+process that builds the pipeline and asks one question, no warm-up: the first query after
+start). Mode pair: two app processes on one `chroma
 run`, searching at once (p50/p95 and memory of each), one uploading a document and the other
 searching until it finds it.
 """
@@ -91,7 +95,9 @@ def build(source: Path, target: Path, size: int) -> float:
                 words = stored.texts[i].split(" ")
                 for _ in range(len(words) * 3 // 100):
                     j = rng.randrange(max(len(words) - 1, 1))
-                    words[j : j + 2] = words[j : j + 2][::-1]
+                    pair = words[j : j + 2]
+                    if len(pair) == 2 and all(w.isalpha() and w.islower() for w in pair):
+                        words[j : j + 2] = pair[::-1]
                 texts.append(" ".join(words))
             ids = [f"{copy}-{i}" if copy else i for i in stored.ids[:take]]
             for at in range(0, take, 5000):
@@ -187,6 +193,11 @@ def main() -> None:
         "the word index on disk; server: indexed, with the collection on a `chroma run`; "
         "pair: two app processes on one `chroma run`, one writing",
     )  # fmt: skip
+    parser.add_argument(
+        "--starts", nargs="+", choices=["cold", "saved"], default=["cold", "saved"],
+        help="cold: nothing saved (the run reads the whole collection); saved: with what an "
+        "earlier run saved (alone, it needs one run before)",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
     questions = [r["question"] for r in random.Random(3).sample(rows, args.queries)]
@@ -210,9 +221,10 @@ def main() -> None:
                 continue
             # First with nothing saved (the process reads the whole collection: a snapshot,
             # or the word index), then from what that run saved.
-            shutil.rmtree(target / "snapshots", ignore_errors=True)
-            shutil.rmtree(target / "words", ignore_errors=True)
-            for start in ("cold", "saved"):
+            if "cold" in args.starts:
+                shutil.rmtree(target / "snapshots", ignore_errors=True)
+                shutil.rmtree(target / "words", ignore_errors=True)
+            for start in args.starts:
                 done = subprocess.run(
                     [sys.executable, "-c", CHILD, str(target), json.dumps(questions),
                      NOTE.decode(), limit],
@@ -347,7 +359,24 @@ def one_shot(target: Path, question: str, limit: str, env: dict[str, str]) -> di
             cwd=ROOT, env=env, capture_output=True, check=True,
         )  # fmt: skip
         out[f"one_shot_{command}_s"] = round(time.perf_counter() - began, 1)
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", FIRST, str(target), question, limit, command],
+            cwd=ROOT, env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        out[f"first_{command}_after_start_s"] = round(time.perf_counter() - began, 1)
     return out
+
+
+# The first query of a process that has just started, with no warm-up: a script embedding the
+# Python API, or a question that arrives before the app's warm-up is done.
+FIRST = """
+import sys
+from pathlib import Path
+from rag import Settings, build_pipeline
+settings = Settings(data_dir=Path(sys.argv[1]), collection="multihop", exact_limit=int(sys.argv[3]))
+getattr(build_pipeline(settings), sys.argv[4])(sys.argv[2])
+"""
 
 
 if __name__ == "__main__":

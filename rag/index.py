@@ -294,14 +294,11 @@ class ChunkIndex:
     """One Chroma collection of chunks, checked against the settings that built it."""
 
     def __init__(self, client: ClientAPI, collection: Collection, build: BuildInfo) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self._client = client
         self._collection = collection
         self.build = build
         self.name = collection.name
         self.uid = str(collection.id)  # a collection dropped and made again gets a new one
-        self._store = ChromaVectorStore(chroma_collection=collection)
         self._deferred = self._changed = False
         self._touched: set[str] = set()  # documents written since the generation last changed
         self._documents = DocumentsTable(client, collection)
@@ -490,10 +487,16 @@ class ChunkIndex:
         return chunk_count(self._client.get_collection(self.name))
 
     @_reads
-    def stored_documents(self) -> dict[str, StoredDocument]:
-        """What is stored of every document: its versions' hashes and whether each is whole.
-        Builds the documents table first if the collection has none (only writers ask)."""
-        return self._documents.stored()
+    def stored_documents(self, doc_ids: Iterable[str] | None = None) -> dict[str, StoredDocument]:
+        """What is stored of every document (of `doc_ids`, if given): its versions' hashes and
+        whether each is whole. Builds the documents table first if the collection has none
+        (only writers ask)."""
+        return self._documents.stored(doc_ids)
+
+    @_reads
+    def holder(self, doc_hash: str) -> str | None:
+        """A document stored whole with this content hash, if any (only writers ask)."""
+        return self._documents.holder(doc_hash)
 
     def replace_document(
         self,
@@ -596,15 +599,12 @@ class ChunkIndex:
     @_reads
     def document(self, doc_id: str) -> Document | None:
         """A document's text as ingested, put back together from its chunks and their offsets."""
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
         page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
         if not page["ids"]:
             return None
         pieces = []
         for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True):
-            node = metadata_dict_to_node(dict(metadata), text=text)
-            pieces.append((getattr(node, "start_char_idx", None) or 0, text or ""))
+            pieces.append((stored_offsets(metadata)[0] or 0, text or ""))
         # Chunks overlap; the whitespace the splitter trimmed between them comes back, as
         # blank lines where it was more than a space: chunks start at headings and paragraphs.
         out: list[str] = []
@@ -666,7 +666,10 @@ class ChunkIndex:
                     MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)
                 ]
             )
-        result = self._store.query(
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        store = ChromaVectorStore(chroma_collection=self._collection)
+        result = store.query(
             VectorStoreQuery(query_embedding=list(vector), similarity_top_k=top_k, filters=filters)
         )
         # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cosine.
@@ -674,6 +677,16 @@ class ChunkIndex:
             NodeWithScore(node=node, score=1.0 + math.log(similarity))
             for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
+
+
+def stored_offsets(metadata: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """A stored chunk's offsets in its document, from the node JSON llama-index keeps in its
+    metadata (`_node_content`)."""
+    try:
+        node = json.loads(str(metadata.get("_node_content") or "{}"))
+    except ValueError:
+        return None, None
+    return node.get("start_char_idx"), node.get("end_char_idx")
 
 
 def _joined(pages: Iterable[StoredChunks]) -> StoredChunks:

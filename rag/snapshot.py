@@ -16,6 +16,7 @@ from rag.index import (
     ChunkIndex,
     StoredChunks,
     sentence_scales,
+    stored_offsets,
     unpack_sentence_codes,
 )
 from rag.lexical import LexicalIndex
@@ -30,10 +31,27 @@ if TYPE_CHECKING:
 def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
     """Turn one llama-index search hit into our Passage."""
     node = hit.node
-    metadata = node.metadata
-    text = node.get_content()
     # Our chunks are always TextNodes, which carry their offsets in the document.
-    start_idx, end_idx = getattr(node, "start_char_idx", None), getattr(node, "end_char_idx", None)
+    start, end = getattr(node, "start_char_idx", None), getattr(node, "end_char_idx", None)
+    return _passage(node.metadata, node.get_content(), start, end, hit.score, rank)
+
+
+def passage_from_stored(metadata: Mapping[str, Any], text: str, score: float, rank: int) -> Passage:
+    """A stored chunk as our Passage, read from the metadata llama-index wrote for it without
+    llama-index: importing it costs a process 1.2 s, which a one-shot search and the first
+    question after start would otherwise pay."""
+    start, end = stored_offsets(metadata)
+    return _passage(metadata, text, start, end, score, rank)
+
+
+def _passage(
+    metadata: Mapping[str, Any],
+    text: str,
+    start_idx: int | None,
+    end_idx: int | None,
+    score: float | None,
+    rank: int,
+) -> Passage:
     start = start_idx if start_idx is not None else 0
     return Passage(
         rank=rank,
@@ -44,7 +62,7 @@ def passage_from_node(hit: NodeWithScore, rank: int) -> Passage:
         text=text,
         start=start,
         end=end_idx if end_idx is not None else start + len(text),
-        score=round(float(hit.score or 0.0), 6),
+        score=round(float(score or 0.0), 6),
         page=metadata.get("page"),
         section=metadata.get("section") or None,
         created_at=metadata.get("created_at") or None,
@@ -327,11 +345,7 @@ class SearchSnapshot:
         return float(best.mean()), float(best.std()) or 1.0
 
     def passage(self, i: int, rank: int, score: float) -> Passage:
-        from llama_index.core.schema import NodeWithScore
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
-        node = metadata_dict_to_node(dict(self.metadatas[i]), text=self.texts[i])
-        made = passage_from_node(NodeWithScore(node=node, score=score), rank)
+        made = passage_from_stored(self.metadatas[i], self.texts[i], score, rank)
         self._made[(made.doc_id, made.start, made.end)] = i
         return made
 

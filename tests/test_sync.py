@@ -125,6 +125,32 @@ def test_a_store_from_before_the_documents_table_gets_one_at_its_next_sync(
         reader.ingest([folder], collection="notes.documents")
 
 
+def test_an_upload_finds_a_copy_in_a_table_from_before_content_hashes(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path, count=1)
+    pipeline.ingest([folder])
+    # The documents table as written before records carried their content hash as metadata.
+    client = pipeline.index()._client
+    table = client.get_collection("corpus.documents")
+    old = table.get(include=["documents", "embeddings"])
+    marker = {k: v for k, v in (table.metadata or {}).items() if k != "rag_documents_hashed"}
+    client.delete_collection("corpus.documents")
+    table = client.create_collection("corpus.documents")
+    table.add(ids=old["ids"], embeddings=old["embeddings"], documents=old["documents"])
+    table.modify(metadata=marker)
+
+    writer = build_pipeline(pipeline.settings, embedder=pipeline.embedder)
+    data = (folder / "note-0.md").read_bytes()
+    report = writer.ingest_upload("copy.md", data)
+    assert report.duplicates == ["uploads/copy.md: same content as note-0.md"]
+    again = writer.ingest_upload("copy.md", data)  # its own row: unchanged, not a copy of itself
+    assert again.unchanged == ["uploads/copy.md"] and again.chunks == 0
+    assert {d.doc_id for d in writer.documents()} == {p.name for p in folder.iterdir()} | {
+        "uploads/copy.md"
+    }
+
+
 @pytest.mark.slow
 def test_sigkill_during_ingest_loses_and_doubles_nothing(tmp_path: Path) -> None:
     """Kill real ingest processes at random moments; a final run leaves every document
