@@ -26,6 +26,7 @@ _FURNITURE = (
 )
 _FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
 _FURNITURE_ID = re.compile(rf"(?:{_FURNITURE})", re.I)  # a whole id: "header-files" is content
+_CREDITS = frozenset({"author", "corpauthor", "editor", "othercredit"})  # DocBook's title page
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PARAGRAPHS = {"p", "dd", "blockquote", "figcaption", "caption", "address", "summary"}
 _ITEMS = {"li", "dt"}
@@ -51,7 +52,9 @@ def read_blocks(html: str, name: str) -> tuple[list[Block], dict[str, Any]]:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise IngestFailed(f"{name}: not readable HTML ({exc})") from exc
+    authors = _author_headings(tree)
     meta = _metadata(tree)
+    meta["author"] = meta["author"] or authors
     root = _main(tree)
     blocks = [block for block in _walk(root) if block.text.strip()]
     # The page's own title is shown as the title; its repeat as the first heading is not body.
@@ -62,6 +65,22 @@ def read_blocks(html: str, name: str) -> tuple[list[Block], dict[str, Any]]:
     if not any(b.kind != "heading" for b in blocks):
         raise IngestFailed(f"{name}: no text found in the HTML")
     return blocks, meta
+
+
+def _author_headings(tree: Any) -> str | None:
+    """The names DocBook's title page sets as headings of class "author" (`<h3
+    class="author">Joey Hess</h3>`, and "editor", "othercredit"): paragraphs in the body, not
+    the headings of sections; the authors' are the document's author. Lines with digits in
+    them are no names (a version and date set in the same element)."""
+    names = []
+    for heading in tree.xpath("//h1|//h2|//h3|//h4|//h5|//h6"):
+        kinds = set((heading.get("class") or "").lower().split())
+        if kinds & _CREDITS:
+            heading.tag = "p"
+            name = squash(heading.text_content())
+            if "author" in kinds and name and not re.search(r"\d", name):
+                names.append(name)
+    return ", ".join(names) or None
 
 
 def _main(tree: Any) -> Any:

@@ -279,6 +279,22 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert doc.published_at is None  # a copyright year is not a publication date
 
 
+def test_a_docbook_title_page_names_its_authors_without_making_them_sections(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "groups.html"
+    path.write_text(
+        '<html><head><title>Users and Groups</title></head><body><div class="TITLEPAGE">'
+        '<h1 class="TITLE">Users and Groups</h1><h3 CLASS="AUTHOR">Joey Hess</h3>'
+        '<h3 class="author">Colin Watson</h3><p>Copyright 2001 Joey Hess</p></div>'
+        "<h2>Introduction</h2><p>The root user has uid 0 on every system.</p></body></html>"
+    )
+    doc = load_document(path, "groups.html")
+    assert doc.author == "Joey Hess, Colin Watson"
+    assert doc.text.startswith("Joey Hess\n\nColin Watson\n\nCopyright 2001 Joey Hess")
+    assert "## Introduction" in doc.text and "#" not in doc.text.split("## Introduction")[0]
+
+
 def _scanned(tmp_path: Path) -> Path:
     """An image-only PDF: the report's first page rendered at 200 dpi and saved as a picture."""
     import pypdfium2
