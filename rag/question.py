@@ -99,6 +99,10 @@ class Reading:
     # "What uid ...", "Which option ...": the noun "what" picks, when no kind of entity stands
     # for it; a sentence that answers says it ("It had uid 37").
     wanted: str | None = None
+    # "What won Best Indie Game?", "Who founded it?": the question word is the subject, so the
+    # answer is what a sentence's subject names, even when that subject points back ("This
+    # psychedelic odyssey won ...", after "Cocoon is ...").
+    asks_subject: bool = False
 
 
 def read(question: str) -> Reading:
@@ -163,6 +167,7 @@ def read(question: str) -> Reading:
     if kind == "summary":
         terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
     wanted = _wanted(tokens) if kind == "what" and not expected else None
+    asks_subject = bool(tokens) and tokens[0].lower_ in _WH and tokens[0].dep_.startswith("nsubj")
     return Reading(
         text=question,
         asked=asked,
@@ -177,6 +182,7 @@ def read(question: str) -> Reading:
         ),
         subject=subject,
         wanted=wanted if wanted in key else None,
+        asks_subject=asks_subject,
         negated=any(t.lower_ in NEGATION for t in tokens),
         numbers=frozenset(
             t.text for t in tokens if t.like_num and any(c.isdigit() for c in t.text)

@@ -236,7 +236,7 @@ class ReadingEngine(Extractive):
             item.sentence: item.doc
             for item in found
             if item.doc is not None
-            and not (reading.names and item.names >= 1.0)
+            and (reading.asks_subject or not (reading.names and item.names >= 1.0))
             and not (reading.expected and item.typed >= 1.0)
         }
         return self._compose(

@@ -264,6 +264,21 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(real_pipeline: Pip
 
 
 @pytest.mark.slow
+def test_a_question_about_the_subject_gets_what_the_subject_points_to(
+    real_pipeline: Pipeline,
+) -> None:
+    # The sentence names the award the question names, but its subject, the answer, says
+    # "This ...": the sentence before says what it is.
+    note = _note(
+        "Lantern is the latest title from a studio in Aarhus. This quiet puzzle game won Best "
+        "Debut Game at the 2024 Harbour Awards. Critics liked its music."
+    )
+    question = "What won Best Debut Game at the 2024 Harbour Awards?"
+    answer = real_pipeline.engine.answer(question, note)
+    assert "Lantern" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
     # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
     # incumbent president, Maduro." say who he is.
