@@ -61,6 +61,7 @@ _FRAMING = frozenset(
         "explain", "know", "happen", "do", "be", "have", "article", "story", "news", "piece",
     }
 )  # fmt: skip
+_JOINING = frozenset({"so", "also", "then", "now", "well", "ok", "okay"})
 _WH = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how"})
 _AUX = frozenset(
     {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
@@ -112,8 +113,12 @@ def read(question: str) -> Reading:
     # kind of question and the words an answer should hold are read off what was asked; the
     # context says which passages can answer it.
     asked = re.sub(r"\s*\([^()]*\)\s*$", "", question)
-    low = fold(asked).strip()
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
+    # "And who scored for England?", "So what did he say?": the question starts after the
+    # word that joins it to the conversation.
+    while len(tokens) > 1 and (tokens[0].pos_ in ("CCONJ", "INTJ") or tokens[0].lower_ in _JOINING):
+        tokens = tokens[1:]
+    low = fold(asked[tokens[0].idx :] if tokens else asked).strip()
     first = tokens[0].lower_ if tokens else ""
     second = tokens[1].lemma_.lower() if len(tokens) > 1 else ""
     own = doc.char_span(0, len(asked.rstrip()), alignment_mode="contract") or doc

@@ -36,6 +36,8 @@ from rag.schema import Answer, Citation, Passage
         ("What is this article about?", "summary", None),
         ("Summarize the story on VTubers", "summary", None),
         ("Why did Scherzer leave Game 3?", "why_how", None),
+        ("And who scored for England?", "who", "PERSON"),  # a follow-up's joining word
+        ("So when did it start?", "when", "DATE"),
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
