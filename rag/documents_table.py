@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from rag.schema import DocumentInfo
 
@@ -110,11 +110,23 @@ class DocumentsTable:
     def delete(self, doc_id: str) -> None:
         self._ensure().delete(ids=[doc_id])
 
-    def listed(self) -> list[DocumentInfo]:
-        """Every document with its metadata and chunk count, by id."""
+    @overload
+    def listed(self) -> list[DocumentInfo]: ...
+
+    @overload
+    def listed(self, doc_ids: Iterable[str]) -> list[DocumentInfo] | None: ...
+
+    def listed(self, doc_ids: Iterable[str] | None = None) -> list[DocumentInfo] | None:
+        """Every document (of `doc_ids`, if given: those still there) with its metadata and
+        chunk count, by id. None for `doc_ids` when there is no table to read them from."""
+        ids = None if doc_ids is None else sorted(set(doc_ids))
         table = self._ready()
+        if ids == []:
+            return []
         if table is not None:
-            records = list(_records(table))
+            records = list(_records(table, ids))
+        elif ids is not None:
+            return None
         else:  # a store from before the documents table, until its next write builds one
             records = [_record(m, doc) for m, doc in self._scanned().values()]
         return sorted(

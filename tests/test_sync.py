@@ -151,6 +151,38 @@ def test_an_upload_finds_a_copy_in_a_table_from_before_content_hashes(
     }
 
 
+def test_the_document_list_follows_writes_reading_only_what_changed(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.documents_table import DocumentsTable
+
+    folder = _folder(tmp_path)
+    pipeline.ingest([folder])
+    pipeline.documents()
+    whole: list[str] = []
+    listed = DocumentsTable.listed
+
+    def spied(self: DocumentsTable, doc_ids: object = None) -> object:
+        if doc_ids is None:
+            whole.append(self._name)
+        return listed(self, doc_ids) if doc_ids is not None else listed(self)
+
+    monkeypatch.setattr(DocumentsTable, "listed", spied)
+    pipeline.ingest_upload("tide.md", b"Tides\n\nHigh tide is at six in the morning.")
+    pipeline.ingest_upload("pier.md", b"Pier\n\nThe pier closes at dusk in winter.")
+    pipeline.delete_document("uploads/pier.md")
+    (folder / "note-2.md").write_text("Note two\n\nThe ferry now leaves at ten o'clock.")
+    pipeline.ingest([folder], prune=False)
+    after = pipeline.documents()
+    assert whole == []
+    monkeypatch.undo()
+    fresh = build_pipeline(pipeline.settings, embedder=pipeline.embedder).documents()
+    assert after == fresh
+    assert "uploads/tide.md" in {d.doc_id for d in after}
+    assert "uploads/pier.md" not in {d.doc_id for d in after}
+    assert next(d for d in after if d.doc_id == "note-2.md").title == "Note two"
+
+
 @pytest.mark.slow
 def test_sigkill_during_ingest_loses_and_doubles_nothing(tmp_path: Path) -> None:
     """Kill real ingest processes at random moments; a final run leaves every document
