@@ -16,17 +16,16 @@ Per size and mode (exact: a copy of the collection in memory; indexed: candidate
 HNSW index and the word index on disk; server: the same with the collection served by a `chroma
 run` on loopback, so the app process holds no HNSW index) it reports: build time and disk; then,
 in a new process that opens the store (once with nothing saved, once with what that run saved):
-the warm-up the app runs at start and seconds from process start to the first search, search
-and ask p50/p95 over MultiHop questions (the query's embedding included), resident memory, the
-cost of another pipeline's one-document upload (its first write, which starts from a new
-client, and a later one, with another thread searching meanwhile: its slowest search) and of
-the reader's first search after it, listing the documents (and again after a write), deleting
-one, and Chroma's bare HNSW query for scale (in server mode also the server's resident memory); and a one-shot `python -m
-rag search` and `ask`, process start included, and the same in Python without the CLI (a
-process that builds the pipeline and asks one question, no warm-up: the first query after
-start). Mode pair: two app processes on one `chroma
-run`, searching at once (p50/p95 and memory of each), one uploading a document and the other
-searching until it finds it.
+the warm-up the app runs at start and seconds from process start to the first search, search and
+ask p50/p95 over MultiHop questions (the query's embedding included), resident memory, the cost
+of another pipeline's one-document upload (its first write, which starts from a new client, and
+a later one, with another thread searching meanwhile: its slowest search) and of the reader's
+first search after it, listing the documents (and again after a write), deleting one, and
+Chroma's bare HNSW query for scale (in server mode also the server's resident memory); and a
+one-shot `python -m rag search` and `ask`, process start included, and the same in Python
+without the CLI (a process that builds the pipeline and asks one question, no warm-up: the first
+query after start). Mode pair: two app processes on one `chroma run`, searching at once (p50/p95
+and memory of each), one uploading a document and the other searching until it finds it.
 """
 
 from __future__ import annotations
