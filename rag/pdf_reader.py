@@ -570,6 +570,9 @@ def _same_block(group: list[Line], line: Line) -> bool:
     return not (ends and line.left > prev.left + 1.2 * line.size)  # an indented first line
 
 
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://")
+
+
 def _block(
     group: list[Line],
     body: float,
@@ -592,7 +595,14 @@ def _block(
     for before, line in itertools.pairwise(group):
         text = _join(text, line.text, line, vocabulary, hyphenated=before.hyphenated)
     kind: Kind = "item" if LIST_MARKER.match(first.text) else "paragraph"
-    short = len(group) <= 3 and len(text) <= 150 and not text.rstrip().endswith(".")
+    # A line with an address in it is a byline or a reference, never a heading ("Fabio
+    # Fiorina Simon Josefsson (help-libtasn1@gnu.org)" set large on a title page).
+    short = (
+        len(group) <= 3
+        and len(text) <= 150
+        and not text.rstrip().endswith(".")
+        and not _ADDRESS.search(text)
+    )
     if short and first.size in heading_sizes and not ocr:
         return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
     if short and all(line.bold for line in group) and first.size >= body and not ocr:

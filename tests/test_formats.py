@@ -403,6 +403,26 @@ def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
     assert "## 1 Ferries" in headings, headings
 
 
+def test_a_pdf_title_pages_byline_is_not_a_section(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    for text, size in (
+        ("Harbour almanac", 24),
+        ("Ada Quint and Ben Okafor (almanac@harbour.example)", 14),
+        ("Ferries", 14),
+    ):
+        pdf.set_font("helvetica", "B", size)
+        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.set_font("helvetica", "", 11)
+    pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
+    pdf.output(str(tmp_path / "almanac.pdf"))
+    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
+    assert headings == ["# Harbour almanac", "## Ferries"], headings
+    assert "\n\nAda Quint and Ben Okafor (almanac@harbour.example)\n\n" in doc.text
+
+
 def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path: Path) -> None:
     # "... the general principle that:" and the principle itself set apart below it, indented
     # and in italics, as typeset documents do: a reader reads one sentence.
