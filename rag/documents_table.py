@@ -7,6 +7,7 @@ writer builds it."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -204,6 +205,17 @@ def _read_all(collection: Collection, field: str) -> Iterator[Any]:
         if len(values) < PAGE:
             return
         offset += PAGE
+        del page, values
+        release_pages()
+
+
+def release_pages() -> None:
+    """Free the pages read so far. Chroma's client leaves each page it returns in reference
+    cycles, which only Python's full collection frees, and a page of a few thousand large
+    strings is too few objects to start one: reading a million chunks' texts and metadata
+    grew by 110 MB a page (a first start at 1M was killed at 17 GB); with this it stays at
+    0.2 GB."""
+    gc.collect()
 
 
 def _record(metadata: Mapping[str, Any], stored: StoredDocument) -> dict[str, str | int]:

@@ -22,6 +22,7 @@ from rag.documents_table import (
     DocumentsTable,
     StoredDocument,
     all_collection_names,
+    release_pages,
 )
 from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
 from rag.schema import Chunk, Document, DocumentInfo
@@ -453,6 +454,8 @@ class ChunkIndex:
             if len(page["ids"]) < PAGE:
                 return
             offset += PAGE
+            del page
+            release_pages()
 
     @_reads
     def records(self, ids: Sequence[str]) -> StoredChunks:
