@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
     from llama_index.core.schema import NodeWithScore
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
 # Chroma's default HNSW settings miss true nearest neighbours on a few hundred chunks; these
 # made it exact on 300 random queries for a small cost in query time.
@@ -316,6 +317,15 @@ class ChunkIndex:
         self._delta = 0  # chunks added less chunks removed since then
         self._documents = DocumentsTable(client, collection)
         self._listed: tuple[str, list[DocumentInfo]] | None = None  # generation, documents
+
+    @functools.cached_property
+    def _store(self) -> ChromaVectorStore:
+        """llama-index's store over the collection, for the dense-only retriever; made when
+        first used, as importing llama-index costs 1.2 s that searches through the word and
+        vector indexes do not need."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._collection)
 
     @classmethod
     def open(cls, client: ClientAPI, name: str, build: BuildInfo, create: bool) -> ChunkIndex:
@@ -694,10 +704,7 @@ class ChunkIndex:
                     MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)
                 ]
             )
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        store = ChromaVectorStore(chroma_collection=self._collection)
-        result = store.query(
+        result = self._store.query(
             VectorStoreQuery(query_embedding=list(vector), similarity_top_k=top_k, filters=filters)
         )
         # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cosine.
