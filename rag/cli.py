@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--misses", action="store_true", help="natural: list the misses too")
     evaluate.add_argument(
+        "--typos",
+        action="store_true",
+        help="natural: one typing slip in each question's longest word (a letter dropped, "
+        "doubled or swapped with the next), the same slip at every run",
+    )
+    evaluate.add_argument(
         "--lowercase",
         action="store_true",
         help="natural: type every question (and the questions before it) in lower case, as "
@@ -238,7 +244,13 @@ def _evaluate(pipeline: Pipeline, args: argparse.Namespace) -> int:
 
 
 def _evaluate_natural(pipeline: Pipeline, args: argparse.Namespace) -> int:
-    from rag.evaluate_natural import COLLECTIONS, NATURAL_DIR, evaluate_natural, load_natural
+    from rag.evaluate_natural import (
+        COLLECTIONS,
+        NATURAL_DIR,
+        evaluate_natural,
+        load_natural,
+        misspell,
+    )  # fmt: skip
 
     documents = sorted(p for p in (NATURAL_DIR / "docs").iterdir() if p.is_file())
     for paths, name in (
@@ -248,6 +260,9 @@ def _evaluate_natural(pipeline: Pipeline, args: argparse.Namespace) -> int:
     ):
         print(pipeline.ingest(paths, name).summary(), file=sys.stderr)
     questions = load_natural(args.queries if args.queries != MULTIHOP_QUERIES else None)
+    if args.typos:
+        for q in questions:
+            q["question"] = misspell(q["question"], q["id"])
     if args.lowercase:
         for q in questions:
             q["question"] = q["question"].lower()

@@ -64,6 +64,29 @@ def _mentions(text: str, gold: str, *, punctuation: bool = True) -> bool:
     return re.search(rf"(?<!\w){re.escape(fold(gold))}(?!\w)", fold(text)) is not None
 
 
+def misspell(question: str, seed: str) -> str:
+    """The question with one slip of the fingers in its longest word of five letters or more
+    (not its first letter): a letter dropped, doubled, or swapped with the next; which slip
+    and where follow from `seed`, so every run types the same."""
+    import random
+
+    found = [m for m in re.finditer(r"[A-Za-z]{5,}", question)]
+    if not found:
+        return question
+    word = max(found, key=lambda m: len(m.group()))
+    chance = random.Random(seed)
+    at = chance.randrange(1, len(word.group()) - 1)
+    text = word.group()
+    slip = chance.choice(("drop", "double", "swap"))
+    if slip == "drop":
+        text = text[:at] + text[at + 1 :]
+    elif slip == "double":
+        text = text[: at + 1] + text[at:]
+    else:
+        text = text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+    return question[: word.start()] + text + question[word.end() :]
+
+
 def same_document(doc_id: str, gold: str | None) -> bool:
     """The gold document, whether or not its id was written with the file's suffix."""
     return gold is not None and (doc_id == gold or doc_id.rsplit(".", 1)[0] == gold)

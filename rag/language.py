@@ -135,6 +135,109 @@ def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
     return _WORD.sub(cased, text) if best else text
 
 
+@functools.cache
+def _english() -> tuple[frozenset[str], tuple[tuple[str, str, frozenset[str]], ...]]:
+    """English words as spaCy's lemmatizer knows them (WordNet's lemmas and its exceptions),
+    and its suffix rules, to tell an inflected word from one nobody spells so."""
+    lookups = _model().get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    index, exceptions = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
+    known = {w for table in index.values() for w in table}
+    known |= {w for table in exceptions.values() for w in table}
+    rules = tuple(
+        (old, new, frozenset(index.get(pos, ())))
+        for pos, pairs in lookups.get_table("lemma_rules").items()
+        for old, new in pairs
+    )
+    return frozenset(known), rules
+
+
+def is_english(word: str) -> bool:
+    """Whether a lower-case word is English as the lemmatizer's tables know it ("elections",
+    "riots" but not "electon")."""
+    known, rules = _english()
+    if word in known:
+        return True
+    return any(
+        word.endswith(old) and word[: len(word) - len(old)] + new in lemmas
+        for old, new, lemmas in rules
+        if old
+    )
+
+
+# A word as spelling sees it: letters only ("Stafford's" is "Stafford" and "s").
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def respell(text: str, context: Iterable[str]) -> str:
+    """The text with each misspelt word put right: a word of four letters or more that is no
+    English word and that the context never writes becomes the closest word the context
+    writes, one edit away (two for words of seven letters or more: "ambasador" ->
+    "ambassador", "TcehCrunch" -> "TechCrunch"); a word typed in lower case may also become
+    the closest English word ("cosnider" -> "consider"). Retrieval finds passages by meaning
+    despite a typo; reading them matches words, and a typo would make it refuse."""
+    _import_spacy()
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    typed = {
+        m.group()
+        for m in _LETTERS.finditer(text)
+        if len(m.group()) >= 4 and m.group().lower() not in STOP_WORDS
+    }
+    if not typed:
+        return text
+    seen: dict[str, int] = {}
+    forms: dict[str, dict[str, int]] = {}
+    for passage in context:
+        for m in _LETTERS.finditer(passage):
+            word = m.group().lower()
+            seen[word] = seen.get(word, 0) + 1
+            shapes = forms.setdefault(word, {})
+            shapes[m.group()] = shapes.get(m.group(), 0) + 1
+    unknown = {
+        w for w in typed
+        if w.lower() not in seen and fold(w) not in seen and not is_english(fold(w))
+    }  # fmt: skip
+    if not unknown:
+        return text
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein, Indel
+
+    known, _ = _english()
+    written = [w for w in seen if len(w) >= 3]
+    first = _LETTERS.search(text)
+    fixed = {}
+    for word in unknown:
+        low, most = word.lower(), 1 if len(word) < 7 else 2
+        # A capitalised word inside the text is a name: only the context's names put it
+        # right. A word in lower case may be an English word the context does not use, one
+        # edit away ("cosnider"): WordNet's lemmas have no inflections, so no more than one.
+        named = not word.islower() and not (first and first.start() == text.find(word))
+        pools = [(written, most)] + ([] if named or len(word) < 5 else [(known, 1)])
+        close = [
+            # fewest edits, then the context's word, then most letters in common, then the
+            # context's most frequent
+            (edits, w not in seen, Indel.distance(low, w), -seen.get(w, 0), w)
+            for pool, limit in pools
+            for w, edits, _ in process.extract(
+                low, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
+            )
+        ]
+        if close:
+            right = min(close)[-1]
+            as_written = forms.get(right)
+            if not named:
+                fixed[word] = right.capitalize() if word[:1].isupper() else right
+            elif as_written:
+                fixed[word] = max(as_written, key=as_written.__getitem__)
+            else:
+                fixed[word] = right.capitalize()
+
+    def spelt(m: re.Match[str]) -> str:
+        return fixed.get(m.group(), m.group())
+
+    return _LETTERS.sub(spelt, text) if fixed else text
+
+
 def parse(text: str) -> Doc:
     """The full analysis of a short text (a question): tags, lemmas, parse, entities."""
     return _model()(text)

@@ -441,20 +441,20 @@ class Pipeline:
             )
             tries += [(query, scope), (question, scope)]
             shown: tuple[str, Answer] | None = None
-            for asked, within in tries:
-                passages = _distinct(retriever, asked, k, within)
+            for typed, within in tries:
+                asked, passages = _found(retriever, typed, k, within)
                 answer = final_answer(self.engine.stream(asked, passages, retriever.stored))
                 if not answer.refused:
                     shown = (asked, answer)
                     break
-                if within is scope and asked == query:
+                if within is scope and typed == query:
                     shown = (asked, answer)  # the refusal to show lists the closest passages
             assert shown is not None
             query, first = shown
             yield first.answer
             yield first.model_copy(update={"question": question, "searched_for": query})
             return
-        passages = _distinct(retriever, query, k, scope)
+        query, passages = _found(retriever, query, k, scope)
         for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
                 yield event.model_copy(update={"question": question, "searched_for": query})
@@ -519,6 +519,21 @@ class _Reads:
 
     def read(self, read: Callable[[ChunkIndex], _T]) -> _T:
         return self._pipeline._fresh(lambda: read(self._pipeline.index(self._collection)))
+
+
+def _found(
+    retriever: Retriever, query: str, k: int, scope: frozenset[str] | None = None
+) -> tuple[str, list[Passage]]:
+    """The query as searched and its passages: with a typo ("ambasador") put right from the
+    words of the passages it found, and searched again, when it has one. Meaning still finds
+    the passages despite a typo, but the words no longer match, and reading refuses."""
+    from rag.language import respell
+
+    passages = _distinct(retriever, query, k, scope)
+    fixed = respell(query, (f"{p.title} {p.source or ''} {p.text}" for p in passages))
+    if fixed == query:
+        return query, passages
+    return fixed, _distinct(retriever, fixed, k, scope)
 
 
 def _distinct(

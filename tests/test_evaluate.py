@@ -247,3 +247,15 @@ def test_dates_a_question_names_are_looked_for_across_the_passages() -> None:
     ).dates == {dt.date(2024, 3, 5)}
     in_text = [article("2024-01-01", "The prize was announced on March 1, 2024, in the town.")]
     assert AnswerShape.of("What happened on March 1, 2024?").dates_found(in_text)
+
+
+def test_typed_slips_change_one_word_by_one_edit_the_same_at_every_run() -> None:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    from rag.evaluate_natural import misspell
+
+    question = "Where was the 2023 Cricket World Cup final played?"
+    slipped = misspell(question, "nat-006")
+    assert slipped == misspell(question, "nat-006") != question
+    changed = [(a, b) for a, b in zip(question.split(), slipped.split(), strict=True) if a != b]
+    assert len(changed) == 1 and DamerauLevenshtein.distance(*changed[0]) == 1

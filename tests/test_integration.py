@@ -55,6 +55,10 @@ def test_questions_the_corpus_does_not_cover_are_refused(
         ("Who is the Russian ambassador to Venezuela?", "Melik-Bagdasarov"),
         ("Which Russian company invested in Venezuela's oil industry?", "Rosneft"),
         ("What share of the vote did Maduro get?", "51%"),
+        # typed in a hurry: the misspelt words are put right from the passages found
+        ("who is the russian ambasador to venezuela", "Melik-Bagdasarov"),
+        ("what did volodn claim", "won legitimately"),
+        ("when was the electon", "July 28"),
     ],
 )
 def test_covered_questions_are_answered_from_the_right_sentence(
@@ -63,6 +67,7 @@ def test_covered_questions_are_answered_from_the_right_sentence(
     answer = real_pipeline.ask(question)
     assert not answer.refused
     assert any(expected in c.quote for c in answer.citations), answer.answer
+    assert answer.question == question  # as typed; `searched_for` says what was searched
 
 
 def test_cli_answers_on_a_fresh_checkout(tmp_path: Path) -> None:

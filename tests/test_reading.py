@@ -12,7 +12,7 @@ from conftest import ROOT, SEED_DOC
 from rag.condense import Turn, condense
 from rag.evaluate_natural import judge
 from rag.ingest import load_document
-from rag.language import fold, sentence_spans, truecase
+from rag.language import fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite, split_sentences
@@ -95,6 +95,21 @@ def test_names_typed_in_lower_case_are_read_with_the_documents_capitals() -> Non
     )
     # "The" opens a sentence: capitalised there only, it is no name.
     assert truecase("the observers", context) == "the observers"
+
+
+def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
+    context = [
+        "Russia's ambassador to Venezuela, Sergey Melik-Bagdasarov, said the election was "
+        "fair, TechCrunch reported. Rosneft invested in the oil industry.",
+    ]
+    assert respell("who is the russian ambasador", context) == "who is the russian ambassador"
+    assert respell("When was the electon?", context) == "When was the election?"
+    assert respell("per TcehCrunch", context) == "per TechCrunch"  # a name, as written there
+    assert respell("Summmarize it", context) == "Summarize it"  # English, not in the passages
+    # Words spelt right are kept although the passages do not have them, and so are names
+    # the passages do not know: nothing close is put in their place.
+    assert respell("how many died in the riots", context) == "how many died in the riots"
+    assert respell("Who is Gawr Gura?", context) == "Who is Gawr Gura?"
 
 
 def test_a_follow_up_typed_in_lower_case_swaps_the_name() -> None:
