@@ -143,6 +143,9 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
         for name, value in fields:
             yield Block("item", f"{name}: {value}")
         return
+    if tag == "dl":
+        yield from _definitions(element)
+        return
     if tag in _HEADINGS:
         text = _PILCROW.sub("", squash(_inline_text(element)))
         if text:
@@ -169,6 +172,39 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             yield Block("item" if tag in _ITEMS else "paragraph", _inline_text(element))
     else:
         yield from _walk(element)
+
+
+def _definitions(element: Any) -> Iterator[Block]:
+    """A definition list: short terms and their definition's first paragraph are one statement
+    ("nit: Denotes a small issue that should be fixed ...", "aside, optional: Indicates ..."),
+    as a reader takes the terms in bold beside their indented definition; a definition says
+    what it defines only through its terms. A long term or an API signature (Sphinx's
+    `<dt class="sig">`) stays a line of its own."""
+    terms: list[str] = []
+    for child in element:
+        if not isinstance(child.tag, str) or _furniture(child):
+            continue
+        tag = child.tag.lower()
+        if tag == "dt":
+            text = squash(_inline_text(child))
+            signature = "sig" in (child.get("class") or "").split() or "(" in text
+            if text and len(text) <= 60 and not signature:
+                terms.append(text.rstrip(":").strip())
+            elif text:
+                yield from (Block("item", t) for t in terms)
+                terms = []
+                yield Block("item", text)
+        elif tag == "dd":
+            blocks = list(_block(child, "dd"))
+            if terms and blocks and blocks[0].kind == "paragraph":
+                blocks[0].text = f"{', '.join(terms)}: {squash(blocks[0].text)}"
+            else:
+                yield from (Block("item", t) for t in terms)
+            terms = []
+            yield from blocks
+        else:
+            yield from _block(child, tag) if tag in _BLOCKISH else _walk(child)
+    yield from (Block("item", t) for t in terms)
 
 
 def _fields(element: Any) -> list[tuple[str, str]] | None:

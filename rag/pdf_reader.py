@@ -47,6 +47,7 @@ _SECTION_NUMBER = re.compile(
 _TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+_CLOSING = frozenset(".,;:!?)]’”\"'")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
 _LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
 # TeX sets an accent as a glyph of its own after the letter: "Thê´" is "Thế".
@@ -154,6 +155,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
         sizes: list[float] = []
+        placed: list[tuple[float, float] | None] = []  # each character's size and bottom
         bold = mono = 0
         lead = 0  # how many of the line's first characters are bold, before the first that isn't
         leading = True
@@ -161,6 +163,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
 
         def close() -> None:
             nonlocal bold, mono, lead, leading, family
+            _drop_note_marks(chars, placed)
             text = "".join(chars)
             runin = _run_in(chars, lead, len(sizes))
             hyphenated = text.endswith("\x02")
@@ -190,6 +193,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
                     )
                 )
             chars.clear()
+            placed.clear()
             boxes.clear()
             sizes.clear()
             bold = mono = lead = 0
@@ -206,6 +210,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
             char = chr(code)
             if char.isspace() or c.FPDFText_IsGenerated(raw, i) == 1:
                 chars.append(char)
+                placed.append(None)
                 continue
             c.FPDFText_GetLooseCharBox(raw, i, rect)
             if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
@@ -213,6 +218,7 @@ def _text_lines(page: Any, number: int) -> list[Line]:
             chars.append(char)
             boxes.append((rect.left, rect.right, rect.bottom, rect.top))
             sizes.append(c.FPDFText_GetFontSize(raw, i))
+            placed.append((sizes[-1], rect.bottom))
             c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
             name = font.value.decode("latin-1")
             if not family:
@@ -227,6 +233,39 @@ def _text_lines(page: Any, number: int) -> list[Line]:
         return _markers_joined(lines)
     finally:
         textpage.close()
+
+
+def _drop_note_marks(chars: list[str], placed: list[tuple[float, float] | None]) -> None:
+    """Footnote marks taken out of a line: digits or daggers set smaller and raised ("the
+    boot loader.³", "³Some systems ..." at the foot of the page). Left in, they glue to the
+    words ("loader.3", "3Some"). A raised digit after a digit is an exponent and stays."""
+    kept = [p for p in placed if p is not None]
+    if len(kept) < 2:
+        return
+    size = statistics.median(p[0] for p in kept)
+    base = statistics.median(p[1] for p in kept)
+    # Smaller and a little raised, or raised well above the line (a mark in the note's own
+    # type size); a font with a shallower descent alone does not raise a digit that far.
+    marked = [
+        p is not None and _MARKER.fullmatch(ch) is not None
+        and (p[1] >= base + 0.35 * size or (p[0] <= 0.8 * size and p[1] >= base + 0.15 * size))
+        for ch, p in zip(chars, placed, strict=True)
+    ]  # fmt: skip
+    at = 0
+    while at < len(chars):
+        if not marked[at]:
+            at += 1
+            continue
+        end = at
+        while end < len(chars) and marked[end]:
+            end += 1
+        before = "".join(chars[:at]).rstrip()[-1:]
+        # After a word or the end of a phrase, or opening the line; not after a number or a
+        # sign ("10⁻³").
+        if end - at <= 3 and (not before or before.isalpha() or before in _CLOSING):
+            del chars[at:end], placed[at:end], marked[at:end]
+        else:
+            at = end
 
 
 def _run_in(chars: list[str], lead: int, total: int) -> str:
@@ -247,10 +286,12 @@ def _run_in(chars: list[str], lead: int, total: int) -> str:
 
 
 def _markers_joined(lines: list[Line]) -> list[Line]:
-    """A footnote's raised mark ("¹") that pdfium gives a line of its own, put back in front of
-    the text beside it."""
+    """Footnote marks that pdfium gives a line of their own, dropped: a raised mark ("³") in
+    front of the text beside it (the note's own number: "³Some systems ..." would glue to its
+    first word), and a mark in smaller type than the lines around it, left over from the line
+    it was raised above."""
     out: list[Line] = []
-    for line in lines:
+    for at, line in enumerate(lines):
         before = out[-1] if out else None
         if (
             before is not None
@@ -260,9 +301,16 @@ def _markers_joined(lines: list[Line]) -> list[Line]:
             and line.top > before.bottom
             and line.left >= before.right - 1
         ):
-            line.text = f"{before.text}{line.text}"
             line.left = before.left
             out[-1] = line
+            continue
+        following = lines[at + 1] if at + 1 < len(lines) else None
+        if (
+            _MARKER.fullmatch(line.text)
+            and before is not None
+            and following is not None
+            and line.size < 0.85 * min(before.size, following.size)
+        ):
             continue
         out.append(line)
     return out
@@ -542,6 +590,8 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False
     # Bottoms, not tops: pdfium sometimes reports two visual lines as one tall line.
     step = prev.bottom - line.bottom
+    if abs(step) < 0.3 * line.size and 0 <= line.left - prev.right < 2 * line.size:
+        return True  # the rest of the same visual line, which pdfium broke at a raised mark
     code = group[0].mono
     if code != line.mono:
         if code:
@@ -636,6 +686,8 @@ def _join(
             return head[:-1] + tail
     if head.endswith(("-", "/")) and tail[:1].isalnum():
         return head + tail  # "glob-\ndeleteall", a path or URL broken at a slash
+    if tail[:1] in (",", ";", ":", ")"):
+        return head + tail  # no line starts so; the rest of one broken at a footnote mark
     return f"{head} {tail}"
 
 

@@ -273,7 +273,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert "\n\nBoats must be moored with two lines at all times" in doc.text
     assert doc.author == "Mara Quint"
     assert "## Fees" in doc.text and "¶" not in doc.text and "index" not in doc.text
-    assert "Day ticket\n\nA day ticket costs four euros" in doc.text
+    # A definition list's term and its definition are one statement.
+    assert "\n\nDay ticket: A day ticket costs four euros" in doc.text
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
     assert "| Berth | Fee |\n| Small | 10 |" in doc.text
     assert doc.published_at is None  # a copyright year is not a publication date
@@ -448,3 +449,29 @@ def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path
         "moved must be registered again under its new berth number." in sentences
     ), sentences
     assert "The harbour master keeps the register at the kiosk." in sentences
+
+
+def test_a_pdf_footnotes_marks_do_not_glue_to_its_words(tmp_path: Path) -> None:
+    # A raised mark after a word in the text, and the note at the foot of the page opening
+    # with its raised number, as word processors set them.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, "Lock files of running services go in /run.")
+    pdf.char_vpos = "SUP"
+    pdf.write(6, "3")
+    pdf.char_vpos = "LINE"
+    pdf.write(6, " Each one holds a process number.")
+    pdf.set_y(260)
+    pdf.set_font("helvetica", size=8)
+    pdf.char_vpos = "SUP"
+    pdf.write(5, "3")
+    pdf.char_vpos = "LINE"
+    pdf.write(5, "Older systems kept them in /var/run instead.")
+    path = tmp_path / "notes.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "notes.pdf")
+    sentences = [" ".join(doc.text[a:b].split()) for a, b in sentence_spans(doc.text)]
+    assert "Lock files of running services go in /run." in sentences, sentences
+    assert "Each one holds a process number." in sentences
+    assert "Older systems kept them in /var/run instead." in sentences
