@@ -174,6 +174,13 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
         yield from _walk(element)
 
 
+def _list_parts(element: Any) -> Iterator[tuple[str, Any]]:
+    """A <dl>'s child elements with their tag names, comments and furniture left out."""
+    for child in element:
+        if isinstance(child.tag, str) and not _furniture(child):
+            yield child.tag.lower(), child
+
+
 def _definitions(element: Any) -> Iterator[Block]:
     """A definition list: short terms and their definition's first paragraph are one statement
     ("nit: Denotes a small issue that should be fixed ...", "aside, optional: Indicates ..."),
@@ -181,10 +188,7 @@ def _definitions(element: Any) -> Iterator[Block]:
     what it defines only through its terms. A long term or an API signature (Sphinx's
     `<dt class="sig">`) stays a line of its own."""
     terms: list[str] = []
-    for child in element:
-        if not isinstance(child.tag, str) or _furniture(child):
-            continue
-        tag = child.tag.lower()
+    for tag, child in _list_parts(element):
         if tag == "dt":
             text = squash(_inline_text(child))
             signature = "sig" in (child.get("class") or "").split() or "(" in text
@@ -212,10 +216,7 @@ def _fields(element: Any) -> list[tuple[str, str]] | None:
     docutils and Sphinx write "Author: Gordon McMillan" and "Release: 1.2"; None otherwise."""
     pairs: list[tuple[str, str]] = []
     term: str | None = None
-    for child in element:
-        if not isinstance(child.tag, str) or _furniture(child):
-            continue
-        tag = child.tag.lower()
+    for tag, child in _list_parts(element):
         if tag == "dt":
             text = squash(_inline_text(child))
             if not text.endswith(":") or len(text) > 40:
