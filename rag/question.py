@@ -75,6 +75,11 @@ _SUMMARY = re.compile(
     rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$",
 )
 _DEFINITION = re.compile(r"^\s*(who|what)(?:'s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
+# "What does nit mean?", "what does FHS stand for", "define relative valuation", "meaning of X"
+_MEANING = re.compile(
+    r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"
+    r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<b>.+?))\s*[?.!]*\s*$"
+)
 NEGATION = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
 
 
@@ -129,6 +134,8 @@ def read(question: str) -> Reading:
         kind = "summary"
     elif definition and _is_name(doc, question, definition.group(2)):
         kind, subject = "who_is", _strip_article(definition.group(2))
+    elif meaning := _MEANING.match(low):
+        kind, subject = "who_is", _strip_article(meaning.group("a") or meaning.group("b"))
     elif first in ("who", "whom", "whose"):
         kind = "who"
     elif first == "when":

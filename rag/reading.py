@@ -445,6 +445,12 @@ def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
         and fold(e.text) not in question
         and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
     ]  # fmt: skip
+    if reading.expected & _PLACES:
+        # In a manual, a place is a path or an address: "PID files must be placed in /run".
+        for m in _PATH.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
+            if span is not None and fold(m.group()) not in question:
+                new.append(span)
     if not new:
         return 0.0, 0.0
     exact = any(e.label_ in reading.expected for e in new)
@@ -460,8 +466,14 @@ def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
 
 
 _NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+# A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
+_PATH = re.compile(
+    r"(?<![\w/.])/(?=[\w.<>*-]*[A-Za-z])[\w.<>*-]+(?:/[\w.<>*-]+)*/?|https?://\S+[\w/]"
+)
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
+_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for)\b"
 
 
 _SHAPES = {
@@ -490,6 +502,10 @@ def _looks_typed(reading: Reading, text: str) -> float:
         return 1.0
     if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
         return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
+    if reading.expected & _PLACES and any(
+        fold(m.group()) not in asked for m in _PATH.finditer(text)
+    ):
+        return 1.0
     if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
         capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
         return float(any(fold(w) not in asked for w in capitalised))
@@ -509,7 +525,11 @@ def _describes(subject: str, doc: Doc) -> float:
     if not found:
         return 0.0
     after, before = folded[found.end() :], text[: found.start()]
-    if re.match(_APPOSITION, after) or re.match(_COPULA, after):
+    if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
+        return 1.0
+    # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
+    others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
+    if re.fullmatch(others, before) and re.match(r"(?:\s*,[\w\s/'-]{1,40})*\s*:", after):
         return 1.0
     # An abbreviation after what it stands for.
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)

@@ -31,6 +31,8 @@ from rag.schema import Answer, Citation, Passage
         ("Which city hosted the final?", "what", "GPE"),
         ("Who is Nicolás Maduro?", "who_is", None),
         ("What are quantum dots?", "who_is", None),
+        ("what does nit mean", "who_is", None),
+        ("Define relative valuation", "who_is", None),
         ("what is the www-data user for?", "what", None),  # what it does, not what it is
         ("Did Russia accept the election result?", "yes_no", None),
         ("What is this article about?", "summary", None),
@@ -352,3 +354,29 @@ def test_what_noun_asks_for_a_sentence_that_says_that_noun(real_pipeline: Pipeli
     assert real_pipeline.engine.answer("What uid does the postgres user get?", note).refused
     answer = real_pipeline.engine.answer("What does the postgres user own?", note)
     assert not answer.refused and "databases" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_glossary_entry_says_what_its_term_means(real_pipeline: Pipeline) -> None:
+    # A definition list read as "term: definition"; the definition never names its term.
+    note = _note(
+        "Reviewers mark their comments so authors know what matters. An author who gets a "
+        "nit usually fixes it in the next version of the series. nit: Denotes a small issue "
+        "that should be fixed, such as a typo. aside, optional: Indicates a comment that "
+        "should not block the patch. Optional comments are often left unanswered."
+    )
+    answer = real_pipeline.engine.answer("what does nit mean", note)
+    assert answer.citations and answer.citations[0].quote.startswith("nit:"), answer.answer
+    answer = real_pipeline.engine.answer("What does optional mean?", note)
+    assert answer.citations and answer.citations[0].quote.startswith("aside"), answer.answer
+
+
+@pytest.mark.slow
+def test_where_in_a_manual_is_a_path(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "The run-time variable data of a program is kept apart from its static files. Process "
+        "identifier files, which were once placed in /etc, must be placed in /run. Their "
+        "format stays the same."
+    )
+    answer = real_pipeline.engine.answer("Where should pid files go?", note)
+    assert not answer.refused and "/run" in answer.citations[0].quote, answer.answer
