@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
@@ -15,8 +16,11 @@ from rag.blocks import Block, render
 from rag.errors import BackendUnavailable, IngestFailed
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-# Tried in order; the last one decodes any byte string, so it must stay last.
-_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+# Byte-order marks, the longest first (UTF-32's starts with UTF-16's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)  # fmt: skip
 MARKDOWN = (".md", ".markdown")
 SUPPORTED_SUFFIXES = (*MARKDOWN, ".txt", ".html", ".htm", ".pdf", ".docx")
 
@@ -33,14 +37,35 @@ class Extracted:
 
 
 def decode(raw: bytes, path: Path) -> str:
+    """A text file's text: UTF-8, or UTF-16/32 with a byte-order mark, or Windows' Western
+    code page (cp1252) when it reads as Western text; otherwise the encoding that
+    charset-normalizer tells when it recognises a language in it (KOI8-R, cp1251, Shift-JIS...).
+    Text in an encoding it cannot tell is refused with a message, not indexed garbled."""
+    for mark, encoding in _BOMS:
+        if raw.startswith(mark):
+            return raw[len(mark) :].decode(encoding, errors="replace").replace("\r\n", "\n")
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        pass
     if b"\x00" in raw[:8192]:
         raise IngestFailed(f"{path}: looks like a binary file, not text")
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding).replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            continue
-    raise IngestFailed(f"{path}: unknown text encoding")  # pragma: no cover - latin-1 decodes all
+    with contextlib.suppress(UnicodeDecodeError):
+        western = raw.decode("cp1252")
+        letters = [c for c in western if c.isalpha()]
+        # Western European text is mostly ASCII letters; KOI8-R or Greek read as cp1252 is
+        # mostly accented ones ("óÏ×ÅÝÁÎÉÅ").
+        if sum(not c.isascii() for c in letters) <= 0.3 * len(letters):
+            return western.replace("\r\n", "\n")
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw[:200_000]).best()
+    if best is None or not best.coherence:
+        raise IngestFailed(
+            f"{path}: the text is not UTF-8 and its encoding could not be told; save it as "
+            "UTF-8 and add it again"
+        )
+    return raw.decode(best.encoding, errors="replace").replace("\r\n", "\n")
 
 
 def as_text(value: Any) -> str | None:

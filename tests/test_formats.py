@@ -475,3 +475,30 @@ def test_a_pdf_footnotes_marks_do_not_glue_to_its_words(tmp_path: Path) -> None:
     assert "Lock files of running services go in /run." in sentences, sentences
     assert "Each one holds a process number." in sentences
     assert "Older systems kept them in /var/run instead." in sentences
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # Windows' "Unicode" text: UTF-16 with its byte-order mark
+        ("Título: prueba\nLa reunión es el martes.\n".encode("utf-16"), "La reunión es el martes."),
+        (
+            "Совещание по бюджету состоится во вторник. Просим всех прийти вовремя. Повестка "
+            "дня: отчёт за квартал и план на следующий год.".encode("koi8-r"),
+            "Совещание по бюджету",
+        ),
+    ],
+)
+def test_text_in_other_encodings_reads_as_written(
+    tmp_path: Path, data: bytes, expected: str
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    assert expected in load_document(path, "note.txt").text
+
+
+def test_text_whose_encoding_cannot_be_told_is_refused_not_garbled(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes("Совещание".encode("koi8-r"))  # too short to tell from Shift-JIS
+    with pytest.raises(IngestFailed, match="save it as UTF-8"):
+        load_document(path, "note.txt")
