@@ -144,6 +144,8 @@ def _validation_message(exc: RequestValidationError) -> str:
                 "The request body must be a JSON object, sent with Content-Type: application/json."
             )
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        if err.get("type") == "string_too_short" and where in ("question", "query"):
+            return f"The {where} is empty: type a {where}."  # as an all-blank one is told
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     return "; ".join(parts) or "invalid request"
 

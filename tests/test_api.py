@@ -211,10 +211,11 @@ def test_every_error_has_the_same_json_shape(client: TestClient) -> None:
     form = {"content-type": "application/x-www-form-urlencoded"}  # what curl -d sends
     untyped = client.post("/api/ask", content=b'{"question": "hi"}', headers=form)
     assert "Content-Type: application/json" in untyped.json()["error"]["message"]
-    # An empty question and a blank one are the same mistake, with the same code.
-    empty = client.post("/api/ask", json={"question": ""}).json()["error"]["code"]
-    blank = client.post("/api/ask", json={"question": "   "}).json()["error"]["code"]
-    assert empty == blank == "invalid_input"
+    # An empty question and a blank one are the same mistake, with the same code and words.
+    empty = client.post("/api/ask", json={"question": ""}).json()["error"]
+    blank = client.post("/api/ask", json={"question": "   "}).json()["error"]
+    assert empty == blank and empty["code"] == "invalid_input"
+    assert empty["message"] == "The question is empty: type a question."
 
 
 def test_an_unexpected_failure_is_a_json_500(pipeline: Pipeline, tmp_path: Path) -> None:
