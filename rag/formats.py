@@ -44,12 +44,12 @@ def decode(raw: bytes, path: Path) -> str:
     for mark, encoding in _BOMS:
         if raw.startswith(mark):
             return raw[len(mark) :].decode(encoding, errors="replace").replace("\r\n", "\n")
+    if b"\x00" in raw[:8192]:
+        raise IngestFailed(f"{path}: looks like a binary file, not text")
     try:
         return raw.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in raw[:8192]:
-        raise IngestFailed(f"{path}: looks like a binary file, not text")
     with contextlib.suppress(UnicodeDecodeError):
         western = raw.decode("cp1252")
         letters = [c for c in western if c.isalpha()]
