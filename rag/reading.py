@@ -525,6 +525,8 @@ def _describes(subject: str, doc: Doc) -> float:
     if not found:
         return 0.0
     after, before = folded[found.end() :], text[: found.start()]
+    # Its abbreviation may stand between: "The LaTeX Project Public License (LPPL) is the ...".
+    after = re.sub(r"^\s*\([^()]{1,15}\)", "", after)
     if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
         return 1.0
     # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").

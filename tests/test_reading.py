@@ -380,3 +380,4 @@ def test_where_in_a_manual_is_a_path(real_pipeline: Pipeline) -> None:
     )
     answer = real_pipeline.engine.answer("Where should pid files go?", note)
     assert not answer.refused and "/run" in answer.citations[0].quote, answer.answer
+
