@@ -307,13 +307,19 @@ class OnnxInt8Embedder:
         self.file = cache_dir / f"{slug}-{_fingerprint(model_path)}-{kind}.onnx"
         self._batch_size = batch_size
         self._lock = threading.Lock()
-        self._session: Any = None
+        self._sessions: dict[str, Any] = {}
         self._tokenizer: Any = None
         self._inputs: list[str] = []
 
-    def _load(self) -> tuple[Any, Any]:
+    def _load(self, use: str = "documents") -> tuple[Any, Any]:
+        """The session for `use` ("documents" or "query") and the tokenizer, made once.
+
+        Queries have a session of their own, run on the asking thread alone: sharing one with
+        an upload's embedding made a query wait for the upload's batches (a query's embedding
+        during a 3,000-sentence ingest: p95 39 ms, slowest 750 ms; with its own session 13 and
+        35 ms; `python bench/embed_contention.py`)."""
         with self._lock:
-            if self._session is None:
+            if use not in self._sessions:
                 try:
                     import onnxruntime
                     from tokenizers import Tokenizer
@@ -324,25 +330,29 @@ class OnnxInt8Embedder:
                 if not self.file.is_file():
                     log.info("exporting %s to %s (once)", self.model_path, self.file)
                     export_onnx_int8(self.model_path, self.file, self._signed)
-                tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
-                tokenizer.enable_truncation(_max_length(self.model_path))
-                tokenizer.enable_padding()
+                if self._tokenizer is None:
+                    tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+                    tokenizer.enable_truncation(_max_length(self.model_path))
+                    tokenizer.enable_padding()
+                    self._tokenizer = tokenizer
                 options = onnxruntime.SessionOptions()
                 options.log_severity_level = 3
+                if use == "query":
+                    options.intra_op_num_threads = 1  # one short text: no pool to wait for
                 # Idle threads sleep instead of spinning: spinning, they took the cores that
                 # Chroma's and the word index's threads needed right after, and a query's
                 # embedding went from 4 to 20 ms (search p50 / p95 at 100k chunks 70 / 98 ->
                 # 47 / 61 ms; ingest throughput unchanged).
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                self._session = onnxruntime.InferenceSession(
+                session = onnxruntime.InferenceSession(
                     str(self.file), options, providers=["CPUExecutionProvider"]
                 )
-                self._inputs = [i.name for i in self._session.get_inputs()]
-                self._tokenizer = tokenizer
-            return self._session, self._tokenizer
+                self._inputs = [i.name for i in session.get_inputs()]
+                self._sessions[use] = session
+            return self._sessions[use], self._tokenizer
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        session, tokenizer = self._load()
+    def _encode(self, texts: Sequence[str], use: str = "documents") -> np.ndarray:
+        session, tokenizer = self._load(use)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         # Batches of similar length waste little on padding.
         order = np.argsort([len(t) for t in texts], kind="stable")
@@ -364,7 +374,7 @@ class OnnxInt8Embedder:
         return self._encode(texts).tolist()  # type: ignore[no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text])[0].tolist()  # type: ignore[no-any-return]
+        return self._encode([text], "query")[0].tolist()  # type: ignore[no-any-return]
 
 
 def build_embedder(

@@ -21,7 +21,7 @@ _SKIP = {
 }  # fmt: skip
 # Containers whose class or id names page furniture rather than content.
 _FURNITURE = (
-    r"nav|navbar|navheader|navfooter|menu|sidebar|sphinxsidebar|breadcrumbs?|related|footer|"
+    r"nav|navbar|navheader|navfooter|docnav|menu|sidebar|sphinxsidebar|breadcrumbs?|related|footer|"
     r"header|cookie|banner|share|social|toc|skip|headerlink|advert|promo|subscribe|comments?"
 )
 _FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
@@ -103,9 +103,22 @@ def _furniture(element: Any) -> bool:
         return True
     if tag in ("body", "main", "article"):
         return False
-    return bool(_FURNITURE_CLASS.search(element.get("class") or "")) or bool(
+    named = bool(_FURNITURE_CLASS.search(element.get("class") or "")) or bool(
         _FURNITURE_ID.fullmatch(element.get("id") or "")
     )
+    # A box named "sidebar" that holds prose is content: DocBook sets its asides so ("Hard
+    # links", "Remote backups over SSH"); a site's sidebar is mostly links.
+    return named and not _prose(element)
+
+
+def _prose(element: Any) -> bool:
+    """Whether an element holds paragraphs of text rather than links: 200 characters or more,
+    under a third of them inside links."""
+    text = len(" ".join(element.itertext()).split())
+    if text < 30:
+        return False
+    linked = sum(len(" ".join(a.itertext()).split()) for a in element.iter("a"))
+    return linked < text / 3
 
 
 def _walk(element: Any) -> Iterator[Block]:

@@ -219,9 +219,12 @@ def respell(text: str, context: Iterable[str]) -> str:
             seen[word] = seen.get(word, 0) + 1
             shapes = forms.setdefault(word, {})
             shapes[m.group()] = shapes.get(m.group(), 0) + 1
+    tokenizer = _model().tokenizer
+    # "whats", "dont": typed without the apostrophe, the tokenizer still knows them.
     unknown = {
         w for w in typed
         if w.lower() not in seen and fold(w) not in seen and not is_english(fold(w))
+        and len(tokenizer(w.lower())) == 1
     }  # fmt: skip
     if not unknown:
         return text
@@ -238,7 +241,8 @@ def respell(text: str, context: Iterable[str]) -> str:
         # right. A word in lower case may be an English word the context does not use, one
         # edit away ("cosnider"): WordNet's lemmas have no inflections, so no more than one.
         named = not word.islower() and not (first and first.start() == text.find(word))
-        pools = [(written, most)] + ([] if named or len(word) < 5 else [(known, 1)])
+        # Short words have many English neighbours one edit away ("macos": "macon").
+        pools = [(written, most)] + ([] if named or len(word) < 6 else [(known, 1)])
         close = [
             # fewest edits, then the context's word, then most letters in common, then the
             # context's most frequent

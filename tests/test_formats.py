@@ -502,3 +502,24 @@ def test_text_whose_encoding_cannot_be_told_is_refused_not_garbled(tmp_path: Pat
     path.write_bytes("Совещание".encode("koi8-r"))  # too short to tell from Shift-JIS
     with pytest.raises(IngestFailed, match="save it as UTF-8"):
         load_document(path, "note.txt")
+
+
+def test_a_docbook_sidebar_is_content_and_its_page_links_are_not(tmp_path: Path) -> None:
+    aside = (
+        "A hard link, as opposed to a symbolic link, cannot be told apart from the file it "
+        "links to: creating one gives an existing file a second name, and deleting it only "
+        "removes that name while the data stays where it was on the disk."
+    )
+    path = tmp_path / "backup.html"
+    path.write_text(
+        '<html><head><title>Backup</title></head><body><ul class="docnav top"><li><a href="p">'
+        "<strong>Prev</strong></a></li><li><a href='n'>Next</a></li></ul>"
+        '<div class="sidebar"><a href="/">Home</a> <a href="/blog">Blog</a> '
+        '<a href="/about">About us</a></div>'
+        "<h2>Backup</h2><p>Backups are kept for fifteen days on the second disk.</p>"
+        f'<div class="sidebar"><p class="title"><strong>The hard link</strong></p><p>{aside}'
+        '</p></div><ul class="docnav"><li><a href="p">Prev: Quotas</a></li></ul></body></html>'
+    )
+    doc = load_document(path, "backup.html")
+    assert aside in doc.text
+    assert "Prev" not in doc.text and "About us" not in doc.text
