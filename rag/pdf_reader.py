@@ -47,6 +47,7 @@ _SECTION_NUMBER = re.compile(
 _TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+_BULLET = re.compile(r"[•◦▪▸►‣∙·*–-]\s")  # a list's bullet; "1. Precision" may be a heading
 _CLOSING = frozenset(".,;:!?)]’”\"'")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
 _LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
@@ -646,12 +647,15 @@ def _block(
         text = _join(text, line.text, line, vocabulary, hyphenated=before.hyphenated)
     kind: Kind = "item" if LIST_MARKER.match(first.text) else "paragraph"
     # A line with an address in it is a byline or a reference, never a heading ("Fabio
-    # Fiorina Simon Josefsson (help-libtasn1@gnu.org)" set large on a title page).
+    # Fiorina Simon Josefsson (help-libtasn1@gnu.org)" set large on a title page); nor is a
+    # bulleted line, or one that stops mid-phrase ("The De-", "(“It’s a long way").
     short = (
         len(group) <= 3
         and len(text) <= 150
-        and not text.rstrip().endswith(".")
+        and not text.rstrip().endswith((".", "-", ";"))
         and not _ADDRESS.search(text)
+        and not _BULLET.match(text)
+        and text.count("“") <= text.count("”")
     )
     if short and first.size in heading_sizes and not ocr:
         return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)

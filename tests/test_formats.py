@@ -523,3 +523,24 @@ def test_a_docbook_sidebar_is_content_and_its_page_links_are_not(tmp_path: Path)
     doc = load_document(path, "backup.html")
     assert aside in doc.text
     assert "Prev" not in doc.text and "About us" not in doc.text
+
+
+def test_a_pdf_bold_bullet_or_broken_line_is_no_section(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(
+        0, 6, "A package needs care when it installs any of these:", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(4)
+    pdf.set_font("helvetica", style="B", size=11)
+    pdf.multi_cell(0, 6, "- setuid or setgid program", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "The De-", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "bian maintainer must be careful with both of them.")
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "guide.pdf")
+    assert "#" not in doc.text, doc.text
+    assert "- setuid or setgid program" in doc.text
