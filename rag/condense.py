@@ -61,12 +61,13 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     typed, question = question, truecase(question, replies, starts=True)
     elliptic = _ELLIPSIS.match(question)
     if elliptic and not _QUESTION_WORDS.search(elliptic.group(1)):
-        # "And Blinken?" asks the previous question about someone else.
+        # "And Blinken?" asks the previous question about someone else; "What about the
+        # expiry rules?" asks about another thing of the same topic.
         subject = elliptic.group(1)
         earlier = names(previous)
-        if earlier:
+        if earlier and _names_someone(subject):
             return previous.replace(earlier[0], subject, 1)
-        return f"{previous.rstrip(' ?')} {subject}?"
+        return f"{question} ({_content(previous)})"
     leaning = _leans_back(question)
     if leaning is None:
         return typed
@@ -80,6 +81,15 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     carried += [n for n in names(replied)[:2] if n.lower() not in " ".join(carried).lower()
                 and n.lower() not in question.lower()]  # fmt: skip
     return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
+
+
+def _names_someone(subject: str) -> bool:
+    """Whether a follow-up's subject is a name ("Blinken", "blinken" typed in lower case) rather
+    than a thing ("the expiry rules", "prices")."""
+    from rag.language import is_english
+
+    words = subject.split()
+    return bool(names(subject)) or (len(words) == 1 and not is_english(words[0].lower()))
 
 
 def _last_reply(history: Sequence[Turn]) -> str:

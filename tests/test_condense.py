@@ -28,6 +28,14 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
     assert condense(question, VOLODIN) == standalone
 
 
+def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
+    config = [Turn(role="user", content="where is the dirvish config file"),
+              Turn(role="assistant", content="/etc/dirvish/master.conf [1]")]  # fmt: skip
+    assert condense("what about the expiry rules?", config) == (
+        "what about the expiry rules? (dirvish config file)"
+    )
+
+
 def test_first_question_is_searched_as_asked() -> None:
     assert condense("What did he say?", []) == "What did he say?"
     assert condense("And Blinken?", [Turn(role="assistant", content="Hello")]) == "And Blinken?"
