@@ -27,6 +27,12 @@ class DocumentNotFound(RagError):
     code = "document_not_found"
 
 
+class PageNotFound(DocumentNotFound):
+    """The document has no page of that number."""
+
+    code = "page_not_found"
+
+
 class UnsupportedFile(RagError):
     """A file type the ingestion cannot read, or a file over the size limit."""
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.errors import DocumentNotFound, InvalidInput
+from rag.errors import DocumentNotFound, InvalidInput, PageNotFound
 from rag.language import fold
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ def page_png(pdf: Path, page: int, quotes: Sequence[str] = (), width: int = 1100
 
     Raises:
         DocumentNotFound: the file is gone or pdfium cannot open it.
-        InvalidInput: no such page, or an unusable width.
+        InvalidInput: an unusable width.
+        PageNotFound: no such page.
     """
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
@@ -41,7 +42,7 @@ def page_png(pdf: Path, page: int, quotes: Sequence[str] = (), width: int = 1100
         raise DocumentNotFound(f"The PDF {pdf.name} cannot be opened: {exc}") from exc
     try:
         if not 1 <= page <= len(document):
-            raise InvalidInput(f"{pdf.name} has pages 1 to {len(document)}, not {page}.")
+            raise PageNotFound(f"{pdf.name} has pages 1 to {len(document)}, not {page}.")
         sheet = document[page - 1]
         left, bottom, _, _ = sheet.get_cropbox()
         page_width, page_height = sheet.get_size()

@@ -291,7 +291,8 @@ class Pipeline:
 
         Raises:
             DocumentNotFound: no such document, or its file is no longer where it was read.
-            InvalidInput: not a PDF, or no such page.
+            InvalidInput: not a PDF.
+            PageNotFound: the PDF has no such page.
         """
         index = self.index(collection)
         origin = self._fresh(lambda: index.origin(doc_id))

@@ -363,7 +363,7 @@ def test_a_cited_pdf_page_comes_back_as_an_image(
     pipeline.ingest([folder], prune=False)
     assert client.get("/api/documents/harbour.pdf/pages/1.png").status_code == 200
     # What cannot be shown is a 4xx in the API's error shape.
-    for bad, status in [("/api/documents/uploads/harbour.pdf/pages/3.png", 422),
+    for bad, status in [("/api/documents/uploads/harbour.pdf/pages/3.png", 404),
                         ("/api/documents/russia-venezuela.md/pages/1.png", 422),
                         ("/api/documents/nothing.pdf/pages/1.png", 404)]:  # fmt: skip
         response = client.get(bad)

@@ -9,7 +9,7 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageChops
 
-from rag.errors import InvalidInput
+from rag.errors import PageNotFound
 from rag.page_image import page_png
 
 TOP = "The harbour ferry left at noon with forty passengers aboard, the captain said."
@@ -63,5 +63,5 @@ def test_a_quote_not_on_the_page_leaves_it_as_printed(tmp_path: Path) -> None:
 def test_a_page_past_the_end_is_a_clear_error(tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     _report(pdf)
-    with pytest.raises(InvalidInput, match="pages 1 to 2, not 3"):
+    with pytest.raises(PageNotFound, match="pages 1 to 2, not 3"):
         page_png(pdf, 3)
