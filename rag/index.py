@@ -641,8 +641,13 @@ class ChunkIndex:
         if not page["ids"]:
             return None
         pieces = []
+        first_on: dict[int, int] = {}  # where each page's first chunk starts
         for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True):
-            pieces.append((stored_offsets(metadata)[0] or 0, text or ""))
+            start = stored_offsets(metadata)[0] or 0
+            pieces.append((start, text or ""))
+            if isinstance(metadata.get("page"), int):
+                number = int(metadata["page"])  # type: ignore[arg-type]
+                first_on[number] = min(start, first_on.get(number, start))
         # Chunks overlap; the whitespace the splitter trimmed between them comes back, as
         # blank lines where it was more than a space: chunks start at headings and paragraphs.
         out: list[str] = []
@@ -664,6 +669,7 @@ class ChunkIndex:
             url=first.get("url") or None,
             created_at=first.get("created_at") or None,
             author=first.get("author") or None,
+            page_starts=_page_starts(first_on),
         )
 
     @_reads
@@ -762,3 +768,17 @@ def _describe(build: BuildInfo | None) -> str:
         f"model {build.embed_model} (dimension {build.dimension}), "
         f"{build.splitter}, format {build.format}"
     )
+
+
+def _page_starts(first_on: dict[int, int]) -> list[int] | None:
+    """Where each page begins, from where its first chunk does; a page without text (a blank
+    or a picture) begins where the next one with text does."""
+    if not first_on:
+        return None
+    starts = [0] * max(first_on)
+    following = max(first_on.values())
+    for number in range(max(first_on), 0, -1):
+        following = first_on.get(number, following)
+        starts[number - 1] = following
+    starts[0] = 0
+    return starts

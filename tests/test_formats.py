@@ -73,6 +73,8 @@ def test_pdf_keeps_page_numbers_down_to_the_citation(pipeline: Pipeline, tmp_pat
     cited = [c for c in answer.citations if "Ada Quint" in c.quote]
     assert cited and cited[0].page == 2
     assert doc.text[cited[0].start : cited[0].end] == cited[0].quote
+    # The document as the API gives it back knows where its pages begin, as read.
+    assert pipeline.document("report.pdf").page_starts == doc.page_starts
 
 
 def test_docx_headings_lists_tables_and_its_dates(tmp_path: Path) -> None:
