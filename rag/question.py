@@ -54,6 +54,11 @@ _ANSWER_TYPES = {
     **_labels("WORK_OF_ART", "film movie album book song show title series"),
 }  # fmt: skip
 _VALUES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
+# Nouns of amounts that the amount itself says: "the score" is "52-17", "the price" is "$5".
+_SAID_BY_AMOUNT = frozenset(
+    {"number", "count", "total", "size", "score", "amount", "sum", "price", "cost", "fee",
+     "value", "percentage", "percent", "share", "rate"}
+)  # fmt: skip
 # Words that frame a question rather than say what it is about ("What did X say?").
 _FRAMING = frozenset(
     {
@@ -99,6 +104,9 @@ class Reading:
     # Its noun that names a value as the answer ("percentage", "year", "price"): a value of that
     # kind answers for it ("what percentage did Maduro get" against "with 51% of the vote").
     kind_terms: frozenset[str] = frozenset()
+    # Of those, a measure that a bare amount does not name ("revenue", "attendance",
+    # "turnout"): "$180 million" answers "what was the revenue" only where it is called that.
+    measures: frozenset[str] = frozenset()
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
     numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
@@ -151,6 +159,7 @@ def read(question: str) -> Reading:
     spans = [_strip_article(fold(n)) for n in names]
     expected = _EXPECTED.get(kind, frozenset())
     kind_terms: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
     if kind == "what":
         nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
         noun = next((n for n in nouns if n in _ANSWER_TYPES), None)
@@ -160,6 +169,8 @@ def read(question: str) -> Reading:
             # ("husband": someone named in the sentence need not be the husband).
             if expected <= _VALUES:
                 kind_terms = frozenset({stem(noun)})
+                if not expected & {"DATE", "TIME"} and noun not in _SAID_BY_AMOUNT:
+                    measures = kind_terms
     terms, key = set(), set()
     for t in tokens:
         if t.idx >= len(asked):
@@ -189,6 +200,7 @@ def read(question: str) -> Reading:
         terms=frozenset(terms),
         key_terms=frozenset(key),
         kind_terms=kind_terms & key,
+        measures=measures & key,
         entities=tuple(
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),

@@ -72,6 +72,7 @@ class Signals:
     context: float = 0.0  # share of the question's names its passage mentions
     numbers: bool = True  # its passage holds every number and year the question names
     wanted: bool = True  # it says the noun a "what"/"which" picks ("what uid": "uid 37")
+    measured: bool = True  # it names the measure asked for ("revenue", "turnout"), if any
     doc: Doc | None = None  # spaCy's reading, for the shortlist
 
 
@@ -119,6 +120,7 @@ def eligible(reading: Reading, item: Signals, w: ReadingWeights) -> bool:
         or item.context < w.min_context
         or (w.need_numbers and not item.numbers)
         or not item.wanted
+        or not item.measured
     )
 
 
@@ -275,6 +277,7 @@ class ReadingEngine(Extractive):
             item.typed = _looks_typed(reading, sentence.text)
             item.context, item.numbers = context[id(sentence.passage)]
             item.wanted = reading.wanted is None or reading.wanted in terms
+            item.measured = reading.measures <= terms
             found.append(item)
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
@@ -298,6 +301,7 @@ class ReadingEngine(Extractive):
                 item.typed = _describes(reading.subject, doc)
             item.verb = _asserts(reading, lemmas)
             item.wanted = reading.wanted is None or reading.wanted in said
+            item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
         return found

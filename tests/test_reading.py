@@ -383,3 +383,21 @@ def test_where_in_a_manual_is_a_path(real_pipeline: Pipeline) -> None:
     )
     answer = real_pipeline.engine.answer("Where should pid files go?", note)
     assert not answer.refused and "/run" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
+def test_an_amount_answers_for_a_measure_only_where_it_is_called_that(
+    real_pipeline: Pipeline,
+) -> None:
+    raised = _note(
+        "Scalable Capital raised $180 million in 2021, in a round led by Tencent. The broker "
+        "now serves customers in eight countries."
+    )
+    question = "What was Scalable Capital's revenue last year?"
+    assert real_pipeline.engine.answer(question, raised).refused
+    reported = _note(
+        "Scalable Capital raised $180 million in 2021. Its revenue was $60 million last year, "
+        "the company said."
+    )
+    answer = real_pipeline.engine.answer(question, reported)
+    assert not answer.refused and "$60 million" in answer.answer, answer.answer
