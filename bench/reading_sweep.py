@@ -59,7 +59,7 @@ def score(rows: list[Any], weights: ReadingWeights, most: int) -> dict[str, floa
         if summary is not None:
             answer = summary
         else:
-            picked = select(reading, found, weights, most)
+            picked = select(reading, found, weights, most, passages)
             if picked is None:
                 answer = Answer(question="", searched_for="", answer="", refused=True,
                                 citations=[], passages=passages)  # fmt: skip

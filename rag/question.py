@@ -107,6 +107,7 @@ class Reading:
     # Of those, a measure that a bare amount does not name ("revenue", "attendance",
     # "turnout"): "$180 million" answers "what was the revenue" only where it is called that.
     measures: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()  # stems of the common nouns it asks about
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # yes/no: stems of its main verbs and predicates
     numbers: frozenset[str] = frozenset()  # numbers and years it names ("2027", "13")
@@ -201,6 +202,9 @@ def read(question: str) -> Reading:
         key_terms=frozenset(key),
         kind_terms=kind_terms & key,
         measures=measures & key,
+        nouns=frozenset(
+            stem(t.lemma_.lower()) for t in tokens if t.pos_ == "NOUN" and t.is_alpha
+        ) & key,
         entities=tuple(
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),

@@ -102,6 +102,9 @@ class ReadingWeights:
     # Choosing among the sentences, once the documents are found to answer: one that shares
     # none of the question's nouns is only a little behind, as answers often paraphrase.
     paraphrase_cost: float = 0.1
+    # A question with a noun that no passage uses ("turnout", "password", "dog") is more
+    # often about what the documents do not say: the best sentence must score this much more.
+    unseen_noun_cost: float = 0.3
 
 
 def combine(item: Signals, w: ReadingWeights) -> float:
@@ -125,7 +128,11 @@ def eligible(reading: Reading, item: Signals, w: ReadingWeights) -> bool:
 
 
 def select(
-    reading: Reading, found: Sequence[Signals], w: ReadingWeights, most: int
+    reading: Reading,
+    found: Sequence[Signals],
+    w: ReadingWeights,
+    most: int,
+    passages: Sequence[Passage] = (),
 ) -> tuple[list[Sentence], str] | None:
     """The answering sentences (and a Yes/No to put first), or None to refuse: when no
     sentence is eligible, or the best eligible one scores low.
@@ -140,6 +147,9 @@ def select(
     # to any sentence: one that names it clears a lower bar.
     best = max(answering, key=lambda s: combine(s, w))
     bar = w.refuse_below - (w.name_only_discount if not reading.terms and best.names else 0)
+    if reading.nouns and passages:
+        used = set().union(*(content_terms(f"{p.title} {p.text}") for p in passages))
+        bar += w.unseen_noun_cost if reading.nouns - used else 0.0
     if combine(best, w) < bar:
         return None
     paraphrased = dataclasses.replace(w, min_lexical=0.0)
@@ -228,7 +238,7 @@ class ReadingEngine(Extractive):
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
         found = self.signals(reading, sentences, stored)
-        picked = select(reading, found, self.weights, self._max_sentences)
+        picked = select(reading, found, self.weights, self._max_sentences, passages)
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked

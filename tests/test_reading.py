@@ -401,3 +401,16 @@ def test_an_amount_answers_for_a_measure_only_where_it_is_called_that(
     )
     answer = real_pipeline.engine.answer(question, reported)
     assert not answer.refused and "$60 million" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_question_whose_noun_no_passage_uses_needs_a_closer_match(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "The maritime museum is at 3 Wharf Road, on the south side of the harbor. Our galleries "
+        "sit in the old cannery building, and the historic schooner is moored at the pier."
+    )
+    assert real_pipeline.engine.answer("Can I bring my dog to the maritime museum?", note).refused
+    answer = real_pipeline.engine.answer("Where is the maritime museum?", note)
+    assert not answer.refused and "Wharf Road" in answer.answer
