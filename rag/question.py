@@ -202,9 +202,8 @@ def read(question: str) -> Reading:
         key_terms=frozenset(key),
         kind_terms=kind_terms & key,
         measures=measures & key,
-        nouns=frozenset(
-            stem(t.lemma_.lower()) for t in tokens if t.pos_ == "NOUN" and t.is_alpha
-        ) & key,
+        nouns=frozenset(stem(t.lemma_.lower()) for t in tokens if t.pos_ == "NOUN" and t.is_alpha)
+        & key,
         entities=tuple(
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),
