@@ -487,7 +487,7 @@ _PATH = re.compile(
 )
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
-_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for)\b"
+_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for|is an acronym for)\b"
 
 
 _SHAPES = {
@@ -543,6 +543,13 @@ def _describes(subject: str, doc: Doc) -> float:
     after = re.sub(r"^\s*\([^()]{1,15}\)", "", after)
     if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
         return 1.0
+    # The name of a tool or a term set before the noun of its kind: "The debmake command is
+    # the helper script ...", "the globstar option means ...".
+    kind = re.match(r"\s+([a-z]+)", after)
+    if kind and re.match(f"{_COPULA}|{_DEFINES}", after[kind.end() :]):
+        at = found.end() + kind.start(1)
+        if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
+            return 1.0
     # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
     others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
     if re.fullmatch(others, before) and re.match(r"(?:\s*,[\w\s/'-]{1,40})*\s*:", after):

@@ -414,3 +414,13 @@ def test_a_question_whose_noun_no_passage_uses_needs_a_closer_match(
     assert real_pipeline.engine.answer("Can I bring my dog to the maritime museum?", note).refused
     answer = real_pipeline.engine.answer("Where is the maritime museum?", note)
     assert not answer.refused and "Wharf Road" in answer.answer
+
+
+@pytest.mark.slow
+def test_what_is_a_tool_finds_the_tool_command_is(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "The output from the debmake command is very verbose and explains what it does. The "
+        "debmake command is the helper script for the Debian packaging. It sets defaults."
+    )
+    answer = real_pipeline.engine.answer("what is debmake", note)
+    assert answer.citations[0].quote.startswith("The debmake command is the helper"), answer
