@@ -542,17 +542,22 @@ def _distinct(
 ) -> list[Passage]:
     """The top `k` passages (of the `scope` documents, if given), none with the same text as
     a better one (the same file indexed twice, under two names, must not fill an answer with
-    copies)."""
+    copies), and all of a copied text's passages from the one copy ranked first."""
     wanted = k
     while True:
         found = retriever.search(query, wanted, scope)
-        seen: set[str] = set()
-        kept = []
+        # Copies score alike, so which copy's passage comes first is a toss-up: the copy
+        # ranked first anywhere gives all of them, and an answer cites one file, not both.
+        first: dict[str, int] = {}
+        for at, passage in enumerate(found):
+            first.setdefault(passage.doc_id, at)
+        best: dict[str, Passage] = {}
         for passage in found:
             text = " ".join(passage.text.split())
-            if text not in seen:
-                seen.add(text)
-                kept.append(passage)
+            held = best.get(text)
+            if held is None or first[passage.doc_id] < first[held.doc_id]:
+                best[text] = passage
+        kept = list(best.values())  # in the order each text was first found
         if len(kept) >= k or len(found) < wanted or wanted >= k + 20:
             return [p.model_copy(update={"rank": n}) for n, p in enumerate(kept[:k], start=1)]
         wanted += len(found) - len(kept)  # as many more as were copies

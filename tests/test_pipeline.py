@@ -276,3 +276,23 @@ def test_prompt_templates_are_checked_when_loaded(tmp_path: Path) -> None:
     (tmp_path / "extractive_answer.txt").unlink()
     with pytest.raises(RagError, match="cannot be read"):
         Prompts.load(tmp_path)
+
+
+class _TiedCopiesRetrieverFake:
+    """Retrieval over a file indexed twice, returning equal passages in the order a tie left
+    them: the second copy's part 2 ahead of the first's."""
+
+    def search(self, query: str, k: int, scope: frozenset[str] | None = None) -> list[Passage]:
+        def part(doc_id: str, n: int) -> Passage:
+            return Passage(rank=1, doc_id=doc_id, title="Repairs", text=f"Part {n} of the "
+                           "harbour repairs.", start=0, end=10, score=0.5)  # fmt: skip
+
+        return [part("a.md", 1), part("b.md", 2), part("a.md", 2), part("b.md", 1)][:k]
+
+
+def test_equal_passages_of_two_copies_come_from_the_copy_found_first() -> None:
+    from rag.pipeline import _distinct
+
+    found = _distinct(_TiedCopiesRetrieverFake(), "harbour repairs", 3)  # type: ignore[arg-type]
+    assert [(p.doc_id, p.text[:6]) for p in found] == [("a.md", "Part 1"), ("a.md", "Part 2")]
+    assert [p.rank for p in found] == [1, 2]
