@@ -340,7 +340,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], b)
             else:
                 spans.append((a, b))
-    return _openers_moved(text, spans)
+    return _continuations_joined(text, _openers_moved(text, spans))
 
 
 def _openers_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -353,6 +353,27 @@ def _openers_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
         if tail and out[i + 1][0] >= b:
             out[i] = (a, a + tail.start())
             out[i + 1] = (a + tail.start(1), out[i + 1][1])
+    return out
+
+
+def _continuations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A split inside a file name ("the library libm.so.* may also ..."), joined again: the
+    part before does not end as a sentence does, and the part after starts in lower case on
+    the same line."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            before = text[out[-1][0] : out[-1][1]]
+            between = text[out[-1][1] : a]
+            if (
+                text[a].islower()
+                and not between.strip()
+                and "\n" not in between
+                and not re.search(r"[.!?:;(\[{“‘][\"'”’)\]]*$", before)
+            ):
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
     return out
 
 

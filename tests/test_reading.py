@@ -62,7 +62,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "Ohtani agreed to sign with the Dodgers on Dec. 9 after Mr. Smith of the U.S. office\n"
         "called. The No. 1 seed beat No.\n4 in the final.\n\nA headline without a full stop\n"
         "The next paragraph starts here. It was founded on August 16th, 1993. (A scan of the "
-        "announcement survives.) Then it grew."
+        "announcement survives.) Then it grew. The library libm.so.* may also be placed in "
+        "/usr/lib."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -74,6 +75,7 @@ def test_sentences_end_where_sentences_end() -> None:
         "It was founded on August 16th, 1993.",
         "(A scan of the announcement survives.)",
         "Then it grew.",
+        "The library libm.so.* may also be placed in /usr/lib.",
     ]
 
 
