@@ -198,9 +198,10 @@ def respell(text: str, context: Iterable[str]) -> str:
     """The text with each misspelt word put right: a word of four letters or more that is no
     English word and that the context never writes becomes the closest word the context
     writes, one edit away (two for words of seven letters or more: "ambasador" ->
-    "ambassador", "TcehCrunch" -> "TechCrunch"); a word typed in lower case may also become
-    the closest English word ("cosnider" -> "consider"). Retrieval finds passages by meaning
-    despite a typo; reading them matches words, and a typo would make it refuse."""
+    "ambassador", "TcehCrunch" -> "TechCrunch"); a word of six letters or more typed in lower
+    case may also become the English word one edit away ("cosnider" -> "consider").
+    Retrieval finds passages by meaning despite a typo; reading them matches words, and a typo
+    would make it refuse."""
     _import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
