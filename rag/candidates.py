@@ -101,11 +101,18 @@ class WordIndex:
 
     def follow(self, index: ChunkIndex, generation: str) -> None:
         """Bring the index to the collection's `generation`: the documents written since the
-        one it holds, or every chunk when those are not known."""
+        one it holds, or every chunk when those are not known. While another thread or
+        process is writing a delta, the index stays as it was and the next search looks
+        again: a search that waited for the writer's commit stalled 60-130 ms at 1M chunks
+        (`bench/scale.py`; the next search after the write finds it done)."""
         if self._seen == generation:
             return
-        if self._recorded() != generation:
-            with _locked(self._folder / "lock"):
+        recorded = self._recorded()
+        if recorded != generation:
+            # A first build is waited for: there is nothing yet to search with.
+            with _locked(self._folder / "lock", wait=recorded is None) as taken:
+                if not taken:
+                    return
                 held = self._recorded()
                 if held != generation:
                     self._write(index, held)
@@ -261,12 +268,18 @@ class _Remembered:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One process at a time (others wait): tantivy allows one writer per index."""
+def _locked(path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """One writer at a time, threads and processes alike (tantivy allows one writer per
+    index): yields whether the lock was taken; without `wait`, False at once when another
+    holds it."""
     with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -522,7 +535,9 @@ class WordIndexes:
                     if other != place:  # the collection's earlier lives
                         shutil.rmtree(other, ignore_errors=True)
                 opened = self._open[index.name] = _Opened(index.uid, WordIndex(place))
-            opened.words.follow(index, generation)
+        # Outside the lock: a search does not wait for an upload's word-index write.
+        opened.words.follow(index, generation)
+        with self._lock:
             sample = opened.sample
             # A sample of a collection that was small then is taken again as it grows.
             small = sample is not None and len(sample.vectors) < _SAMPLE

@@ -165,3 +165,38 @@ def test_an_empty_collection_searched_through_its_indexes_finds_nothing(
         pipeline.delete_document(f"{name}.md")
     assert pipeline.search("sourdough prize").passages == []
     assert pipeline.ask("Who won the sourdough prize?").refused
+
+
+def test_a_search_does_not_wait_while_another_writes_the_word_index(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import fcntl
+    import threading
+
+    docs = _corpus(tmp_path / "docs")
+    reader = _indexed(settings)
+    reader.ingest([docs])
+    reader.search("sourdough prize")  # the word index is built whole, once
+    writer = build_pipeline(settings, embedder=HashingEmbedderFake())  # does not follow it
+    _write(docs, "zoo", "Town Herald", "The zoo welcomed twin otters named Pip and Moss.")
+    writer.ingest([docs])
+    folder = next((settings.data_dir / "words" / settings.collection).iterdir())
+    held, done, released = threading.Event(), threading.Event(), threading.Event()
+
+    def another_writer() -> None:  # holds the word index's lock, as a writer of the delta does
+        with (folder / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            held.set()
+            done.wait(10)
+            released.set()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    holder = threading.Thread(target=another_writer)
+    holder.start()
+    held.wait()
+    reader.search("twin otters at the zoo")  # goes on with the word index as it is
+    assert not released.is_set()  # it did not wait for the lock
+    done.set()
+    holder.join()
+    # With the lock free, the next search brings the word index up to date.
+    assert reader.search("twin otters at the zoo").passages[0].doc_id == "zoo.md"
