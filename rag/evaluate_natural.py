@@ -70,7 +70,7 @@ def misspell(question: str, seed: str) -> str:
     and where follow from `seed`, so every run types the same."""
     import random
 
-    found = [m for m in re.finditer(r"[A-Za-z]{5,}", question)]
+    found = list(re.finditer(r"[A-Za-z]{5,}", question))
     if not found:
         return question
     word = max(found, key=lambda m: len(m.group()))

@@ -41,22 +41,24 @@ def decode(raw: bytes, path: Path) -> str:
     code page (cp1252) when it reads as Western text; otherwise the encoding that
     charset-normalizer tells when it recognises a language in it (KOI8-R, cp1251, Shift-JIS...).
     Text in an encoding it cannot tell is refused with a message, not indexed garbled."""
+    return _decoded(raw, path).replace("\r\n", "\n")
+
+
+def _decoded(raw: bytes, path: Path) -> str:
     for mark, encoding in _BOMS:
         if raw.startswith(mark):
-            return raw[len(mark) :].decode(encoding, errors="replace").replace("\r\n", "\n")
+            return raw[len(mark) :].decode(encoding, errors="replace")
     if b"\x00" in raw[:8192]:
         raise IngestFailed(f"{path}: looks like a binary file, not text")
-    try:
-        return raw.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        pass
+    with contextlib.suppress(UnicodeDecodeError):
+        return raw.decode("utf-8")
     with contextlib.suppress(UnicodeDecodeError):
         western = raw.decode("cp1252")
         letters = [c for c in western if c.isalpha()]
         # Western European text is mostly ASCII letters; KOI8-R or Greek read as cp1252 is
         # mostly accented ones ("óÏ×ÅÝÁÎÉÅ").
         if sum(not c.isascii() for c in letters) <= 0.3 * len(letters):
-            return western.replace("\r\n", "\n")
+            return western
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(raw[:200_000]).best()
@@ -65,7 +67,7 @@ def decode(raw: bytes, path: Path) -> str:
             f"{path}: the text is not UTF-8 and its encoding could not be told; save it as "
             "UTF-8 and add it again"
         )
-    return raw.decode(best.encoding, errors="replace").replace("\r\n", "\n")
+    return raw.decode(best.encoding, errors="replace")
 
 
 def as_text(value: Any) -> str | None:

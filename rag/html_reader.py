@@ -112,8 +112,8 @@ def _furniture(element: Any) -> bool:
 
 
 def _prose(element: Any) -> bool:
-    """Whether an element holds paragraphs of text rather than links: 200 characters or more,
-    under a third of them inside links."""
+    """Whether an element holds paragraphs of text rather than links: 30 words or more, under
+    a third of them inside links."""
     text = len(" ".join(element.itertext()).split())
     if text < 30:
         return False

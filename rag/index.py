@@ -775,10 +775,9 @@ def _page_starts(first_on: dict[int, int]) -> list[int] | None:
     or a picture) begins where the next one with text does."""
     if not first_on:
         return None
-    starts = [0] * max(first_on)
-    following = max(first_on.values())
-    for number in range(max(first_on), 0, -1):
+    last = max(first_on)
+    starts, following = [0] * last, first_on[last]
+    for number in range(last, 1, -1):  # the first page begins at 0
         following = first_on.get(number, following)
         starts[number - 1] = following
-    starts[0] = 0
     return starts

@@ -220,13 +220,12 @@ def respell(text: str, context: Iterable[str]) -> str:
             seen[word] = seen.get(word, 0) + 1
             shapes = forms.setdefault(word, {})
             shapes[m.group()] = shapes.get(m.group(), 0) + 1
+    unseen = [w for w in typed if w.lower() not in seen and fold(w) not in seen]
+    if not unseen:
+        return text  # spaCy's model is not needed
     tokenizer = _model().tokenizer
     # "whats", "dont": typed without the apostrophe, the tokenizer still knows them.
-    unknown = {
-        w for w in typed
-        if w.lower() not in seen and fold(w) not in seen and not is_english(fold(w))
-        and len(tokenizer(w.lower())) == 1
-    }  # fmt: skip
+    unknown = {w for w in unseen if not is_english(fold(w)) and len(tokenizer(w.lower())) == 1}
     if not unknown:
         return text
     from rapidfuzz import process

@@ -540,14 +540,16 @@ def _describes(subject: str, doc: Doc) -> float:
         return 0.0
     after, before = folded[found.end() :], text[: found.start()]
     # Its abbreviation may stand between: "The LaTeX Project Public License (LPPL) is the ...".
-    after = re.sub(r"^\s*\([^()]{1,15}\)", "", after)
+    abbreviation = re.match(r"\s*\([^()]{1,15}\)", after)
+    end = found.end() + (abbreviation.end() if abbreviation else 0)
+    after = folded[end:]
     if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
         return 1.0
     # The name of a tool or a term set before the noun of its kind: "The debmake command is
     # the helper script ...", "the globstar option means ...".
     kind = re.match(r"\s+([a-z]+)", after)
     if kind and re.match(f"{_COPULA}|{_DEFINES}", after[kind.end() :]):
-        at = found.end() + kind.start(1)
+        at = end + kind.start(1)
         if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
             return 1.0
     # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
