@@ -1,0 +1,278 @@
+"""PDF page -> Lines: pdfium's characters grouped into the lines a reader sees, each with its box,
+type size, weight, typeface and whether it is code, footnote marks taken out; a page without a
+text layer is read by OCR (tesseract) when it is installed. `rag/pdf_reader.py` makes blocks of
+them."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from rag.blocks import LIST_MARKER
+from rag.errors import BackendUnavailable
+
+_MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
+_BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
+_OCR_DPI = 300
+_CLOSING = frozenset(".,;:!?)]’”\"'")
+_MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
+_LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
+# TeX sets an accent as a glyph of its own after the letter: "Thê´" is "Thế".
+_COMBINING = dict(
+    zip(
+        "´¨ˆ˜ˇ˘˙˚¸˛˝",
+        "\u0301\u0308\u0302\u0303\u030c\u0306\u0307\u030a\u0327\u0328\u030b",
+        strict=True,
+    )
+)
+_SPACING_ACCENT = re.compile(r"([^\W\d_])\s?([´¨ˆ˜ˇ˘˙˚¸˛˝])")
+
+
+@dataclass
+class Line:
+    """One line of a page, as pdfium lays it out; y grows upwards (PDF space)."""
+
+    text: str
+    page: int
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float
+    bold: bool = False
+    mono: bool = False
+    ocr: bool = False
+    hyphenated: bool = False  # ends with a hyphen pdfium marked as a line-end break
+    runin: str = ""  # a bold heading that opens the line, run in with the text after it
+    font: str = ""  # the family of its first character's font ("LMSans10")
+
+
+def text_lines(page: Any, number: int) -> list[Line]:
+    import pypdfium2.raw as c
+
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        count = c.FPDFText_CountChars(raw)
+        font = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        rect = c.FS_RECTF()
+        lines: list[Line] = []
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float]] = []
+        sizes: list[float] = []
+        placed: list[tuple[float, float] | None] = []  # each character's size and bottom
+        bold = mono = 0
+        lead = 0  # how many of the line's first characters are bold, before the first that isn't
+        leading = True
+        family = ""
+
+        def close() -> None:
+            nonlocal bold, mono, lead, leading, family
+            _drop_note_marks(chars, placed)
+            text = "".join(chars)
+            runin = _run_in(chars, lead, len(sizes))
+            hyphenated = text.endswith("\x02")
+            text = text.replace("\x02", "-").replace("\ufffe", "").strip()
+            # A combining accent set as a character of its own: "Thê ́" is "Thế".
+            text = _LOOSE_ACCENT.sub("", text)
+            text = _SPACING_ACCENT.sub(lambda m: m.group(1) + _COMBINING[m.group(2)], text)
+            text = unicodedata.normalize("NFC", text)
+            if text and boxes:
+                lines.append(
+                    Line(
+                        text=text,
+                        page=number,
+                        left=min(b[0] for b in boxes),
+                        bottom=min(b[2] for b in boxes),
+                        right=max(b[1] for b in boxes),
+                        top=max(b[3] for b in boxes),
+                        # Its first characters' size: a note in smaller type at the end of
+                        # a line ("verso pages. (github issue 704)") is not what the line is.
+                        size=round(statistics.median(sizes[:8]), 1),
+                        bold=bold * 2 > len(sizes),
+                        # A bulleted line is a list item, whatever its font.
+                        mono=mono * 2 > len(sizes) and not LIST_MARKER.match(text),
+                        hyphenated=hyphenated,
+                        runin=runin if text.startswith(runin) else "",
+                        font=family,
+                    )
+                )
+            chars.clear()
+            placed.clear()
+            boxes.clear()
+            sizes.clear()
+            bold = mono = lead = 0
+            leading = True
+            family = ""
+
+        for i in range(count):
+            code = c.FPDFText_GetUnicode(raw, i)
+            if code == 10:
+                close()
+                continue
+            if code == 13:
+                continue
+            char = chr(code)
+            if char.isspace() or c.FPDFText_IsGenerated(raw, i) == 1:
+                chars.append(char)
+                placed.append(None)
+                continue
+            c.FPDFText_GetLooseCharBox(raw, i, rect)
+            if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
+                close()  # wholly below or above the last character: pdfium ran lines together
+            chars.append(char)
+            boxes.append((rect.left, rect.right, rect.bottom, rect.top))
+            sizes.append(c.FPDFText_GetFontSize(raw, i))
+            placed.append((sizes[-1], rect.bottom))
+            c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
+            name = font.value.decode("latin-1")
+            if not family:
+                family = re.split(r"[-,]", re.sub(r"^[A-Z]{6}\+", "", name))[0]
+            weight = c.FPDFText_GetFontWeight(raw, i)
+            heavy = weight >= 600 or bool(_BOLD.search(name))
+            bold += heavy
+            leading = leading and heavy
+            lead += leading
+            mono += bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
+        close()
+        return _markers_joined(lines)
+    finally:
+        textpage.close()
+
+
+def _drop_note_marks(chars: list[str], placed: list[tuple[float, float] | None]) -> None:
+    """Footnote marks taken out of a line: digits or daggers set smaller and raised ("the
+    boot loader.³", "³Some systems ..." at the foot of the page). Left in, they glue to the
+    words ("loader.3", "3Some"). A raised digit after a digit is an exponent and stays."""
+    kept = [p for p in placed if p is not None]
+    if len(kept) < 2:
+        return
+    size = statistics.median(p[0] for p in kept)
+    base = statistics.median(p[1] for p in kept)
+    # Smaller and a little raised, or raised well above the line (a mark in the note's own
+    # type size); a font with a shallower descent alone does not raise a digit that far.
+    marked = [
+        p is not None and _MARKER.fullmatch(ch) is not None
+        and (p[1] >= base + 0.35 * size or (p[0] <= 0.8 * size and p[1] >= base + 0.15 * size))
+        for ch, p in zip(chars, placed, strict=True)
+    ]  # fmt: skip
+    at = 0
+    while at < len(chars):
+        if not marked[at]:
+            at += 1
+            continue
+        end = at
+        while end < len(chars) and marked[end]:
+            end += 1
+        before = "".join(chars[:at]).rstrip()[-1:]
+        # After a word or the end of a phrase, or opening the line; not after a number or a
+        # sign ("10⁻³").
+        if end - at <= 3 and (not before or before.isalpha() or before in _CLOSING):
+            del chars[at:end], placed[at:end], marked[at:end]
+        else:
+            at = end
+
+
+def _run_in(chars: list[str], lead: int, total: int) -> str:
+    """A bold run-in heading that opens a line of plain text ("Class proc supports twoside
+    The document class proc ..."): its words, or ""."""
+    if not 0 < lead < total:
+        return ""
+    seen, cut = 0, len(chars)
+    for at, char in enumerate(chars, start=1):
+        seen += not char.isspace()
+        if seen == lead:
+            cut = at
+            break
+    head, rest = "".join(chars[:cut]).strip(), "".join(chars[cut:]).strip()
+    if not 2 <= len(head.split()) <= 12 or not rest[:1].isupper():
+        return ""
+    return head
+
+
+def _markers_joined(lines: list[Line]) -> list[Line]:
+    """Footnote marks that pdfium gives a line of their own, dropped: a raised mark ("³") in
+    front of the text beside it (the note's own number: "³Some systems ..." would glue to its
+    first word), and a mark in smaller type than the lines around it, left over from the line
+    it was raised above."""
+    out: list[Line] = []
+    for at, line in enumerate(lines):
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and _MARKER.fullmatch(before.text)
+            and before.size < line.size * 0.95
+            and line.bottom < before.top
+            and line.top > before.bottom
+            and line.left >= before.right - 1
+        ):
+            line.left = before.left
+            out[-1] = line
+            continue
+        following = lines[at + 1] if at + 1 < len(lines) else None
+        if (
+            _MARKER.fullmatch(line.text)
+            and before is not None
+            and following is not None
+            and line.size < 0.85 * min(before.size, following.size)
+        ):
+            continue
+        out.append(line)
+    return out
+
+
+def has_images(page: Any) -> bool:
+    import pypdfium2.raw as c
+
+    return any(obj.type == c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
+
+
+def ocr_lines(page: Any, number: int, height: float) -> list[Line]:
+    """A page image read by tesseract, line by line, in PDF coordinates.
+
+    Raises:
+        BackendUnavailable: pytesseract or the tesseract program is missing.
+    """
+    try:
+        import pytesseract
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "reading it needs OCR: apt-get install tesseract-ocr && pip install pytesseract"
+        ) from exc
+    scale = _OCR_DPI / 72
+    image = page.render(scale=scale).to_pil()
+    try:
+        data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise BackendUnavailable(
+            "reading it needs OCR: apt-get install tesseract-ocr (Debian/Ubuntu)"
+        ) from exc
+    grouped: dict[tuple[int, int, int], list[int]] = {}
+    for i, word in enumerate(data["text"]):
+        if str(word).strip() and float(data["conf"][i]) >= 0:
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            grouped.setdefault(key, []).append(i)
+    lines = []
+    for indices in grouped.values():
+        tops = [data["top"][i] for i in indices]
+        bottoms = [data["top"][i] + data["height"][i] for i in indices]
+        heights = sorted(data["height"][i] for i in indices)
+        text = " ".join(str(data["text"][i]) for i in indices)
+        lines.append(
+            Line(
+                text=text,
+                page=number,
+                left=min(data["left"][i] for i in indices) / scale,
+                right=max(data["left"][i] + data["width"][i] for i in indices) / scale,
+                top=height - min(tops) / scale,
+                bottom=height - max(bottoms) / scale,
+                size=round(heights[len(heights) // 2] / scale * 1.4, 1),
+                ocr=True,
+            )
+        )
+    return lines
