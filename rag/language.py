@@ -376,10 +376,13 @@ def _openers_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
+_QUOTED_END = re.compile(r"[‘'`][^\s‘'`’][’'`]$")  # one character quoted: ‘!’, '?', `.`
+
+
 def _continuations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A split inside a file name ("the library libm.so.* may also ..."), joined again: the
-    part before does not end as a sentence does, and the part after starts in lower case on
-    the same line."""
+    """A split inside a file name ("the library libm.so.* may also ..."), or after a character
+    a manual quotes ("the ‘!’ has no special meaning"), joined again: the part before does not
+    end as a sentence does, and the part after starts in lower case on the same line."""
     out: list[tuple[int, int]] = []
     for a, b in spans:
         if out:
@@ -389,7 +392,7 @@ def _continuations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple
                 text[a].islower()
                 and not between.strip()
                 and "\n" not in between
-                and not re.search(r"[.!?:;(\[{“‘][\"'”’)\]]*$", before)
+                and not re.search(r"[.!?:;(\[{“‘][\"'”’)\]]*$", _QUOTED_END.sub("", before))
             ):
                 out[-1] = (out[-1][0], b)
                 continue
@@ -398,4 +401,6 @@ def _continuations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple
 
 
 def _open_quote(text: str) -> bool:
+    # A quotation mark quoted itself, as a manual shows a character (‘"’, '"', `"`), opens none.
+    text = re.sub(r"""([‘'`])"([’'`])""", "", text)
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")

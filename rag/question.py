@@ -85,6 +85,15 @@ _MEANING = re.compile(
     r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"
     r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<b>.+?))\s*[?.!]*\s*$"
 )
+# "What's the difference between X and Y?", "compare X with Y", "how does X differ from Y?":
+# what each of the two is answers it.
+_COMPARISON = re.compile(
+    r"^\s*(?:(?:what(?:'?s| is| are)?\s+)?(?:the\s+)?(?:main\s+|key\s+|real\s+)?"
+    r"differences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)"
+    r"|(?:compare|contrast)\s+(?P<c>.+?)\s+(?:and|with|to|against)\s+(?P<d>.+?)"
+    r"|how\s+(?:does|do|is|are)\s+(?P<e>.+?)\s+differ(?:ent)?\s+from\s+(?P<f>.+?))"
+    r"\s*[?.!]*\s*$"
+)
 NEGATION = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
 
 
@@ -94,13 +103,15 @@ class Reading:
 
     text: str
     asked: str  # the question without a follow-up's context in brackets
-    kind: str  # who, when, where, how_many, how_much, why_how, yes_no, who_is, summary, what
+    # who, when, where, how_many, how_much, why_how, yes_no, who_is, compare, summary, what
+    kind: str
     expected: frozenset[str]  # entity labels of the answer; empty when any will do
     names: tuple[str, ...]  # what the question names (folded), the answer need not repeat
     terms: frozenset[str]  # stems of the words it asks about, names and framing left out
     key_terms: frozenset[str]  # those of them that are nouns, adjectives or numbers
     entities: tuple[str, ...]  # its names that spaCy knows as people, places, works...
     subject: str | None = None  # who_is: the name asked about
+    compared: tuple[str, ...] = ()  # compare: the two things asked about
     # Its noun that names a value as the answer ("percentage", "year", "price"): a value of that
     # kind answers for it ("what percentage did Maduro get" against "with 51% of the vote").
     kind_terms: frozenset[str] = frozenset()
@@ -138,9 +149,12 @@ def read(question: str) -> Reading:
     own = doc.char_span(0, len(asked.rstrip()), alignment_mode="contract") or doc
     names = names_in(own)
     kind, subject = "what", None
+    compared: tuple[str, ...] = ()
     definition = _DEFINITION.match(low)
     if _SUMMARY.search(low):
         kind = "summary"
+    elif comparison := _COMPARISON.match(low):
+        kind, compared = "compare", _both(*(g for g in comparison.groups() if g))
     elif definition and _is_name(doc, question, definition.group(2)):
         kind, subject = "who_is", _strip_article(definition.group(2))
     elif meaning := _MEANING.match(low):
@@ -208,6 +222,7 @@ def read(question: str) -> Reading:
             fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
         ),
         subject=subject,
+        compared=compared,
         wanted=wanted if wanted in key else None,
         asks_subject=asks_subject,
         negated=any(t.lower_ in NEGATION for t in tokens),
@@ -273,6 +288,15 @@ def _wanted(tokens: list[Token]) -> str | None:
     if head.is_stop or head.pos_ not in ("NOUN", "ADJ", "PROPN"):
         return None
     return stem(head.lemma_.lower())
+
+
+def _both(first: str, second: str) -> tuple[str, str]:
+    """The two things compared, the first given the noun the two share when it was left out
+    ("single and double quotes": "single quotes", "double quotes")."""
+    first, second = _strip_article(first), _strip_article(second)
+    if len(first.split()) == 1 and len(second.split()) > 1:
+        first = f"{first} {second.split()[-1]}"
+    return first, second
 
 
 def _strip_article(text: str) -> str:

@@ -237,6 +237,8 @@ class ReadingEngine(Extractive):
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
+        if reading.kind == "compare":
+            return self._comparison(reading, passages, sentences, stored)
         found = self.signals(reading, sentences, stored)
         picked = select(reading, found, self.weights, self._max_sentences, passages)
         if picked is None:
@@ -308,13 +310,47 @@ class ReadingEngine(Extractive):
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
-                item.typed = _describes(reading.subject, doc)
+                item.typed = max(
+                    _describes(reading.subject, doc), _opens_section(reading.subject, item.sentence)
+                )
             item.verb = _asserts(reading, lemmas)
             item.wanted = reading.wanted is None or reading.wanted in said
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
         return found
+
+    def _comparison(
+        self,
+        reading: Reading,
+        passages: Sequence[Passage],
+        sentences: Sequence[Sentence],
+        stored: StoredSentences | None,
+    ) -> Answer:
+        """The answer to "What's the difference between X and Y?": a sentence that sets the two
+        against each other, if one does, then what the passages say X is and what they say Y
+        is, each cited; one side alone when the passages hold only that."""
+        names = {thing: re.compile(rf"\b{re.escape(fold(thing))}\b") for thing in reading.compared}
+        both = [
+            s for s in sentences
+            if all(n.search(fold(s.text)) for n in names.values()) and _CONTRAST.search(s.text)
+        ]  # fmt: skip
+        chosen: list[Sentence] = []
+        if both:
+            similar = similarities(self._embedder, reading.text, both, stored)
+            chosen.append(both[int(max(range(len(both)), key=lambda i: similar[i]))])
+        context = [p.text for p in passages]
+        for thing in reading.compared:
+            asked = read(truecase(f"What is {thing}?", context))
+            # A sentence that names the other thing as well is about both, or about that one.
+            others = [n for t, n in names.items() if t != thing]
+            own = [s for s in sentences if not any(n.search(fold(s.text)) for n in others)]
+            picked = select(asked, self.signals(asked, own, stored), self.weights, 1, passages)
+            if picked is not None and picked[0][0] not in chosen:
+                chosen.extend(picked[0])
+        if not chosen:
+            return self.refusal(reading.text, passages)
+        return self._compose(reading.text, passages, chosen, "", separate=True)
 
     def _summary(
         self, reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
@@ -480,6 +516,12 @@ def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
 
 
 _NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
+# A sentence that sets two things against each other: "X ..., while Y ...", "unlike X, Y ...".
+_CONTRAST = re.compile(
+    r"\b(?:while|whereas|unlike|but|however|instead|rather than|differs?|difference|different"
+    r"|in contrast|compared)\b",
+    re.IGNORECASE,
+)
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 # A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
 _PATH = re.compile(
@@ -524,6 +566,16 @@ def _looks_typed(reading: Reading, text: str) -> float:
         capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
         return float(any(fold(w) not in asked for w in capitalised))
     return 0.0
+
+
+def _opens_section(subject: str, sentence: Sentence) -> float:
+    """1 for the first sentence under a heading that names `subject`: a manual's section
+    "Single Quotes" opens by saying what single quotes do."""
+    before = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
+    heading = re.match(r"#{1,6}\s+(.+)", before)
+    if not heading:
+        return 0.0
+    return float(re.search(rf"\b{re.escape(fold(subject))}\b", fold(heading.group(1))) is not None)
 
 
 def _describes(subject: str, doc: Doc) -> float:

@@ -38,6 +38,8 @@ from rag.schema import Answer, Citation, Passage
         ("What is this article about?", "summary", None),
         ("Summarize the story on VTubers", "summary", None),
         ("Why did Scherzer leave Game 3?", "why_how", None),
+        ("whats the difference between single and double quotes", "compare", None),
+        ("How do hard links differ from symbolic links?", "compare", None),
         ("And who scored for England?", "who", "PERSON"),  # a follow-up's joining word
         ("So when did it start?", "when", "DATE"),
     ],
@@ -63,7 +65,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "called. The No. 1 seed beat No.\n4 in the final.\n\nA headline without a full stop\n"
         "The next paragraph starts here. It was founded on August 16th, 1993. (A scan of the "
         "announcement survives.) Then it grew. The library libm.so.* may also be placed in "
-        "/usr/lib."
+        '/usr/lib. Quoting the character ‘"’ in a manual opens no quotation. In posix mode the '
+        "‘!’ has no special meaning. It ends here."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -76,7 +79,18 @@ def test_sentences_end_where_sentences_end() -> None:
         "(A scan of the announcement survives.)",
         "Then it grew.",
         "The library libm.so.* may also be placed in /usr/lib.",
+        'Quoting the character ‘"’ in a manual opens no quotation.',
+        "In posix mode the ‘!’ has no special meaning.",
+        "It ends here.",
     ]
+
+
+def test_a_comparison_names_both_things() -> None:
+    assert read("what's the difference between single and double quotes?").compared == (
+        "single quotes",
+        "double quotes",
+    )
+    assert read("Compare rsync with dirvish").compared == ("rsync", "dirvish")
 
 
 def test_names_compare_without_accents() -> None:
@@ -300,6 +314,41 @@ def test_a_question_about_the_subject_gets_what_the_subject_points_to(
     question = "What won Best Debut Game at the 2024 Harbour Awards?"
     answer = real_pipeline.engine.answer(question, note)
     assert "Lantern" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_comparison_says_what_each_thing_is(real_pipeline: Pipeline) -> None:
+    # A manual's sections: each opens by saying what its subject does, and a later sentence
+    # of each names the other thing too.
+    text = (
+        "##### 3.1 Single Quotes\n\nEnclosing characters in single quotes preserves the literal "
+        "value of each character. A single quote may not occur between single quotes.\n\n"
+        "##### 3.2 Double Quotes\n\nEnclosing characters in double quotes preserves the literal "
+        "value of all characters except the dollar sign. Double quotes are used more often than "
+        "single quotes in scripts."
+    )
+    answer = real_pipeline.engine.answer(
+        "whats the difference between single quotes and double quotes", _note(text)
+    )
+    quotes = [c.quote for c in answer.citations]
+    assert [q[:40] for q in quotes] == [
+        "Enclosing characters in single quotes pr",
+        "Enclosing characters in double quotes pr",
+    ], answer.answer
+
+
+@pytest.mark.slow
+def test_a_sentence_that_sets_the_two_against_each_other_comes_first(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "A hard link is another name for the same file. A symbolic link is a small file that "
+        "holds a path. Hard links can only be made on the same filesystem, while symbolic links "
+        "can point anywhere. Links were added early."
+    )
+    answer = real_pipeline.engine.answer("How do hard links differ from symbolic links?", note)
+    assert answer.citations[0].quote.startswith("Hard links can only"), answer.answer
+    assert not answer.refused
 
 
 @pytest.mark.slow
