@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,11 @@ _T = TypeVar("_T")
 _FORMAT = 2  # of the word index's schema and folder (2: Snowball English stems)
 # What tantivy's writer may buffer before it writes a segment (its floor is 15 MB per thread).
 _WRITER_HEAP = 64_000_000
+# How long a reader leaves a new generation's delta to its writer, who writes it straight
+# after the write (rag/pipeline.py): a reader that noticed the generation first and wrote the
+# delta itself stalled its search 218 ms at 1M chunks. Past it, a reader writes it: the writer
+# may have stopped, or may not keep a word index.
+READER_GRACE = 1.0
 
 
 class Store(Protocol):
@@ -81,6 +87,7 @@ class WordIndex:
         self._schema = builder.build()
         self._index = tv.Index(self._schema, path=str(folder))
         self._seen: str | None = None  # the generation this process's reader was reloaded at
+        self._noticed: tuple[str, float] = ("", 0.0)  # a generation first seen unwritten, when
 
     def size(self) -> int:
         """How many chunks the index holds."""
@@ -99,16 +106,19 @@ class WordIndex:
         except OSError:
             return None
 
-    def follow(self, index: ChunkIndex, generation: str) -> None:
+    def follow(self, index: ChunkIndex, generation: str, grace: float = 0.0) -> None:
         """Bring the index to the collection's `generation`: the documents written since the
         one it holds, or every chunk when those are not known. While another thread or
         process is writing a delta, the index stays as it was and the next search looks
         again: a search that waited for the writer's commit stalled 60-130 ms at 1M chunks
-        (`bench/scale.py`; the next search after the write finds it done)."""
+        (`bench/scale.py`; the next search after the write finds it done). So it does for
+        `grace` seconds after it first sees a generation no one has written yet."""
         if self._seen == generation:
             return
         recorded = self._recorded()
         if recorded != generation:
+            if recorded is not None and not self._due(generation, grace):
+                return
             # A first build is waited for: there is nothing yet to search with.
             with _locked(self._folder / "lock", wait=recorded is None) as taken:
                 if not taken:
@@ -118,6 +128,14 @@ class WordIndex:
                     self._write(index, held)
         self._index.reload()
         self._seen = generation
+
+    def _due(self, generation: str, grace: float) -> bool:
+        """Whether `grace` seconds have passed since this process first saw `generation`
+        unwritten."""
+        now = time.monotonic()
+        if self._noticed[0] != generation:
+            self._noticed = (generation, now)
+        return now - self._noticed[1] >= grace
 
     def _write(self, index: ChunkIndex, held: str | None) -> None:
         tv = _tantivy()
@@ -522,9 +540,11 @@ class WordIndexes:
         embedder: Embedder,
         options: HybridOptions,
         store: Store,
+        grace: float | None = None,
     ) -> IndexedRetriever:
         """A retriever over the collection as of `generation`, its word index brought up to
-        date."""
+        date (a writer's at once, `grace` 0; a reader's leaves a new delta to its writer for
+        READER_GRACE seconds, and searches the index as it is meanwhile)."""
         # Named by the collection's id and this format: a collection made again, or an index
         # another version wrote, is built anew (and the old folder removed).
         place = self._folder / index.name / f"{index.uid}.v{_FORMAT}"
@@ -536,7 +556,7 @@ class WordIndexes:
                         shutil.rmtree(other, ignore_errors=True)
                 opened = self._open[index.name] = _Opened(index.uid, WordIndex(place))
         # Outside the lock: a search does not wait for an upload's word-index write.
-        opened.words.follow(index, generation)
+        opened.words.follow(index, generation, READER_GRACE if grace is None else grace)
         with self._lock:
             sample = opened.sample
             # A sample of a collection that was small then is taken again as it grows.

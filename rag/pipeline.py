@@ -254,7 +254,9 @@ class Pipeline:
             generation = index.generation()
             if self._size(index, generation) > self.settings.exact_limit:
                 store = _Reads(self, collection)
-                self._words.retriever(index, generation, self.embedder, self.hybrid, store)
+                self._words.retriever(
+                    index, generation, self.embedder, self.hybrid, store, grace=0.0
+                )
 
         try:
             self._fresh(update)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import HashingEmbedderFake
 
-from rag import Pipeline, Settings, build_pipeline
+from rag import Pipeline, Settings, build_pipeline, candidates
 from rag.index import ChunkIndex
 
 TOPICS = {
@@ -88,6 +88,9 @@ def test_a_large_collection_is_searched_through_its_indexes_as_its_copy_would_be
 def test_the_word_index_follows_writes_by_the_documents_they_changed(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The writer keeps no word index (its collection is under its exact limit), so the reader
+    # writes the deltas; it does so at once with no grace left to the writer.
+    monkeypatch.setattr(candidates, "READER_GRACE", 0.0)
     docs = _corpus(tmp_path / "docs")
     writer = build_pipeline(settings, embedder=HashingEmbedderFake())
     writer.ingest([docs])
@@ -167,19 +170,27 @@ def test_an_empty_collection_searched_through_its_indexes_finds_nothing(
     assert pipeline.ask("Who won the sourdough prize?").refused
 
 
-def test_a_search_does_not_wait_while_another_writes_the_word_index(
-    settings: Settings, tmp_path: Path
-) -> None:
-    import fcntl
-    import threading
-
+def _reader_after_another_write(settings: Settings, tmp_path: Path) -> Pipeline:
+    """A reader with its word index built, after a writer that keeps none (its collection is
+    under its exact limit) added zoo.md."""
     docs = _corpus(tmp_path / "docs")
     reader = _indexed(settings)
     reader.ingest([docs])
     reader.search("sourdough prize")  # the word index is built whole, once
-    writer = build_pipeline(settings, embedder=HashingEmbedderFake())  # does not follow it
+    writer = build_pipeline(settings, embedder=HashingEmbedderFake())
     _write(docs, "zoo", "Town Herald", "The zoo welcomed twin otters named Pip and Moss.")
     writer.ingest([docs])
+    return reader
+
+
+def test_a_search_does_not_wait_while_another_writes_the_word_index(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import threading
+
+    monkeypatch.setattr(candidates, "READER_GRACE", 0.0)  # the lock is what this is about
+    reader = _reader_after_another_write(settings, tmp_path)
     folder = next((settings.data_dir / "words" / settings.collection).iterdir())
     held, done, released = threading.Event(), threading.Event(), threading.Event()
 
@@ -200,3 +211,19 @@ def test_a_search_does_not_wait_while_another_writes_the_word_index(
     holder.join()
     # With the lock free, the next search brings the word index up to date.
     assert reader.search("twin otters at the zoo").passages[0].doc_id == "zoo.md"
+
+
+def test_a_reader_leaves_a_new_delta_to_its_writer_for_a_moment(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr(candidates, "READER_GRACE", 0.5)
+    reader = _reader_after_another_write(settings, tmp_path)
+    read = _pages_read(monkeypatch)
+    reader.search("twin otters at the zoo")  # the writer may be writing the delta right now
+    assert read == []  # so this search did not write it (nor wait)
+    time.sleep(0.5)
+    # The writer never did: past the grace the reader writes it, and finds the new document.
+    assert reader.search("twin otters at the zoo").passages[0].doc_id == "zoo.md"
+    assert read == [frozenset({"zoo.md"})]
