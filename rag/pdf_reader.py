@@ -146,8 +146,9 @@ def _running(pages: list[_Page]) -> set[int]:
     bands: Counter[int] = Counter()  # heights where running lines sit, page after page
     for page in pages:
         for line in _margin_lines(page):
+            # A repeated line of code's punctuation ("}") is no running line.
             if _PAGE_NUMBER.fullmatch(line.text.strip()) or (
-                len(pages) > 1 and seen[_normalised(line)] >= 2
+                len(pages) > 1 and seen[_normalised(line)] >= 2 and re.search(r"\w", line.text)
             ):
                 drop.add(id(line))
                 bands[round(line.top)] += 1
@@ -155,11 +156,13 @@ def _running(pages: list[_Page]) -> set[int]:
         for line in page.lines:
             if len(pages) >= 3 and anywhere[_normalised(line)[:2]] * 2 >= len(pages):
                 drop.add(id(line))
-    # A chapter's running header on its one page ("Acknowledgements 2") sits where the others do.
+    # A chapter's running header on its one page ("Acknowledgements 2") sits where the others
+    # do, with a page number; a page's last line of text sits there too, without.
     for page in pages:
         ordered = sorted(page.lines, key=lambda line: -line.top)
         for line in ordered[:1] + ordered[-1:]:
-            if bands[round(line.top)] >= 2 and len(line.text) < 100:
+            words = re.sub(r"\d+", "#", line.text.lower().strip())
+            if bands[round(line.top)] >= 2 and len(line.text) < 100 and _FOLIO.search(words):
                 drop.add(id(line))
     return drop
 

@@ -546,3 +546,31 @@ def test_a_pdf_bold_bullet_or_broken_line_is_no_section(tmp_path: Path) -> None:
     doc = load_document(path, "guide.pdf")
     assert "#" not in doc.text, doc.text
     assert "- setuid or setgid program" in doc.text
+
+
+def test_a_pdf_pages_last_line_is_kept_where_code_ended_other_pages(tmp_path: Path) -> None:
+    # Two pages end in a line of code, "}", at the height where every full page's last line of
+    # text sits: that height is no footer's, and the other pages' last lines stay.
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=11)
+    endings = [
+        "}",
+        "}",
+        "A package is a standardized collection of material, and a library is a place",
+        "where R knows to find the packages it can use, as this page says at its foot.",
+    ]
+    for number, ending in enumerate(endings, start=1):
+        pdf.add_page()
+        pdf.set_xy(10, 10)
+        pdf.cell(0, 6, f"Chapter 7: R Miscellanea {number}")
+        pdf.set_xy(10, 30)
+        pdf.multi_cell(0, 6, f"Page {number} explains one more question about the R language.")
+        pdf.set_xy(10, 280)
+        pdf.cell(0, 6, ending)
+    path = tmp_path / "faq.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "faq.pdf")
+    assert "a library is a place" in doc.text, doc.text
+    assert "as this page says at its foot." in doc.text, doc.text
+    assert "Miscellanea" not in doc.text  # the running header still goes
