@@ -21,7 +21,7 @@ _OCR_DPI = 300
 _CLOSING = frozenset(".,;:!?)]’”\"'")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
 _LOOSE_ACCENT = re.compile(r"\s+(?=[\u0300-\u036f])")
-# TeX sets an accent as a glyph of its own after the letter: "Thê´" is "Thế".
+# TeX sets an accent as a glyph of its own, after the letter ("Thê´" is "Thế") or before it.
 _COMBINING = dict(
     zip(
         "´¨ˆ˜ˇ˘˙˚¸˛˝",
@@ -125,10 +125,19 @@ def text_lines(page: Any, number: int) -> list[Line]:
             c.FPDFText_GetLooseCharBox(raw, i, rect)
             if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
                 close()  # wholly below or above the last character: pdfium ran lines together
+            # An accent TeX set before its letter, over it ("Wirtschaftsuniversit¨at"): the
+            # letter goes first, so that the accent joins it and not the one before.
+            over = bool(chars) and chars[-1] in _COMBINING and placed[-1] is not None
+            over = over and rect.left <= (boxes[-1][0] + boxes[-1][1]) / 2 <= rect.right
             chars.append(char)
             boxes.append((rect.left, rect.right, rect.bottom, rect.top))
             sizes.append(c.FPDFText_GetFontSize(raw, i))
             placed.append((sizes[-1], rect.bottom))
+            if over:
+                chars[-2:] = chars[:-3:-1]
+                boxes[-2:] = boxes[:-3:-1]
+                sizes[-2:] = sizes[:-3:-1]
+                placed[-2:] = placed[:-3:-1]
             c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
             name = font.value.decode("latin-1")
             if not family:

@@ -23,6 +23,7 @@ from typing import Any
 from rag.blocks import LIST_MARKER, Block, Kind
 from rag.errors import BackendUnavailable, IngestFailed
 from rag.pdf_lines import Line, has_images, ocr_lines, text_lines
+from rag.text import stopwords
 
 log = logging.getLogger(__name__)
 
@@ -362,6 +363,8 @@ def _same_block(group: list[Line], line: Line) -> bool:
     return not (ends and line.left > prev.left + 1.2 * line.size)  # an indented first line
 
 
+# A line that ends inside a web address, at a dot: the address goes on on the next line.
+_URL_END = re.compile(r"(?:https?://|www\.)\S*\.$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://")
 
 
@@ -429,8 +432,17 @@ def _join(
         # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
         if hyphenated or line.ocr or whole in vocabulary or rest not in vocabulary:
             return head[:-1] + tail
-    if head.endswith(("-", "/")) and tail[:1].isalnum():
+    first_word = tail.split(maxsplit=1)[0] if tail else ""
+    if (
+        head.endswith(("-", "/"))
+        and tail[:1].isalnum()
+        and not (head.endswith("/") and first_word in stopwords())
+    ):
         return head + tail  # "glob-\ndeleteall", a path or URL broken at a slash
+    if _URL_END.search(head) and (tail[:1].islower() or re.search(r"^\w\S*[./=?#]", tail)):
+        # A web address broken after a dot: "https://www.tibco." "com/", "https://CRAN."
+        # "R-project.org/"; a new sentence's first word has no dot or slash.
+        return head + tail
     if tail[:1] in (",", ";", ":", ")"):
         return head + tail  # no line starts so; the rest of one broken at a footnote mark
     return f"{head} {tail}"

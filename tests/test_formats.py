@@ -574,3 +574,33 @@ def test_a_pdf_pages_last_line_is_kept_where_code_ended_other_pages(tmp_path: Pa
     assert "a library is a place" in doc.text, doc.text
     assert "as this page says at its foot." in doc.text, doc.text
     assert "Miscellanea" not in doc.text  # the running header still goes
+
+
+def test_a_pdf_web_address_broken_over_lines_and_an_accent_set_before_its_letter(
+    tmp_path: Path,
+) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for y, line in enumerate(
+        [
+            "S-Plus is a version of S sold by TIBCO Software Inc (https://www.tibco.",
+            "com/) as a product of its own. The main site can be found at the URL",
+            "https://CRAN.R-project.org/",
+            "and is mirrored daily to many sites around the world by the university.",
+        ]
+    ):
+        pdf.text(10, 20 + 6 * y, line)
+    # As TeX sets "ä": a kern, the accent, a kern back, then the letter under it (fpdf2 has no
+    # call for a kerned run, so the PDF operator is written as TeX writes it).
+    pdf._out(
+        "BT /F1 11.00 Tf 28.35 600 Td "
+        "[(The main site is at WU \\(Wirtschaftsuniversit) -111 (\\250) 444 "
+        "(at Wien\\) in Austria.)] TJ ET"
+    )
+    path = tmp_path / "faq.pdf"
+    pdf.output(str(path))
+    text = " ".join(load_document(path, "faq.pdf").text.split())
+    assert "(https://www.tibco.com/) as a product" in text, text
+    assert "https://CRAN.R-project.org/ and is mirrored" in text, text
+    assert "Wirtschaftsuniversität Wien" in text, text
