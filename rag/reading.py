@@ -438,15 +438,23 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
 
 def _points_back(doc: Doc) -> bool:
     """Whether a sentence opens with a third-person pronoun or a demonstrative ("He", "They",
-    "This release"), after any conjunction ("But he ..."). Not "it": as often as not it points
-    nowhere ("It is worth noting that ...")."""
+    "This release"), after any conjunction ("But he ..."). "It" only before a passive verb: as
+    often as not it points nowhere ("It is worth noting that ...")."""
     for token in doc:
         if token.is_punct or token.pos_ == "CCONJ":
             continue
         morph = token.morph
         person = token.pos_ == "PRON" and "3" in morph.get("Person", [])
         if person and "Neut" in morph.get("Gender", []):
-            return False
+            # "It was downloaded on ..." stands for what the sentence before named; "It was
+            # decided that ..." points nowhere.
+            after = doc[token.i + 1 : token.i + 4]
+            return (
+                len(after) >= 2
+                and after[0].lemma_ == "be"
+                and after[1].tag_ == "VBN"
+                and not (len(after) > 2 and after[2].lower_ in ("that", "to"))
+            )
         return person or "Dem" in morph.get("PronType", [])
     return False
 

@@ -317,6 +317,16 @@ def test_a_question_about_the_subject_gets_what_the_subject_points_to(
 
 
 @pytest.mark.slow
+def test_a_passive_it_stands_for_what_the_sentence_before_named(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "The popcon file counts how often each package is installed. It was downloaded on "
+        "2 February 2023 and holds 208,164 reports. It is worth noting that votes differ."
+    )
+    answer = real_pipeline.engine.answer("When was the popcon file downloaded?", note)
+    assert "2 February 2023" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_comparison_says_what_each_thing_is(real_pipeline: Pipeline) -> None:
     # A manual's sections: each opens by saying what its subject does, and a later sentence
     # of each names the other thing too.
