@@ -196,7 +196,9 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         right = max((line.right for line in lines), default=0.0)
         for index, group in enumerate(_group(lines)):
             first = group[0]
-            if first.runin and not first.mono:
+            # A line in a heading's size is a heading whole, whatever its faces ("3.2 What is
+            # S-Plus?", the name in another font).
+            if first.runin and not first.mono and first.size not in heading_sizes:
                 # The run-in heading is a heading; the text after it starts the paragraph.
                 blocks.append(Block("heading", first.runin, first.page, len(heading_sizes) + 1))
                 last[id(blocks[-1])] = first

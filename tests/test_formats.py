@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -604,3 +605,21 @@ def test_a_pdf_web_address_broken_over_lines_and_an_accent_set_before_its_letter
     assert "(https://www.tibco.com/) as a product" in text, text
     assert "https://CRAN.R-project.org/ and is mirrored" in text, text
     assert "Wirtschaftsuniversität Wien" in text, text
+
+
+def test_a_pdf_heading_with_a_name_in_another_face_stays_one_heading(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    for number, name in ((1, "S"), (2, "S-Plus")):
+        pdf.set_font("helvetica", style="B", size=15)
+        pdf.write(8, f"3.{number} What is ")
+        pdf.set_font("helvetica", size=15)  # the name in another face, as in the R FAQ
+        pdf.write(8, f"{name}?")
+        pdf.ln(12)
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"{name} is a language for data analysis, and this is its story.")
+        pdf.ln(6)
+    path = tmp_path / "faq.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "faq.pdf").text
+    assert re.search(r"^#+ 3\.2 What is S-Plus\?$", text, re.MULTILINE), text
