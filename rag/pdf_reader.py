@@ -306,7 +306,13 @@ def _continues(
     if previous.text.rstrip().endswith(":") and block.text[:1].islower() and not new_page:
         # "the general principle that:" and the principle, set apart below it: one sentence.
         return not displayed and same_size
-    if _SENTENCE_END.search(previous.text.rstrip()) or LIST_MARKER.match(group[0].text):
+    # A displayed line of code ends in its own brackets, not a sentence's: the prose before it
+    # says whether the sentence ended ("you can use" / "as.numeric(as.character(f))" / "to get
+    # the numbers back.").
+    said, code = previous.text.rstrip(), tail.text.strip()
+    if tail.mono and previous.kind == "paragraph" and said.endswith(code) and code[-1:] in ")]}":
+        said = said[: -len(code)].rstrip() or said
+    if _SENTENCE_END.search(said) or LIST_MARKER.match(group[0].text):
         return False
     if not displayed and not same_size:
         return False  # a footnote below the paragraph, not its continuation

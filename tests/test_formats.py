@@ -623,3 +623,25 @@ def test_a_pdf_heading_with_a_name_in_another_face_stays_one_heading(tmp_path: P
     pdf.output(str(path))
     text = load_document(path, "faq.pdf").text
     assert re.search(r"^#+ 3\.2 What is S-Plus\?$", text, re.MULTILINE), text
+
+
+def test_a_pdf_sentence_goes_on_after_a_displayed_line_of_code(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(
+        0, 6, "It may happen that numeric data come in as factors. If f is such a factor object, "
+        "you can use", new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    pdf.ln(2)
+    pdf.set_x(30)
+    pdf.set_font("courier", size=11)
+    pdf.cell(0, 6, "as.numeric(as.character(f))", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "to get the numbers back. In any case, do not call it directly.")
+    path = tmp_path / "faq.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "faq.pdf").text
+    # One paragraph, so one sentence: no break between the code and the words after it.
+    assert "you can use as.numeric(as.character(f)) to get the numbers back." in text, text
