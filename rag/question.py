@@ -292,8 +292,11 @@ def _wanted(tokens: list[Token]) -> str | None:
 
 def _both(first: str, second: str) -> tuple[str, str]:
     """The two things compared, the first given the noun the two share when it was left out
-    ("single and double quotes": "single quotes", "double quotes")."""
+    ("single and double quotes": "single quotes", "double quotes"), the field they belong to
+    left out ("a package and a library in R": "package", "library")."""
     first, second = _strip_article(first), _strip_article(second)
+    # The field both belong to, said after the second: "a package and a library in R".
+    second = re.sub(r"^(\S+(?:\s+\S+)?)\s+(?:in|on|within|under)\s+\S+(?:\s+\S+)?$", r"\1", second)
     if len(first.split()) == 1 and len(second.split()) > 1:
         first = f"{first} {second.split()[-1]}"
     return first, second

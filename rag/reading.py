@@ -29,7 +29,7 @@ from rag.embed import Embedder
 from rag.language import analyse, fold, truecase
 from rag.question import NAME_LABELS, NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
-from rag.text import answer_sentences, content_terms, stem, words
+from rag.text import answer_sentences, content_terms, flat, stem, words
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
@@ -265,6 +265,7 @@ class ReadingEngine(Extractive):
         if not sentences:
             return []
         semantic = similarities(self._embedder, reading.text, sentences, stored)
+        semantic = self._headed(reading, sentences, semantic)
         stems = [content_terms(s.text) for s in sentences]
         idf = _idf(reading.terms, stems)
         context = {}
@@ -320,6 +321,28 @@ class ReadingEngine(Extractive):
             item.doc = doc
         return found
 
+    def _headed(
+        self, reading: Reading, sentences: Sequence[Sentence], semantic: list[float]
+    ) -> list[float]:
+        """Similarities, each sentence of the first paragraph under a heading given the
+        heading's own, when closer: a FAQ's or a manual's heading asks the question its
+        first paragraph answers ("Why is R named R?": "The name is partly based on ...")."""
+        import numpy as np
+
+        under = {i: h for i, s in enumerate(sentences) if (h := _heading_above(s))}
+        if not under:
+            return semantic
+        headings = sorted(set(under.values()))
+        vectors = np.asarray(self._embedder.embed_documents(headings), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        query = np.asarray(self._embedder.embed_query(reading.text), dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-12)
+        close = dict(zip(headings, (float(x) for x in vectors @ query), strict=True))
+        out = list(semantic)
+        for i, heading in under.items():
+            out[i] = max(out[i], close[heading])
+        return out
+
     def _comparison(
         self,
         reading: Reading,
@@ -330,10 +353,16 @@ class ReadingEngine(Extractive):
         """The answer to "What's the difference between X and Y?": a sentence that sets the two
         against each other, if one does, then what the passages say X is and what they say Y
         is, each cited; one side alone when the passages hold only that."""
-        names = {thing: re.compile(rf"\b{re.escape(fold(thing))}\b") for thing in reading.compared}
+        names = {
+            thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])")
+            for thing in reading.compared
+        }
+        # Bracketed text is a cross-reference's title ("See Section 7.29 [What is the
+        # difference between package and library?]"), not the sentence's own words.
+        said = {s: _BRACKETED.sub(" ", s.text) for s in sentences}
         both = [
             s for s in sentences
-            if all(n.search(fold(s.text)) for n in names.values()) and _CONTRAST.search(s.text)
+            if all(n.search(fold(said[s])) for n in names.values()) and _CONTRAST.search(said[s])
         ]  # fmt: skip
         chosen: list[Sentence] = []
         if both:
@@ -341,7 +370,10 @@ class ReadingEngine(Extractive):
             chosen.append(both[int(max(range(len(both)), key=lambda i: similar[i]))])
         context = [p.text for p in passages]
         for thing in reading.compared:
-            asked = read(truecase(f"What is {thing}?", context))
+            # Asked as "what is X?" of a thing, whatever word it is ("depends" reads as a verb).
+            asked = dataclasses.replace(
+                read(truecase(f"What is {thing}?", context)), kind="who_is", subject=thing
+            )
             # A sentence that names the other thing as well is about both, or about that one.
             others = [n for t, n in names.items() if t != thing]
             own = [s for s in sentences if not any(n.search(fold(s.text)) for n in others)]
@@ -530,6 +562,7 @@ _CONTRAST = re.compile(
     r"|in contrast|compared)\b",
     re.IGNORECASE,
 )
+_BRACKETED = re.compile(r"\[[^\]]*\]")
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
 # A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
 _PATH = re.compile(
@@ -576,6 +609,16 @@ def _looks_typed(reading: Reading, text: str) -> float:
     return 0.0
 
 
+def _heading_above(sentence: Sentence) -> str | None:
+    """The heading whose first paragraph a sentence is in, without its number ("7.10 How do I
+    convert factors to numeric?": "How do I convert factors to numeric?")."""
+    before = sentence.passage.text[: sentence.start]
+    heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
+    if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
+        return None
+    return re.sub(r"^(?:[\dIVXivx]+[.)]?)+(?:\d+[.)]?)*\s+", "", heading.group(1)).strip() or None
+
+
 def _opens_section(subject: str, sentence: Sentence) -> float:
     """1 for the first sentence under a heading that names `subject`: a manual's section
     "Single Quotes" opens by saying what single quotes do."""
@@ -583,7 +626,8 @@ def _opens_section(subject: str, sentence: Sentence) -> float:
     heading = re.match(r"#{1,6}\s+(.+)", before)
     if not heading:
         return 0.0
-    return float(re.search(rf"\b{re.escape(fold(subject))}\b", fold(heading.group(1))) is not None)
+    named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading.group(1)))
+    return float(named is not None)
 
 
 def _describes(subject: str, doc: Doc) -> float:
@@ -593,8 +637,9 @@ def _describes(subject: str, doc: Doc) -> float:
     text = doc.text
     folded, target = fold(text), fold(subject)
     last = target.split()[-1]
-    found = re.search(rf"\b{re.escape(target)}\b", folded) or (
-        len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)
+    # A word of a longer hyphenated one is another term: "Depends" is not "Pre-Depends".
+    found = re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded) or (
+        len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded)
     )
     if not found:
         return 0.0
@@ -723,5 +768,5 @@ def cite(
     for n, group in enumerate(groups, start=1):
         passage = group[0].passage
         citations.append(citation(n, passage, group[0].start, group[-1].end))
-        parts += [f"{' '.join(s.text.split())} [{n}]" for s in group]
+        parts += [f"{flat(s.text)} [{n}]" for s in group]
     return citations, parts

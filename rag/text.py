@@ -103,6 +103,7 @@ def same_root(a: str, b: str) -> bool:
     return len(short) >= 4 or long[len(short) :] in {"er", "or", short[-1] + "er"}
 
 
+_FENCE_MARK = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$", re.MULTILINE)
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
 _CODE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*[$>]\s")
 _ENDS = tuple(".!?\"'”’)")
@@ -112,15 +113,40 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of a text that can answer on their own: the ones retrieval stores vectors
     for and the extractive engine chooses from. Headings, code and table rows are not among
     them, and neither is a line that reads as a label or a line of code."""
-    spans = []
-    for segment in segments(text):
-        if segment.kind != "prose":
-            continue
-        for a, b in sentence_spans(text[segment.start : segment.end]):
-            a, b = a + segment.start, b + segment.start
-            if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b]):
-                spans.append((a, b))
-    return spans
+    parts = segments(text)
+    found = [
+        [(a + s.start, b + s.start) for a, b in sentence_spans(text[s.start : s.end])]
+        if s.kind == "prose"
+        else []
+        for s in parts
+    ]
+    # A sentence that goes on past a displayed line of code ("you can use" / code / "to get
+    # the numbers back.") is one sentence with the code in it.
+    for i in range(len(parts) - 2):
+        before, code, after = found[i], parts[i + 1], found[i + 2]
+        if (
+            before
+            and after
+            and code.kind == "code"
+            and text[code.start : code.end].count("\n") <= 4
+            and not text[before[-1][0] : before[-1][1]].endswith(_ENDS)
+            and text[after[0][0]].islower()
+        ):
+            before[-1] = (before[-1][0], after[0][1])
+            del after[0]
+    return [
+        (a, b)
+        for spans in found
+        for a, b in spans
+        if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b])
+    ]
+
+
+def flat(text: str) -> str:
+    """A sentence on one line, as an answer quotes it: whitespace collapsed, and the fences of
+    code displayed inside it dropped ("use ```\nas.numeric(f)\n``` to" -> "use as.numeric(f)
+    to")."""
+    return " ".join(_FENCE_MARK.sub(" ", text).split())
 
 
 def _reads_as_prose(sentence: str) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rag.embed import Embedder
 from rag.schema import Citation, Claim, Passage
-from rag.text import content_terms, sentence_spans
+from rag.text import content_terms, flat, sentence_spans
 
 MARKER = re.compile(r"\s?\[(\d{1,3})\]")
 # An answer sentence ends at . ! ? (and any closing quote or markers after it) before a space.
@@ -133,7 +133,7 @@ class Verifier:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split())
+    return flat(text)
 
 
 def _within(text: str, quote: str) -> bool:

@@ -17,6 +17,7 @@ from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite, split_sentences
 from rag.schema import Answer, Citation, Passage
+from rag.text import answer_sentences, flat
 
 
 @pytest.mark.parametrize(
@@ -85,12 +86,27 @@ def test_sentences_end_where_sentences_end() -> None:
     ]
 
 
+def test_a_sentence_that_goes_on_past_displayed_code_is_one_sentence() -> None:
+    text = (
+        "If f is such a factor, you can use\n\n```\nas.numeric(as.character(f))\n```\n\n"
+        "to get the numbers back. Then the work is done.\n\n```\nprint(f)\n```"
+    )
+    assert [flat(text[a:b]) for a, b in answer_sentences(text)] == [
+        "If f is such a factor, you can use as.numeric(as.character(f)) to get the numbers back.",
+        "Then the work is done.",
+    ]
+
+
 def test_a_comparison_names_both_things() -> None:
     assert read("what's the difference between single and double quotes?").compared == (
         "single quotes",
         "double quotes",
     )
     assert read("Compare rsync with dirvish").compared == ("rsync", "dirvish")
+    assert read("whats the difference between a package and a library in r").compared == (
+        "package",
+        "library",
+    )
 
 
 def test_names_compare_without_accents() -> None:
