@@ -343,6 +343,19 @@ def test_a_passive_it_stands_for_what_the_sentence_before_named(real_pipeline: P
 
 
 @pytest.mark.slow
+def test_a_heading_that_asks_the_question_leads_to_its_paragraph(real_pipeline: Pipeline) -> None:
+    # A FAQ's heading asks the question in other words than its answer uses.
+    text = (
+        "## Why is R named R?\n\nThe name is partly based on the first names of the first two "
+        "authors, and partly a play on the name of the Bell Labs language S.\n\n"
+        "## How is R started?\n\nR is called from the shell by typing R at the prompt. Then R "
+        "is called again each time a script runs."
+    )
+    answer = real_pipeline.engine.answer("why is R called R", _note(text))
+    assert answer.citations[0].quote.startswith("The name is partly based"), answer.answer
+
+
+@pytest.mark.slow
 def test_a_comparison_says_what_each_thing_is(real_pipeline: Pipeline) -> None:
     # A manual's sections: each opens by saying what its subject does, and a later sentence
     # of each names the other thing too.
