@@ -492,9 +492,11 @@ def _points_back(doc: Doc) -> bool:
 
 
 def _answers_anything(sentence: Sentence) -> bool:
-    """A sentence, not a headline, label or question: it ends as sentences end."""
+    """A sentence, not a headline, label or question: it ends as sentences end, or in the
+    code it introduces."""
     text = sentence.text.rstrip()
-    return bool(re.search(r"[.!][\"'”’)\]]*$", text))
+    # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
+    return bool(re.search(r"[.!][\"'”’)\]]*$", text)) or text.endswith(("```", "~~~"))
 
 
 def _idf(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:

@@ -121,19 +121,21 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
         for s in parts
     ]
     # A sentence that goes on past a displayed line of code ("you can use" / code / "to get
-    # the numbers back.") is one sentence with the code in it.
-    for i in range(len(parts) - 2):
-        before, code, after = found[i], parts[i + 1], found[i + 2]
-        if (
-            before
-            and after
-            and code.kind == "code"
-            and text[code.start : code.end].count("\n") <= 4
-            and not text[before[-1][0] : before[-1][1]].endswith(_ENDS)
-            and text[after[0][0]].islower()
-        ):
-            before[-1] = (before[-1][0], after[0][1])
-            del after[0]
+    # the numbers back.") is one sentence with the code in it; so is one that introduces the
+    # code it ends in ("With apt, you can set a package to hold using" / "apt-mark hold").
+    for i in range(len(parts) - 1):
+        before, code = found[i], parts[i + 1]
+        if not before or code.kind != "code" or text[code.start : code.end].count("\n") > 6:
+            continue
+        a, b = before[-1]
+        if text[b : code.start].strip() or text[a:b].endswith(_ENDS):
+            continue  # not the sentence just above the code, or it ended before it
+        after = found[i + 2] if i + 2 < len(parts) else []
+        if after and text[after[0][0]].islower():
+            after[0] = (a, after[0][1])  # now the sentence of the prose after, for what follows it
+            del before[-1]
+        else:
+            before[-1] = (a, code.end)
     return [
         (a, b)
         for spans in found

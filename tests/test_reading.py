@@ -86,14 +86,18 @@ def test_sentences_end_where_sentences_end() -> None:
     ]
 
 
-def test_a_sentence_that_goes_on_past_displayed_code_is_one_sentence() -> None:
+def test_a_sentence_that_goes_on_past_or_ends_in_displayed_code_is_one_sentence() -> None:
     text = (
         "If f is such a factor, you can use\n\n```\nas.numeric(as.character(f))\n```\n\n"
-        "to get the numbers back. Then the work is done.\n\n```\nprint(f)\n```"
+        "to get the numbers back. Then the work is done.\n\n```\nprint(f)\n```\n\n"
+        "With apt, you can hold a package using\n\n```\napt-mark hold name\n```\n\n"
+        "and remove the hold with\n\n```\napt-mark unhold name\n```"
     )
     assert [flat(text[a:b]) for a, b in answer_sentences(text)] == [
         "If f is such a factor, you can use as.numeric(as.character(f)) to get the numbers back.",
         "Then the work is done.",
+        "With apt, you can hold a package using apt-mark hold name and remove the hold with "
+        "apt-mark unhold name",
     ]
 
 
