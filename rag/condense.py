@@ -117,6 +117,12 @@ _FILLER = frozenset({"what", "who", "whom", "whose", "when", "where", "which", "
 _LEADING = _FILLER | {"much", "many", "long", "old", "often", "far", "kind", "sort", "type"}
 
 
+def stands_alone(question: str) -> bool:
+    """Whether a question has something of its own to search for ("Who is the lighthouse
+    keeper who retired?"), unlike one made of what points back ("Where did they work?")."""
+    return _leans_back(question) != "bare"
+
+
 def _leans_back(question: str) -> str | None:
     """How a question leans on earlier turns: "bare" when it has nothing of its own to search
     for, "pronoun" when it refers back but names things too, None when it stands alone (a

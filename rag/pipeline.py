@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rag.answer import AnswerEngine, final_answer
 from rag.candidates import WordIndexes
-from rag.condense import Turn
+from rag.condense import Turn, stands_alone
 from rag.embed import Embedder
 from rag.errors import DocumentNotFound, InvalidInput, RagError, StoreChanged
 from rag.index import (
@@ -436,13 +436,14 @@ class Pipeline:
             # ("How long was the kick?" from the article that named the kicker), then from
             # all of them; one that the documents cannot answer with the earlier topic added
             # may stand on its own ("Who is the lighthouse keeper who retired?" after a
-            # question about Australia): it is then asked as it was typed. (An extractive
-            # answer comes whole, so nothing has been shown yet.)
+            # question about Australia): it is then asked as it was typed, unless it has
+            # nothing of its own ("Where did they work?" is refused, not answered at random).
+            # (An extractive answer comes whole, so nothing has been shown yet.)
             topic = _conversation_document(retriever, history, scope)
             tries: list[tuple[str, frozenset[str] | None]] = (
                 [(query, frozenset({topic}))] if topic else []
             )
-            tries += [(query, scope), (question, scope)]
+            tries += [(query, scope)] + ([(question, scope)] if stands_alone(question) else [])
             shown: tuple[str, Answer] | None = None
             for typed, within in tries:
                 asked, passages = _found(retriever, typed, k, within)

@@ -60,18 +60,25 @@ def test_ask_with_history_reports_what_it_searched_for(pipeline: Pipeline, tmp_p
     assert alone.searched_for == alone.question
 
 
+def _after_a_refusal(pipeline: Pipeline, tmp_path: Path, asked: str) -> list[Turn]:
+    """The seed article and a harbour note indexed; a conversation whose question they do
+    not answer."""
+    folder = seed_folder(tmp_path)
+    (folder / "harbour.md").write_text(
+        "# Harbour news\n\nThe lighthouse keeper, Ada Quint, retired after fifty winters. "
+        "She worked at the north pier for most of them.\n"
+    )
+    pipeline.ingest([folder])
+    return [
+        Turn(role="user", content=asked),
+        Turn(role="assistant", content="The documents do not cover this question."),
+    ]
+
+
 def test_a_question_of_its_own_after_a_refusal_is_asked_as_typed(
     pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    folder = seed_folder(tmp_path)
-    (folder / "harbour.md").write_text(
-        "# Harbour news\n\nThe lighthouse keeper, Ada Quint, retired after fifty winters.\n"
-    )
-    pipeline.ingest([folder])
-    history = [
-        Turn(role="user", content="What is the capital of Australia?"),
-        Turn(role="assistant", content="The documents do not cover this question."),
-    ]
+    history = _after_a_refusal(pipeline, tmp_path, "What is the capital of Australia?")
     question = "Who is the lighthouse keeper who retired?"
     # Read alone, it has no name of its own, so it is first taken for a follow-up about
     # Australia; that finds nothing, and the question as typed is answered.
@@ -79,6 +86,17 @@ def test_a_question_of_its_own_after_a_refusal_is_asked_as_typed(
     answer = pipeline.ask(question, history=history)
     assert not answer.refused and "Ada Quint" in answer.answer
     assert answer.searched_for == question
+
+
+def test_a_follow_up_with_nothing_of_its_own_is_not_answered_as_typed(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    history = _after_a_refusal(pipeline, tmp_path, "Who founded the Tern Bay Rowing Club?")
+    # "They" are the club's founders, whom the documents do not name: read as typed, the
+    # question would be answered about whoever worked somewhere.
+    answer = pipeline.ask("Where did they work?", history=history)
+    assert answer.refused, answer.answer
+    assert answer.passages  # the refusal still lists the closest passages
 
 
 def test_a_follow_up_is_answered_from_the_document_the_conversation_is_about(
