@@ -125,6 +125,9 @@ class Reading:
     # "What uid ...", "Which option ...": the noun "what" picks, when no kind of entity stands
     # for it; a sentence that answers says it ("It had uid 37").
     wanted: str | None = None
+    # "How do I downgrade a package?", "how to encrypt backups": the task asked how to do, as
+    # stems of the verb as typed and as its lemma.
+    task: frozenset[str] = frozenset()
     # "What won Best Indie Game?", "Who founded it?": the question word is the subject, so the
     # answer is what a sentence's subject names, even when that subject points back ("This
     # psychedelic odyssey won ...", after "Cocoon is ...").
@@ -225,6 +228,7 @@ def read(question: str) -> Reading:
         compared=compared,
         wanted=wanted if wanted in key else None,
         asks_subject=asks_subject,
+        task=_task(tokens) if kind == "why_how" else frozenset(),
         negated=any(t.lower_ in NEGATION for t in tokens),
         numbers=frozenset(
             t.text for t in tokens if t.like_num and any(c.isdigit() for c in t.text)
@@ -275,6 +279,23 @@ def _is_name(doc: Doc, question: str, rest: str) -> bool:
     if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):
         return False
     return not any(t.lemma_.lower() in _ANSWER_TYPES for t in content if t.pos_ == "NOUN")
+
+
+def _task(tokens: list[Token]) -> frozenset[str]:
+    """The verb of "how do I / can we / should you / to VERB ...", as stems, or nothing."""
+    words = [t.lower_ for t in tokens[:4]]
+    if words[:1] != ["how"]:
+        return frozenset()
+    at = 2 if words[1:2] == ["to"] else 3 if len(words) > 2 and words[2] in _ASKERS else 0
+    if not at or at >= len(tokens) or tokens[at].pos_ not in ("VERB", "NOUN", "ADJ"):
+        return frozenset()
+    verb = tokens[at]
+    if verb.lemma_.lower() in _FRAMING or verb.is_stop:
+        return frozenset()  # "how do I do that", "how can I get ..." ask nothing telling
+    return frozenset({stem(verb.lemma_.lower()), stem(verb.lower_)})
+
+
+_ASKERS = frozenset({"i", "we", "you", "one"})
 
 
 def _wanted(tokens: list[Token]) -> str | None:

@@ -147,9 +147,11 @@ def select(
     # to any sentence: one that names it clears a lower bar.
     best = max(answering, key=lambda s: combine(s, w))
     bar = w.refuse_below - (w.name_only_discount if not reading.terms and best.names else 0)
-    if reading.nouns and passages:
+    if (reading.nouns or reading.task) and passages:
         used = set().union(*(content_terms(f"{p.title} {p.text}") for p in passages))
-        bar += w.unseen_noun_cost if reading.nouns - used else 0.0
+        # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
+        unseen = reading.nouns - used or (reading.task and not reading.task & used)
+        bar += w.unseen_noun_cost if unseen else 0.0
     if combine(best, w) < bar:
         return None
     paraphrased = dataclasses.replace(w, min_lexical=0.0)

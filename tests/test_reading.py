@@ -360,6 +360,17 @@ def test_a_heading_that_asks_the_question_leads_to_its_paragraph(real_pipeline: 
 
 
 @pytest.mark.slow
+def test_a_how_to_whose_task_no_passage_names_is_refused(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "To keep your backups safe, copy them to the backup server with rsync every night. To "
+        "compress the backups, add the --compress option to the rsync line."
+    )
+    asked = real_pipeline.engine.answer("how do I compress my backups?", note)
+    assert not asked.refused and "--compress" in asked.answer, asked.answer
+    assert real_pipeline.engine.answer("how do I encrypt my backups?", note).refused
+
+
+@pytest.mark.slow
 def test_a_comparison_says_what_each_thing_is(real_pipeline: Pipeline) -> None:
     # A manual's sections: each opens by saying what its subject does, and a later sentence
     # of each names the other thing too.
