@@ -1,4 +1,5 @@
-"""Chunks <-> Chroma: the only module importing chromadb; the index remembers how it was built."""
+"""Chunks <-> a Chroma collection: written with their sentences' vectors, read back by page, by
+document or by id; the collection remembers how it was built and what was written since."""
 
 from __future__ import annotations
 
@@ -7,14 +8,10 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import os
-import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from rag.documents_table import (
     DOCUMENTS_SUFFIX,
@@ -24,8 +21,17 @@ from rag.documents_table import (
     all_collection_names,
     release_pages,
 )
-from rag.errors import BackendUnavailable, CollectionNotFound, IndexMismatch, InvalidInput
+from rag.errors import CollectionNotFound, IndexMismatch, InvalidInput
 from rag.schema import Chunk, Document, DocumentInfo
+from rag.store import (
+    COUNT_KEY,
+    check_collection_name,
+    chunk_count,
+    collection_exists,
+    counted,
+    reads,
+    stale,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,41 +56,6 @@ _CHANGES_KEY = "rag_changes"
 # that far behind builds its copy whole.
 _CHANGES_KEPT = 32
 _CHANGES_MOST_DOCS = 256
-# The number of chunks, recorded by the writer with each generation: Chroma's `count()` reads
-# every id (1.6 s cold at 300k chunks), which no read or health check should pay.
-_COUNT_KEY = "rag_chunks"
-_COUNT_EXACTLY_BELOW = 50_000
-
-
-class StaleStore(Exception):
-    """Another process wrote to the embedded store, and this process's Chroma client no longer
-    matches what is on disk ("Error finding id"); reconnecting fixes it (see Pipeline)."""
-
-
-_T = TypeVar("_T")
-
-
-def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
-    """Chroma's embedded client keeps state in memory that another process's writes make
-    stale; its reads then fail with an InternalError, told apart here as StaleStore."""
-
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> _T:
-        with _stale():
-            return method(*args, **kwargs)
-
-    return wrapper
-
-
-@contextlib.contextmanager
-def _stale() -> Iterator[None]:
-    """Chroma's InternalError inside the block raised as StaleStore (see `_reads`)."""
-    from chromadb.errors import InternalError
-
-    try:
-        yield
-    except InternalError as exc:
-        raise StaleStore(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -118,129 +89,6 @@ class BuildInfo:
             return cls(**{key: metadata[f"rag_{key}"] for key in cls.__dataclass_fields__})
         except KeyError:
             return None
-
-
-def connect(data_dir: Path, url: str | None = None, *, fresh: bool = False) -> ClientAPI:
-    """Open the Chroma server at `url`, or else the embedded store under `data_dir`; no telemetry.
-    `fresh`: a new embedded client, not the one this process already has (whose state may be
-    stale after another process wrote).
-
-    Raises:
-        BackendUnavailable: the server cannot be reached.
-    """
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidInput(f"RAG_CHROMA_URL must look like http://HOST:PORT, not {url!r}.")
-        try:
-            return chromadb.HttpClient(
-                host=parts.hostname,
-                port=parts.port or (443 if parts.scheme == "https" else 8000),
-                ssl=parts.scheme == "https",
-                settings=settings,
-            )
-        except Exception as exc:
-            raise BackendUnavailable(
-                f"Cannot reach the Chroma server at {url} ({exc}). Start one with: "
-                "chroma run --path DIR --host 127.0.0.1 --port PORT"
-            ) from exc
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
-
-
-@contextlib.contextmanager
-def store_lock(data_dir: Path, url: str | None, *, shared: bool = False) -> Iterator[None]:
-    """One writer at a time across processes on the embedded store (a CLI ingest beside the
-    running app): the others wait; `shared`, a reader that waits for no writer to be at work.
-    A Chroma server orders its writers itself."""
-    if url:
-        yield
-        return
-    import fcntl
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "write.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def next_write(data_dir: Path, last: str | None) -> tuple[str, bool]:
-    """For a writer holding `store_lock` on the embedded store: a new write stamp, kept in the
-    lock file, and whether anyone wrote since `last`, the stamp this process's previous write
-    took. Each write takes a stamp before it changes anything, so a write cut short counts."""
-    path = data_dir / "write.lock"
-    seen = path.read_text().strip() if path.exists() else ""
-    stamp = uuid.uuid4().hex
-    path.write_text(stamp)
-    return stamp, seen != last
-
-
-_COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
-
-
-def check_collection_name(name: str) -> None:
-    """Chroma's rules for a collection name, checked before Chroma sees it.
-
-    Raises:
-        InvalidInput: the name breaks them; the message says how.
-    """
-    if (
-        not _COLLECTION_NAME.fullmatch(name)
-        or ".." in name
-        or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", name)
-        or len(name + DOCUMENTS_SUFFIX) > 512
-    ):
-        raise InvalidInput(
-            f"{name[:80]!r} is not a valid collection name: use 3 to 500 letters, digits, dots, "
-            "dashes or underscores, starting and ending with a letter or digit (no '..')."
-        )
-    if name.endswith(DOCUMENTS_SUFFIX):
-        raise InvalidInput(
-            f"{name[:80]!r} is not a valid collection name: names ending in "
-            f"{DOCUMENTS_SUFFIX!r} are kept for the tables of documents."
-        )
-
-
-def collection_names(client: ClientAPI) -> list[str]:
-    """The collections of chunks (not their documents tables)."""
-    return [n for n in all_collection_names(client) if not n.endswith(DOCUMENTS_SUFFIX)]
-
-
-def collection_sizes(client: ClientAPI) -> dict[str, int]:
-    return {name: chunk_count(client.get_collection(name)) for name in collection_names(client)}
-
-
-def _counted(collection: Collection, recorded: object, delta: int) -> int:
-    """The chunks a collection holds after a write: counted while that is cheap, else the count
-    recorded before it plus what the write added and removed (Chroma's `count()` grows with
-    the collection: 38 ms at 251k chunks embedded). Counting below the limit also mends a count
-    left wrong by a writer killed before it recorded its own."""
-    if isinstance(recorded, int) and recorded + delta > _COUNT_EXACTLY_BELOW:
-        return recorded + delta
-    return int(collection.count())
-
-
-def chunk_count(collection: Collection) -> int:
-    """How many chunks a collection holds: as its last writer recorded them, or counted when
-    no writer of this version has (a collection made before it, or still empty)."""
-    recorded = (collection.metadata or {}).get(_COUNT_KEY)
-    return recorded if isinstance(recorded, int) else int(collection.count())
-
-
-def collection_exists(client: ClientAPI, name: str) -> bool:
-    return name in collection_names(client)
 
 
 def pack_sentences(spans: Sequence[tuple[int, int]], vectors: np.ndarray) -> str:
@@ -381,7 +229,7 @@ class ChunkIndex:
         except Exception:  # Chroma raises its own NotFound types, varying by version and mode
             return False
 
-    @_reads
+    @reads
     def generation(self) -> str:
         """Changes whenever any process writes to the collection; cached views compare it."""
         metadata = self._client.get_collection(self.name).metadata or {}
@@ -412,11 +260,11 @@ class ChunkIndex:
         while sum(len(docs or ()) for _, _, docs in log) > _CHANGES_MOST_DOCS:
             log = log[1:]
         metadata["rag_generation"], metadata[_CHANGES_KEY] = after, json.dumps(log)
-        metadata[_COUNT_KEY] = _counted(self._collection, metadata.get(_COUNT_KEY), self._delta)
+        metadata[COUNT_KEY] = counted(self._collection, metadata.get(COUNT_KEY), self._delta)
         self._collection.modify(metadata=metadata)
         self._touched, self._delta = set(), 0
 
-    @_reads
+    @reads
     def changes_since(self, generation: str) -> tuple[str, frozenset[str]] | None:
         """The collection's generation now and the documents written since `generation`; None
         when that is not known (too long ago, a sync too large to list, another collection)."""
@@ -435,7 +283,7 @@ class ChunkIndex:
             changed.update(docs)
         return (current, frozenset(changed)) if at == current else None
 
-    @_reads
+    @reads
     def export(self, doc_ids: frozenset[str] | None = None) -> StoredChunks:
         """Every stored chunk's id, text, metadata and vector (only those of `doc_ids`, if
         given), for in-memory search."""
@@ -453,7 +301,7 @@ class ChunkIndex:
         include = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
         offset = 0
         while True:
-            with _stale():  # a generator: `_reads` would not see its errors
+            with stale():  # a generator: `_reads` would not see its errors
                 page = self._collection.get(
                     where=where,  # type: ignore[arg-type]
                     include=include,  # type: ignore[arg-type]
@@ -467,7 +315,7 @@ class ChunkIndex:
             del page
             release_pages()
 
-    @_reads
+    @reads
     def records(self, ids: Sequence[str]) -> StoredChunks:
         """The chunks of these ids (those that exist), in no particular order."""
         if not ids:
@@ -475,7 +323,7 @@ class ChunkIndex:
         page = self._collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
         return _stored(page)
 
-    @_reads
+    @reads
     def vectors(self, ids: Sequence[str]) -> tuple[list[str], list[Any]]:
         """The vectors of the chunks of these ids (those that exist), with their ids: a few
         times cheaper to read than whole records."""
@@ -485,13 +333,13 @@ class ChunkIndex:
         vectors = page["embeddings"]
         return list(page["ids"]), list(vectors if vectors is not None else [])
 
-    @_reads
+    @reads
     def first(self, many: int) -> StoredChunks:
         """Up to `many` chunks, the first stored: a sample of the collection."""
         page = self._collection.get(include=["documents", "metadatas", "embeddings"], limit=many)
         return _stored(page)
 
-    @_reads
+    @reads
     def nearest(
         self, vector: Sequence[float], many: int, where: Mapping[str, Any] | None = None
     ) -> list[tuple[str, Any]]:
@@ -507,18 +355,18 @@ class ChunkIndex:
         vectors = found["embeddings"][0] if found["embeddings"] is not None else []
         return list(zip(ids, vectors, strict=True))
 
-    @_reads
+    @reads
     def count(self) -> int:
         return chunk_count(self._client.get_collection(self.name))
 
-    @_reads
+    @reads
     def stored_documents(self, doc_ids: Iterable[str] | None = None) -> dict[str, StoredDocument]:
         """What is stored of every document (of `doc_ids`, if given): its versions' hashes and
         whether each is whole. Builds the documents table first if the collection has none
         (only writers ask)."""
         return self._documents.stored(doc_ids)
 
-    @_reads
+    @reads
     def holder(self, doc_hash: str) -> str | None:
         """A document stored whole with this content hash, if any (only writers ask)."""
         return self._documents.holder(doc_hash)
@@ -596,7 +444,7 @@ class ChunkIndex:
         if nodes or stale:  # the chunks or the document's record changed
             self._bump_generation(doc_id)
 
-    @_reads
+    @reads
     def documents(self) -> list[DocumentInfo]:
         """Every document in the collection with its metadata and chunk count, by id; read
         again only when the collection's generation has changed (the document manager asks
@@ -628,13 +476,13 @@ class ChunkIndex:
         self._bump_generation(doc_id)
         return len(ids)
 
-    @_reads
+    @reads
     def origin(self, doc_id: str) -> str | None:
         """Where a document was ingested from (its folder, "upload" or "documents"); None when
         it is not in the collection."""
         return self._documents.origin(doc_id)
 
-    @_reads
+    @reads
     def document(self, doc_id: str) -> Document | None:
         """A document's text as ingested, put back together from its chunks and their offsets."""
         page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
@@ -672,7 +520,7 @@ class ChunkIndex:
             page_starts=_page_starts(first_on),
         )
 
-    @_reads
+    @reads
     def has_documents(self, doc_ids: frozenset[str]) -> frozenset[str]:
         """Which of these document ids have chunks here."""
         return self._documents.present(doc_ids)
@@ -685,7 +533,7 @@ class ChunkIndex:
             return []
         return list(self._collection.get(ids=list(ids), include=[])["ids"])
 
-    @_reads
+    @reads
     def query(
         self, vector: Sequence[float], top_k: int, doc_ids: frozenset[str] | None = None
     ) -> list[NodeWithScore]:

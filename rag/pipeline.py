@@ -16,16 +16,7 @@ from rag.candidates import WordIndexes
 from rag.condense import Turn, stands_alone
 from rag.embed import Embedder
 from rag.errors import DocumentNotFound, InvalidInput, RagError, StoreChanged
-from rag.index import (
-    BuildInfo,
-    ChunkIndex,
-    StaleStore,
-    collection_exists,
-    collection_sizes,
-    connect,
-    next_write,
-    store_lock,
-)
+from rag.index import BuildInfo, ChunkIndex
 from rag.ingest import Chunker
 from rag.page_image import page_png
 from rag.reading import Extractive
@@ -33,6 +24,14 @@ from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriev
 from rag.schema import Answer, Document, DocumentInfo, IngestReport, Passage, SearchResult
 from rag.settings import Settings
 from rag.snapshot import SnapshotCache
+from rag.store import (
+    StaleStore,
+    collection_exists,
+    collection_sizes,
+    connect,
+    next_write,
+    store_lock,
+)
 from rag.sync import Progress, Sync
 
 if TYPE_CHECKING:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rag.answer import AnswerEngine, LLMEngine, Prompts
 from rag.embed import Embedder, build_embedder
 from rag.errors import BackendUnavailable
-from rag.index import connect
 from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
 from rag.pipeline import Pipeline
 from rag.reading import ReadingEngine, ReadingWeights
 from rag.retrieve import HybridOptions
 from rag.settings import Settings
+from rag.store import connect
 from rag.verify import Verifier
 
 

@@ -90,7 +90,7 @@ def test_collection_sizes_follow_every_write_without_counting(
     assert calls == []
 
     # Writers too, once counting would cost (here: always), add up what they wrote instead.
-    monkeypatch.setattr("rag.index._COUNT_EXACTLY_BELOW", 0)
+    monkeypatch.setattr("rag.store._COUNT_EXACTLY_BELOW", 0)
     pipeline.delete_document("bakery.md")
     left = len(pipeline.index()._collection.get(include=[])["ids"])
     assert 0 < left < len(counted)
