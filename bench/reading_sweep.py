@@ -22,15 +22,9 @@ from rag.condense import Turn
 from rag.evaluate_natural import COLLECTIONS, judge, load_natural
 from rag.pipeline import _distinct
 from rag.question import read
-from rag.reading import (
-    ReadingEngine,
-    ReadingWeights,
-    _answers_anything,
-    cite,
-    select,
-    split_sentences,
-)
+from rag.reading import ReadingEngine, ReadingWeights, cite, select
 from rag.schema import Answer
+from rag.sentences import answers_anything, split_sentences
 
 
 def cached(pipeline: Any, engine: ReadingEngine, questions: list[dict[str, Any]]) -> list[Any]:
@@ -46,7 +40,7 @@ def cached(pipeline: Any, engine: ReadingEngine, questions: list[dict[str, Any]]
                 (q, reading, passages, None, engine.answer(query, passages, retriever.stored))
             )
             continue
-        sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
+        sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         rows.append(
             (q, reading, passages, engine.signals(reading, sentences, retriever.stored), None)
         )

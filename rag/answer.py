@@ -1,6 +1,6 @@
 """Question + Passages -> Answer: what every engine shares (prompts, the engine protocol, refusal),
 and the LLM engine, which writes from fenced, numbered passages; its text is then verified, or it
-refuses. The extractive engines are in rag/reading.py and rag/profiles/."""
+refuses. The extractive engines are in rag/reading.py (with rag/sentences.py) and rag/profiles/."""
 
 from __future__ import annotations
 

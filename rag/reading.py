@@ -5,8 +5,9 @@ amount, yes or no, a description, a summary), the names it mentions, and the wor
 about. Each sentence of the passages is then scored on signals weighted as retrieval's are:
 similarity of meaning, the question's words other than its names (so that a sentence about the
 fact beats one that only mentions the person), the names, an entity of the wanted kind that the
-question does not already hold, and how near that entity stands to the question's words.
-Summaries, "who is X?" and yes/no questions have readings of their own.
+question does not already hold, and how near that entity stands to the question's words
+(each sentence's signals are read in rag/sentences.py). Summaries, "who is X?", comparisons
+and yes/no questions have readings of their own.
 
 Whether the documents answer is decided first, with the question's own words required; which
 sentences answer is decided next, where a paraphrase only costs a little. The best sentence
@@ -19,41 +20,44 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.blocks import LIST_MARKER
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.language import analyse, fold, truecase
-from rag.question import NAME_LABELS, NEGATION, Reading, read
+from rag.question import NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
-from rag.text import answer_sentences, content_terms, flat, stem, words
+from rag.sentences import (
+    BRACKETED,
+    CONTRAST,
+    Sentence,
+    answers_anything,
+    asserts,
+    coverage,
+    describes,
+    heading_above,
+    looks_typed,
+    name_share,
+    opens_section,
+    points_back,
+    repeats,
+    sentence_vectors,
+    similarities,
+    split_sentences,
+    term_weights,
+    typed_entity,
+    with_antecedents,
+)
+from rag.text import content_terms, flat, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
-    import numpy as np
     from spacy.tokens import Doc
 
     from rag.answer import Prompts
     from rag.retrieve import StoredSentences
-
-
-@dataclass(frozen=True)
-class Sentence:
-    passage: Passage
-    start: int  # offset in passage.text
-    end: int
-
-    @property
-    def text(self) -> str:
-        return self.passage.text[self.start : self.end]
-
-
-def split_sentences(passage: Passage) -> list[Sentence]:
-    """The sentences of a passage that can answer, as spans of its text."""
-    return [Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
 
 
 @dataclass
@@ -167,7 +171,7 @@ def select(
     for other in ranked[1 : w.shortlist]:
         if len(chosen) >= most or choice(other) < w.second_within * top:
             break
-        if not _repeats(other.sentence, chosen):
+        if not repeats(other.sentence, chosen):
             chosen.append(other.sentence)
     return chosen, _polarity(reading, best) if reading.kind == "yes_no" else ""
 
@@ -238,7 +242,7 @@ class ReadingEngine(Extractive):
         reading = read(truecase(question, [p.text for p in passages]))
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
-        sentences = [s for p in passages for s in split_sentences(p) if _answers_anything(s)]
+        sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
         found = self.signals(reading, sentences, stored)
@@ -269,12 +273,12 @@ class ReadingEngine(Extractive):
         semantic = similarities(self._embedder, reading.text, sentences, stored)
         semantic = self._headed(reading, sentences, semantic)
         stems = [content_terms(s.text) for s in sentences]
-        idf = _idf(reading.terms, stems)
+        idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
             text = f"{passage.title} {passage.source or ''} {passage.text}"
             context[id(passage)] = (
-                _name_share(reading.entities, text) if reading.entities else 1.0,
+                name_share(reading.entities, text) if reading.entities else 1.0,
                 all(
                     re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", text) for n in reading.numbers
                 ),
@@ -286,10 +290,10 @@ class ReadingEngine(Extractive):
                 before[sentences[i]] = stems[i - 1]
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
-            item = Signals(sentence, sem, _coverage(reading.terms, terms, idf))
-            item.names = _name_share(reading.names, sentence.text)
-            item.key = _coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
-            item.typed = _looks_typed(reading, sentence.text)
+            item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
+            item.names = name_share(reading.names, sentence.text)
+            item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
+            item.typed = looks_typed(reading, sentence.text)
             item.context, item.numbers = context[id(sentence.passage)]
             item.wanted = reading.wanted is None or reading.wanted in terms
             item.measured = reading.measures <= terms
@@ -300,23 +304,23 @@ class ReadingEngine(Extractive):
         for item, doc in zip(short, analyse([s.sentence.text for s in short]), strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
-            item.lexical = _coverage(reading.terms, lemmas, idf)
-            typed, item.near = _typed(reading, doc)
+            item.lexical = coverage(reading.terms, lemmas, idf)
+            typed, item.near = typed_entity(reading, doc)
             # A sentence that opens with "They" or "This release" names what the sentence
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
-            said = lemmas | before.get(item.sentence, set()) if _points_back(doc) else lemmas
+            said = lemmas | before.get(item.sentence, set()) if points_back(doc) else lemmas
             if reading.key_terms:
                 # The noun naming the answer's kind is there when an entity of that kind is.
                 answered = reading.kind_terms if typed >= 1.0 else frozenset()
-                item.key = _coverage(reading.key_terms, said | answered, idf)
+                item.key = coverage(reading.key_terms, said | answered, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
                 item.typed = max(
-                    _describes(reading.subject, doc), _opens_section(reading.subject, item.sentence)
+                    describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
-            item.verb = _asserts(reading, lemmas)
+            item.verb = asserts(reading, lemmas)
             item.wanted = reading.wanted is None or reading.wanted in said
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
@@ -331,7 +335,7 @@ class ReadingEngine(Extractive):
         first paragraph answers ("Why is R named R?": "The name is partly based on ...")."""
         import numpy as np
 
-        under = {i: h for i, s in enumerate(sentences) if (h := _heading_above(s))}
+        under = {i: h for i, s in enumerate(sentences) if (h := heading_above(s))}
         if not under:
             return semantic
         headings = sorted(set(under.values()))
@@ -361,10 +365,10 @@ class ReadingEngine(Extractive):
         }
         # Bracketed text is a cross-reference's title ("See Section 7.29 [What is the
         # difference between package and library?]"), not the sentence's own words.
-        said = {s: _BRACKETED.sub(" ", s.text) for s in sentences}
+        said = {s: BRACKETED.sub(" ", s.text) for s in sentences}
         both = [
             s for s in sentences
-            if all(n.search(fold(said[s])) for n in names.values()) and _CONTRAST.search(said[s])
+            if all(n.search(fold(said[s])) for n in names.values()) and CONTRAST.search(said[s])
         ]  # fmt: skip
         chosen: list[Sentence] = []
         if both:
@@ -400,7 +404,7 @@ class ReadingEngine(Extractive):
         for part in parts:
             for s in split_sentences(part):
                 at = part.start + s.start
-                if at not in seen and len(s.text) >= 40 and _answers_anything(s):
+                if at not in seen and len(s.text) >= 40 and answers_anything(s):
                     seen.add(at)
                     sentences.append(s)
         if not sentences:
@@ -416,7 +420,7 @@ class ReadingEngine(Extractive):
         for i in order:
             if len(chosen) == 3:
                 break
-            if not _repeats(sentences[i], chosen):
+            if not repeats(sentences[i], chosen):
                 chosen.append(sentences[i])
         chosen.sort(key=lambda s: s.passage.start + s.start)
         shown = list(dict.fromkeys([*parts, *passages]))
@@ -447,256 +451,6 @@ class ReadingEngine(Extractive):
         )
 
 
-def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -> list[Sentence]:
-    """The chosen sentences, each one of `read` (spaCy's reading of the sentences that may need
-    it) that opens by pointing back ("This release introduced ...", "He said ...") preceded by
-    the sentence before it in its passage, so that the answer says what it points to ("Debian 8
-    Jessie (April 2015): ...")."""
-    out: list[Sentence] = []
-    for sentence in chosen:
-        doc = read.get(sentence)
-        if doc is not None and _points_back(doc):
-            before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
-            # A list item or a heading above it ("• ANY DEFINED BY.") is not what it means.
-            if (
-                before
-                and before[-1] not in chosen
-                and before[-1] not in out
-                and _answers_anything(before[-1])
-                and not LIST_MARKER.match(before[-1].text.lstrip())
-            ):
-                out.append(before[-1])
-        out.append(sentence)
-    return out
-
-
-def _points_back(doc: Doc) -> bool:
-    """Whether a sentence opens with a third-person pronoun or a demonstrative ("He", "They",
-    "This release"), after any conjunction ("But he ..."). "It" only before a passive verb: as
-    often as not it points nowhere ("It is worth noting that ...")."""
-    for token in doc:
-        if token.is_punct or token.pos_ == "CCONJ":
-            continue
-        morph = token.morph
-        person = token.pos_ == "PRON" and "3" in morph.get("Person", [])
-        if person and "Neut" in morph.get("Gender", []):
-            # "It was downloaded on ..." stands for what the sentence before named; "It was
-            # decided that ..." points nowhere.
-            after = doc[token.i + 1 : token.i + 4]
-            return (
-                len(after) >= 2
-                and after[0].lemma_ == "be"
-                and after[1].tag_ == "VBN"
-                and not (len(after) > 2 and after[2].lower_ in ("that", "to"))
-            )
-        return person or "Dem" in morph.get("PronType", [])
-    return False
-
-
-def _answers_anything(sentence: Sentence) -> bool:
-    """A sentence, not a headline, label or question: it ends as sentences end, or in the
-    code it introduces."""
-    text = sentence.text.rstrip()
-    # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
-    return bool(re.search(r"[.!][\"'”’)\]]*$", text)) or text.endswith(("```", "~~~"))
-
-
-def _idf(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:
-    # Words rare among the candidates weigh more than words found in every sentence.
-    n = len(stems)
-    return {t: math.log(1 + n / (1 + sum(t in s for s in stems))) for t in terms}
-
-
-def _coverage(terms: frozenset[str], found: set[str], idf: dict[str, float]) -> float:
-    total = sum(idf[t] for t in terms)
-    return sum(idf[t] for t in terms & found) / total if total else 0.0
-
-
-def _name_share(names: Sequence[str], text: str) -> float:
-    """The share of the question's names a sentence mentions; a surname counts."""
-    if not names:
-        return 0.0
-    folded = fold(text)
-    found = 0
-    for name in names:
-        last = name.split()[-1]
-        if name in folded or (len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)):
-            found += 1
-    return found / len(names)
-
-
-def _typed(reading: Reading, doc: Doc) -> tuple[float, float]:
-    """Whether a sentence holds an entity of the wanted kind that the question does not name,
-    and how near the nearest such entity stands to the question's own words (1 beside them)."""
-    if not reading.expected:
-        return 0.0, 0.0
-    question = fold(reading.text)
-    # Among names, the small model's label is a hint, not a fact.
-    lenient = bool(reading.expected & NAME_LABELS) and reading.expected <= NAME_LABELS
-    new = [
-        e for e in doc.ents
-        if (e.label_ in reading.expected or (lenient and e.label_ in NAME_LABELS))
-        and fold(e.text) not in question
-        and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
-    ]  # fmt: skip
-    if reading.expected & _PLACES:
-        # In a manual, a place is a path or an address: "PID files must be placed in /run".
-        for m in _PATH.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
-            if span is not None and fold(m.group()) not in question:
-                new.append(span)
-    if not new:
-        return 0.0, 0.0
-    exact = any(e.label_ in reading.expected for e in new)
-    anchors = [
-        t.i for t in doc
-        if stem(t.lemma_.lower()) in reading.terms or _name_share(reading.names, t.text) > 0
-    ]  # fmt: skip
-    strength = 1.0 if exact else 0.6
-    if not anchors:
-        return strength, 0.0
-    distance = min(min(abs(a - e.start), abs(a - (e.end - 1))) for e in new for a in anchors)
-    return strength, 1.0 / (1.0 + distance / 5.0)
-
-
-_NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
-# A sentence that sets two things against each other: "X ..., while Y ...", "unlike X, Y ...".
-_CONTRAST = re.compile(
-    r"\b(?:while|whereas|unlike|but|however|instead|rather than|differs?|difference|different"
-    r"|in contrast|compared)\b",
-    re.IGNORECASE,
-)
-_BRACKETED = re.compile(r"\[[^\]]*\]")
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
-# A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
-_PATH = re.compile(
-    r"(?<![\w/.])/(?=[\w.<>*-]*[A-Za-z])[\w.<>*-]+(?:/[\w.<>*-]+)*/?|https?://\S+[\w/]"
-)
-_APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
-_COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
-_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for|is an acronym for)\b"
-
-
-_SHAPES = {
-    "DATE": re.compile(
-        r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
-        r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:19|20)\d\d|today|tomorrow|yesterday"
-        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b)",
-        re.IGNORECASE,
-    ),
-    "NUMBER": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
-        r"hundred|thousand|million|billion|trillion)\b",
-        re.IGNORECASE,
-    ),
-}
-
-
-def _looks_typed(reading: Reading, text: str) -> float:
-    """A cheap first guess at `_typed` for every sentence, from its surface: a date, a number,
-    or a capitalised word the question does not hold. spaCy's entities decide for the few
-    sentences read closely."""
-    if not reading.expected:
-        return 0.0
-    asked = fold(reading.text)
-    if reading.expected & {"DATE", "TIME"} and _SHAPES["DATE"].search(text):
-        return 1.0
-    if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
-        return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
-    if reading.expected & _PLACES and any(
-        fold(m.group()) not in asked for m in _PATH.finditer(text)
-    ):
-        return 1.0
-    if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
-        capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
-        return float(any(fold(w) not in asked for w in capitalised))
-    return 0.0
-
-
-def _heading_above(sentence: Sentence) -> str | None:
-    """The heading whose first paragraph a sentence is in, without its number ("7.10 How do I
-    convert factors to numeric?": "How do I convert factors to numeric?")."""
-    before = sentence.passage.text[: sentence.start]
-    heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
-    if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
-        return None
-    return re.sub(r"^(?:[\dIVXivx]+[.)]?)+(?:\d+[.)]?)*\s+", "", heading.group(1)).strip() or None
-
-
-def _opens_section(subject: str, sentence: Sentence) -> float:
-    """1 for the first sentence under a heading that names `subject`: a manual's section
-    "Single Quotes" opens by saying what single quotes do."""
-    before = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
-    heading = re.match(r"#{1,6}\s+(.+)", before)
-    if not heading:
-        return 0.0
-    named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading.group(1)))
-    return float(named is not None)
-
-
-def _describes(subject: str, doc: Doc) -> float:
-    """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "the
-    Philippine Education Development Fund (X)" (1); a role before the name, "President X",
-    "World Rugby's director of high-performance X" (0.8); or only mentions it (0.3)."""
-    text = doc.text
-    folded, target = fold(text), fold(subject)
-    last = target.split()[-1]
-    # A word of a longer hyphenated one is another term: "Depends" is not "Pre-Depends".
-    found = re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded) or (
-        len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded)
-    )
-    if not found:
-        return 0.0
-    after, before = folded[found.end() :], text[: found.start()]
-    # Its abbreviation may stand between: "The LaTeX Project Public License (LPPL) is the ...".
-    abbreviation = re.match(r"\s*\([^()]{1,15}\)", after)
-    end = found.end() + (abbreviation.end() if abbreviation else 0)
-    after = folded[end:]
-    if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
-        return 1.0
-    # The name of a tool or a term set before the noun of its kind: "The debmake command is
-    # the helper script ...", "the globstar option means ...".
-    kind = re.match(r"\s+([a-z]+)", after)
-    if kind and re.match(f"{_COPULA}|{_DEFINES}", after[kind.end() :]):
-        at = end + kind.start(1)
-        if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
-            return 1.0
-    # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
-    others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
-    if re.fullmatch(others, before) and re.match(r"(?:\s*,[\w\s/'-]{1,40})*\s*:", after):
-        return 1.0
-    # An abbreviation after what it stands for.
-    spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
-    if spelled_out and re.match(r"\s*\)", after):
-        return 1.0
-    # A title or role just before the name, by spaCy's tagger a noun: "Venezuelan President
-    # Nicolas Maduro", "CEO Sam Altman", "coach Sherrone Moore"; not a verb, a preposition or
-    # an opening "When" ("said Moore", "by Moore", "When Maduro won").
-    start = found.start()
-    for entity in doc.ents:  # from the name's own start: "Peter" of "Peter Horne" is no title
-        if entity.start_char <= start < entity.end_char and entity.label_ == "PERSON":
-            start = entity.start_char
-    preceding = [t for t in doc if t.idx + len(t) <= start]
-    if preceding and preceding[-1].tag_ in _NOUN_TAGS:
-        return 0.8
-    # The same role set off by a comma, the name closing it: "the incumbent president,
-    # Maduro." (not "After the election, Maduro said").
-    if (
-        len(preceding) > 1
-        and preceding[-1].text == ","
-        and preceding[-2].tag_ in _NOUN_TAGS
-        and re.match(r"\s*(?:[.,;:)]|$)", after)
-    ):
-        return 0.8
-    return 0.3
-
-
-def _asserts(reading: Reading, lemmas: set[str]) -> bool:
-    """Whether a sentence uses the question's own main verb (or adjective), so that it can
-    settle a yes/no question one way or the other."""
-    return bool(reading.verbs) and reading.verbs <= lemmas
-
-
 def _polarity(reading: Reading, best: Signals) -> str:
     """Yes or No only when the sentence settles it: it says what the question asks with the
     question's own verb and most of its words, plainly or negated. Otherwise nothing: the
@@ -704,47 +458,6 @@ def _polarity(reading: Reading, best: Signals) -> str:
     if not best.verb or best.lexical < 0.6:
         return ""
     return "No:" if best.negated != reading.negated else "Yes:"
-
-
-def _repeats(sentence: Sentence, chosen: Sequence[Sentence]) -> bool:
-    """The same sentence often sits in two overlapping chunks, or in two articles."""
-    vocabulary = set(words(sentence.text))
-    return any(
-        len(vocabulary & (other := set(words(c.text)))) / max(1, len(vocabulary | other)) > 0.6
-        for c in chosen
-    )
-
-
-def sentence_vectors(
-    embedder: Embedder, sentences: Sequence[Sentence], stored: StoredSentences | None
-) -> np.ndarray:
-    """Unit vectors of the sentences: those retrieval stored at ingest, the rest embedded."""
-    import numpy as np
-
-    known: dict[tuple[int, int, int], np.ndarray] = {}
-    if stored is not None:
-        for passage in {id(s.passage): s.passage for s in sentences}.values():
-            for (a, b), vector in stored.vectors_of(passage).items():
-                known[(id(passage), a, b)] = vector
-    keys = [(id(s.passage), s.start, s.end) for s in sentences]
-    missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
-    fresh = iter(embedder.embed_documents(missing) if missing else [])
-    rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
-    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
-    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    return matrix
-
-
-def similarities(
-    embedder: Embedder, question: str, sentences: Sequence[Sentence], stored: StoredSentences | None
-) -> list[float]:
-    """Each sentence's cosine to the question."""
-    import numpy as np
-
-    matrix = sentence_vectors(embedder, sentences, stored)
-    query = np.asarray(embedder.embed_query(question), dtype=np.float32)
-    query /= max(float(np.linalg.norm(query)), 1e-12)
-    return [float(x) for x in matrix @ query]
 
 
 def cite(

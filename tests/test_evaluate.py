@@ -110,7 +110,7 @@ def test_rgb_pools_follow_the_protocol() -> None:
 
 def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
     from rag.profiles.news_shape import AnswerShape
-    from rag.reading import split_sentences
+    from rag.sentences import split_sentences
 
     def sentence(text: str) -> object:
         passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),
@@ -156,7 +156,7 @@ def test_answer_shape_needs_the_named_year_and_a_new_name() -> None:
 
 def test_answer_shape_needs_the_word_a_factoid_question_turns_on() -> None:
     from rag.profiles.news_shape import AnswerShape
-    from rag.reading import split_sentences
+    from rag.sentences import split_sentences
 
     def fits(question: str, text: str) -> bool:
         passage = Passage(rank=1, doc_id="d", title="", text=text, start=0, end=len(text),

@@ -15,8 +15,9 @@ from rag.ingest import load_document
 from rag.language import fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
-from rag.reading import cite, split_sentences
+from rag.reading import cite
 from rag.schema import Answer, Citation, Passage
+from rag.sentences import split_sentences
 from rag.text import answer_sentences, flat
 
 

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from rag.answer import Prompts
 from rag.embed import Embedder
 from rag.profiles.news_shape import AnswerShape, corroborated_name
-from rag.reading import Extractive, Sentence, cite, similarities, split_sentences
+from rag.reading import Extractive, cite
 from rag.retrieve import StoredSentences
 from rag.schema import Answer, Citation, Passage
+from rag.sentences import Sentence, similarities, split_sentences
 from rag.text import content_terms, words
 from rag.verify import Verifier
 

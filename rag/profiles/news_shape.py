@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.reading import Sentence
 from rag.schema import Passage
+from rag.sentences import Sentence
 from rag.text import (
     DATE,
     MONTH,

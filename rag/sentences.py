@@ -1,0 +1,333 @@
+"""Passages -> Sentences, and what each one says as an answer: where it starts and ends, whether
+it points back to the sentence before ("They", "This release"), whether it names what a
+"what is X?" asks about, the entity of the wanted kind it holds and how near that stands to the
+question's words, the heading it opens under, its vector. rag/reading.py weighs these to choose.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.blocks import LIST_MARKER
+from rag.embed import Embedder
+from rag.language import fold
+from rag.question import NAME_LABELS, Reading
+from rag.schema import Passage
+from rag.text import answer_sentences, stem, words
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Doc
+
+    from rag.retrieve import StoredSentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage: Passage
+    start: int  # offset in passage.text
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def split_sentences(passage: Passage) -> list[Sentence]:
+    """The sentences of a passage that can answer, as spans of its text."""
+    return [Sentence(passage, a, b) for a, b in answer_sentences(passage.text)]
+
+
+def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -> list[Sentence]:
+    """The chosen sentences, each one of `read` (spaCy's reading of the sentences that may need
+    it) that opens by pointing back ("This release introduced ...", "He said ...") preceded by
+    the sentence before it in its passage, so that the answer says what it points to ("Debian 8
+    Jessie (April 2015): ...")."""
+    out: list[Sentence] = []
+    for sentence in chosen:
+        doc = read.get(sentence)
+        if doc is not None and points_back(doc):
+            before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
+            # A list item or a heading above it ("• ANY DEFINED BY.") is not what it means.
+            if (
+                before
+                and before[-1] not in chosen
+                and before[-1] not in out
+                and answers_anything(before[-1])
+                and not LIST_MARKER.match(before[-1].text.lstrip())
+            ):
+                out.append(before[-1])
+        out.append(sentence)
+    return out
+
+
+def points_back(doc: Doc) -> bool:
+    """Whether a sentence opens with a third-person pronoun or a demonstrative ("He", "They",
+    "This release"), after any conjunction ("But he ..."). "It" only before a passive verb: as
+    often as not it points nowhere ("It is worth noting that ...")."""
+    for token in doc:
+        if token.is_punct or token.pos_ == "CCONJ":
+            continue
+        morph = token.morph
+        person = token.pos_ == "PRON" and "3" in morph.get("Person", [])
+        if person and "Neut" in morph.get("Gender", []):
+            # "It was downloaded on ..." stands for what the sentence before named; "It was
+            # decided that ..." points nowhere.
+            after = doc[token.i + 1 : token.i + 4]
+            return (
+                len(after) >= 2
+                and after[0].lemma_ == "be"
+                and after[1].tag_ == "VBN"
+                and not (len(after) > 2 and after[2].lower_ in ("that", "to"))
+            )
+        return person or "Dem" in morph.get("PronType", [])
+    return False
+
+
+def answers_anything(sentence: Sentence) -> bool:
+    """A sentence, not a headline, label or question: it ends as sentences end, or in the
+    code it introduces."""
+    text = sentence.text.rstrip()
+    # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
+    return bool(re.search(r"[.!][\"'”’)\]]*$", text)) or text.endswith(("```", "~~~"))
+
+
+def term_weights(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:
+    # Words rare among the candidates weigh more than words found in every sentence.
+    n = len(stems)
+    return {t: math.log(1 + n / (1 + sum(t in s for s in stems))) for t in terms}
+
+
+def coverage(terms: frozenset[str], found: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf[t] for t in terms)
+    return sum(idf[t] for t in terms & found) / total if total else 0.0
+
+
+def name_share(names: Sequence[str], text: str) -> float:
+    """The share of the question's names a sentence mentions; a surname counts."""
+    if not names:
+        return 0.0
+    folded = fold(text)
+    found = 0
+    for name in names:
+        last = name.split()[-1]
+        if name in folded or (len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)):
+            found += 1
+    return found / len(names)
+
+
+def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
+    """Whether a sentence holds an entity of the wanted kind that the question does not name,
+    and how near the nearest such entity stands to the question's own words (1 beside them)."""
+    if not reading.expected:
+        return 0.0, 0.0
+    question = fold(reading.text)
+    # Among names, the small model's label is a hint, not a fact.
+    lenient = bool(reading.expected & NAME_LABELS) and reading.expected <= NAME_LABELS
+    new = [
+        e for e in doc.ents
+        if (e.label_ in reading.expected or (lenient and e.label_ in NAME_LABELS))
+        and fold(e.text) not in question
+        and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
+    ]  # fmt: skip
+    if reading.expected & _PLACES:
+        # In a manual, a place is a path or an address: "PID files must be placed in /run".
+        for m in _PATH.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
+            if span is not None and fold(m.group()) not in question:
+                new.append(span)
+    if not new:
+        return 0.0, 0.0
+    exact = any(e.label_ in reading.expected for e in new)
+    anchors = [
+        t.i for t in doc
+        if stem(t.lemma_.lower()) in reading.terms or name_share(reading.names, t.text) > 0
+    ]  # fmt: skip
+    strength = 1.0 if exact else 0.6
+    if not anchors:
+        return strength, 0.0
+    distance = min(min(abs(a - e.start), abs(a - (e.end - 1))) for e in new for a in anchors)
+    return strength, 1.0 / (1.0 + distance / 5.0)
+
+
+_NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
+# A sentence that sets two things against each other: "X ..., while Y ...", "unlike X, Y ...".
+CONTRAST = re.compile(
+    r"\b(?:while|whereas|unlike|but|however|instead|rather than|differs?|difference|different"
+    r"|in contrast|compared)\b",
+    re.IGNORECASE,
+)
+BRACKETED = re.compile(r"\[[^\]]*\]")
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+# A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
+_PATH = re.compile(
+    r"(?<![\w/.])/(?=[\w.<>*-]*[A-Za-z])[\w.<>*-]+(?:/[\w.<>*-]+)*/?|https?://\S+[\w/]"
+)
+_APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
+_COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
+_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for|is an acronym for)\b"
+
+
+_SHAPES = {
+    "DATE": re.compile(
+        r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+        r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:19|20)\d\d|today|tomorrow|yesterday"
+        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b)",
+        re.IGNORECASE,
+    ),
+    "NUMBER": re.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
+        r"hundred|thousand|million|billion|trillion)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def looks_typed(reading: Reading, text: str) -> float:
+    """A cheap first guess at `typed_entity` for every sentence, from its surface: a date, a number,
+    or a capitalised word the question does not hold. spaCy's entities decide for the few
+    sentences read closely."""
+    if not reading.expected:
+        return 0.0
+    asked = fold(reading.text)
+    if reading.expected & {"DATE", "TIME"} and _SHAPES["DATE"].search(text):
+        return 1.0
+    if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+        return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
+    if reading.expected & _PLACES and any(
+        fold(m.group()) not in asked for m in _PATH.finditer(text)
+    ):
+        return 1.0
+    if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
+        capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
+        return float(any(fold(w) not in asked for w in capitalised))
+    return 0.0
+
+
+def heading_above(sentence: Sentence) -> str | None:
+    """The heading whose first paragraph a sentence is in, without its number ("7.10 How do I
+    convert factors to numeric?": "How do I convert factors to numeric?")."""
+    before = sentence.passage.text[: sentence.start]
+    heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
+    if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
+        return None
+    return re.sub(r"^(?:[\dIVXivx]+[.)]?)+(?:\d+[.)]?)*\s+", "", heading.group(1)).strip() or None
+
+
+def opens_section(subject: str, sentence: Sentence) -> float:
+    """1 for the first sentence under a heading that names `subject`: a manual's section
+    "Single Quotes" opens by saying what single quotes do."""
+    before = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
+    heading = re.match(r"#{1,6}\s+(.+)", before)
+    if not heading:
+        return 0.0
+    named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading.group(1)))
+    return float(named is not None)
+
+
+def describes(subject: str, doc: Doc) -> float:
+    """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "the
+    Philippine Education Development Fund (X)" (1); a role before the name, "President X",
+    "World Rugby's director of high-performance X" (0.8); or only mentions it (0.3)."""
+    text = doc.text
+    folded, target = fold(text), fold(subject)
+    last = target.split()[-1]
+    # A word of a longer hyphenated one is another term: "Depends" is not "Pre-Depends".
+    found = re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded) or (
+        len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded)
+    )
+    if not found:
+        return 0.0
+    after, before = folded[found.end() :], text[: found.start()]
+    # Its abbreviation may stand between: "The LaTeX Project Public License (LPPL) is the ...".
+    abbreviation = re.match(r"\s*\([^()]{1,15}\)", after)
+    end = found.end() + (abbreviation.end() if abbreviation else 0)
+    after = folded[end:]
+    if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
+        return 1.0
+    # The name of a tool or a term set before the noun of its kind: "The debmake command is
+    # the helper script ...", "the globstar option means ...".
+    kind = re.match(r"\s+([a-z]+)", after)
+    if kind and re.match(f"{_COPULA}|{_DEFINES}", after[kind.end() :]):
+        at = end + kind.start(1)
+        if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
+            return 1.0
+    # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
+    others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
+    if re.fullmatch(others, before) and re.match(r"(?:\s*,[\w\s/'-]{1,40})*\s*:", after):
+        return 1.0
+    # An abbreviation after what it stands for.
+    spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
+    if spelled_out and re.match(r"\s*\)", after):
+        return 1.0
+    # A title or role just before the name, by spaCy's tagger a noun: "Venezuelan President
+    # Nicolas Maduro", "CEO Sam Altman", "coach Sherrone Moore"; not a verb, a preposition or
+    # an opening "When" ("said Moore", "by Moore", "When Maduro won").
+    start = found.start()
+    for entity in doc.ents:  # from the name's own start: "Peter" of "Peter Horne" is no title
+        if entity.start_char <= start < entity.end_char and entity.label_ == "PERSON":
+            start = entity.start_char
+    preceding = [t for t in doc if t.idx + len(t) <= start]
+    if preceding and preceding[-1].tag_ in _NOUN_TAGS:
+        return 0.8
+    # The same role set off by a comma, the name closing it: "the incumbent president,
+    # Maduro." (not "After the election, Maduro said").
+    if (
+        len(preceding) > 1
+        and preceding[-1].text == ","
+        and preceding[-2].tag_ in _NOUN_TAGS
+        and re.match(r"\s*(?:[.,;:)]|$)", after)
+    ):
+        return 0.8
+    return 0.3
+
+
+def asserts(reading: Reading, lemmas: set[str]) -> bool:
+    """Whether a sentence uses the question's own main verb (or adjective), so that it can
+    settle a yes/no question one way or the other."""
+    return bool(reading.verbs) and reading.verbs <= lemmas
+
+
+def repeats(sentence: Sentence, chosen: Sequence[Sentence]) -> bool:
+    """The same sentence often sits in two overlapping chunks, or in two articles."""
+    vocabulary = set(words(sentence.text))
+    return any(
+        len(vocabulary & (other := set(words(c.text)))) / max(1, len(vocabulary | other)) > 0.6
+        for c in chosen
+    )
+
+
+def sentence_vectors(
+    embedder: Embedder, sentences: Sequence[Sentence], stored: StoredSentences | None
+) -> np.ndarray:
+    """Unit vectors of the sentences: those retrieval stored at ingest, the rest embedded."""
+    import numpy as np
+
+    known: dict[tuple[int, int, int], np.ndarray] = {}
+    if stored is not None:
+        for passage in {id(s.passage): s.passage for s in sentences}.values():
+            for (a, b), vector in stored.vectors_of(passage).items():
+                known[(id(passage), a, b)] = vector
+    keys = [(id(s.passage), s.start, s.end) for s in sentences]
+    missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
+    fresh = iter(embedder.embed_documents(missing) if missing else [])
+    rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return matrix
+
+
+def similarities(
+    embedder: Embedder, question: str, sentences: Sequence[Sentence], stored: StoredSentences | None
+) -> list[float]:
+    """Each sentence's cosine to the question."""
+    import numpy as np
+
+    matrix = sentence_vectors(embedder, sentences, stored)
+    query = np.asarray(embedder.embed_query(question), dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    return [float(x) for x in matrix @ query]
