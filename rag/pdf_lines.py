@@ -76,8 +76,11 @@ def text_lines(page: Any, number: int) -> list[Line]:
             _drop_note_marks(chars, placed)
             text = "".join(chars)
             runin = _run_in(chars, lead, len(sizes))
-            hyphenated = text.endswith("\x02")
-            text = text.replace("\x02", "-").replace("\ufffe", "").strip()
+            # pdfium's mark for a soft hyphen: a hyphen where it ends the line, nothing inside
+            # one ("(Re\x02quired)" is "(Required)").
+            hyphenated = text.rstrip().endswith("\x02")
+            text = text.rstrip().removesuffix("\x02") + ("-" if hyphenated else "")
+            text = text.replace("\x02", "").replace("\ufffe", "").strip()
             # A combining accent set as a character of its own: "Thê ́" is "Thế".
             text = _LOOSE_ACCENT.sub("", text)
             text = _SPACING_ACCENT.sub(lambda m: m.group(1) + _COMBINING[m.group(2)], text)

@@ -387,7 +387,10 @@ def _block(
     typeface, which a heading's differ from."""
     first = group[0]
     ocr = any(line.ocr for line in group)
-    if all(line.mono for line in group):
+    # A heading that names a file or a command in a typewriter face ("5.1 README.Debian") is
+    # a heading: code is not set in a heading's size.
+    titled = first.size in heading_sizes and len(group) <= 2 and _NUMBERED.match(first.text)
+    if all(line.mono for line in group) and not titled:
         indent = min(line.left for line in group)
         text = "\n".join(
             " " * round((line.left - indent) / max(line.size * 0.6, 1)) + line.text
@@ -425,13 +428,15 @@ def _join(
     """Two wrapped lines as one: a word the line end hyphenated is made whole again."""
     head = text.rstrip()
     tail = following.lstrip()
+    if head.endswith(("/-", ".-")) and tail[:1].isalnum():
+        return head[:-1] + tail  # a web address broken with a hyphen: "debian.org/-" + "doc/"
     if head.endswith("-") and tail[:1].islower():
         start = _WORDS.search(tail)
         before = re.search(r"([^\W\d_]+)-$", head)
         first = (before.group(1) if before else "").lower()
         rest = (start.group() if start else "").lower()
         whole = first + rest
-        token = tail.split(maxsplit=1)[0]
+        token = re.match(r"[\w-]*", tail).group()  # type: ignore[union-attr]
         if any(ch.isdigit() for ch in token):
             return head + tail  # a name with a number: "kfreebsd-" + "amd64"
         if f"{first}-{rest}" in vocabulary and whole not in vocabulary:

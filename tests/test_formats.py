@@ -588,7 +588,9 @@ def test_a_pdf_web_address_broken_over_lines_and_an_accent_set_before_its_letter
             "S-Plus is a version of S sold by TIBCO Software Inc (https://www.tibco.",
             "com/) as a product of its own. The main site can be found at the URL",
             "https://CRAN.R-project.org/",
-            "and is mirrored daily to many sites around the world by the university.",
+            "and is mirrored daily to many sites around the world by the university. The",
+            "policy is at (http://www.debian.org/-",
+            "doc/fhs-3.0.html) for everyone, as a hyphen breaks a long address in some books.",
         ]
     ):
         pdf.text(10, 20 + 6 * y, line)
@@ -605,6 +607,7 @@ def test_a_pdf_web_address_broken_over_lines_and_an_accent_set_before_its_letter
     assert "(https://www.tibco.com/) as a product" in text, text
     assert "https://CRAN.R-project.org/ and is mirrored" in text, text
     assert "Wirtschaftsuniversität Wien" in text, text
+    assert "(http://www.debian.org/doc/fhs-3.0.html) for everyone" in text, text
 
 
 def test_a_pdf_heading_with_a_name_in_another_face_stays_one_heading(tmp_path: Path) -> None:
@@ -645,3 +648,22 @@ def test_a_pdf_sentence_goes_on_after_a_displayed_line_of_code(tmp_path: Path) -
     text = load_document(path, "faq.pdf").text
     # One paragraph, so one sentence: no break between the code and the words after it.
     assert "you can use as.numeric(as.character(f)) to get the numbers back." in text, text
+
+
+def test_a_pdf_heading_naming_a_file_in_a_typewriter_face_is_a_heading(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    for number, name in ((1, "README.Debian"), (2, "compat")):
+        pdf.set_font("helvetica", style="B", size=15)
+        pdf.write(8, f"5.{number} ")
+        pdf.set_font("courier", style="B", size=15)
+        pdf.write(8, name)
+        pdf.ln(12)
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"The {name} file holds notes that every package keeps for users.")
+        pdf.ln(6)
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "guide.pdf").text
+    assert re.search(r"^#+ 5\.1 README\.Debian$", text, re.MULTILINE), text
+    assert "```" not in text, text
