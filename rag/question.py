@@ -301,9 +301,20 @@ _ASKERS = frozenset({"i", "we", "you", "one"})
 def _wanted(tokens: list[Token]) -> str | None:
     """The stem of the noun a leading "what"/"which" picks ("What uid", "Which new shows",
     "What kind of car": car)."""
-    if not tokens or tokens[0].dep_ != "det" or tokens[0].lower_ not in ("what", "which"):
+    if not tokens or tokens[0].lower_ not in ("what", "which"):
         return None
-    head = tokens[0].head
+    head = tokens[0].head if tokens[0].dep_ == "det" else None
+    if head is None:
+        # The parser may take "which" for the object ("Which Ninja version added ..."): the
+        # first common noun before the verb is what it picks.
+        for token in tokens[1:]:
+            if token.pos_ in ("VERB", "AUX"):
+                return None
+            if token.pos_ == "NOUN":
+                head = token
+                break
+        if head is None:
+            return None
     if head.lemma_.lower() in ("kind", "type", "sort"):
         head = next((c for p in head.children if p.lower_ == "of" for c in p.children), head)
     if head.is_stop or head.pos_ not in ("NOUN", "ADJ", "PROPN"):
@@ -320,6 +331,9 @@ def _both(first: str, second: str) -> tuple[str, str]:
     second = re.sub(r"^(\S+(?:\s+\S+)?)\s+(?:in|on|within|under)\s+\S+(?:\s+\S+)?$", r"\1", second)
     if len(first.split()) == 1 and len(second.split()) > 1:
         first = f"{first} {second.split()[-1]}"
+    elif len(second.split()) == 1 and len(first.split()) > 1:
+        # "git stash pop and apply": "git stash apply"
+        second = " ".join([*first.split()[:-1], second])
     return first, second
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -295,7 +295,7 @@ class ReadingEngine(Extractive):
             item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
             item.typed = looks_typed(reading, sentence.text)
             item.context, item.numbers = context[id(sentence.passage)]
-            item.wanted = reading.wanted is None or reading.wanted in terms
+            item.wanted = _says_wanted(reading, terms, sentence.text)
             item.measured = reading.measures <= terms
             found.append(item)
         cheap = dataclasses.replace(self.weights, near=0.0)
@@ -321,7 +321,9 @@ class ReadingEngine(Extractive):
                     describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
             item.verb = asserts(reading, lemmas)
-            item.wanted = reading.wanted is None or reading.wanted in said
+            item.wanted = _says_wanted(reading, said, item.sentence.text)
+            if reading.wanted == "version" and _VERSION.search(item.sentence.text):
+                item.typed = 1.0  # the version number is the answer's entity
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
@@ -359,9 +361,11 @@ class ReadingEngine(Extractive):
         """The answer to "What's the difference between X and Y?": a sentence that sets the two
         against each other, if one does, then what the passages say X is and what they say Y
         is, each cited; one side alone when the passages hold only that."""
+        # The words that tell the two apart: "pop" and "apply" of "git stash pop" and "git
+        # stash apply", which a manual's entries name alone.
+        things = _told_apart(reading.compared)
         names = {
-            thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])")
-            for thing in reading.compared
+            thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])") for thing in things
         }
         # Bracketed text is a cross-reference's title ("See Section 7.29 [What is the
         # difference between package and library?]"), not the sentence's own words.
@@ -375,14 +379,13 @@ class ReadingEngine(Extractive):
             similar = similarities(self._embedder, reading.text, both, stored)
             chosen.append(both[int(max(range(len(both)), key=lambda i: similar[i]))])
         context = [p.text for p in passages]
-        for thing in reading.compared:
+        for thing, full in zip(things, reading.compared, strict=True):
             # Asked as "what is X?" of a thing, whatever word it is ("depends" reads as a verb).
             asked = dataclasses.replace(
-                read(truecase(f"What is {thing}?", context)), kind="who_is", subject=thing
+                read(truecase(f"What is {full}?", context)), kind="who_is", subject=thing
             )
-            # A sentence that names the other thing as well is about both, or about that one.
-            others = [n for t, n in names.items() if t != thing]
-            own = [s for s in sentences if not any(n.search(fold(s.text)) for n in others)]
+            # A sentence that names the other thing first is about that one, or about both.
+            own = [s for s in sentences if _names_first(fold(s.text), names, thing)]
             picked = select(asked, self.signals(asked, own, stored), self.weights, 1, passages)
             if picked is not None and picked[0][0] not in chosen:
                 chosen.extend(picked[0])
@@ -449,6 +452,33 @@ class ReadingEngine(Extractive):
             passages=list(passages),
             claims=checked.claims,
         )
+
+
+def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
+    """Whether a sentence says the noun a "what"/"which" picks ("what uid": "uid 37"), or, for
+    "which version", a version number ("Available since Ninja 1.5.")."""
+    if reading.wanted is None or reading.wanted in terms:
+        return True
+    return reading.wanted == "version" and _VERSION.search(text) is not None
+
+
+_VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b")
+
+
+def _told_apart(things: Sequence[str]) -> list[str]:
+    """The things compared without the words they all start with, when each keeps some."""
+    split = [t.split() for t in things]
+    shared = 0
+    while all(len(w) > shared + 1 for w in split) and len({w[shared] for w in split}) == 1:
+        shared += 1
+    return [" ".join(w[shared:]) for w in split]
+
+
+def _names_first(text: str, names: Mapping[str, re.Pattern[str]], thing: str) -> bool:
+    """Whether a sentence names no other thing compared before `thing`, if at all."""
+    found = {t: m.start() for t, n in names.items() if (m := n.search(text))}
+    mine = found.get(thing)
+    return all(mine is not None and mine < at for t, at in found.items() if t != thing)
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

@@ -256,9 +256,13 @@ def describes(subject: str, doc: Doc) -> float:
         at = end + kind.start(1)
         if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
             return 1.0
-    # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue").
+    # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue"); a
+    # command's or an option's with its arguments ("apply [--index] [<stash>]: Like pop").
     others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
-    if re.fullmatch(others, before) and re.match(r"(?:\s*,[\w\s/'-]{1,40})*\s*:", after):
+    arguments = r"(?:\s+(?:\[[^\]]{0,40}\]|<[^>]{0,40}>|-{1,2}[\w-]+(?:=\S+)?))*"
+    if re.fullmatch(others, before) and re.match(
+        rf"{arguments}(?:\s*,[\w\s/'-]{{1,40}})*\s*:", after
+    ):
         return 1.0
     # An abbreviation after what it stands for.
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)

@@ -134,7 +134,7 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
         if after and text[after[0][0]].islower():
             after[0] = (a, after[0][1])  # now the sentence of the prose after, for what follows it
             del before[-1]
-        else:
+        elif _introduces(text[a:b], text[code.start : code.end]):
             before[-1] = (a, code.end)
     return [
         (a, b)
@@ -142,6 +142,14 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
         for a, b in spans
         if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b])
     ]
+
+
+def _introduces(prose: str, code: str) -> bool:
+    """Whether a sentence says what to do with the code below it ("With apt, you can set a
+    package to hold using" / apt-mark hold): a sentence of some words, not a list's label
+    ("PDF specification (version 1.3):"), over a command, not a bare web address."""
+    command = _FENCE_MARK.sub(" ", code).strip()
+    return len(re.findall(r"[^\W\d_]{2,}", prose)) >= 6 and not re.fullmatch(r"\S+://\S+", command)
 
 
 def flat(text: str) -> str:

@@ -393,6 +393,32 @@ def test_a_comparison_says_what_each_thing_is(real_pipeline: Pipeline) -> None:
 
 
 @pytest.mark.slow
+def test_a_comparison_of_two_commands_finds_their_entries(real_pipeline: Pipeline) -> None:
+    # A reference page's entries name the subcommand alone, with its arguments.
+    note = _note(
+        "Use git stash when you want to record the current state of the working directory.\n\n"
+        "pop [--index] [<stash>]: Remove a single stashed state from the stash list and apply it "
+        "on top of the current working tree state.\n\n"
+        "apply [--index] [<stash>]: Like pop, but do not remove the state from the stash list."
+    )
+    answer = real_pipeline.engine.answer(
+        "whats the difference between git stash pop and apply", note
+    )
+    quotes = [c.quote[:6] for c in answer.citations]
+    assert "pop [-" in quotes and "apply " in quotes, answer.answer
+
+
+@pytest.mark.slow
+def test_which_version_is_answered_by_a_version_number(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## The console pool\n\nAvailable since Ninja 1.5. There exists a pre-defined pool named "
+        "console with a depth of 1. Ninja version labels follow the major.minor.patch format."
+    )
+    answer = real_pipeline.engine.answer("which ninja version added the console pool", note)
+    assert answer.answer.startswith("Available since Ninja 1.5."), answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_sets_the_two_against_each_other_comes_first(
     real_pipeline: Pipeline,
 ) -> None:
