@@ -194,7 +194,8 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             if id(line) not in running and not _DOT_LEADER.search(line.text)
         ]
         right = max((line.right for line in lines), default=0.0)
-        for index, group in enumerate(_group(lines)):
+        groups = [notes for group in _group(lines) for notes in _notes_apart(group, body)]
+        for index, group in enumerate(groups):
             first = group[0]
             # A line in a heading's size is a heading whole, whatever its faces ("3.2 What is
             # S-Plus?", the name in another font).
@@ -322,6 +323,25 @@ def _continues(
         return len(previous.text) > 60  # the top of the next column
     near = 0 < tail.bottom - group[0].bottom < 3.5 * tail.size
     return near and not block.text[:1].isupper()
+
+
+# A footnote's own mark at the start of its first line: "11The default ...", "1⁴The ...".
+_NOTE_MARK = re.compile(r"^[\d¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}(?=[A-Z][a-z])")
+
+
+def _notes_apart(group: list[Line], body: float) -> list[list[Line]]:
+    """Footnotes in small type that the grouping ran together, one block each, without the
+    mark that opens each ("11The default package name ..." is a note of its own)."""
+    if group[0].size >= body * 0.92 or not _NOTE_MARK.match(group[0].text):
+        return [group]
+    notes: list[list[Line]] = []
+    for line in group:
+        mark = _NOTE_MARK.match(line.text)
+        if mark:
+            notes.append([dataclasses.replace(line, text=line.text[mark.end() :])])
+        else:
+            notes[-1].append(line)
+    return notes
 
 
 def _group(lines: list[Line]) -> list[list[Line]]:

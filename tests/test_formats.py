@@ -667,3 +667,27 @@ def test_a_pdf_heading_naming_a_file_in_a_typewriter_face_is_a_heading(tmp_path:
     text = load_document(path, "guide.pdf").text
     assert re.search(r"^#+ 5\.1 README\.Debian$", text, re.MULTILINE), text
     assert "```" not in text, text
+
+
+def test_a_pdf_page_footnotes_are_apart_and_without_their_marks(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(
+        0,
+        6,
+        "You must choose the package name to consist only of lower case letters, and keep its "
+        "length within thirty characters for the tools that list it.",
+    )
+    pdf.set_y(250)
+    pdf.set_font("helvetica", size=8)
+    for note in (
+        "11The default package name field length of aptitude is 30.",
+        "12If you follow the reference, the review process will catch this kind of issue.",
+    ):
+        pdf.cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    paragraphs = load_document(path, "guide.pdf").text.split("\n\n")
+    assert "The default package name field length of aptitude is 30." in paragraphs, paragraphs
+    assert any(p.startswith("If you follow the reference") for p in paragraphs), paragraphs
