@@ -107,8 +107,24 @@ def _furniture(element: Any) -> bool:
         _FURNITURE_ID.fullmatch(element.get("id") or "")
     )
     # A box named "sidebar" that holds prose is content: DocBook sets its asides so ("Hard
-    # links", "Remote backups over SSH"); a site's sidebar is mostly links.
-    return named and not _prose(element)
+    # links", "Remote backups over SSH"); a site's sidebar is mostly links. So is a header
+    # that holds a section of its own: a manual page's NAME and what the command does.
+    return named and not _prose(element) and not _section_inside(element)
+
+
+def _section_inside(element: Any) -> bool:
+    """Whether an element holds a heading (below the page's title) followed by text of five
+    words or more without links."""
+    for heading in element.iter("h2", "h3", "h4", "h5", "h6"):
+        after = heading.getnext()
+        if (
+            after is not None
+            and after.tag != "a"
+            and after.find(".//a") is None
+            and len(" ".join(after.itertext()).split()) >= 5
+        ):
+            return True
+    return False
 
 
 def _prose(element: Any) -> bool:

@@ -691,3 +691,18 @@ def test_a_pdf_page_footnotes_are_apart_and_without_their_marks(tmp_path: Path) 
     paragraphs = load_document(path, "guide.pdf").text.split("\n\n")
     assert "The default package name field length of aptitude is 30." in paragraphs, paragraphs
     assert any(p.startswith("If you follow the reference") for p in paragraphs), paragraphs
+
+
+def test_a_manual_pages_header_keeps_its_name_section(tmp_path: Path) -> None:
+    # Asciidoc's manual pages set NAME, what the command does, inside <div id="header">.
+    path = tmp_path / "git-tidy.html"
+    path.write_text(
+        '<html><head><title>git-tidy(1)</title></head><body><div id="header">'
+        "<h1>git-tidy(1) Manual Page</h1><h2>NAME</h2><div class='sectionbody'><p>git-tidy - "
+        "Remove the branches that were merged long ago</p></div></div>"
+        '<div id="content"><h2>OPTIONS</h2><p>--dry-run: only list the branches it would '
+        "remove, and remove none of them.</p></div></body></html>"
+    )
+    text = load_document(path, "git-tidy.html").text
+    assert "git-tidy - Remove the branches that were merged long ago" in text, text
+    assert "--dry-run" in text
