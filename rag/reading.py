@@ -250,6 +250,10 @@ class ReadingEngine(Extractive):
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked
+        if reading.subject and (following := _goes_on(chosen[0])) is not None:
+            # What a term is, said in one sentence, is told in the next: "-k, --keep-index:
+            # This option is only valid for push and save." / "All changes ... are left intact."
+            chosen = [chosen[0], following]
         # A sentence that already names what the question names, or holds the kind of answer
         # it wants, says enough without the sentence before it.
         may_point_back = {
@@ -452,6 +456,26 @@ class ReadingEngine(Extractive):
             passages=list(passages),
             claims=checked.claims,
         )
+
+
+def _goes_on(sentence: Sentence) -> Sentence | None:
+    """The sentence after a short one in its paragraph, if the paragraph goes on."""
+    if len(sentence.text.split()) > 25:
+        return None
+    after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
+    if not after or not answers_anything(after[0]):
+        return None
+    between = sentence.passage.text[sentence.end : after[0].start]
+    if "\n\n" not in between:
+        return after[0]
+    # A reference's entry ("-k, --keep-index: ...") goes on in the paragraphs below it, up
+    # to the next entry.
+    entry = re.compile(r"[^:\n]{1,60}:\s")
+    starts = sentence.passage.text.rfind("\n", 0, sentence.start) + 1
+    alone = not sentence.passage.text[starts : sentence.start].strip()
+    if alone and entry.match(sentence.text) and not entry.match(after[0].text):
+        return after[0] if between.strip() == "" else None
+    return None
 
 
 def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:

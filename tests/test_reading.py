@@ -409,6 +409,20 @@ def test_a_comparison_of_two_commands_finds_their_entries(real_pipeline: Pipelin
 
 
 @pytest.mark.slow
+def test_what_an_option_means_goes_on_to_the_paragraph_below_its_entry(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "-k, --keep-index, --no-keep-index: This option is only valid for push and save "
+        "commands.\n\nAll changes already added to the index are left intact.\n\n"
+        "-p, --patch: This option is only valid for push and save commands.\n\n"
+        "Interactively select hunks from the diff to be stashed."
+    )
+    answer = real_pipeline.engine.answer("what does --keep-index mean", note)
+    assert "left intact" in answer.answer and "hunks" not in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_which_version_is_answered_by_a_version_number(real_pipeline: Pipeline) -> None:
     note = _note(
         "## The console pool\n\nAvailable since Ninja 1.5. There exists a pre-defined pool named "
