@@ -97,7 +97,9 @@ def _last_reply(history: Sequence[Turn]) -> str:
     last = history[-1] if history else None
     if last is None or last.role != "assistant":
         return ""
-    return re.sub(r"\[\d+\]", "", last.content)[:500]
+    # A link as Markdown writes it is its words: "[HackerOne](https://hackerone.com/nodejs)".
+    reply = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", last.content)
+    return re.sub(r"\[\d+\]", "", reply)[:500]
 
 
 # A question asking about "the article" or "this story" without naming it means the one the
@@ -152,9 +154,13 @@ def _leans_back(question: str) -> str | None:
     return None if named or len(own) > 3 else "pronoun"
 
 
+_ASKER = frozenset({"i", "we", "you", "one"})  # "how do I report ...": "report ..."
+
+
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
     words = question.strip(" ?.!").split()
-    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING):
+    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING
+                     or words[0].lower() in _ASKER):  # fmt: skip
         words = words[1:]
     return " ".join(words)

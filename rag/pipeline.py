@@ -429,6 +429,7 @@ class Pipeline:
         history: Sequence[Turn],
         scope: frozenset[str] | None = None,
     ) -> Iterator[str | Answer]:
+        as_typed, question = question, _punctuated(question)
         query = self.engine.condense(question, history)
         if query != question and isinstance(self.engine, Extractive):
             # A follow-up is first answered from the document the conversation is about
@@ -444,23 +445,23 @@ class Pipeline:
             )
             tries += [(query, scope)] + ([(question, scope)] if stands_alone(question) else [])
             shown: tuple[str, Answer] | None = None
-            for typed, within in tries:
-                asked, passages = _found(retriever, typed, k, within)
+            for asking, within in tries:
+                asked, passages = _found(retriever, asking, k, within)
                 answer = final_answer(self.engine.stream(asked, passages, retriever.stored))
                 if not answer.refused:
                     shown = (asked, answer)
                     break
-                if within is scope and typed == query:
+                if within is scope and asking == query:
                     shown = (asked, answer)  # the refusal to show lists the closest passages
             assert shown is not None
             query, first = shown
             yield first.answer
-            yield first.model_copy(update={"question": question, "searched_for": query})
+            yield first.model_copy(update={"question": as_typed, "searched_for": query})
             return
         query, passages = _found(retriever, query, k, scope)
         for event in self.engine.stream(query, passages, retriever.stored):
             if isinstance(event, Answer):
-                yield event.model_copy(update={"question": question, "searched_for": query})
+                yield event.model_copy(update={"question": as_typed, "searched_for": query})
             else:
                 yield event
 
@@ -522,6 +523,23 @@ class _Reads:
 
     def read(self, read: Callable[[ChunkIndex], _T]) -> _T:
         return self._pipeline._fresh(lambda: read(self._pipeline.index(self._collection)))
+
+
+_ASKING = frozenset(
+    {"who", "whom", "whose", "what", "whats", "what's", "when", "where", "which", "why", "how",
+     "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "will", "would",
+     "has", "have", "had"}
+)  # fmt: skip
+
+
+def _punctuated(question: str) -> str:
+    """A question typed without its question mark, given one: the embedding model reads "what
+    did russia warn against" and "... against?" a little apart, enough to tip an answer into a
+    refusal, and people often leave the mark out."""
+    words = question.split()
+    if words and words[0].lower() in _ASKING and not question.rstrip().endswith(("?", ".", "!")):
+        return question.rstrip() + "?"
+    return question
 
 
 def _found(

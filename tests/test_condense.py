@@ -28,6 +28,16 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
     assert condense(question, VOLODIN) == standalone
 
 
+def test_a_follow_up_carries_words_not_markup_or_the_asker() -> None:
+    history = [
+        Turn(role="user", content="how do i report a security bug in node"),
+        Turn(role="assistant", content="Report them via [HackerOne](https://hackerone.com/n). [1]"),
+    ]
+    assert condense("and what if they dont reply?", history) == (
+        "and what if they dont reply? (Report a security bug in node, HackerOne)"
+    )
+
+
 def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
     config = [Turn(role="user", content="where is the dirvish config file"),
               Turn(role="assistant", content="/etc/dirvish/master.conf [1]")]  # fmt: skip
