@@ -447,6 +447,14 @@ def test_a_sentence_that_sets_the_two_against_each_other_comes_first(
 
 
 @pytest.mark.slow
+def test_a_question_mark_left_out_changes_nothing(real_pipeline: Pipeline) -> None:
+    for question in ("what did russia warn against", "who is the russian ambassador"):
+        typed, marked = real_pipeline.ask(question), real_pipeline.ask(question + "?")
+        assert typed.answer == marked.answer, question
+        assert typed.question == question
+
+
+@pytest.mark.slow
 def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
     # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
     # incumbent president, Maduro." say who he is.
