@@ -279,6 +279,18 @@ def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:
     return joined
 
 
+def _compound(first: str, rest: str, whole: str, vocabulary: set[str]) -> bool:
+    """Whether a word broken at a line-end hyphen is a hyphenated compound: both parts words the
+    document writes, the two together neither written by it nor English."""
+    if len(first) < 3 or len(rest) < 3 or whole in vocabulary:
+        return False
+    if first not in vocabulary or rest not in vocabulary:
+        return False
+    from rag.language import is_english  # spaCy's word tables, loaded only for such a pair
+
+    return not is_english(whole)
+
+
 def _vocabulary(pages: list[_Page]) -> set[str]:
     """The words of the document, less the pieces a line-end hyphen broke off, and the
     hyphenated compounds it writes inside a line ("author-date")."""
@@ -461,6 +473,10 @@ def _join(
             return head + tail  # a name with a number: "kfreebsd-" + "amd64"
         if f"{first}-{rest}" in vocabulary and whole not in vocabulary:
             return head + tail  # written with its hyphen elsewhere: "author-" + "date"
+        # Two words the document writes on their own, and together no English word:
+        # "Scribe-" + "compatible", "computer-" + "typesetting" keep their hyphen.
+        if _compound(first, rest, whole, vocabulary):
+            return head + tail
         # Rejoined when the document spells the whole word elsewhere, or when what follows
         # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
         if hyphenated or line.ocr or whole in vocabulary or rest not in vocabulary:

@@ -366,7 +366,8 @@ def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Pa
         "The author-date system cites a work by its author and year.",
         "Many journals prefer the author-",
         "date system to numbered citations, as the infor-",
-        "mation stays readable.",
+        "mation stays readable. Its files are machine-",
+        "dependent, as each machine writes its own, and those are not dependent on the year.",
     ]:
         pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(tmp_path / "styles.pdf"))
@@ -374,6 +375,8 @@ def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Pa
     assert "prefer the author-date system to numbered citations" in doc.text
     assert "authordate" not in doc.text
     assert "as the information stays readable" in doc.text  # a plain word is still rejoined
+    # Two words the document writes alone, and together no English word: a compound.
+    assert "Its files are machine-dependent, as" in doc.text, doc.text
 
 
 def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
