@@ -103,6 +103,7 @@ def same_root(a: str, b: str) -> bool:
     return len(short) >= 4 or long[len(short) :] in {"er", "or", short[-1] + "er"}
 
 
+_REFERENCE = re.compile(r"\[(\d{1,3})\]")
 _FENCE_MARK = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$", re.MULTILINE)
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
 _CODE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*[$>]\s")
@@ -153,10 +154,11 @@ def _introduces(prose: str, code: str) -> bool:
 
 
 def flat(text: str) -> str:
-    """A sentence on one line, as an answer quotes it: whitespace collapsed, and the fences of
-    code displayed inside it dropped ("use ```\nas.numeric(f)\n``` to" -> "use as.numeric(f)
-    to")."""
-    return " ".join(_FENCE_MARK.sub(" ", text).split())
+    """A sentence on one line, as an answer quotes it: whitespace collapsed, the fences of code
+    displayed inside it dropped ("use ```\nas.numeric(f)\n``` to" -> "use as.numeric(f) to"),
+    and the document's own reference marks told apart from the answer's citations ("the LaTeX
+    book [2]" -> "the LaTeX book [ref. 2]")."""
+    return " ".join(_REFERENCE.sub(r"[ref. \1]", _FENCE_MARK.sub(" ", text)).split())
 
 
 def _reads_as_prose(sentence: str) -> bool:

@@ -423,6 +423,19 @@ def test_what_an_option_means_goes_on_to_the_paragraph_below_its_entry(
 
 
 @pytest.mark.slow
+def test_a_documents_own_reference_marks_are_not_the_answers_citations(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "BibTeX version 0.99b should be used with LaTeX version 2.09, as the LaTeX book [2] "
+        "describes. Other versions exist."
+    )
+    answer = real_pipeline.engine.answer("which latex version should bibtex 0.99b use", note)
+    assert "[ref. 2]" in answer.answer and "[2]" not in answer.answer, answer.answer
+    assert [c.n for c in answer.citations] == [1]
+
+
+@pytest.mark.slow
 def test_which_version_is_answered_by_a_version_number(real_pipeline: Pipeline) -> None:
     note = _note(
         "## The console pool\n\nAvailable since Ninja 1.5. There exists a pre-defined pool named "
