@@ -118,7 +118,11 @@ class Settings(BaseSettings):
         "`openai` (any OpenAI-compatible server).",
     )
     max_answer_sentences: int = Field(
-        2, ge=1, description="Most sentences in an extractive or LLM answer (a summary has 3)."
+        2,
+        ge=1,
+        description="Most sentences chosen for an extractive or LLM answer (a summary has 3; an "
+        'extractive answer adds the sentence before one that points back, "This release ...", '
+        "and a comparison takes one for each thing).",
     )
     strict: bool = Field(False, description="Drop answer sentences their citations do not support.")
     support_threshold: float = Field(
