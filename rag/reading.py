@@ -326,7 +326,7 @@ class ReadingEngine(Extractive):
                 )
             item.verb = asserts(reading, lemmas)
             item.wanted = _says_wanted(reading, said, item.sentence.text)
-            if reading.wanted == "version" and _VERSION.search(item.sentence.text):
+            if reading.wanted == "version" and _new_version(reading, item.sentence.text):
                 item.typed = 1.0  # the version number is the answer's entity
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
@@ -483,10 +483,16 @@ def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
     "which version", a version number ("Available since Ninja 1.5.")."""
     if reading.wanted is None or reading.wanted in terms:
         return True
-    return reading.wanted == "version" and _VERSION.search(text) is not None
+    return reading.wanted == "version" and _new_version(reading, text)
 
 
 _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b")
+
+
+def _new_version(reading: Reading, text: str) -> bool:
+    """Whether a sentence holds a version number the question does not ("BibTeX 0.99b should
+    be used with LaTeX version 2.09" for "which LaTeX version should BibTeX 0.99b use")."""
+    return any(m.group() not in reading.text for m in _VERSION.finditer(text))
 
 
 def _told_apart(things: Sequence[str]) -> list[str]:

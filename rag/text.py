@@ -107,7 +107,7 @@ _REFERENCE = re.compile(r"\[(\d{1,3})\]")
 _FENCE_MARK = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$", re.MULTILINE)
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
 _CODE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*[$>]\s")
-_ENDS = tuple(".!?\"'”’)")
+_ENDS = tuple(".!?\"'”’)]")
 
 
 def answer_sentences(text: str) -> list[tuple[int, int]]:

@@ -68,7 +68,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "The next paragraph starts here. It was founded on August 16th, 1993. (A scan of the "
         "announcement survives.) Then it grew. The library libm.so.* may also be placed in "
         '/usr/lib. Quoting the character ‘"’ in a manual opens no quotation. In posix mode the '
-        "‘!’ has no special meaning. It ends here."
+        "‘!’ has no special meaning. It ends here. [An aside set in brackets; it ends "
+        "as one.]"
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -84,6 +85,7 @@ def test_sentences_end_where_sentences_end() -> None:
         'Quoting the character ‘"’ in a manual opens no quotation.',
         "In posix mode the ‘!’ has no special meaning.",
         "It ends here.",
+        "[An aside set in brackets; it ends as one.]",
     ]
 
 
@@ -100,6 +102,9 @@ def test_a_sentence_that_goes_on_past_or_ends_in_displayed_code_is_one_sentence(
         "With apt, you can hold a package using apt-mark hold name and remove the hold with "
         "apt-mark unhold name",
     ]
+    # A sentence closing a bracketed aside ends as sentences end, semicolons and all.
+    aside = "[BibTeX 0.99b should be used with LaTeX 2.09; the closed format is the default.]"
+    assert [flat(aside[a:b]) for a, b in answer_sentences(aside)] == [aside]
 
 
 def test_a_comparison_names_both_things() -> None:
