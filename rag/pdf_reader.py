@@ -435,11 +435,14 @@ def _block(
     kind: Kind = "item" if LIST_MARKER.match(first.text) else "paragraph"
     # A line with an address in it is a byline or a reference, never a heading ("Fabio
     # Fiorina Simon Josefsson (help-libtasn1@gnu.org)" set large on a title page); nor is a
-    # bulleted line, or one that stops mid-phrase ("The De-", "(“It’s a long way").
+    # bulleted line, or one that stops mid-phrase ("The De-", "(“It’s a long way", "Required
+    # fields: author,"), or one with a sentence ending inside ("manual Technical documentation.
+    # Required field: title.").
     short = (
         len(group) <= 3
         and len(text) <= 150
-        and not text.rstrip().endswith((".", "-", ";"))
+        and not text.rstrip().endswith((".", "-", ";", ","))
+        and not re.search(r"[a-z][.!?]\s+[A-Z]", text)
         and not _ADDRESS.search(text)
         and not _BULLET.match(text)
         and text.count("“") <= text.count("”")

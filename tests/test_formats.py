@@ -544,7 +544,21 @@ def test_a_pdf_bold_bullet_or_broken_line_is_no_section(tmp_path: Path) -> None:
     pdf.ln(4)
     pdf.multi_cell(0, 6, "The De-", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, "bian maintainer must be careful with both of them.")
+    pdf.multi_cell(
+        0, 6, "bian maintainer must be careful with both of them.", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(4)
+    # An entry of a list set in another face: two sentences and a field list, no heading.
+    pdf.set_font("times", style="B", size=11)
+    pdf.multi_cell(
+        0,
+        6,
+        "manual Technical documentation. Required field: title. Optional:",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "author, organization, address, edition, month, year, note.")
     path = tmp_path / "guide.pdf"
     pdf.output(str(path))
     doc = load_document(path, "guide.pdf")
