@@ -75,9 +75,11 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks = _contents_dropped(_wrapped_headings_joined(_blocks(pages)))
+    blocks, byline = _bylines(_contents_dropped(_wrapped_headings_joined(_blocks(pages))))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
+    if not meta.get("author") and byline:
+        meta["author"] = byline
     return blocks, meta
 
 
@@ -498,6 +500,46 @@ def _join(
     if tail[:1] in (",", ";", ":", ")"):
         return head + tail  # no line starts so; the rest of one broken at a footnote mark
     return f"{head} {tail}"
+
+
+def _bylines(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """A title page's names and date, set large after the title, are its byline, not sections
+    ("Oren Patashnik", "February 8, 1988", "Josip Rodin and Osamu Aoki"): paragraphs, the
+    names the author. spaCy's entities tell them; its model loads only for such a page."""
+    title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.page == 1), None)
+    if title is None:
+        return blocks, None
+    out, author = list(blocks), None
+    for i in range(title + 1, min(len(out), title + 6)):
+        block = out[i]
+        if block.page != 1:
+            break
+        if block.kind != "heading":
+            continue
+        said = _said_by(block.text)
+        if said:
+            out[i] = dataclasses.replace(block, kind="paragraph", level=1)
+            author = author or (block.text.strip() if said == "PERSON" else None)
+    return out, author
+
+
+def _said_by(text: str) -> str | None:
+    """ "PERSON" for a line that is names (of people, with their places), "DATE" for a date,
+    else None."""
+    from rag.language import parse
+
+    doc = parse(text)
+    letters = sum(c.isalnum() for c in text) or 1
+    share = {
+        label: sum(sum(c.isalnum() for c in e.text) for e in doc.ents if e.label_ in labels)
+        / letters
+        for label, labels in (("PERSON", ("PERSON", "ORG", "GPE")), ("DATE", ("DATE",)))
+    }
+    if share["DATE"] >= 0.8:
+        return "DATE"
+    if share["PERSON"] >= 0.5 and any(e.label_ == "PERSON" for e in doc.ents):
+        return "PERSON"
+    return None
 
 
 def _title(blocks: list[Block]) -> str | None:

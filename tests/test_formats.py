@@ -430,6 +430,28 @@ def test_a_pdf_title_pages_byline_is_not_a_section(tmp_path: Path) -> None:
     assert "\n\nAda Quint and Ben Okafor (almanac@harbour.example)\n\n" in doc.text
 
 
+def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Path) -> None:
+    pdf = FPDF()  # no Author in the PDF's metadata
+    pdf.add_page()
+    for text, size in (
+        ("Harbour almanac", 24),
+        ("Ada Quint and Ben Okafor", 14),
+        ("March 5, 2024", 14),
+        ("1 Ferries", 14),
+    ):
+        pdf.set_font("helvetica", "B", size)
+        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.set_font("helvetica", "", 11)
+    pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
+    pdf.output(str(tmp_path / "almanac.pdf"))
+    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
+    assert headings == ["# Harbour almanac", "## 1 Ferries"], headings
+    assert "\n\nAda Quint and Ben Okafor\n\nMarch 5, 2024\n\n" in doc.text
+    assert doc.author == "Ada Quint and Ben Okafor"
+
+
 def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path: Path) -> None:
     # "... the general principle that:" and the principle itself set apart below it, indented
     # and in italics, as typeset documents do: a reader reads one sentence.
