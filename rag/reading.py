@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.blocks import LIST_MARKER
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.language import analyse, fold, truecase
@@ -411,7 +412,7 @@ class ReadingEngine(Extractive):
         for part in parts:
             for s in split_sentences(part):
                 at = part.start + s.start
-                if at not in seen and len(s.text) >= 40 and answers_anything(s):
+                if at not in seen and len(s.text) >= 40 and answers_anything(s) and _sums_up(s):
                     seen.add(at)
                     sentences.append(s)
         if not sentences:
@@ -420,8 +421,10 @@ class ReadingEngine(Extractive):
         centre = vectors.mean(axis=0)
         centre /= max(float((centre**2).sum() ** 0.5), 1e-12)
         central = vectors @ centre
-        # A news article says what matters first: its lead counts for a little more.
-        lead = [0.1 * math.exp(-i / 3) for i in range(len(sentences))]
+        # A news article says what matters first: its lead counts for a little more. A long
+        # manual's centre is its detail; its opening says what it is, and counts for more.
+        span, weight = (3.0, 0.1) if len(sentences) <= 60 else (len(sentences) / 20, 0.2)
+        lead = [weight * math.exp(-i / span) for i in range(len(sentences))]
         order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
         chosen: list[Sentence] = []
         for i in order:
@@ -456,6 +459,18 @@ class ReadingEngine(Extractive):
             passages=list(passages),
             claims=checked.claims,
         )
+
+
+def _sums_up(sentence: Sentence) -> bool:
+    """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
+    of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear")."""
+    text = sentence.text.lstrip()
+    return not (
+        "```" in text
+        or LIST_MARKER.match(text)
+        or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
+        or len(text.split()) < 8
+    )
 
 
 def _goes_on(sentence: Sentence) -> Sentence | None:

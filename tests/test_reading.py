@@ -473,6 +473,28 @@ def test_a_question_mark_left_out_changes_nothing(real_pipeline: Pipeline) -> No
 
 
 @pytest.mark.slow
+def test_a_long_manuals_summary_says_what_it_is(real_pipeline: Pipeline) -> None:
+    # A manual's centre is its detail (here, seventy option entries); its opening says what
+    # it is. Notes and list entries are no summary.
+    opening = (
+        "Tidewatch is a program that predicts the tides of a harbour from its gauge readings. "
+        "It is meant for harbour masters and for the crews of small boats. "
+    )
+    options = " ".join(
+        f"The option --level-{n} sets the reading of gauge {n} to the value given in metres."
+        for n in range(70)
+    )
+    entries = (
+        "• The option --level sets the reading of each gauge to the value given in metres.\n\n"
+        "⁴See the option --level-3 for the reading of gauge 3, given in metres as the others.\n\n"
+    )
+    note = _note(opening + "\n\n" + entries + options)
+    answer = real_pipeline.engine.answer("summarize this document", note)
+    assert answer.answer.startswith("Tidewatch is a program that predicts"), answer.answer
+    assert "•" not in answer.answer and "⁴" not in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
     # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
     # incumbent president, Maduro." say who he is.
