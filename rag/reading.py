@@ -412,9 +412,11 @@ class ReadingEngine(Extractive):
         for part in parts:
             for s in split_sentences(part):
                 at = part.start + s.start
-                if at not in seen and len(s.text) >= 40 and answers_anything(s) and _sums_up(s):
+                if at not in seen and len(s.text) >= 40 and answers_anything(s):
                     seen.add(at)
                     sentences.append(s)
+        summing = [s for s in sentences if _sums_up(s, long=len(sentences) > 60)]
+        sentences = summing if len(summing) >= 2 else sentences
         if not sentences:
             return self.refusal(reading.text, passages)
         vectors = sentence_vectors(self._embedder, sentences, stored)
@@ -461,15 +463,16 @@ class ReadingEngine(Extractive):
         )
 
 
-def _sums_up(sentence: Sentence) -> bool:
+def _sums_up(sentence: Sentence, *, long: bool) -> bool:
     """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
-    of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear")."""
+    of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
+    and in a long document not a short remark."""
     text = sentence.text.lstrip()
     return not (
         "```" in text
         or LIST_MARKER.match(text)
         or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
-        or len(text.split()) < 8
+        or (long and len(text.split()) < 8)
     )
 
 
