@@ -19,6 +19,7 @@ from rag.errors import DocumentNotFound, InvalidInput, RagError, StoreChanged
 from rag.index import BuildInfo, ChunkIndex
 from rag.ingest import Chunker
 from rag.page_image import page_png
+from rag.question import QUESTION_OPENERS
 from rag.reading import Extractive
 from rag.retrieve import DenseRetriever, HybridOptions, HybridRetriever, Retriever
 from rag.schema import Answer, Document, DocumentInfo, IngestReport, Passage, SearchResult
@@ -525,19 +526,13 @@ class _Reads:
         return self._pipeline._fresh(lambda: read(self._pipeline.index(self._collection)))
 
 
-_ASKING = frozenset(
-    {"who", "whom", "whose", "what", "whats", "what's", "when", "where", "which", "why", "how",
-     "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "will", "would",
-     "has", "have", "had"}
-)  # fmt: skip
-
-
 def _punctuated(question: str) -> str:
     """A question typed without its question mark, given one: the embedding model reads "what
     did russia warn against" and "... against?" a little apart, enough to tip an answer into a
     refusal, and people often leave the mark out."""
     words = question.split()
-    if words and words[0].lower() in _ASKING and not question.rstrip().endswith(("?", ".", "!")):
+    ended = question.rstrip().endswith(("?", ".", "!"))
+    if words and words[0].lower() in QUESTION_OPENERS and not ended:
         return question.rstrip() + "?"
     return question
 

@@ -72,6 +72,8 @@ _AUX = frozenset(
     {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
      "will", "would", "should", "shall", "may", "might", "must", "am"}
 )  # fmt: skip
+# The words a question opens with: "what did ...", "is it ...", typed "whats" too.
+QUESTION_OPENERS = _WH | _AUX | {"whats", "what's"}
 _DOCUMENT_NOUN = r"(?:article|story|piece|report|document|text|page|memo|minutes|post|news|it)"
 _SUMMARY = re.compile(
     r"\b(?:summari[sz]e|summary|tl;?dr|gist|overview|key (?:points|takeaways|facts)"

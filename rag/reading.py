@@ -43,6 +43,7 @@ from rag.sentences import (
     name_share,
     opens_section,
     points_back,
+    query_vector,
     repeats,
     sentence_vectors,
     similarities,
@@ -55,6 +56,7 @@ from rag.text import content_terms, flat, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.tokens import Doc
 
     from rag.answer import Prompts
@@ -275,8 +277,9 @@ class ReadingEngine(Extractive):
         for the wanted kind of entity, lemmas and nearness."""
         if not sentences:
             return []
-        semantic = similarities(self._embedder, reading.text, sentences, stored)
-        semantic = self._headed(reading, sentences, semantic)
+        query = query_vector(self._embedder, reading.text)
+        semantic = similarities(self._embedder, reading.text, sentences, stored, query)
+        semantic = self._headed(sentences, semantic, query)
         stems = [content_terms(s.text) for s in sentences]
         idf = term_weights(reading.terms, stems)
         context = {}
@@ -335,7 +338,7 @@ class ReadingEngine(Extractive):
         return found
 
     def _headed(
-        self, reading: Reading, sentences: Sequence[Sentence], semantic: list[float]
+        self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray
     ) -> list[float]:
         """Similarities, each sentence of the first paragraph under a heading given the
         heading's own, when closer: a FAQ's or a manual's heading asks the question its
@@ -348,8 +351,6 @@ class ReadingEngine(Extractive):
         headings = sorted(set(under.values()))
         vectors = np.asarray(self._embedder.embed_documents(headings), dtype=np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        query = np.asarray(self._embedder.embed_query(reading.text), dtype=np.float32)
-        query /= max(float(np.linalg.norm(query)), 1e-12)
         close = dict(zip(headings, (float(x) for x in vectors @ query), strict=True))
         out = list(semantic)
         for i, heading in under.items():

@@ -209,23 +209,23 @@ def looks_typed(reading: Reading, text: str) -> float:
 
 
 def heading_above(sentence: Sentence) -> str | None:
-    """The heading whose first paragraph a sentence is in, without its number ("7.10 How do I
-    convert factors to numeric?": "How do I convert factors to numeric?")."""
+    """The heading whose first paragraph a sentence is in, without its section number ("7.10
+    How do I convert factors to numeric?": "How do I convert factors to numeric?")."""
     before = sentence.passage.text[: sentence.start]
     heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
     if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
         return None
-    return re.sub(r"^(?:[\dIVXivx]+[.)]?)+(?:\d+[.)]?)*\s+", "", heading.group(1)).strip() or None
+    return re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", heading.group(1)).strip() or None
 
 
 def opens_section(subject: str, sentence: Sentence) -> float:
     """1 for the first sentence under a heading that names `subject`: a manual's section
     "Single Quotes" opens by saying what single quotes do."""
-    before = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
-    heading = re.match(r"#{1,6}\s+(.+)", before)
-    if not heading:
+    last_line = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
+    heading = heading_above(sentence) if last_line.startswith("#") else None
+    if heading is None:
         return 0.0
-    named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading.group(1)))
+    named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading))
     return float(named is not None)
 
 
@@ -325,13 +325,23 @@ def sentence_vectors(
     return matrix
 
 
-def similarities(
-    embedder: Embedder, question: str, sentences: Sequence[Sentence], stored: StoredSentences | None
-) -> list[float]:
-    """Each sentence's cosine to the question."""
+def query_vector(embedder: Embedder, question: str) -> np.ndarray:
+    """The question's unit vector."""
     import numpy as np
 
-    matrix = sentence_vectors(embedder, sentences, stored)
     query = np.asarray(embedder.embed_query(question), dtype=np.float32)
     query /= max(float(np.linalg.norm(query)), 1e-12)
-    return [float(x) for x in matrix @ query]
+    return query
+
+
+def similarities(
+    embedder: Embedder,
+    question: str,
+    sentences: Sequence[Sentence],
+    stored: StoredSentences | None,
+    query: np.ndarray | None = None,
+) -> list[float]:
+    """Each sentence's cosine to the question (`query`, its vector, if already made)."""
+    matrix = sentence_vectors(embedder, sentences, stored)
+    vector = query_vector(embedder, question) if query is None else query
+    return [float(x) for x in matrix @ vector]

@@ -17,6 +17,7 @@ from rag.errors import IngestFailed
 from rag.ingest import load_document
 from rag.language import sentence_spans
 from rag.pipeline import Pipeline
+from rag.schema import Document
 
 HTML = """<html><head><title>Ferry news | Quay Gazette</title>
 <link rel="canonical" href="https://quay.example/ferry">
@@ -410,44 +411,34 @@ def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
     assert "## 1 Ferries" in headings, headings
 
 
-def test_a_pdf_title_pages_byline_is_not_a_section(tmp_path: Path) -> None:
+def _title_page(tmp_path: Path, lines: tuple[str, ...]) -> Document:
+    """A PDF with no Author in its metadata: a title in 24 points, then `lines` in bold 14,
+    then a body paragraph; read back."""
     pdf = FPDF()
     pdf.add_page()
-    for text, size in (
-        ("Harbour almanac", 24),
-        ("Ada Quint and Ben Okafor (almanac@harbour.example)", 14),
-        ("Ferries", 14),
-    ):
+    for text, size in (("Harbour almanac", 24), *((line, 14) for line in lines)):
         pdf.set_font("helvetica", "B", size)
         pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
     pdf.set_font("helvetica", "", 11)
     pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
     pdf.output(str(tmp_path / "almanac.pdf"))
-    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
-    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
-    assert headings == ["# Harbour almanac", "## Ferries"], headings
+    return load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+
+
+def _headings(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.startswith("#")]
+
+
+def test_a_pdf_title_pages_byline_is_not_a_section(tmp_path: Path) -> None:
+    doc = _title_page(tmp_path, ("Ada Quint and Ben Okafor (almanac@harbour.example)", "Ferries"))
+    assert _headings(doc.text) == ["# Harbour almanac", "## Ferries"], doc.text
     assert "\n\nAda Quint and Ben Okafor (almanac@harbour.example)\n\n" in doc.text
 
 
 def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Path) -> None:
-    pdf = FPDF()  # no Author in the PDF's metadata
-    pdf.add_page()
-    for text, size in (
-        ("Harbour almanac", 24),
-        ("Ada Quint and Ben Okafor", 14),
-        ("March 5, 2024", 14),
-        ("1 Ferries", 14),
-    ):
-        pdf.set_font("helvetica", "B", size)
-        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
-    pdf.set_font("helvetica", "", 11)
-    pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
-    pdf.output(str(tmp_path / "almanac.pdf"))
-    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
-    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
-    assert headings == ["# Harbour almanac", "## 1 Ferries"], headings
+    doc = _title_page(tmp_path, ("Ada Quint and Ben Okafor", "March 5, 2024", "1 Ferries"))
+    assert _headings(doc.text) == ["# Harbour almanac", "## 1 Ferries"], doc.text
     assert "\n\nAda Quint and Ben Okafor\n\nMarch 5, 2024\n\n" in doc.text
     assert doc.author == "Ada Quint and Ben Okafor"
 
