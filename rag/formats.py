@@ -109,7 +109,12 @@ def read(raw: bytes, path: Path) -> Extracted:
         case suffix if suffix in MARKDOWN:
             return _markdown(decode(raw, path), path)
         case _:
-            return Extracted(decode(raw, path))
+            from rag.text_reader import read_blocks
+
+            blocks = read_blocks(decode(raw, path))
+            opening = blocks[0] if blocks else None
+            title = opening.text if opening and opening.kind == "heading" else None
+            return _rendered(blocks, {"title": title} if title else {})
 
 
 def _markdown(text: str, path: Path) -> Extracted:

@@ -134,6 +134,9 @@ class Reading:
     # answer is what a sentence's subject names, even when that subject points back ("This
     # psychedelic odyssey won ...", after "Cocoon is ...").
     asks_subject: bool = False
+    # Each of `terms` with the question's own word for it (stem: lemma), to find it said in
+    # other words.
+    words: tuple[tuple[str, str], ...] = ()
 
 
 def read(question: str) -> Reading:
@@ -192,6 +195,7 @@ def read(question: str) -> Reading:
                 if not expected & {"DATE", "TIME"} and noun not in _SAID_BY_AMOUNT:
                     measures = kind_terms
     terms, key = set(), set()
+    said: dict[str, str] = {}
     for t in tokens:
         if t.idx >= len(asked):
             continue
@@ -205,6 +209,7 @@ def read(question: str) -> Reading:
         ):
             continue
         terms.add(stem(lemma))
+        said.setdefault(stem(lemma), lemma)
         if t.pos_ in ("NOUN", "ADJ", "NUM", "PROPN"):
             key.add(stem(lemma))
     if kind == "summary":
@@ -230,6 +235,7 @@ def read(question: str) -> Reading:
         compared=compared,
         wanted=wanted if wanted in key else None,
         asks_subject=asks_subject,
+        words=tuple((term, said[term]) for term in sorted(terms) if term in said),
         task=_task(tokens) if kind == "why_how" else frozenset(),
         negated=any(t.lower_ in NEGATION for t in tokens),
         numbers=frozenset(

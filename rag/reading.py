@@ -34,6 +34,7 @@ from rag.sentences import (
     BRACKETED,
     CONTRAST,
     Sentence,
+    WordVectors,
     answers_anything,
     asserts,
     coverage,
@@ -44,6 +45,7 @@ from rag.sentences import (
     opens_section,
     points_back,
     query_vector,
+    related_terms,
     repeats,
     sentence_vectors,
     similarities,
@@ -71,6 +73,9 @@ class Signals:
     semantic: float  # cosine to the question
     lexical: float  # share of the question's words (rarity-weighted), names left out
     key: float = 1.0  # share of its nouns, adjectives and numbers (1 when it has none)
+    # The same, counting the question's words it says in other words ("wrong": "incorrectly"):
+    # for choosing among answers only, as near words are also opposites ("husband": "wife").
+    reworded: float = 1.0
     names: float = 0.0  # share of the question's names it mentions
     typed: float = 0.0  # holds an entity of the wanted kind the question lacks (who_is: 0-1)
     near: float = 0.0  # how near that entity stands to the question's words
@@ -164,7 +169,7 @@ def select(
     paraphrased = dataclasses.replace(w, min_lexical=0.0)
 
     def choice(item: Signals) -> float:
-        return combine(item, w) - (w.paraphrase_cost if item.key < w.min_lexical else 0.0)
+        return combine(item, w) - (w.paraphrase_cost if item.reworded < w.min_lexical else 0.0)
 
     ranked = sorted(
         (s for s in found if eligible(reading, s, paraphrased)), key=lambda s: -choice(s)
@@ -230,6 +235,7 @@ class ReadingEngine(Extractive):
     ) -> None:
         super().__init__(embedder, prompts, verifier, max_sentences=max_sentences)
         self.weights = weights or ReadingWeights()
+        self._words = WordVectors(embedder)
 
     def answer(
         self,
@@ -292,15 +298,16 @@ class ReadingEngine(Extractive):
                 ),
             )
         # The words of the sentence before each one in its passage, for one that points back.
-        before: dict[Sentence, set[str]] = {}
+        before: dict[Sentence, tuple[set[str], str]] = {}
         for i in range(1, len(sentences)):
             if sentences[i - 1].passage is sentences[i].passage:
-                before[sentences[i]] = stems[i - 1]
+                before[sentences[i]] = stems[i - 1], sentences[i - 1].text
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
             item.names = name_share(reading.names, sentence.text)
             item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
+            item.reworded = item.key
             item.typed = looks_typed(reading, sentence.text)
             item.context, item.numbers = context[id(sentence.passage)]
             item.wanted = _says_wanted(reading, terms, sentence.text)
@@ -309,19 +316,29 @@ class ReadingEngine(Extractive):
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
         short = found[: self.weights.shortlist]
-        for item, doc in zip(short, analyse([s.sentence.text for s in short]), strict=True):
+        docs = list(analyse([s.sentence.text for s in short]))
+        # The question's words a sentence says in other words ("get wrong": "incorrectly").
+        related = related_terms(self._words, dict(reading.words), docs)
+        for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
-            item.lexical = coverage(reading.terms, lemmas, idf)
+            item.lexical = coverage(reading.terms, lemmas | other, idf)
             typed, item.near = typed_entity(reading, doc)
             # A sentence that opens with "They" or "This release" names what the sentence
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
-            said = lemmas | before.get(item.sentence, set()) if points_back(doc) else lemmas
+            said, text = lemmas, item.sentence.text
+            if points_back(doc) and item.sentence in before:
+                said = lemmas | before[item.sentence][0]
+                text = f"{before[item.sentence][1]} {text}"
+            version = reading.wanted == "version" and _new_version(reading, text)
             if reading.key_terms:
-                # The noun naming the answer's kind is there when an entity of that kind is.
+                # The noun naming the answer's kind is there when an entity of that kind is
+                # ("Available since Ninja 1.5." says which version).
                 answered = reading.kind_terms if typed >= 1.0 else frozenset()
+                answered |= {"version"} if version else frozenset()
                 item.key = coverage(reading.key_terms, said | answered, idf)
+                item.reworded = coverage(reading.key_terms, said | answered | other, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
@@ -329,8 +346,8 @@ class ReadingEngine(Extractive):
                     describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
             item.verb = asserts(reading, lemmas)
-            item.wanted = _says_wanted(reading, said, item.sentence.text)
-            if reading.wanted == "version" and _new_version(reading, item.sentence.text):
+            item.wanted = _says_wanted(reading, said, text)
+            if version:
                 item.typed = 1.0  # the version number is the answer's entity
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
@@ -500,11 +517,16 @@ def _goes_on(sentence: Sentence) -> Sentence | None:
 def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
     """Whether a sentence says the noun a "what"/"which" picks ("what uid": "uid 37"), or, for
     "which version", a version number ("Available since Ninja 1.5.")."""
-    if reading.wanted is None or reading.wanted in terms:
-        return True
-    return reading.wanted == "version" and _new_version(reading, text)
+    if reading.wanted == "version":
+        # The word alone does not say which ("should Depend on the triggers-supporting
+        # version of dpkg"); a number does ("versions 5 up to 12", "versions below four").
+        return _new_version(reading, text) or (
+            reading.wanted in terms and bool(_NUMERAL.search(text))
+        )
+    return reading.wanted is None or reading.wanted in terms
 
 
+_NUMERAL = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b")
 
 

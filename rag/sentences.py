@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,11 @@ def answers_anything(sentence: Sentence) -> bool:
     code it introduces."""
     text = sentence.text.rstrip()
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
-    return bool(re.search(r"[.!][\"'”’)\]]*$", text)) or text.endswith(("```", "~~~"))
+    if re.search(r"[.!][\"'”’)\]]*$", text) or text.endswith(("```", "~~~")):
+        return True
+    # A whole clause before the list it opens says something itself ("We currently envisage
+    # three kinds of triggers:"); a label does not ("Required fields:", "For example:").
+    return text.endswith(":") and len(text.split()) >= 6 and "\n" not in text
 
 
 def term_weights(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:
@@ -140,6 +145,13 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
             span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
             if span is not None and fold(m.group()) not in question:
                 new.append(span)
+    if reading.expected & {"DATE"}:
+        # In a manual, when is a release: "Changed in version 3.9: The encoding argument was
+        # added.", "Available since Ninja 1.5."
+        for m in _RELEASE.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label="DATE", alignment_mode="expand")
+            if span is not None and fold(m.group()) not in question:
+                new.append(span)
     if not new:
         return 0.0, 0.0
     exact = any(e.label_ in reading.expected for e in new)
@@ -163,6 +175,9 @@ CONTRAST = re.compile(
 )
 BRACKETED = re.compile(r"\[[^\]]*\]")
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
+_RELEASE = re.compile(
+    r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+[a-z]?\b", re.IGNORECASE
+)
 # A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
 _PATH = re.compile(
     r"(?<![\w/.])/(?=[\w.<>*-]*[A-Za-z])[\w.<>*-]+(?:/[\w.<>*-]+)*/?|https?://\S+[\w/]"
@@ -264,6 +279,10 @@ def describes(subject: str, doc: Doc) -> float:
         rf"{arguments}(?:\s*,[\w\s/'-]{{1,40}})*\s*:", after
     ):
         return 1.0
+    # The name given to what the sentence describes: "a modification of LaTeX to produce a
+    # system called fsfTeX", "a trigger known as a file trigger".
+    if re.search(r"\b(?:called|named|known as|termed|dubbed)\s+(?:an?\s+|the\s+)?$", before):
+        return 1.0
     # An abbreviation after what it stands for.
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
     if spelled_out and re.match(r"\s*\)", after):
@@ -345,3 +364,61 @@ def similarities(
     matrix = sentence_vectors(embedder, sentences, stored)
     vector = query_vector(embedder, question) if query is None else query
     return [float(x) for x in matrix @ vector]
+
+
+# Two words whose MiniLM vectors are this close say nearly the same ("wrong": "incorrectly"
+# 0.74, "missed": "absent" 0.61, "main": "primary" 0.60), where unrelated words of one story
+# stay under 0.45 ("wrong": "Oscars" 0.20, "ticket": "parking" 0.43); docs/benchmarks.md.
+RELATED = 0.6
+_CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
+
+
+class WordVectors:
+    """Unit vectors of single words, made by the embedding model and kept for the process
+    (at most `size` words; the cache starts over when full)."""
+
+    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+        self._embedder = embedder
+        self._size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def get(self, words: Iterable[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        wanted = set(words)
+        with self._lock:
+            missing = sorted(w for w in wanted if w not in self._vectors)
+        if missing:
+            made = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
+            made /= np.maximum(np.linalg.norm(made, axis=1, keepdims=True), 1e-12)
+            with self._lock:
+                if len(self._vectors) + len(missing) > self._size:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, made, strict=True))
+        with self._lock:
+            return {w: self._vectors[w] for w in wanted if w in self._vectors}
+
+
+def related_terms(
+    words: WordVectors, asked: Mapping[str, str], docs: Sequence[Doc]
+) -> list[set[str]]:
+    """For each sentence, the stems of `asked` (stem: the question's word) that it says in
+    other words: a content word of its own within RELATED of the question's word."""
+    own = [
+        {t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.is_alpha and not t.is_stop}
+        for doc in docs
+    ]
+    if not asked or not any(own):
+        return [set() for _ in docs]
+    vectors = words.get({*asked.values(), *set().union(*own)})
+    found = []
+    for lemmas in own:
+        said = set()
+        for term, word in asked.items():
+            if word in vectors and any(
+                float(vectors[word] @ vectors[w]) >= RELATED for w in lemmas if w in vectors
+            ):
+                said.add(term)
+        found.append(said)
+    return found

@@ -25,7 +25,11 @@ class HashingEmbedderFake:
 
     def __init__(self) -> None:
         self.model_path: Path = resolve_model_path("all-MiniLM-L6-v2")
-        self.embedded_texts = 0
+        self.embedded: list[str] = []
+
+    @property
+    def embedded_texts(self) -> int:
+        return len(self.embedded)
 
     def _vector(self, text: str) -> list[float]:
         vector = [0.0] * self.dimension
@@ -37,7 +41,7 @@ class HashingEmbedderFake:
         return [x / norm for x in vector]
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        self.embedded_texts += len(texts)
+        self.embedded.extend(texts)
         return [self._vector(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:

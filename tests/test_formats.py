@@ -109,6 +109,50 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
     assert doc.title == "Café de la Gare" and "à midi" in doc.text
 
 
+_SPEC = """\
+HOOKS
+=====
+
+Overview
+--------
+
+A hook is a small program that the build tool runs at a fixed
+point of a build.  Hooks let a project check its sources without
+changing the tool itself.
+
+We currently know two kinds of hooks:
+ * Check hooks.  These run before anything is compiled
+   and may stop the build.
+ * Report hooks.  These run at the end.
+
+  Kind      Runs     May stop
+  check     first    yes
+
+  report    last     no
+
+MEMORANDUM
+"""
+
+
+def test_plain_text_reads_as_its_author_laid_it_out(tmp_path: Path) -> None:
+    path = tmp_path / "hooks.txt"
+    path.write_text(_SPEC, encoding="utf-8")
+    doc = load_document(path, "hooks.txt")
+    assert doc.title == "HOOKS"
+    # Hard wraps joined, underlined and capitalised lines made headings, a list item keeps
+    # its indented lines, an indented table stays one preformatted block.
+    assert (
+        "# HOOKS\n\n## Overview\n\nA hook is a small program that the build tool runs " in doc.text
+    )
+    assert "* Check hooks. These run before anything is compiled and may stop the build." in (
+        doc.text
+    )
+    assert "\n\n```\nKind      Runs     May stop\ncheck     first    yes\n\nreport" in doc.text
+    assert doc.text.endswith("## MEMORANDUM")
+    spans = [doc.text[a:b] for a, b in sentence_spans(doc.text)]
+    assert "Hooks let a project check its sources without changing the tool itself." in spans
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [

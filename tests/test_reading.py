@@ -12,12 +12,12 @@ from conftest import ROOT, SEED_DOC
 from rag.condense import Turn, condense
 from rag.evaluate_natural import judge
 from rag.ingest import load_document
-from rag.language import fold, respell, sentence_spans, truecase
+from rag.language import analyse, fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite
 from rag.schema import Answer, Citation, Passage
-from rag.sentences import split_sentences
+from rag.sentences import WordVectors, describes, related_terms, split_sentences
 from rag.text import answer_sentences, flat
 
 
@@ -69,7 +69,7 @@ def test_sentences_end_where_sentences_end() -> None:
         "announcement survives.) Then it grew. The library libm.so.* may also be placed in "
         '/usr/lib. Quoting the character ‘"’ in a manual opens no quotation. In posix mode the '
         "‘!’ has no special meaning. It ends here. [An aside set in brackets; it ends "
-        "as one.]"
+        "as one.]\n\nIt is written only 1. when a script has finished, or 2. when it starts up."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -86,6 +86,7 @@ def test_sentences_end_where_sentences_end() -> None:
         "In posix mode the ‘!’ has no special meaning.",
         "It ends here.",
         "[An aside set in brackets; it ends as one.]",
+        "It is written only 1. when a script has finished, or 2. when it starts up.",
     ]
 
 
@@ -618,3 +619,51 @@ def test_what_is_a_tool_finds_the_tool_command_is(real_pipeline: Pipeline) -> No
     )
     answer = real_pipeline.engine.answer("what is debmake", note)
     assert answer.citations[0].quote.startswith("The debmake command is the helper"), answer
+
+
+@pytest.mark.slow
+def test_a_question_word_said_in_other_words_is_found(real_pipeline: Pipeline) -> None:
+    words = WordVectors(real_pipeline.embedder)
+    reading = read("What did Gemini get wrong about the Oscars?")
+    docs = analyse([
+        "Gemini claims incorrectly that Brendan Gleeson won Best Actor.",
+        "Gemini was asked who won Best Actor.",
+    ])  # fmt: skip
+    assert related_terms(words, dict(reading.words), docs) == [{"wrong"}, set()]
+
+
+@pytest.mark.slow
+def test_which_version_wants_a_number_not_the_word(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "Packages that use hooks should depend on the hook-supporting version of the tool. "
+        "Hooks run in the order they are declared."
+    )
+    answer = real_pipeline.engine.answer("which tool version first supported hooks", note)
+    assert answer.refused, answer.answer
+
+
+@pytest.mark.slow
+def test_when_in_a_manual_is_a_release(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "The encoding argument sets the log file's encoding.\n\nChanged in version 3.9: The "
+        "encoding argument was added. The errors argument picks how encoding errors are handled."
+    )
+    answer = real_pipeline.engine.answer("when was the encoding argument added", note)
+    assert answer.answer.startswith("Changed in version 3.9"), answer.answer
+
+
+def test_what_is_x_finds_the_thing_called_x() -> None:
+    called = "It seems right to describe a modification of LaTeX to produce a system called fsfTeX."
+    assert describes("fsfTeX", analyse([called])[0]) == 1.0
+    mentioned = "The contents of the file fsftex.tex should be as shown on page 10."
+    assert describes("fsfTeX", analyse([mentioned])[0]) < 1.0
+
+
+@pytest.mark.slow
+def test_a_clause_that_opens_a_list_can_answer(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "Each hook is named. We currently know three kinds of hooks:\n\n* Check hooks. These "
+        "run first.\n\n* Report hooks. These run last."
+    )
+    answer = real_pipeline.engine.answer("how many kinds of hooks are there", note)
+    assert answer.answer.startswith("We currently know three kinds of hooks:"), answer.answer
