@@ -25,7 +25,7 @@ class Block:
 
 
 # A list item's marker at the start of a line: a bullet, "1." / "2)" or "(a)".
-LIST_MARKER = re.compile(r"(?:[•◦▪▸►‣∙·*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+LIST_MARKER = re.compile(r"(?:[•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 

@@ -44,7 +44,9 @@ _SECTION_NUMBER = re.compile(
 _TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
-_BULLET = re.compile(r"[•◦▪▸►‣∙·*–-]\s")  # a list's bullet; "1. Precision" may be a heading
+_BULLET = re.compile(
+    r"[•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-]\s"
+)  # a list's bullet; "1. Precision" may be a heading
 
 
 @dataclass
@@ -75,12 +77,23 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks, byline = _bylines(_contents_dropped(_wrapped_headings_joined(_blocks(pages))))
+    blocks = _scattered_dropped(_wrapped_headings_joined(_blocks(pages)))
+    blocks, byline = _bylines(_contents_dropped(blocks))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     if not meta.get("author") and byline:
         meta["author"] = byline
     return blocks, meta
+
+
+def _scattered_dropped(blocks: list[Block]) -> list[Block]:
+    """A figure's letters left out: on a page where most blocks are a few characters each
+    ("Dat", "a", "Ty", "p", "e": a plot's rotated labels set letter by letter), those blocks
+    read as nothing and would fill the index with noise."""
+    tiny = Counter(b.page for b in blocks if len(b.text.strip()) <= 3)
+    pages = Counter(b.page for b in blocks)
+    scattered = {page for page, n in tiny.items() if n >= 20 and n >= 0.5 * pages[page]}
+    return [b for b in blocks if not (b.page in scattered and len(b.text.strip()) <= 3)]
 
 
 def _pdfium() -> Any:
@@ -286,11 +299,11 @@ def _compound(first: str, rest: str, whole: str, vocabulary: set[str]) -> bool:
     document writes, the two together neither written by it nor English."""
     if len(first) < 3 or len(rest) < 3 or whole in vocabulary:
         return False
-    if first not in vocabulary or rest not in vocabulary:
-        return False
     from rag.language import is_english  # spaCy's word tables, loaded only for such a pair
 
-    return not is_english(whole)
+    # Each part a word ("data-" + "driven"), the whole none ("datadriven").
+    parts = all(p in vocabulary or is_english(p) for p in (first, rest))
+    return parts and not is_english(whole)
 
 
 def _vocabulary(pages: list[_Page]) -> set[str]:
@@ -439,11 +452,19 @@ def _block(
     # Fiorina Simon Josefsson (help-libtasn1@gnu.org)" set large on a title page); nor is a
     # bulleted line, or one that stops mid-phrase ("The De-", "(“It’s a long way", "Required
     # fields: author,"), or one with a sentence ending inside ("manual Technical documentation.
-    # Required field: title.").
+    # Required field: title."); nor a formula or a setting ("f(X)", "Q =", "type mcmc
+    # ngen=20000"), nor a clause that opens what follows ("Note: when you run make install,
+    # some non-fatal errors will be displayed:").
+    words = re.sub(r"^\(?[\d.]+\)?\s+", "", text).replace(" ", "")  # without "4.1.1)"
+    letters = sum(c.isalpha() for c in words)
     short = (
         len(group) <= 3
         and len(text) <= 150
         and not text.rstrip().endswith((".", "-", ";", ","))
+        and "=" not in text
+        and letters >= 0.4 * len(words)
+        and (letters >= 3 or len(words) == 1)  # an index's "B", not a formula's "f(X)"
+        and not (text.rstrip().endswith(":") and len(text.split()) >= 6)
         and not re.search(r"[a-z][.!?]\s+[A-Z]", text)
         and not _ADDRESS.search(text)
         and not _BULLET.match(text)
@@ -486,6 +507,13 @@ def _join(
         # the hyphen is no word of its own ("se-" + "lected"); "null-" + "terminated" stays.
         if hyphenated or line.ocr or whole in vocabulary or rest not in vocabulary:
             return head[:-1] + tail
+    if head.endswith("-") and tail[:1].isupper():
+        # A name broken at a line end: "Mr-" + "Bayes" is "MrBayes" where the document writes it.
+        before, start = re.search(r"([^\W\d_]+)-$", head), _WORDS.search(tail)
+        if before and start:
+            first, rest = before.group(1).lower(), start.group().lower()
+            if first + rest in vocabulary and f"{first}-{rest}" not in vocabulary:
+                return head[:-1] + tail
     first_word = tail.split(maxsplit=1)[0] if tail else ""
     if (
         head.endswith(("-", "/"))

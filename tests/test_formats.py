@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -780,3 +781,43 @@ def test_a_manual_pages_header_keeps_its_name_section(tmp_path: Path) -> None:
     text = load_document(path, "git-tidy.html").text
     assert "git-tidy - Remove the branches that were merged long ago" in text, text
     assert "--dry-run" in text
+
+
+_NEXT: dict[str, Any] = {"new_x": "LMARGIN", "new_y": "NEXT"}
+
+
+def test_a_pdf_formula_setting_or_opening_clause_is_no_heading(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", style="B", size=16)
+    pdf.cell(0, 10, "2.1 Quick Start", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Run the analysis once before you read the rest of this manual.", **_NEXT)
+    pdf.set_font("helvetica", style="B", size=16)
+    for line in (
+        "f(X) = f(Y)g(X)",
+        "At the prompt, type mcmc ngen=20000",
+        "Note: when you run make install, some errors will be displayed:",
+    ):
+        pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(
+            0, 6, "The program then writes its results to a file in the folder.", **_NEXT
+        )
+        pdf.set_font("helvetica", style="B", size=16)
+    # A plot's labels, set letter by letter, fill the next page.
+    pdf.add_page()
+    pdf.set_font("helvetica", size=9)
+    for i in range(40):
+        pdf.text(20 + (i % 8) * 20, 30 + (i // 8) * 25, "Dat"[: 1 + i % 3])
+    pdf.set_font("helvetica", size=11)
+    pdf.set_xy(pdf.l_margin, 200)
+    pdf.multi_cell(0, 6, "Figure 2 shows the rates estimated by Mr-", **_NEXT)
+    pdf.multi_cell(0, 6, "Bayes for each partition, which MrBayes writes to its log.", **_NEXT)
+    path = tmp_path / "manual.pdf"
+    pdf.output(str(path))
+    doc = load_document(path, "manual.pdf")
+    headings = re.findall(r"^#+ (.*)$", doc.text, re.MULTILINE)
+    assert headings == ["2.1 Quick Start"], doc.text
+    assert "\n\nDa\n\n" not in doc.text and "\n\nD\n\n" not in doc.text, doc.text
+    assert "rates estimated by MrBayes for each partition" in doc.text
