@@ -67,7 +67,12 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         earlier = names(previous)
         if earlier and _names_someone(subject):
             return previous.replace(earlier[0], subject, 1)
-        return f"{question} ({_content(previous)})"
+        # "When was the encoding argument added?" / "And the style parameter?": asked the
+        # same way ("when was the style parameter?"), about the earlier question's topic;
+        # "what about ..." asks anything about it.
+        opening = _opening(previous) if question.lstrip().lower().startswith("and") else ""
+        asked = f"{opening} {subject}?" if opening else question
+        return f"{asked} ({_content(previous)})"
     leaning = _leans_back(question)
     if leaning is None:
         return typed
@@ -77,8 +82,10 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         carried = [_content(previous)]
     # "he" may be the one the last answer named ("Who wrote it?" "Michael Lewis." "How often
     # did he meet SBF?"): its first names come along.
-    replied = _last_reply(history)
-    carried += [n for n in names(replied)[:2] if n.lower() not in " ".join(carried).lower()
+    # The answer is written as the documents write it: a name there has a capital ("apt allows
+    # the administrator", which the small model took for one, has none).
+    replied = [n for n in names(_last_reply(history)) if any(c.isupper() for c in n)]
+    carried += [n for n in replied[:2] if n.lower() not in " ".join(carried).lower()
                 and n.lower() not in question.lower()]  # fmt: skip
     return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
 
@@ -155,6 +162,20 @@ def _leans_back(question: str) -> str | None:
 
 
 _ASKER = frozenset({"i", "we", "you", "one"})  # "how do I report ...": "report ..."
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "did", "does", "do", "will", "would", "can", "could", "should"}
+)
+
+
+def _opening(question: str) -> str:
+    """A question's question word and what goes with it ("when was", "how many"), or ""."""
+    words = question.strip(" ?.!").split()
+    if not words or words[0].lower() not in _FILLER - {"and"}:
+        return ""
+    n = 1
+    while n < len(words) and words[n].lower() in (_LEADING | _AUXILIARIES):
+        n += 1
+    return " ".join(words[:n])
 
 
 def _content(question: str) -> str:

@@ -46,6 +46,24 @@ def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
     )
 
 
+def test_and_a_thing_asks_the_earlier_question_of_it() -> None:
+    added = [Turn(role="user", content="when was the encoding argument added to basicConfig"),
+             Turn(role="assistant", content="Changed in version 3.9: The encoding argument "
+                                            "was added. [1]")]  # fmt: skip
+    assert condense("and the style parameter?", added) == (
+        "when was the style parameter? (encoding argument added to basicConfig)"
+    )
+
+
+def test_words_of_the_last_answer_come_along_only_if_they_are_names() -> None:
+    trust = [Turn(role="user", content="what happens if the archive index is unsigned"),
+             Turn(role="assistant", content="apt allows the administrator of an archive to "
+                                            "provide a signature of the archive index. [1]")]  # fmt: skip
+    assert condense("and if the signature is wrong?", trust) == (
+        "and if the signature is wrong? (happens if the archive index is unsigned)"
+    )
+
+
 def test_first_question_is_searched_as_asked() -> None:
     assert condense("What did he say?", []) == "What did he say?"
     assert condense("And Blinken?", [Turn(role="assistant", content="Hello")]) == "And Blinken?"
