@@ -71,8 +71,8 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         # same way ("when was the style parameter?"), about the earlier question's topic;
         # "what about ..." asks anything about it.
         opening = _opening(previous) if question.lstrip().lower().startswith("and") else ""
-        asked = f"{opening} {subject}?" if opening else question
-        return f"{asked} ({_content(previous)})"
+        again = f"{opening} {subject}?" if opening else question
+        return f"{again} ({_content(previous)})"
     leaning = _leans_back(question)
     if leaning is None:
         return typed

@@ -422,9 +422,14 @@ class ReadingEngine(Extractive):
         """The document's most central sentences, in its order: the one the question names
         (retrieval put it first) or the single document there is."""
         doc_id = passages[0].doc_id
-        parts = (stored.document(doc_id) if stored is not None else []) or [
-            p for p in passages if p.doc_id == doc_id
-        ]
+        found = [p for p in passages if p.doc_id == doc_id]
+        whole = (stored.document(doc_id) if stored is not None else []) or found
+        # "Summarize the differences between 3.1 and 3.2": a topic of the document, not the
+        # document, is what to sum up: the section retrieval found first for it.
+        title = content_terms(passages[0].title or "") | _DOCUMENT_WORDS
+        section = found[0].section if reading.terms - title else None
+        on_topic = [p for p in whole if p.section == section] if section else []
+        parts = on_topic or whole
         seen: set[int] = set()
         sentences = []
         for part in parts:
@@ -445,6 +450,10 @@ class ReadingEngine(Extractive):
         # manual's centre is its detail; its opening says what it is, and counts for more.
         span, weight = (3.0, 0.1) if len(sentences) <= 60 else (len(sentences) / 20, 0.2)
         lead = [weight * math.exp(-i / span) for i in range(len(sentences))]
+        if on_topic:
+            # Of a topic, what is closest to it; the document's opening counts for nothing.
+            asked = vectors @ query_vector(self._embedder, reading.text)
+            lead = [float(x) for x in asked]
         order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
         chosen: list[Sentence] = []
         for i in order:
@@ -481,17 +490,34 @@ class ReadingEngine(Extractive):
         )
 
 
+# Words that name the document itself in "summarize the guide", "what is this article about".
+_DOCUMENT_WORDS = frozenset(
+    content_terms(
+        "article story piece report document text page memo minutes post news guide manual "
+        "howto spec specification paper book file faq tutorial chapter"
+    )
+)
+
+
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:
     """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
     of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
     and in a long document not a short remark."""
     text = sentence.text.lstrip()
+    # The terms it may be copied under say nothing of what a document says, unless it is a
+    # licence ("This file may be distributed and/or modified under the conditions of ...").
+    licence = _LICENCE.search(text) and not _LICENCE.search(sentence.passage.title or "")
     return not (
         "```" in text
         or LIST_MARKER.match(text)
         or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
         or (long and len(text.split()) < 8)
+        or text.rstrip().endswith(":")  # what opens a list, without it
+        or licence
     )
+
+
+_LICENCE = re.compile(r"\b(?:licen[cs]e|copyright|all rights reserved)\b", re.IGNORECASE)
 
 
 def _goes_on(sentence: Sentence) -> Sentence | None:

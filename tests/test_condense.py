@@ -56,9 +56,9 @@ def test_and_a_thing_asks_the_earlier_question_of_it() -> None:
 
 
 def test_words_of_the_last_answer_come_along_only_if_they_are_names() -> None:
+    reply = "apt allows the administrator of an archive to provide a signature of it. [1]"
     trust = [Turn(role="user", content="what happens if the archive index is unsigned"),
-             Turn(role="assistant", content="apt allows the administrator of an archive to "
-                                            "provide a signature of the archive index. [1]")]  # fmt: skip
+             Turn(role="assistant", content=reply)]  # fmt: skip
     assert condense("and if the signature is wrong?", trust) == (
         "and if the signature is wrong? (happens if the archive index is unsigned)"
     )

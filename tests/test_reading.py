@@ -667,3 +667,29 @@ def test_a_clause_that_opens_a_list_can_answer(real_pipeline: Pipeline) -> None:
     )
     answer = real_pipeline.engine.answer("how many kinds of hooks are there", note)
     assert answer.answer.startswith("We currently know three kinds of hooks:"), answer.answer
+
+
+def _section(rank: int, section: str, text: str, start: int) -> Passage:
+    return Passage(rank=rank, doc_id="manual.md", title="Tidewatch Manual", text=text,
+                   start=start, end=start + len(text), score=0.5, section=section)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_summary_of_a_topic_sums_up_its_section_without_the_licence(
+    real_pipeline: Pipeline,
+) -> None:
+    opening = _section(2, "Overview", (
+        "This file may be distributed and/or modified under the conditions of the Public "
+        "License. Tidewatch is a program that predicts the tides of a harbour from its gauge "
+        "readings. It is meant for harbour masters and for the crews of small boats."
+    ), 0)  # fmt: skip
+    changes = _section(1, "Differences between versions 1 and 2", (
+        "Version 2 reads the gauges every minute instead of every hour. It also writes its "
+        "predictions to a web page, which version 1 could not do."
+    ), 400)  # fmt: skip
+    engine = real_pipeline.engine
+    topic = engine.answer("summarize the differences between versions 1 and 2", [changes, opening])
+    assert topic.citations and {c.start for c in topic.citations} >= {400}, topic.answer
+    assert all(c.start >= 400 for c in topic.citations), topic.answer
+    whole = engine.answer("summarize this document", [opening, changes])
+    assert "License" not in whole.answer and "Tidewatch is a program" in whole.answer
