@@ -40,6 +40,7 @@ from rag.sentences import (
     coverage,
     describes,
     heading_above,
+    is_field,
     looks_typed,
     name_share,
     opens_section,
@@ -252,6 +253,22 @@ class ReadingEngine(Extractive):
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
+        named = reading.terms - _AUTHORSHIP_TERMS - _DOCUMENT_WORDS
+        if (
+            reading.kind == "who"
+            and _AUTHORSHIP.search(reading.asked)
+            and (not named or named & content_terms(passages[0].title))
+        ):
+            # "Who wrote the logging howto?": the document says so in its header ("Author:
+            # Vinay Sajip"), which a question about the document rarely retrieves.
+            doc_id = passages[0].doc_id
+            head = (stored.document(doc_id)[:2] if stored is not None else []) + [
+                p for p in passages if p.doc_id == doc_id
+            ]
+            for sentence in (s for p in head for s in split_sentences(p)):
+                if _AUTHOR_FIELD.match(sentence.text) and is_field(sentence):
+                    shown = list(dict.fromkeys([sentence.passage, *passages]))
+                    return self._compose(question, shown, [sentence], "")
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
         found = self.signals(reading, sentences, stored)
@@ -286,7 +303,12 @@ class ReadingEngine(Extractive):
         query = query_vector(self._embedder, reading.text)
         semantic = similarities(self._embedder, reading.text, sentences, stored, query)
         semantic = self._headed(sentences, semantic, query)
-        stems = [content_terms(s.text) for s in sentences]
+        # A header's field speaks of its document: the title's words are its words too
+        # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
+        stems = [
+            content_terms(f"{s.passage.title or ''} {s.text}" if is_field(s) else s.text)
+            for s in sentences
+        ]
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
@@ -322,6 +344,8 @@ class ReadingEngine(Extractive):
         for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
+            if is_field(item.sentence):
+                lemmas |= content_terms(item.sentence.passage.title or "")
             item.lexical = coverage(reading.terms, lemmas | other, idf)
             typed, item.near = typed_entity(reading, doc)
             # A sentence that opens with "They" or "This release" names what the sentence
@@ -490,6 +514,9 @@ class ReadingEngine(Extractive):
         )
 
 
+_AUTHORSHIP_TERMS = frozenset(content_terms("wrote write written writes authored author maintains"))
+_AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?)\s*:", re.I)
+_AUTHORSHIP = re.compile(r"\b(?:wrote|write|written|writes|authored|author|maintains)\b", re.I)
 # Words that name the document itself in "summarize the guide", "what is this article about".
 _DOCUMENT_WORDS = frozenset(
     content_terms(
@@ -559,7 +586,14 @@ _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b")
 def _new_version(reading: Reading, text: str) -> bool:
     """Whether a sentence holds a version number the question does not ("BibTeX 0.99b should
     be used with LaTeX version 2.09" for "which LaTeX version should BibTeX 0.99b use")."""
-    return any(m.group() not in reading.text for m in _VERSION.finditer(text))
+    return any(
+        m.group() not in reading.text and not _PLACE_IN_TEXT.search(text[: m.start()])
+        for m in _VERSION.finditer(text)
+    )
+
+
+# A section's or a figure's number is no version: "See Section 1.2 [Export to text files]".
+_PLACE_IN_TEXT = re.compile(r"\b(?:sections?|chapters?|figures?|tables?|pages?|§)\s*$", re.I)
 
 
 def _told_apart(things: Sequence[str]) -> list[str]:

@@ -98,7 +98,20 @@ def answers_anything(sentence: Sentence) -> bool:
         return True
     # A whole clause before the list it opens says something itself ("We currently envisage
     # three kinds of triggers:"); a label does not ("Required fields:", "For example:").
-    return text.endswith(":") and len(text.split()) >= 6 and "\n" not in text
+    return (text.endswith(":") and len(text.split()) >= 6 and "\n" not in text) or is_field(
+        sentence
+    )
+
+
+# "Author: Vinay Sajip <...>", "DATE: September 9, 2024", "Absent: Councilor Derek Olsen":
+# a field of a document's header, one to a line.
+_FIELD = re.compile(r"[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0,200}")
+
+
+def is_field(sentence: Sentence) -> bool:
+    """Whether a sentence is a field of its document's header, which says a fact of the
+    document itself (its author, its date) in a label and a value."""
+    return bool(_FIELD.fullmatch(sentence.text.strip()))
 
 
 def term_weights(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:

@@ -17,7 +17,7 @@ from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite
 from rag.schema import Answer, Citation, Passage
-from rag.sentences import WordVectors, describes, related_terms, split_sentences
+from rag.sentences import WordVectors, describes, is_field, related_terms, split_sentences
 from rag.text import answer_sentences, flat
 
 
@@ -693,3 +693,17 @@ def test_a_summary_of_a_topic_sums_up_its_section_without_the_licence(
     assert all(c.start >= 400 for c in topic.citations), topic.answer
     whole = engine.answer("summarize this document", [opening, changes])
     assert "License" not in whole.answer and "Tidewatch is a program" in whole.answer
+
+
+@pytest.mark.slow
+def test_who_wrote_a_document_is_read_from_its_header(real_pipeline: Pipeline) -> None:
+    head = _section(5, "", "Author: Vinay Sajip <vinay_sajip at red-dove dot com>", 0)
+    body = _section(1, "Basic Logging Tutorial", (
+        "Logging is a means of tracking events that happen when some software runs. The "
+        "software's developer adds logging calls to their code."
+    ), 60)  # fmt: skip
+    howto = {"title": "Logging HOWTO", "doc_id": "logging.html"}
+    head, body = head.model_copy(update=howto), body.model_copy(update=howto)
+    assert is_field(split_sentences(head)[0])
+    answer = real_pipeline.engine.answer("who wrote the logging howto", [body, head])
+    assert answer.answer.startswith("Author: Vinay Sajip"), answer.answer
