@@ -180,6 +180,8 @@ def select(
     for other in ranked[1 : w.shortlist]:
         if len(chosen) >= most or choice(other) < w.second_within * top:
             break
+        if _row(best.sentence) and _row(other.sentence):
+            continue  # the row asked for, not its neighbours in the table
         if not repeats(other.sentence, chosen):
             chosen.append(other.sentence)
     return chosen, _polarity(reading, best) if reading.kind == "yes_no" else ""
@@ -306,7 +308,7 @@ class ReadingEngine(Extractive):
         # A header's field speaks of its document: the title's words are its words too
         # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
         stems = [
-            content_terms(f"{s.passage.title or ''} {s.text}" if is_field(s) else s.text)
+            content_terms(f"{s.passage.title or ''} {s.said}" if is_field(s) else s.said)
             for s in sentences
         ]
         idf = term_weights(reading.terms, stems)
@@ -327,18 +329,18 @@ class ReadingEngine(Extractive):
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
-            item.names = name_share(reading.names, sentence.text)
+            item.names = name_share(reading.names, sentence.said)
             item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
             item.reworded = item.key
-            item.typed = looks_typed(reading, sentence.text)
+            item.typed = looks_typed(reading, sentence.said)
             item.context, item.numbers = context[id(sentence.passage)]
-            item.wanted = _says_wanted(reading, terms, sentence.text)
+            item.wanted = _says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
         short = found[: self.weights.shortlist]
-        docs = list(analyse([s.sentence.text for s in short]))
+        docs = list(analyse([s.sentence.said for s in short]))
         # The question's words a sentence says in other words ("get wrong": "incorrectly").
         related = related_terms(self._words, dict(reading.words), docs)
         for item, doc, other in zip(short, docs, related, strict=True):
@@ -351,7 +353,7 @@ class ReadingEngine(Extractive):
             # A sentence that opens with "They" or "This release" names what the sentence
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
-            said, text = lemmas, item.sentence.text
+            said, text = lemmas, item.sentence.said
             if points_back(doc) and item.sentence in before:
                 said = lemmas | before[item.sentence][0]
                 text = f"{before[item.sentence][1]} {text}"
@@ -526,6 +528,10 @@ _DOCUMENT_WORDS = frozenset(
 )
 
 
+def _row(sentence: Sentence) -> bool:
+    return sentence.said != sentence.text
+
+
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:
     """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
     of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
@@ -540,6 +546,7 @@ def _sums_up(sentence: Sentence, *, long: bool) -> bool:
         or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
         or (long and len(text.split()) < 8)
         or text.rstrip().endswith(":")  # what opens a list, without it
+        or text.startswith("|")  # a table's row
         or licence
     )
 
@@ -646,5 +653,5 @@ def cite(
     for n, group in enumerate(groups, start=1):
         passage = group[0].passage
         citations.append(citation(n, passage, group[0].start, group[-1].end))
-        parts += [f"{flat(s.text)} [{n}]" for s in group]
+        parts += [f"{flat(s.said)} [{n}]" for s in group]
     return citations, parts

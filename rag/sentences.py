@@ -18,7 +18,7 @@ from rag.embed import Embedder
 from rag.language import fold
 from rag.question import NAME_LABELS, Reading
 from rag.schema import Passage
-from rag.text import answer_sentences, stem, words
+from rag.text import answer_sentences, row_reading, stem, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,6 +36,11 @@ class Sentence:
     @property
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
+
+    @property
+    def said(self) -> str:
+        """What it says as a reader reads it: a table's row with its column headings."""
+        return row_reading(self.passage.text, self.start, self.end) or self.text
 
 
 def split_sentences(passage: Passage) -> list[Sentence]:
@@ -93,6 +98,8 @@ def answers_anything(sentence: Sentence) -> bool:
     """A sentence, not a headline, label or question: it ends as sentences end, or in the
     code it introduces."""
     text = sentence.text.rstrip()
+    if row_reading(sentence.passage.text, sentence.start, sentence.end):
+        return True  # a table's row: "Ticket: Adults; Price: $14"
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     if re.search(r"[.!][\"'”’)\]]*$", text) or text.endswith(("```", "~~~")):
         return True
@@ -349,7 +356,7 @@ def sentence_vectors(
             for (a, b), vector in stored.vectors_of(passage).items():
                 known[(id(passage), a, b)] = vector
     keys = [(id(s.passage), s.start, s.end) for s in sentences]
-    missing = [s.text for s, key in zip(sentences, keys, strict=True) if key not in known]
+    missing = [s.said for s, key in zip(sentences, keys, strict=True) if key not in known]
     fresh = iter(embedder.embed_documents(missing) if missing else [])
     rows = [known[key] if key in known else np.asarray(next(fresh)) for key in keys]
     matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)

@@ -28,7 +28,7 @@ from rag.ingest import (
 )
 from rag.schema import Chunk, Document, IngestFailure, IngestProgress, IngestReport
 from rag.settings import Settings
-from rag.text import answer_sentences
+from rag.text import answer_sentences, row_reading
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +297,11 @@ class Sync:
         import numpy as np
 
         spans = [answer_sentences(c.text) for c in chunks]
-        texts = [c.text[a:b] for c, found in zip(chunks, spans, strict=True) for a, b in found]
+        texts = [
+            row_reading(c.text, a, b) or c.text[a:b]
+            for c, found in zip(chunks, spans, strict=True)
+            for a, b in found
+        ]
         headers = sorted({embedding_header(c) for c in chunks} - {""})
         whole = [i for i, found in enumerate(spans) if not found]
         every = [*texts, *headers, *(embedding_text(chunks[i]) for i in whole)]

@@ -137,12 +137,47 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
             del before[-1]
         elif _introduces(text[a:b], text[code.start : code.end]):
             before[-1] = (a, code.end)
-    return [
+    prose = [
         (a, b)
         for spans in found
         for a, b in spans
         if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b])
     ]
+    rows = [row for s in parts if s.kind == "table" for row in _rows(text, s.start, s.end)]
+    return sorted(prose + rows)
+
+
+_ROW = re.compile(r"[^\n]+")
+
+
+def _rows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A table's rows under its header row, each a fact of its own ("| Adults | $14 |" under
+    "| Ticket | Price |"), when its cells hold words or numbers."""
+    lines = [(m.start() + start, m.end() + start) for m in _ROW.finditer(text[start:end])]
+    return [(a, b) for a, b in lines[1:] if row_reading(text, a, b)]
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def row_reading(text: str, start: int, end: int) -> str | None:
+    """A table row as a reader reads it, each cell under its column's heading ("Ticket:
+    Adults; Price: $14"), or None if `text[start:end]` is no row of a table with a header."""
+    line = text[start:end]
+    if not (line.startswith("|") and line.rstrip().endswith("|")):
+        return None
+    top = start
+    while top > 0:
+        above = text.rfind("\n", 0, top - 1) + 1
+        if not text[above : top - 1].startswith("|"):
+            break
+        top = above
+    header = _cells(text[top : text.find("\n", top) if "\n" in text[top:start] else start])
+    cells = _cells(line)
+    if top == start or len(header) != len(cells) or len(cells) < 2 or not any(cells[1:]):
+        return None
+    return "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells, strict=True) if c)
 
 
 def _introduces(prose: str, code: str) -> bool:

@@ -707,3 +707,15 @@ def test_who_wrote_a_document_is_read_from_its_header(real_pipeline: Pipeline) -
     assert is_field(split_sentences(head)[0])
     answer = real_pipeline.engine.answer("who wrote the logging howto", [body, head])
     assert answer.answer.startswith("Author: Vinay Sajip"), answer.answer
+
+
+@pytest.mark.slow
+def test_a_table_row_answers_under_its_column_headings(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Admission\n\n| Ticket | Price |\n| Adults | $14 |\n| Seniors (65 and over) | $11 |\n"
+        "| Children 6 to 17 | $6 |\n\nTickets can be bought at the front desk or online; "
+        "visitor parking costs $2 per hour."
+    )
+    answer = real_pipeline.engine.answer("how much is an adult ticket", note)
+    assert answer.answer == "Ticket: Adults; Price: $14 [1]", answer.answer
+    assert answer.citations[0].quote == "| Adults | $14 |"
