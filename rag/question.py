@@ -275,6 +275,13 @@ def names_in(doc: Doc | Span) -> list[str]:
     return [n for n in cleaned if n]
 
 
+# "The default X", "the maximum X": a value of X, not what X is.
+_VALUE_OF = frozenset(
+    {"default", "maximum", "minimum", "max", "min", "current", "latest", "total", "average",
+     "usual", "typical", "recommended"}
+)  # fmt: skip
+
+
 def _is_name(doc: Doc, question: str, rest: str) -> bool:
     """Whether "who/what is REST" asks what a thing is ("Nicolás Maduro", "Rosneft",
     "quantum dots", "a moneyline bet"), not for a fact about it ("the price of gold")."""
@@ -282,6 +289,8 @@ def _is_name(doc: Doc, question: str, rest: str) -> bool:
     content = [t for t in words_ if t.pos_ not in ("DET",)]
     if not content or len(content) > 6 or "'s" in rest:
         return False
+    if content[0].lower_ in _VALUE_OF:
+        return False  # "What is the default burnin fraction?" asks for a value
     if content[-1].pos_ == "ADP":
         return False  # "What is the www-data user for?" asks what it does, "What is X like?"
     if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):

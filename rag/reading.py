@@ -255,11 +255,16 @@ class ReadingEngine(Extractive):
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
-        named = reading.terms - _AUTHORSHIP_TERMS - _DOCUMENT_WORDS
+        named = (
+            (reading.terms | content_terms(" ".join(reading.names)))
+            - _AUTHORSHIP_TERMS
+            - _DOCUMENT_WORDS
+        )
         if (
             reading.kind == "who"
             and _AUTHORSHIP.search(reading.asked)
-            and (not named or named & content_terms(passages[0].title))
+            # about the document: the words naming it are its title's, not a book's it names
+            and len(named - content_terms(passages[0].title)) <= len(named) / 3
         ):
             # "Who wrote the logging howto?": the document says so in its header ("Author:
             # Vinay Sajip"), which a question about the document rarely retrieves.
@@ -271,6 +276,9 @@ class ReadingEngine(Extractive):
                 if _AUTHOR_FIELD.match(sentence.text) and is_field(sentence):
                     shown = list(dict.fromkeys([sentence.passage, *passages]))
                     return self._compose(question, shown, [sentence], "")
+            # Without one, only a sentence that speaks of writing it answers ("Gordon
+            # McMillan wrote this HOWTO"); a name that happens to be there does not.
+            sentences = [s for s in sentences if _WROTE.search(s.text)]
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
         found = self.signals(reading, sentences, stored)
@@ -371,7 +379,7 @@ class ReadingEngine(Extractive):
                 item.typed = max(
                     describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
-            item.verb = asserts(reading, lemmas)
+            item.verb = asserts(reading, lemmas | other)
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
@@ -517,6 +525,7 @@ class ReadingEngine(Extractive):
 
 
 _AUTHORSHIP_TERMS = frozenset(content_terms("wrote write written writes authored author maintains"))
+_WROTE = re.compile(r"\b(?:wrote|written|authored|authors?)\b", re.I)
 _AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?)\s*:", re.I)
 _AUTHORSHIP = re.compile(r"\b(?:wrote|write|written|writes|authored|author|maintains)\b", re.I)
 # Words that name the document itself in "summarize the guide", "what is this article about".

@@ -15,7 +15,7 @@ _UNDERLINE = re.compile(r"\s*([=\-~^*#+])\1{2,}\s*")
 # "DISCUSSION", "1. SCHEDULE", "3.2 INTERNALS": a line in capitals (with its section number).
 _CAPITALS = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][A-Z0-9 ,&/()'’-]*[A-Z0-9)]")
 # "TO:      All staff", "Author: Vinay Sajip": a field of a header, one to a line.
-_FIELD = re.compile(r"[A-Za-z][\w .-]{0,24}:\s+\S")
+_FIELD = re.compile(r":?[A-Za-z][\w .-]{0,24}:\s+\S")
 # Two or more spaces inside a line: columns of a table or aligned code.
 _COLUMNS = re.compile(r"\S {2,}\S")
 
@@ -23,19 +23,50 @@ _COLUMNS = re.compile(r"\S {2,}\S")
 def read_blocks(text: str) -> list[Block]:
     """The text's blocks in reading order."""
     blocks: list[Block] = []
-    groups = _groups(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8))
-    if groups and len(groups[0]) > 1 and _titled(groups[0]):
-        # A title on the first line, its text right below: "Café de la Gare" / "Le café ...".
-        blocks.append(Block("heading", groups[0][0].strip()))
-        groups[0] = groups[0][1:]
-    for group in groups:
-        for block in _group_blocks(group):
-            if block.kind == "code" and blocks and blocks[-1].kind == "code":
-                # A table or an example with a blank line inside stays one block.
-                blocks[-1].text += "\n\n" + block.text
-            else:
-                blocks.append(block)
+    first = True
+    for kind, lines in _regions(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)):
+        if kind == "code":
+            blocks.append(Block("code", "\n".join(lines).strip("\n")))
+            continue
+        groups = _groups(lines)
+        if first and groups and len(groups[0]) > 1 and _titled(groups[0]):
+            # A title on the first line, its text right below: "Café de la Gare" / "Le café".
+            blocks.append(Block("heading", groups[0][0].strip()))
+            groups[0] = groups[0][1:]
+        first = False
+        for group in groups:
+            for block in _group_blocks(group):
+                if block.kind == "code" and blocks and blocks[-1].kind == "code":
+                    # A table or an example with a blank line inside stays one block.
+                    blocks[-1].text += "\n\n" + block.text
+                else:
+                    blocks.append(block)
     return blocks
+
+
+# A line that opens and closes a listing after a blank line (AsciiDoc's "-------------" or
+# "....", reStructuredText's literal blocks set off the same way).
+_DELIMITER = re.compile(r"\s*(-{4,}|\.{4,}|_{4,}|={4,}|\*{4,})\s*")
+
+
+def _regions(text: str) -> list[tuple[str, list[str]]]:
+    """The text as runs of lines: delimited listings ("code", kept as they are; a quote set
+    off by "____" is prose) and the rest ("text")."""
+    lines = text.split("\n")
+    regions: list[tuple[str, list[str]]] = [("text", [])]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        opens = _DELIMITER.fullmatch(line) and (i == 0 or not lines[i - 1].strip())
+        close = next((j for j in range(i + 1, len(lines)) if lines[j] == line), None)
+        if opens and close is not None:
+            kind = "code" if line.strip()[0] in "-." else "text"
+            regions += [(kind, lines[i + 1 : close]), ("text", [])]
+            i = close + 1
+            continue
+        regions[-1][1].append(line)
+        i += 1
+    return [(kind, lines) for kind, lines in regions if any(x.strip() for x in lines)]
 
 
 def _titled(lines: list[str]) -> bool:
@@ -51,15 +82,26 @@ def _titled(lines: list[str]) -> bool:
     )
 
 
-def _groups(text: str) -> list[list[str]]:
+def _groups(lines: list[str]) -> list[list[str]]:
     """Runs of non-blank lines."""
     groups: list[list[str]] = [[]]
-    for line in text.split("\n"):
+    for line in lines:
         if line.strip():
             groups[-1].append(line.rstrip())
         elif groups[-1]:
             groups.append([])
     return [g for g in groups if g]
+
+
+def _underlines(line: str, above: str) -> bool:
+    """Whether a line of one mark underlines the line above as a heading: about as long as
+    it ("Concepts" over "--------"; a listing's "-------------" under a command is not)."""
+    mark, text = line.strip(), above.strip()
+    return (
+        bool(_UNDERLINE.fullmatch(line))
+        and not _UNDERLINE.fullmatch(above)
+        and 0.6 * len(text) <= len(mark) <= 1.5 * len(text) + 4
+    )
 
 
 def _indent(line: str) -> int:
@@ -69,7 +111,7 @@ def _indent(line: str) -> int:
 def _group_blocks(lines: list[str]) -> list[Block]:
     # A heading underlined on the next line (an overline above it is dropped too).
     for i in range(1, len(lines)):
-        if _UNDERLINE.fullmatch(lines[i]) and not _UNDERLINE.fullmatch(lines[i - 1]):
+        if _underlines(lines[i], lines[i - 1]):
             level = 1 if lines[i].strip()[0] in "=#*" else 2
             before = [x for x in lines[: i - 1] if not _UNDERLINE.fullmatch(x)]
             return [
@@ -83,7 +125,8 @@ def _group_blocks(lines: list[str]) -> list[Block]:
     if len(lines) == 1 and _CAPITALS.fullmatch(lines[0].strip()) and len(lines[0]) <= 60:
         return [Block("heading", lines[0].strip(), level=2)]
     if all(_FIELD.match(x.strip()) for x in lines) and len(lines) > 1:
-        return [Block("paragraph", x.strip()) for x in lines]
+        # ":Author: Christian Couder", as AsciiDoc writes a header's field, reads as a field.
+        return [Block("paragraph", re.sub(r"^:([^:]+):", r"\1:", x.strip())) for x in lines]
     base = min(_indent(x) for x in lines)
     columns = sum(bool(_COLUMNS.search(x.strip())) for x in lines)
     if base >= 2 and not LIST_MARKER.match(lines[0].strip()) and columns * 2 >= len(lines):

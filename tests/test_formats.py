@@ -821,3 +821,35 @@ def test_a_pdf_formula_setting_or_opening_clause_is_no_heading(tmp_path: Path) -
     assert headings == ["2.1 Quick Start"], doc.text
     assert "\n\nDa\n\n" not in doc.text and "\n\nD\n\n" not in doc.text, doc.text
     assert "rates estimated by MrBayes for each partition" in doc.text
+
+
+_ASCIIDOC = """\
+Fighting bugs with bisection
+============================
+:Author: Jo Smith
+:Date: 2009/11/08
+
+Starting
+--------
+
+The bisection is started like this:
+
+-------------
+$ tool bisect start [BAD [GOOD...]]
+-------------
+
+and then driven by hand.
+"""
+
+
+def test_plain_text_listings_and_header_fields(tmp_path: Path) -> None:
+    path = tmp_path / "bisect.txt"
+    path.write_text(_ASCIIDOC, encoding="utf-8")
+    doc = load_document(path, "bisect.txt")
+    # A listing's delimiters are no heading underlines; ":Author:" is a field.
+    assert re.findall(r"^#+ (.*)$", doc.text, re.MULTILINE) == [
+        "Fighting bugs with bisection",
+        "Starting",
+    ]
+    assert "Author: Jo Smith\n\nDate: 2009/11/08" in doc.text
+    assert "```\n$ tool bisect start [BAD [GOOD...]]\n```" in doc.text

@@ -719,3 +719,13 @@ def test_a_table_row_answers_under_its_column_headings(real_pipeline: Pipeline) 
     answer = real_pipeline.engine.answer("how much is an adult ticket", note)
     assert answer.answer == "Ticket: Adults; Price: $14 [1]", answer.answer
     assert answer.citations[0].quote == "| Adults | $14 |"
+
+
+@pytest.mark.slow
+def test_who_wrote_a_document_without_an_author_is_refused(real_pipeline: Pipeline) -> None:
+    page = _section(1, "Storage classes", (
+        "SQLite does not have a separate Boolean storage class. Instead, Boolean values are "
+        "stored as integers 0 and 1. Richard Hipp designed the type system."
+    ), 0).model_copy(update={"title": "Datatypes In SQLite"})  # fmt: skip
+    answer = real_pipeline.engine.answer("who wrote the sqlite datatypes page", [page])
+    assert answer.refused, answer.answer
