@@ -90,11 +90,13 @@ _ATX = re.compile(r" {0,3}#{1,6}\s+\S")
 _FENCE = re.compile(r" {0,3}(```|~~~)")
 
 
-def segments(text: str) -> list[Segment]:
+def segments(text: str, *, piece: bool = False) -> list[Segment]:
     """The text's headings, code, tables and prose, in order, as the Markdown that `render`
-    writes (and that Markdown files hold) marks them. An unclosed fence runs to the end."""
+    writes (and that Markdown files hold) marks them. An unclosed fence runs to the end; a
+    `piece` of a document (a chunk) may start inside a code block."""
     found: list[Segment] = []
-    fence: str | None = None
+    # A chunk of a document may begin inside a code block whose fence it does not hold.
+    fence: str | None = "```" if piece and _starts_in_code(text) else None
     for match in _LINE.finditer(text):
         start, end = match.start(), match.end()
         if start == end:
@@ -119,6 +121,34 @@ def segments(text: str) -> list[Segment]:
         else:
             found.append(Segment(start, stop, kind))  # type: ignore[arg-type]
     return [s for s in found if text[s.start : s.end].strip()]
+
+
+# A line that reads as code: brackets and semicolons, a call, an operator, a prompt, a comment.
+_CODE_LINE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*(?:[$>#]|--|/\*|\*/|//)")
+
+
+_PROSE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+
+
+def _starts_in_code(text: str) -> bool:
+    """Whether a piece of a document (a chunk) starts inside a code block: it reads as code
+    and has no fence, or its fences do not pair up and the lines before the first read as
+    code more than the lines after the last (else it ends inside one, as an unclosed fence
+    already says)."""
+    fences = [m for m in _LINE.finditer(text) if _FENCE.match(m.group())]
+
+    def code(part: str) -> float:
+        lines = [x for x in part.split("\n") if x.strip()]
+        # Prose mentions calls ("use foo() to ..."), but ends as sentences end.
+        coded = [x for x in lines if _CODE_LINE.search(x) and not _PROSE_END.search(x)]
+        return len(coded) / len(lines) if lines else 0.0
+
+    if not fences:
+        return code(text) >= 0.6  # a piece of a code block too long for one chunk
+    head, tail = code(text[: fences[0].start()]), code(text[fences[-1].end() :])
+    if len(fences) % 2:
+        return head > tail
+    return head >= 0.6 and tail >= 0.6  # from inside one code block into another
 
 
 def heading_text(line: str) -> str:

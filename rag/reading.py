@@ -421,6 +421,7 @@ class ReadingEngine(Extractive):
         # The words that tell the two apart: "pop" and "apply" of "git stash pop" and "git
         # stash apply", which a manual's entries name alone.
         things = _told_apart(reading.compared)
+        things = _named_in(things, [fold(s.text) for s in sentences])
         names = {
             thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])") for thing in things
         }
@@ -619,6 +620,22 @@ def _told_apart(things: Sequence[str]) -> list[str]:
     while all(len(w) > shared + 1 for w in split) and len({w[shared] for w in split}) == 1:
         shared += 1
     return [" ".join(w[shared:]) for w in split]
+
+
+def _named_in(things: list[str], texts: Sequence[str]) -> list[str]:
+    """The things compared as the passages name them: without a last word they share when
+    that is how they are written ("BINARY" and "NOCASE" of "BINARY and NOCASE collation");
+    as asked otherwise ("single quotes", "double quotes")."""
+    split = [t.split() for t in things]
+    if len({w[-1] for w in split}) != 1 or not all(len(w) > 1 for w in split):
+        return things
+
+    def named(thing: str) -> bool:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])")
+        return any(pattern.search(t) for t in texts)
+
+    short = [" ".join(w[:-1]) for w in split]
+    return short if not any(named(t) for t in things) and all(named(t) for t in short) else things
 
 
 def _names_first(text: str, names: Mapping[str, re.Pattern[str]], thing: str) -> bool:

@@ -296,7 +296,7 @@ def describes(subject: str, doc: Doc) -> float:
     others = r"(?:[\w\s/'-]{1,40},\s*)*"  # the other terms of a list of them, comma-separated
     arguments = r"(?:\s+(?:\[[^\]]{0,40}\]|<[^>]{0,40}>|-{1,2}[\w-]+(?:=\S+)?))*"
     if re.fullmatch(others, before) and re.match(
-        rf"{arguments}(?:\s*,[\w\s/'-]{{1,40}})*\s*:", after
+        rf"{arguments}(?:\s*,[\w\s/'-]{{1,40}})*\s*(?::|[-–—]\s)", after
     ):
         return 1.0
     # The name given to what the sentence describes: "a modification of LaTeX to produce a

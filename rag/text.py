@@ -114,7 +114,7 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of a text that can answer on their own: the ones retrieval stores vectors
     for and the extractive engine chooses from. Headings, code and table rows are not among
     them, and neither is a line that reads as a label or a line of code."""
-    parts = segments(text)
+    parts = segments(text, piece=True)
     found = [
         [(a + s.start, b + s.start) for a, b in sentence_spans(text[s.start : s.end])]
         if s.kind == "prose"

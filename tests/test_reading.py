@@ -729,3 +729,18 @@ def test_who_wrote_a_document_without_an_author_is_refused(real_pipeline: Pipeli
     ), 0).model_copy(update={"title": "Datatypes In SQLite"})  # fmt: skip
     answer = real_pipeline.engine.answer("who wrote the sqlite datatypes page", [page])
     assert answer.refused, answer.answer
+
+
+def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
+    inside = (
+        "x FROM t1 WHERE a = d ORDER BY x;\n--result 1 4\n\n/* Sorting is performed using the "
+        "NOCASE collating sequence. */\nSELECT x FROM t1 ORDER BY d;\n```\n\nNOCASE folds the "
+        "upper case letters of ASCII to lower case before it compares."
+    )
+    assert [inside[a:b] for a, b in answer_sentences(inside)] == [
+        "NOCASE folds the upper case letters of ASCII to lower case before it compares."
+    ]
+    whole = "x = f(1);\ny = g(x);\nprint(y);\nreturn y;"  # a piece with no fence at all
+    assert answer_sentences(whole) == []
+    prose = "Use foo() to open it.\n\nThen call bar(x) to read it.\n\nClose it with baz()."
+    assert len(answer_sentences(prose)) == 3
