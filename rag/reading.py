@@ -421,7 +421,10 @@ class ReadingEngine(Extractive):
         # The words that tell the two apart: "pop" and "apply" of "git stash pop" and "git
         # stash apply", which a manual's entries name alone.
         things = _told_apart(reading.compared)
-        things = _named_in(things, [fold(s.text) for s in sentences])
+        named = _named_in(things, [fold(s.text) for s in sentences])
+        # Named without the word they share ("collation"), they are asked of without it too.
+        asked_of = named if named != things else list(reading.compared)
+        things = named
         names = {
             thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])") for thing in things
         }
@@ -437,7 +440,7 @@ class ReadingEngine(Extractive):
             similar = similarities(self._embedder, reading.text, both, stored)
             chosen.append(both[int(max(range(len(both)), key=lambda i: similar[i]))])
         context = [p.text for p in passages]
-        for thing, full in zip(things, reading.compared, strict=True):
+        for thing, full in zip(things, asked_of, strict=True):
             # Asked as "what is X?" of a thing, whatever word it is ("depends" reads as a verb).
             asked = dataclasses.replace(
                 read(truecase(f"What is {full}?", context)), kind="who_is", subject=thing

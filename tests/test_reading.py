@@ -744,3 +744,20 @@ def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     assert answer_sentences(whole) == []
     prose = "Use foo() to open it.\n\nThen call bar(x) to read it.\n\nClose it with baz()."
     assert len(answer_sentences(prose)) == 3
+
+
+@pytest.mark.slow
+def test_a_comparison_finds_the_things_as_the_passages_name_them(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Collating Sequences\n\nSQLite has three built-in collating functions: BINARY, "
+        "NOCASE, and RTRIM.\n\nBINARY - Compares string data using memcmp(), regardless of text "
+        "encoding.\n\nNOCASE - Similar to binary, except that it uses sqlite3_strnicmp() for the "
+        "comparison.\n\nRTRIM - The same as binary, except that trailing space characters are "
+        "ignored."
+    )
+    answer = real_pipeline.engine.answer(
+        "whats the difference between BINARY and NOCASE collation", note
+    )
+    assert "BINARY - Compares" in answer.answer and "NOCASE - Similar" in answer.answer, (
+        answer.answer
+    )
