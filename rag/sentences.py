@@ -165,6 +165,15 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
             span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
             if span is not None and fold(m.group()) not in question:
                 new.append(span)
+    if reading.kind == "how_old":
+        # An age, not any number or date of the story: "the 24-year-old", "aged 31", ", 45,".
+        new = [
+            span
+            for m in _AGE.finditer(doc.text)
+            if (span := doc.char_span(m.start(), m.end(), "CARDINAL", alignment_mode="expand"))
+            is not None
+            and fold(m.group()) not in question
+        ]
     if reading.expected & {"DATE"}:
         # In a manual, when is a release: "Changed in version 3.9: The encoding argument was
         # added.", "Available since Ninja 1.5."
@@ -195,6 +204,11 @@ CONTRAST = re.compile(
 )
 BRACKETED = re.compile(r"\[[^\]]*\]")
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
+_AGE = re.compile(
+    r"\b\d{1,3}[- ](?:years?|yrs?)[- ]old\b|\baged? \d{1,3}\b|(?<=, )\d{1,3}(?=,)"
+    r"|\b(?:age|ages) (?:of )?\d{1,3}\b",
+    re.IGNORECASE,
+)
 _RELEASE = re.compile(
     r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+[a-z]?\b", re.IGNORECASE
 )
@@ -215,7 +229,7 @@ _SHAPES = {
         re.IGNORECASE,
     ),
     "NUMBER": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
+        r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
         r"hundred|thousand|million|billion|trillion)\b",
         re.IGNORECASE,
     ),
@@ -229,6 +243,8 @@ def looks_typed(reading: Reading, text: str) -> float:
     if not reading.expected:
         return 0.0
     asked = fold(reading.text)
+    if reading.kind == "how_old":
+        return float(any(fold(m.group()) not in asked for m in _AGE.finditer(text)))
     if reading.expected & {"DATE", "TIME"} and _SHAPES["DATE"].search(text):
         return 1.0
     if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:

@@ -17,7 +17,15 @@ from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite
 from rag.schema import Answer, Citation, Passage
-from rag.sentences import WordVectors, describes, is_field, related_terms, split_sentences
+from rag.sentences import (
+    WordVectors,
+    describes,
+    is_field,
+    looks_typed,
+    related_terms,
+    split_sentences,
+    typed_entity,
+)
 from rag.text import answer_sentences, flat
 
 
@@ -761,3 +769,12 @@ def test_a_comparison_finds_the_things_as_the_passages_name_them(real_pipeline: 
     assert "BINARY - Compares" in answer.answer and "NOCASE - Similar" in answer.answer, (
         answer.answer
     )
+
+
+def test_how_old_wants_an_age_and_one_is_no_count() -> None:
+    old = read("How old is Suzie Taylor?")
+    assert typed_entity(old, analyse(["Suzie Taylor, 31, won the prize."])[0])[0] == 1.0
+    assert looks_typed(old, "On December 17, Taylor had around 12,000 subscribers.") == 0.0
+    many = read("How many copies did Pink Friday 2 sell in its first week?")
+    assert looks_typed(many, "One might be gagged by a record like Pink Friday 2.") == 0.0
+    assert looks_typed(many, "It sold 228,000 copies in its first week.") == 1.0
