@@ -50,14 +50,16 @@ _ANSWER_TYPES = {
     **_labels("MONEY PERCENT", "price cost amount fee salary value valuation revenue budget "
               "fine sum worth profit income sale earnings funding wage investment"),
     **_labels("PERCENT", "percentage percent share rate turnout"),
-    **_labels("CARDINAL QUANTITY", "number attendance population count total size score"),
+    **_labels("CARDINAL QUANTITY", "number attendance population count total size score "
+              "width height length depth weight distance speed temperature capacity"),
     **_labels("WORK_OF_ART", "film movie album book song show title series"),
 }  # fmt: skip
 _VALUES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
 # Nouns of amounts that the amount itself says: "the score" is "52-17", "the price" is "$5".
 _SAID_BY_AMOUNT = frozenset(
     {"number", "count", "total", "size", "score", "amount", "sum", "price", "cost", "fee",
-     "value", "percentage", "percent", "share", "rate"}
+     "value", "percentage", "percent", "share", "rate", "width", "height", "length", "depth",
+     "weight", "distance", "speed", "temperature", "capacity"}
 )  # fmt: skip
 # Words that frame a question rather than say what it is about ("What did X say?").
 _FRAMING = frozenset(

@@ -55,7 +55,7 @@ from rag.sentences import (
     typed_entity,
     with_antecedents,
 )
-from rag.text import content_terms, flat, stem
+from rag.text import MONTH, content_terms, flat, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
@@ -255,29 +255,16 @@ class ReadingEngine(Extractive):
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
-        named = (
-            (reading.terms | content_terms(" ".join(reading.names)))
-            - _AUTHORSHIP_TERMS
-            - _DOCUMENT_WORDS
-        )
+        if (header := _header_answer(reading, passages, stored)) is not None:
+            shown = list(dict.fromkeys([header.passage, *passages]))
+            return self._compose(question, shown, [header], "")
         if (
             reading.kind == "who"
             and _AUTHORSHIP.search(reading.asked)
-            # about the document: the words naming it are its title's, not a book's it names
-            and len(named - content_terms(passages[0].title)) <= len(named) / 3
+            and _of_document(reading, passages[0])
         ):
-            # "Who wrote the logging howto?": the document says so in its header ("Author:
-            # Vinay Sajip"), which a question about the document rarely retrieves.
-            doc_id = passages[0].doc_id
-            head = (stored.document(doc_id)[:2] if stored is not None else []) + [
-                p for p in passages if p.doc_id == doc_id
-            ]
-            for sentence in (s for p in head for s in split_sentences(p)):
-                if _AUTHOR_FIELD.match(sentence.text) and is_field(sentence):
-                    shown = list(dict.fromkeys([sentence.passage, *passages]))
-                    return self._compose(question, shown, [sentence], "")
-            # Without one, only a sentence that speaks of writing it answers ("Gordon
-            # McMillan wrote this HOWTO"); a name that happens to be there does not.
+            # Without an Author field, only a sentence that speaks of writing it answers
+            # ("Gordon McMillan wrote this HOWTO"); a name that happens to be there does not.
             sentences = [s for s in sentences if _WROTE.search(s.text)]
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
@@ -528,7 +515,20 @@ class ReadingEngine(Extractive):
         )
 
 
-_AUTHORSHIP_TERMS = frozenset(content_terms("wrote write written writes authored author maintains"))
+_ABOUT_DOCUMENT = frozenset(
+    content_terms(
+        "wrote write written writes authored author maintains published released dated "
+        "updated issued created article story piece report document text page memo minutes "
+        "post news guide manual howto spec specification paper book file faq tutorial chapter"
+    )
+)
+_DATED = re.compile(r"\b(?:written|wrote|published|released|dated|updated|issued|created)\b", re.I)
+_DATE_FIELD = re.compile(r"\s*(?:date|updated|last updated|published|released)\s*:", re.I)
+# A date set alone: "14 February 2003", "February 8, 1988", "2009/11/08".
+_DATE_LINE = re.compile(
+    rf"(?:\d{{1,2}}\s+)?(?:{MONTH})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}|\d{{4}}[-/]\d{{2}}[-/]\d{{2}}",
+    re.IGNORECASE,
+)
 _WROTE = re.compile(r"\b(?:wrote|written|authored|authors?)\b", re.I)
 _AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?)\s*:", re.I)
 _AUTHORSHIP = re.compile(r"\b(?:wrote|write|written|writes|authored|author|maintains)\b", re.I)
@@ -539,6 +539,44 @@ _DOCUMENT_WORDS = frozenset(
         "howto spec specification paper book file faq tutorial chapter"
     )
 )
+
+
+def _of_document(reading: Reading, top: Passage) -> bool:
+    """Whether a question asks about the document itself ("who wrote the logging howto",
+    "when was the configuration guide written"): the words naming what it asks about are its
+    title's, not a book's or an event's it tells of."""
+    named = (reading.terms | content_terms(" ".join(reading.names))) - _ABOUT_DOCUMENT
+    # It calls it a document ("the guide", "this page"), or "it" with nothing else named:
+    # "When was ChatGPT first released?" asks about ChatGPT, whatever the article's title.
+    called = bool(_DOCUMENT_WORDS & content_terms(reading.asked)) or (
+        not named and re.search(r"\b(?:this|it)\b", reading.asked, re.I) is not None
+    )
+    return called and len(named - content_terms(top.title)) <= len(named) / 3
+
+
+def _header_answer(
+    reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
+) -> Sentence | None:
+    """Who wrote a document, or when, as its head says it: an "Author:" or "Date:" field, or
+    the date set alone under a title page's title. A question about the document rarely
+    retrieves its head."""
+    asks_author = reading.kind == "who" and _AUTHORSHIP.search(reading.asked)
+    asks_date = reading.kind == "when" and _DATED.search(reading.asked)
+    if not (asks_author or asks_date) or not _of_document(reading, passages[0]):
+        return None
+    doc_id = passages[0].doc_id
+    head = (stored.document(doc_id)[:2] if stored is not None else []) + [
+        p for p in passages if p.doc_id == doc_id
+    ]
+    label = _AUTHOR_FIELD if asks_author else _DATE_FIELD
+    lines = [Sentence(p, m.start(), m.end()) for p in head for m in re.finditer(r"[^\n]+", p.text)]
+    for line in lines:
+        if label.match(line.text) and is_field(line):
+            return line
+    if asks_date:
+        # On a title page, the date under the title ("14 February 2003").
+        return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None)
+    return None
 
 
 def _row(sentence: Sentence) -> bool:

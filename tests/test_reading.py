@@ -778,3 +778,16 @@ def test_how_old_wants_an_age_and_one_is_no_count() -> None:
     many = read("How many copies did Pink Friday 2 sell in its first week?")
     assert looks_typed(many, "One might be gagged by a record like Pink Friday 2.") == 0.0
     assert looks_typed(many, "It sold 228,000 copies in its first week.") == 1.0
+
+
+@pytest.mark.slow
+def test_when_a_document_was_written_is_read_from_its_head(real_pipeline: Pipeline) -> None:
+    guide = {"title": "Configuration options for LaTeX", "doc_id": "cfgguide.pdf"}
+    head = _section(5, "", "# Configuration options for LaTeX\n\nThe LaTeX Team\n\n14 February "
+                    "2003", 0).model_copy(update=guide)  # fmt: skip
+    body = _section(1, "Introduction", (
+        "This document describes the possibilities for configuration in this release of "
+        "LaTeX. It was written for people who install LaTeX."
+    ), 80).model_copy(update=guide)  # fmt: skip
+    answer = real_pipeline.engine.answer("when was the configuration guide written", [body, head])
+    assert answer.answer == "14 February 2003 [1]", answer.answer
