@@ -254,10 +254,10 @@ class ReadingEngine(Extractive):
         reading = read(truecase(question, [p.text for p in passages]))
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
-        sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if (header := _header_answer(reading, passages, stored)) is not None:
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
+        sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if (
             reading.kind == "who"
             and _AUTHORSHIP.search(reading.asked)
@@ -515,13 +515,6 @@ class ReadingEngine(Extractive):
         )
 
 
-_ABOUT_DOCUMENT = frozenset(
-    content_terms(
-        "wrote write written writes authored author maintains published released dated "
-        "updated issued created article story piece report document text page memo minutes "
-        "post news guide manual howto spec specification paper book file faq tutorial chapter"
-    )
-)
 _DATED = re.compile(r"\b(?:written|wrote|published|released|dated|updated|issued|created)\b", re.I)
 _DATE_FIELD = re.compile(r"\s*(?:date|updated|last updated|published|released)\s*:", re.I)
 # A date set alone: "14 February 2003", "February 8, 1988", "2009/11/08".
@@ -537,6 +530,13 @@ _DOCUMENT_WORDS = frozenset(
     content_terms(
         "article story piece report document text page memo minutes post news guide manual "
         "howto spec specification paper book file faq tutorial chapter"
+    )
+)
+# ... and those that ask who made it and when ("who wrote the guide", "when was it published").
+_ABOUT_DOCUMENT = _DOCUMENT_WORDS | frozenset(
+    content_terms(
+        "wrote write written writes authored author maintains published released dated "
+        "updated issued created"
     )
 )
 
