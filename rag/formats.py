@@ -112,8 +112,8 @@ def read(raw: bytes, path: Path) -> Extracted:
             from rag.text_reader import read_blocks
 
             blocks = read_blocks(decode(raw, path))
-            opening = blocks[0] if blocks else None
-            title = opening.text if opening and opening.kind == "heading" else None
+            # The first heading near the top, after any header fields ("Date: ...").
+            title = next((b.text for b in blocks[:12] if b.kind == "heading"), None)
             return _rendered(blocks, {"title": title} if title else {})
 
 

@@ -264,9 +264,19 @@ def respell(text: str, context: Iterable[str]) -> str:
         # Short words have many English neighbours one edit away ("macos": "macon").
         pools = [(written, most)] + ([] if named or len(word) < 6 else [(known, 1)])
         close = [
-            # fewest edits, then the context's word, then most letters in common, then the
-            # context's most frequent
-            (edits, w not in seen, Indel.distance(low, w), -seen.get(w, 0), w)
+            # fewest edits, then one that differs only by a doubled letter ("writen":
+            # "written", not "write" or "writhen"), then the context's word, then most letters
+            # in common, then one that keeps every letter typed (a dropped letter is the
+            # commonest slip), then the context's most frequent
+            (
+                edits,
+                _undoubled(w) != _undoubled(low),
+                w not in seen,
+                Indel.distance(low, w),
+                len(w) < len(low),
+                -seen.get(w, 0),
+                w,
+            )
             for pool, limit in pools
             for w, edits, _ in process.extract(
                 low, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
@@ -286,6 +296,10 @@ def respell(text: str, context: Iterable[str]) -> str:
         return fixed.get(m.group(), m.group())
 
     return _LETTERS.sub(spelt, text) if fixed else text
+
+
+def _undoubled(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def parse(text: str) -> Doc:

@@ -523,7 +523,7 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _WROTE = re.compile(r"\b(?:wrote|written|authored|authors?)\b", re.I)
-_AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?)\s*:", re.I)
+_AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?|from)\s*:", re.I)
 _AUTHORSHIP = re.compile(r"\b(?:wrote|write|written|writes|authored|author|maintains)\b", re.I)
 # Words that name the document itself in "summarize the guide", "what is this article about".
 _DOCUMENT_WORDS = frozenset(

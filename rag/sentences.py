@@ -103,10 +103,12 @@ def answers_anything(sentence: Sentence) -> bool:
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     if re.search(r"[.!][\"'”’)\]]*$", text) or text.endswith(("```", "~~~")):
         return True
-    # A whole clause before the list it opens says something itself ("We currently envisage
-    # three kinds of triggers:"); a label does not ("Required fields:", "For example:").
-    return (text.endswith(":") and len(text.split()) >= 6 and "\n" not in text) or is_field(
-        sentence
+    # A whole clause that counts what the list it opens holds says something itself ("We
+    # currently envisage three kinds of triggers:"); a label ("Required fields:") or a lead-in
+    # ("The rebase command's --no-ff option provides a way to do this:") does not.
+    counts = bool(_SHAPES["NUMBER"].search(text))
+    return (text.endswith(":") and len(text.split()) >= 6 and counts and "\n" not in text) or (
+        is_field(sentence)
     )
 
 

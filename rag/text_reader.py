@@ -75,6 +75,7 @@ def _titled(lines: list[str]) -> bool:
     first, below = lines[0].strip(), lines[1].strip()
     return (
         len(first) <= 50
+        and not _FIELD.match(first)
         and first[-1].isalnum()
         and below[:1].isupper()
         and not _UNDERLINE.fullmatch(below)
@@ -124,14 +125,37 @@ def _group_blocks(lines: list[str]) -> list[Block]:
         return []
     if len(lines) == 1 and _CAPITALS.fullmatch(lines[0].strip()) and len(lines[0]) <= 60:
         return [Block("heading", lines[0].strip(), level=2)]
-    if all(_FIELD.match(x.strip()) for x in lines) and len(lines) > 1:
-        # ":Author: Christian Couder", as AsciiDoc writes a header's field, reads as a field.
-        return [Block("paragraph", re.sub(r"^:([^:]+):", r"\1:", x.strip())) for x in lines]
+    if fields := _fields(lines):
+        return [Block("paragraph", field) for field in fields]
     base = min(_indent(x) for x in lines)
     columns = sum(bool(_COLUMNS.search(x.strip())) for x in lines)
-    if base >= 2 and not LIST_MARKER.match(lines[0].strip()) and columns * 2 >= len(lines):
+    # Set in from the margin, a table, a command at its prompt ("    $ git revert -m 1 M") or
+    # a drawing ("---o---o---M") is preformatted; so is a block mostly not letters.
+    body = "".join(x.strip() for x in lines)
+    drawn = sum(c.isalpha() for c in body) < 0.4 * len(body)
+    prompt = all(re.match(r"\s*[$#>] \S", x) for x in lines)
+    if (
+        base >= 1
+        and not LIST_MARKER.match(lines[0].strip())
+        and ((base >= 2 and columns * 2 >= len(lines)) or prompt or drawn)
+    ):
         return [Block("code", "\n".join(x[base:] for x in lines))]
     return _items(lines)
+
+
+def _fields(lines: list[str]) -> list[str]:
+    """A header's fields, one to a line, each with its indented continuation lines ("Date: Fri,
+    19 Dec 2008", "Abstract: Sometimes a branch ..." / " is later found to be faulty."), or
+    none. ":Author: Christian Couder", as AsciiDoc writes a field, reads as "Author: ..."."""
+    fields: list[str] = []
+    for line in lines:
+        if _indent(line) == 0 and _FIELD.match(line):
+            fields.append(re.sub(r"^:([^:]+):", r"\1:", line.strip()))
+        elif fields and _indent(line) > 0:
+            fields[-1] += " " + line.strip()
+        else:
+            return []
+    return fields if len(fields) > 1 else []
 
 
 def _items(lines: list[str]) -> list[Block]:

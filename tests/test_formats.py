@@ -853,3 +853,40 @@ def test_plain_text_listings_and_header_fields(tmp_path: Path) -> None:
     ]
     assert "Author: Jo Smith\n\nDate: 2009/11/08" in doc.text
     assert "```\n$ tool bisect start [BAD [GOOD...]]\n```" in doc.text
+
+
+_MAIL = """\
+Date: Fri, 19 Dec 2008 00:45:19 -0800
+From: Linus Torvalds <torvalds@example.org>
+Subject: Re: Odd merge behaviour
+Abstract: Sometimes a branch that was already merged to the mainline
+ is later found to be faulty.
+
+How to revert a faulty merge
+============================
+
+The history would look like this:
+
+ ---o---o---M---x---W
+           /
+   ---A---B
+
+Such a revert of a merge can be made with:
+
+    $ git revert -m 1 M
+"""
+
+
+def test_plain_text_mail_header_prompt_and_drawing(tmp_path: Path) -> None:
+    path = tmp_path / "revert.txt"
+    path.write_text(_MAIL, encoding="utf-8")
+    doc = load_document(path, "revert.txt")
+    assert doc.title == "How to revert a faulty merge"
+    assert doc.text.startswith(
+        "Date: Fri, 19 Dec 2008 00:45:19 -0800\n\nFrom: Linus Torvalds <torvalds@example.org>"
+    )
+    assert "Abstract: Sometimes a branch that was already merged to the mainline is later " in (
+        doc.text
+    )
+    assert "```\n---o---o---M---x---W\n" in doc.text
+    assert "```\n$ git revert -m 1 M\n```" in doc.text

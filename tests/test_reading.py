@@ -791,3 +791,9 @@ def test_when_a_document_was_written_is_read_from_its_head(real_pipeline: Pipeli
     ), 80).model_copy(update=guide)  # fmt: skip
     answer = real_pipeline.engine.answer("when was the configuration guide written", [body, head])
     assert answer.answer == "14 February 2003 [1]", answer.answer
+
+
+def test_a_dropped_letter_is_put_back_rather_than_another_taken_away() -> None:
+    assert respell("when was the howto writen", ["Linus wrote it; we write."]) == (
+        "when was the howto written"
+    )
