@@ -27,6 +27,11 @@ EXAMPLES = ["What did Volodin claim?", "What did Blinken say?", "Who won the ele
 History = list[dict[str, Any]]
 
 
+_TYPE_FIRST = (
+    '<div class="rag-sources"><p role="status">Type a question first, then press Send.</p></div>'
+)
+
+
 def respond(
     pipeline: Pipeline,
     message: str,
@@ -41,7 +46,8 @@ def respond(
     `collection`: the one to ask (None: the settings' default)."""
     history = list(history or [])
     if not (message or "").strip():
-        yield history, "", render_sources(None)
+        # Said where the sources go, so that a Send with nothing typed is not met by silence.
+        yield history, "", _TYPE_FIRST
         return
     history.append({"role": "user", "content": message})
     yield [*history, {"role": "assistant", "content": "_Searching the documents..._"}], "", ""

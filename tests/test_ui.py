@@ -135,7 +135,8 @@ def test_chat_turn_shows_answer_and_cited_sources(pipeline: Pipeline, tmp_path: 
     assert "Russia warns against external provocation" in sources
 
     history, _, sources = list(respond(pipeline, "   ", history))[-1]
-    assert len(history) == 2  # an empty message is ignored
+    assert len(history) == 2  # an empty message is not asked, and says what to do
+    assert "Type a question first" in sources
 
 
 def test_page_is_served(pipeline: Pipeline, tmp_path: Path) -> None:
