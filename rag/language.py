@@ -376,7 +376,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], b)
             else:
                 spans.append((a, b))
-    return _continuations_joined(text, _openers_moved(text, spans))
+    return _run_in_split(text, _continuations_joined(text, _openers_moved(text, spans)))
+
+
+_RUN_IN = re.compile(r"\?[ \t]+[–—-][ \t]+(?=\S)")
+
+
+def _run_in_split(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A FAQ's question run in before its answer ("What is ktup? – All of the programs ...")
+    ends as a sentence; the answer starts after the dash."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        m = _RUN_IN.search(text, a, b)
+        if m:
+            out += [(a, m.start() + 1), (m.end(), b)]
+        else:
+            out.append((a, b))
+    return out
 
 
 def _openers_moved(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

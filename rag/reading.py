@@ -412,9 +412,7 @@ class ReadingEngine(Extractive):
         # Named without the word they share ("collation"), they are asked of without it too.
         asked_of = named if named != things else list(reading.compared)
         things = named
-        names = {
-            thing: re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])") for thing in things
-        }
+        names = {thing: _named(thing) for thing in things}
         # Bracketed text is a cross-reference's title ("See Section 7.29 [What is the
         # difference between package and library?]"), not the sentence's own words.
         said = {s: BRACKETED.sub(" ", s.text) for s in sentences}
@@ -663,6 +661,12 @@ def _told_apart(things: Sequence[str]) -> list[str]:
     return [" ".join(w[shared:]) for w in split]
 
 
+def _named(thing: str) -> re.Pattern[str]:
+    """A thing compared as a folded text names it, with any version number written on
+    ("fastx" is "fastx3" and "fastx36" too), not inside a longer word."""
+    return re.compile(rf"(?<![\w-]){re.escape(fold(thing))}\d*(?![\w-])")
+
+
 def _named_in(things: list[str], texts: Sequence[str]) -> list[str]:
     """The things compared as the passages name them: without a last word they share when
     that is how they are written ("BINARY" and "NOCASE" of "BINARY and NOCASE collation");
@@ -672,8 +676,7 @@ def _named_in(things: list[str], texts: Sequence[str]) -> list[str]:
         return things
 
     def named(thing: str) -> bool:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(fold(thing))}(?![\w-])")
-        return any(pattern.search(t) for t in texts)
+        return any(_named(thing).search(t) for t in texts)
 
     short = [" ".join(w[:-1]) for w in split]
     return short if not any(named(t) for t in things) and all(named(t) for t in short) else things

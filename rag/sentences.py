@@ -261,10 +261,18 @@ def looks_typed(reading: Reading, text: str) -> float:
     return 0.0
 
 
+# A FAQ's question run in at the head of its answer's paragraph: "What is ktup? – All of ...".
+_RUN_IN_QUESTION = re.compile(r"(?:^|\n\n)([^\n?]{3,200}\?)[ \t]*[–—-]?[ \t]*$")
+
+
 def heading_above(sentence: Sentence) -> str | None:
     """The heading whose first paragraph a sentence is in, without its section number ("7.10
-    How do I convert factors to numeric?": "How do I convert factors to numeric?")."""
+    How do I convert factors to numeric?": "How do I convert factors to numeric?"), or the
+    question run in just before it at the head of its paragraph ("What is ktup? – All of the
+    programs ...")."""
     before = sentence.passage.text[: sentence.start]
+    if asked := _RUN_IN_QUESTION.search(before):
+        return asked.group(1).strip()
     heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
     if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
         return None
@@ -274,8 +282,13 @@ def heading_above(sentence: Sentence) -> str | None:
 def opens_section(subject: str, sentence: Sentence) -> float:
     """1 for the first sentence under a heading that names `subject`: a manual's section
     "Single Quotes" opens by saying what single quotes do."""
-    last_line = sentence.passage.text[: sentence.start].rstrip().rpartition("\n")[2]
-    heading = heading_above(sentence) if last_line.startswith("#") else None
+    before = sentence.passage.text[: sentence.start]
+    last_line = before.rstrip().rpartition("\n")[2]
+    heading = (
+        heading_above(sentence)
+        if last_line.startswith("#") or _RUN_IN_QUESTION.search(before)
+        else None
+    )
     if heading is None:
         return 0.0
     named = re.search(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])", fold(heading))

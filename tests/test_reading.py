@@ -797,3 +797,19 @@ def test_a_dropped_letter_is_put_back_rather_than_another_taken_away() -> None:
     assert respell("when was the howto writen", ["Linus wrote it; we write."]) == (
         "when was the howto written"
     )
+
+
+@pytest.mark.slow
+def test_a_faqs_run_in_question_heads_its_answer(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "Frequently asked questions\n\nWhat is the difference between fastx3 and fasty3? – "
+        "fastx3 uses a simpler codon based model. fastx3 is about 30% faster, but fasty3 can "
+        "produce higher quality alignments in some cases.\n\nWhat is ktup? – All of the "
+        "programs with fast in their name use a lookup table to speed the search. For "
+        "proteins, ktup=2 by default."
+    )
+    engine = real_pipeline.engine
+    ktup = engine.answer("whats ktup", note)
+    assert ktup.answer.startswith("All of the programs with fast in their name"), ktup.answer
+    both = engine.answer("difference between fastx and fasty", note)
+    assert "fastx3 is about 30% faster, but fasty3" in both.answer, both.answer
