@@ -123,8 +123,10 @@ def segments(text: str, *, piece: bool = False) -> list[Segment]:
     return [s for s in found if text[s.start : s.end].strip()]
 
 
-# A line that reads as code: brackets and semicolons, a call, an operator, a prompt, a comment.
-_CODE_LINE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*(?:[$>#]|--|/\*|\*/|//)")
+# What marks a line as code: brackets and semicolons, a call, an operator ...
+CODE_MARKS = r"[{};]|\w\(|::|->|=>|=="
+# ... a prompt or a comment at its start.
+_CODE_LINE = re.compile(rf"{CODE_MARKS}|^\s*(?:[$>#]|--|/\*|\*/|//)")
 
 
 _PROSE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")

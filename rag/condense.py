@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from rag.language import truecase
+from rag.question import AUXILIARIES, DOCUMENT_NOUNS
 
 _NOT_NAMES = frozenset(
     {
@@ -112,8 +113,7 @@ def _last_reply(history: Sequence[Turn]) -> str:
 # A question asking about "the article" or "this story" without naming it means the one the
 # conversation is about.
 _DEICTIC = re.compile(
-    r"\b(?:this|that|the) (?:article|story|piece|report|document|page|memo)\b"
-    r"(?! (?:about|on|of) \w)",
+    rf"\b(?:this|that|the) (?:{'|'.join(DOCUMENT_NOUNS)})\b(?! (?:about|on|of) \w)",
     re.IGNORECASE,
 )
 _BACK_PRONOUNS = frozenset(
@@ -162,9 +162,6 @@ def _leans_back(question: str) -> str | None:
 
 
 _ASKER = frozenset({"i", "we", "you", "one"})  # "how do I report ...": "report ..."
-_AUXILIARIES = frozenset(
-    {"is", "are", "was", "were", "did", "does", "do", "will", "would", "can", "could", "should"}
-)
 
 
 def _opening(question: str) -> str:
@@ -173,7 +170,7 @@ def _opening(question: str) -> str:
     if not words or words[0].lower() not in _FILLER - {"and"}:
         return ""
     n = 1
-    while n < len(words) and words[n].lower() in (_LEADING | _AUXILIARIES):
+    while n < len(words) and words[n].lower() in (_LEADING | AUXILIARIES):
         n += 1
     return " ".join(words[:n])
 

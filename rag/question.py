@@ -70,13 +70,19 @@ _FRAMING = frozenset(
 )  # fmt: skip
 _JOINING = frozenset({"so", "also", "then", "now", "well", "ok", "okay"})
 _WH = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how"})
-_AUX = frozenset(
+AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
      "will", "would", "should", "shall", "may", "might", "must", "am"}
 )  # fmt: skip
 # The words a question opens with: "what did ...", "is it ...", typed "whats" too.
-QUESTION_OPENERS = _WH | _AUX | {"whats", "what's"}
-_DOCUMENT_NOUN = r"(?:article|story|piece|report|document|text|page|memo|minutes|post|news|it)"
+QUESTION_OPENERS = _WH | AUXILIARIES | {"whats", "what's"}
+# What people call a document: "the article", "this guide", "the spec".
+DOCUMENT_NOUNS = (
+    "article", "story", "piece", "report", "document", "text", "page", "memo", "minutes",
+    "post", "news", "guide", "manual", "howto", "spec", "specification", "paper", "book",
+    "file", "faq", "tutorial", "chapter",
+)  # fmt: skip
+_DOCUMENT_NOUN = rf"(?:{'|'.join(DOCUMENT_NOUNS)}|it)"
 _SUMMARY = re.compile(
     r"\b(?:summari[sz]e|summary|tl;?dr|gist|overview|key (?:points|takeaways|facts)"
     r"|main (?:points|idea|ideas|takeaways))\b"
@@ -179,7 +185,7 @@ def read(question: str) -> Reading:
         kind = f"how_{second}"
     elif first in ("why", "how"):
         kind = "why_how"
-    elif first in _AUX:
+    elif first in AUXILIARIES:
         kind = "yes_no"
     spans = [_strip_article(fold(n)) for n in names]
     expected = _EXPECTED.get(kind, frozenset())

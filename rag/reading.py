@@ -18,15 +18,14 @@ before it.
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.blocks import LIST_MARKER
 from rag.condense import Turn, condense
 from rag.embed import Embedder
+from rag.head import AUTHORSHIP, WROTE, header_answer, of_document
 from rag.language import analyse, fold, truecase
 from rag.question import NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
@@ -48,14 +47,14 @@ from rag.sentences import (
     query_vector,
     related_terms,
     repeats,
-    sentence_vectors,
     similarities,
     split_sentences,
     term_weights,
     typed_entity,
     with_antecedents,
 )
-from rag.text import MONTH, content_terms, flat, stem
+from rag.summary import summarize
+from rag.text import content_terms, flat, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
@@ -254,18 +253,18 @@ class ReadingEngine(Extractive):
         reading = read(truecase(question, [p.text for p in passages]))
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
-        if (header := _header_answer(reading, passages, stored)) is not None:
+        if (header := header_answer(reading, passages, stored)) is not None:
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if (
             reading.kind == "who"
-            and _AUTHORSHIP.search(reading.asked)
-            and _of_document(reading, passages[0])
+            and AUTHORSHIP.search(reading.asked)
+            and of_document(reading, passages[0])
         ):
             # Without an Author field, only a sentence that speaks of writing it answers
             # ("Gordon McMillan wrote this HOWTO"); a name that happens to be there does not.
-            sentences = [s for s in sentences if _WROTE.search(s.text)]
+            sentences = [s for s in sentences if WROTE.search(s.text)]
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
         found = self.signals(reading, sentences, stored)
@@ -442,50 +441,10 @@ class ReadingEngine(Extractive):
     def _summary(
         self, reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
     ) -> Answer:
-        """The document's most central sentences, in its order: the one the question names
-        (retrieval put it first) or the single document there is."""
-        doc_id = passages[0].doc_id
-        found = [p for p in passages if p.doc_id == doc_id]
-        whole = (stored.document(doc_id) if stored is not None else []) or found
-        # "Summarize the differences between 3.1 and 3.2": a topic of the document, not the
-        # document, is what to sum up: the section retrieval found first for it.
-        title = content_terms(passages[0].title or "") | _DOCUMENT_WORDS
-        section = found[0].section if reading.terms - title else None
-        on_topic = [p for p in whole if p.section == section] if section else []
-        parts = on_topic or whole
-        seen: set[int] = set()
-        sentences = []
-        for part in parts:
-            for s in split_sentences(part):
-                at = part.start + s.start
-                if at not in seen and len(s.text) >= 40 and answers_anything(s):
-                    seen.add(at)
-                    sentences.append(s)
-        summing = [s for s in sentences if _sums_up(s, long=len(sentences) > 60)]
-        sentences = summing if len(summing) >= 2 else sentences
-        if not sentences:
+        summed = summarize(self._embedder, reading, passages, stored)
+        if summed is None:
             return self.refusal(reading.text, passages)
-        vectors = sentence_vectors(self._embedder, sentences, stored)
-        centre = vectors.mean(axis=0)
-        centre /= max(float((centre**2).sum() ** 0.5), 1e-12)
-        central = vectors @ centre
-        # A news article says what matters first: its lead counts for a little more. A long
-        # manual's centre is its detail; its opening says what it is, and counts for more.
-        span, weight = (3.0, 0.1) if len(sentences) <= 60 else (len(sentences) / 20, 0.2)
-        lead = [weight * math.exp(-i / span) for i in range(len(sentences))]
-        if on_topic:
-            # Of a topic, what is closest to it; the document's opening counts for nothing.
-            asked = vectors @ query_vector(self._embedder, reading.text)
-            lead = [float(x) for x in asked]
-        order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
-        chosen: list[Sentence] = []
-        for i in order:
-            if len(chosen) == 3:
-                break
-            if not repeats(sentences[i], chosen):
-                chosen.append(sentences[i])
-        chosen.sort(key=lambda s: s.passage.start + s.start)
-        shown = list(dict.fromkeys([*parts, *passages]))
+        chosen, shown = summed
         return self._compose(reading.text, shown, chosen, "", separate=True)
 
     def _compose(
@@ -513,94 +472,8 @@ class ReadingEngine(Extractive):
         )
 
 
-_DATED = re.compile(r"\b(?:written|wrote|published|released|dated|updated|issued|created)\b", re.I)
-_DATE_FIELD = re.compile(r"\s*(?:date|updated|last updated|published|released)\s*:", re.I)
-# A date set alone: "14 February 2003", "February 8, 1988", "2009/11/08".
-_DATE_LINE = re.compile(
-    rf"(?:\d{{1,2}}\s+)?(?:{MONTH})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}|\d{{4}}[-/]\d{{2}}[-/]\d{{2}}",
-    re.IGNORECASE,
-)
-_WROTE = re.compile(r"\b(?:wrote|written|authored|authors?)\b", re.I)
-_AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?|from)\s*:", re.I)
-_AUTHORSHIP = re.compile(r"\b(?:wrote|write|written|writes|authored|author|maintains)\b", re.I)
-# Words that name the document itself in "summarize the guide", "what is this article about".
-_DOCUMENT_WORDS = frozenset(
-    content_terms(
-        "article story piece report document text page memo minutes post news guide manual "
-        "howto spec specification paper book file faq tutorial chapter"
-    )
-)
-# ... and those that ask who made it and when ("who wrote the guide", "when was it published").
-_ABOUT_DOCUMENT = _DOCUMENT_WORDS | frozenset(
-    content_terms(
-        "wrote write written writes authored author maintains published released dated "
-        "updated issued created"
-    )
-)
-
-
-def _of_document(reading: Reading, top: Passage) -> bool:
-    """Whether a question asks about the document itself ("who wrote the logging howto",
-    "when was the configuration guide written"): the words naming what it asks about are its
-    title's, not a book's or an event's it tells of."""
-    named = (reading.terms | content_terms(" ".join(reading.names))) - _ABOUT_DOCUMENT
-    # It calls it a document ("the guide", "this page"), or "it" with nothing else named:
-    # "When was ChatGPT first released?" asks about ChatGPT, whatever the article's title.
-    called = bool(_DOCUMENT_WORDS & content_terms(reading.asked)) or (
-        not named and re.search(r"\b(?:this|it)\b", reading.asked, re.I) is not None
-    )
-    return called and len(named - content_terms(top.title)) <= len(named) / 3
-
-
-def _header_answer(
-    reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
-) -> Sentence | None:
-    """Who wrote a document, or when, as its head says it: an "Author:" or "Date:" field, or
-    the date set alone under a title page's title. A question about the document rarely
-    retrieves its head."""
-    asks_author = reading.kind == "who" and _AUTHORSHIP.search(reading.asked)
-    asks_date = reading.kind == "when" and _DATED.search(reading.asked)
-    if not (asks_author or asks_date) or not _of_document(reading, passages[0]):
-        return None
-    doc_id = passages[0].doc_id
-    head = (stored.document(doc_id)[:2] if stored is not None else []) + [
-        p for p in passages if p.doc_id == doc_id
-    ]
-    label = _AUTHOR_FIELD if asks_author else _DATE_FIELD
-    lines = [Sentence(p, m.start(), m.end()) for p in head for m in re.finditer(r"[^\n]+", p.text)]
-    for line in lines:
-        if label.match(line.text) and is_field(line):
-            return line
-    if asks_date:
-        # On a title page, the date under the title ("14 February 2003").
-        return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None)
-    return None
-
-
 def _row(sentence: Sentence) -> bool:
     return sentence.said != sentence.text
-
-
-def _sums_up(sentence: Sentence, *, long: bool) -> bool:
-    """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
-    of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
-    and in a long document not a short remark."""
-    text = sentence.text.lstrip()
-    # The terms it may be copied under say nothing of what a document says, unless it is a
-    # licence ("This file may be distributed and/or modified under the conditions of ...").
-    licence = _LICENCE.search(text) and not _LICENCE.search(sentence.passage.title or "")
-    return not (
-        "```" in text
-        or LIST_MARKER.match(text)
-        or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
-        or (long and len(text.split()) < 8)
-        or text.rstrip().endswith(":")  # what opens a list, without it
-        or text.startswith("|")  # a table's row
-        or licence
-    )
-
-
-_LICENCE = re.compile(r"\b(?:licen[cs]e|copyright|all rights reserved)\b", re.IGNORECASE)
 
 
 def _goes_on(sentence: Sentence) -> Sentence | None:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.blocks import segments
+from rag.blocks import CODE_MARKS, segments
 from rag.language import sentence_spans as sentence_spans
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -106,7 +106,7 @@ def same_root(a: str, b: str) -> bool:
 _REFERENCE = re.compile(r"\[(\d{1,3})\]")
 _FENCE_MARK = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$", re.MULTILINE)
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
-_CODE = re.compile(r"[{};]|\w\(|::|->|=>|==|^\s*[$>]\s")
+_CODE = re.compile(rf"{CODE_MARKS}|^\s*[$>]\s")
 _ENDS = tuple(".!?\"'”’)]")
 
 

@@ -1,0 +1,77 @@
+"""Question about a document itself -> the line of its head that answers it: who wrote it (an
+"Author:" or "From:" field), when (a "Date:" field, or the date set alone under a title
+page's title). A question about the document rarely retrieves its head, and no sentence of its
+body says it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rag.question import DOCUMENT_NOUNS, Reading
+from rag.schema import Passage
+from rag.sentences import Sentence, is_field
+from rag.text import MONTH, content_terms
+
+if TYPE_CHECKING:
+    from rag.retrieve import StoredSentences
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+
+
+_AUTHOR_VERBS = ("wrote", "write", "written", "writes", "authored", "author", "maintains")
+_DATE_VERBS = ("written", "wrote", "published", "released", "dated", "updated", "issued", "created")
+# A question that asks who made a document, or when.
+AUTHORSHIP = _words(*_AUTHOR_VERBS)
+_DATED = _words(*_DATE_VERBS)
+# A sentence that speaks of writing it ("Gordon McMillan wrote this HOWTO").
+WROTE = _words("wrote", "written", "authored", "authors?")
+_AUTHOR_FIELD = re.compile(r"\s*(?:authors?|by|written by|maintainers?|from)\s*:", re.I)
+_DATE_FIELD = re.compile(r"\s*(?:date|updated|last updated|published|released)\s*:", re.I)
+# A date set alone: "14 February 2003", "February 8, 1988", "2009/11/08".
+_DATE_LINE = re.compile(
+    rf"(?:\d{{1,2}}\s+)?(?:{MONTH})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}|\d{{4}}[-/]\d{{2}}[-/]\d{{2}}",
+    re.IGNORECASE,
+)
+# Words that name the document itself in "summarize the guide", "what is this article about".
+DOCUMENT_WORDS = frozenset(content_terms(" ".join(DOCUMENT_NOUNS)))
+_ABOUT_DOCUMENT = DOCUMENT_WORDS | content_terms(" ".join(_AUTHOR_VERBS + _DATE_VERBS))
+
+
+def of_document(reading: Reading, top: Passage) -> bool:
+    """Whether a question asks about the document itself ("who wrote the logging howto",
+    "when was the configuration guide written"): the words naming what it asks about are its
+    title's, not a book's or an event's it tells of."""
+    named = (reading.terms | content_terms(" ".join(reading.names))) - _ABOUT_DOCUMENT
+    # It calls it a document ("the guide", "this page"), or "it" with nothing else named:
+    # "When was ChatGPT first released?" asks about ChatGPT, whatever the article's title.
+    called = bool(DOCUMENT_WORDS & content_terms(reading.asked)) or (
+        not named and re.search(r"\b(?:this|it)\b", reading.asked, re.I) is not None
+    )
+    return called and len(named - content_terms(top.title)) <= len(named) / 3
+
+
+def header_answer(
+    reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
+) -> Sentence | None:
+    """Who wrote a document, or when, as its head says it, or None."""
+    asks_author = reading.kind == "who" and AUTHORSHIP.search(reading.asked)
+    asks_date = reading.kind == "when" and _DATED.search(reading.asked)
+    if not (asks_author or asks_date) or not of_document(reading, passages[0]):
+        return None
+    doc_id = passages[0].doc_id
+    head = (stored.document(doc_id)[:2] if stored is not None else []) + [
+        p for p in passages if p.doc_id == doc_id
+    ]
+    label = _AUTHOR_FIELD if asks_author else _DATE_FIELD
+    lines = [Sentence(p, m.start(), m.end()) for p in head for m in re.finditer(r"[^\n]+", p.text)]
+    for line in lines:
+        if label.match(line.text) and is_field(line):
+            return line
+    if asks_date:
+        # On a title page, the date under the title ("14 February 2003").
+        return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None)
+    return None

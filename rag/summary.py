@@ -1,0 +1,102 @@
+"""Question asking for a summary + Passages -> the document's most central sentences: the
+document the question names (retrieval put it first) or the single document there is; of a
+topic inside it ("summarize the differences between 3.1 and 3.2"), the section retrieval finds
+first for it."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rag.blocks import LIST_MARKER
+from rag.embed import Embedder
+from rag.head import DOCUMENT_WORDS
+from rag.question import Reading
+from rag.schema import Passage
+from rag.sentences import (
+    Sentence,
+    answers_anything,
+    query_vector,
+    repeats,
+    sentence_vectors,
+    split_sentences,
+)
+from rag.text import content_terms
+
+if TYPE_CHECKING:
+    from rag.retrieve import StoredSentences
+
+
+def summarize(
+    embedder: Embedder,
+    reading: Reading,
+    passages: Sequence[Passage],
+    stored: StoredSentences | None,
+) -> tuple[list[Sentence], list[Passage]] | None:
+    """Up to three central sentences in the document's order, and the passages to show with
+    them; None when the document has no sentence that can stand in a summary."""
+    doc_id = passages[0].doc_id
+    found = [p for p in passages if p.doc_id == doc_id]
+    whole = (stored.document(doc_id) if stored is not None else []) or found
+    # A topic of the document, not the document, is what to sum up when the question names
+    # more than the title and the words for a document.
+    title = content_terms(passages[0].title or "") | DOCUMENT_WORDS
+    section = found[0].section if reading.terms - title else None
+    on_topic = [p for p in whole if p.section == section] if section else []
+    parts = on_topic or whole
+    seen: set[int] = set()
+    sentences = []
+    for part in parts:
+        for s in split_sentences(part):
+            at = part.start + s.start
+            if at not in seen and len(s.text) >= 40 and answers_anything(s):
+                seen.add(at)
+                sentences.append(s)
+    summing = [s for s in sentences if _sums_up(s, long=len(sentences) > 60)]
+    sentences = summing if len(summing) >= 2 else sentences
+    if not sentences:
+        return None
+    vectors = sentence_vectors(embedder, sentences, stored)
+    centre = vectors.mean(axis=0)
+    centre /= max(float((centre**2).sum() ** 0.5), 1e-12)
+    central = vectors @ centre
+    # A news article says what matters first: its lead counts for a little more. A long
+    # manual's centre is its detail; its opening says what it is, and counts for more.
+    span, weight = (3.0, 0.1) if len(sentences) <= 60 else (len(sentences) / 20, 0.2)
+    lead = [weight * math.exp(-i / span) for i in range(len(sentences))]
+    if on_topic:
+        # Of a topic, what is closest to it; the document's opening counts for nothing.
+        lead = [float(x) for x in vectors @ query_vector(embedder, reading.text)]
+    order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
+    chosen: list[Sentence] = []
+    for i in order:
+        if len(chosen) == 3:
+            break
+        if not repeats(sentences[i], chosen):
+            chosen.append(sentences[i])
+    chosen.sort(key=lambda s: s.passage.start + s.start)
+    return chosen, list(dict.fromkeys([*parts, *passages]))
+
+
+def _sums_up(sentence: Sentence, *, long: bool) -> bool:
+    """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
+    of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
+    and in a long document not a short remark."""
+    text = sentence.text.lstrip()
+    # The terms it may be copied under say nothing of what a document says, unless it is a
+    # licence ("This file may be distributed and/or modified under the conditions of ...").
+    licence = _LICENCE.search(text) and not _LICENCE.search(sentence.passage.title or "")
+    return not (
+        "```" in text
+        or LIST_MARKER.match(text)
+        or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
+        or (long and len(text.split()) < 8)
+        or text.rstrip().endswith(":")  # what opens a list, without it
+        or text.startswith("|")  # a table's row
+        or licence
+    )
+
+
+_LICENCE = re.compile(r"\b(?:licen[cs]e|copyright|all rights reserved)\b", re.IGNORECASE)
