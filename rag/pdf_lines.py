@@ -6,6 +6,7 @@ them."""
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import re
 import statistics
 import unicodedata
@@ -29,6 +30,10 @@ _COMBINING = dict(
         strict=True,
     )
 )
+# A gap between two characters of a line wider than this many times the type size parts two
+# columns (a justified line's widest space between words is about one).
+_COLUMN_GAP = 1.5
+_CELL = "\t"
 _SPACING_ACCENT = re.compile(r"([^\W\d_])\s?([´¨ˆ˜ˇ˘˙˚¸˛˝])")
 
 
@@ -49,6 +54,9 @@ class Line:
     hyphenated: bool = False  # ends with a hyphen pdfium marked as a line-end break
     runin: str = ""  # a bold heading that opens the line, run in with the text after it
     font: str = ""  # the family of its first character's font ("LMSans10")
+    # A line set in columns, with wide gaps between them (a table's row, a term beside its
+    # definition): each column's left edge and text; empty for a line of one column.
+    cells: tuple[tuple[float, str], ...] = ()
 
 
 def text_lines(page: Any, number: int) -> list[Line]:
@@ -67,12 +75,14 @@ def text_lines(page: Any, number: int) -> list[Line]:
         sizes: list[float] = []
         placed: list[tuple[float, float] | None] = []  # each character's size and bottom
         bold = mono = 0
+        opens_mono = False
         lead = 0  # how many of the line's first characters are bold, before the first that isn't
         leading = True
         family = ""
+        lefts: list[float] = []  # the left edge of each column after the first
 
         def close() -> None:
-            nonlocal bold, mono, lead, leading, family
+            nonlocal bold, mono, lead, leading, family, opens_mono
             _drop_note_marks(chars, placed)
             text = "".join(chars)
             runin = _run_in(chars, lead, len(sizes))
@@ -85,6 +95,15 @@ def text_lines(page: Any, number: int) -> list[Line]:
             text = _LOOSE_ACCENT.sub("", text)
             text = _SPACING_ACCENT.sub(lambda m: m.group(1) + _COMBINING[m.group(2)], text)
             text = unicodedata.normalize("NFC", text)
+            cells: tuple[tuple[float, str], ...] = ()
+            if lefts and boxes and text.count(_CELL) == len(lefts):
+                parts = [" ".join(part.split()) for part in text.split(_CELL)]
+                cells = tuple(
+                    (left, part)
+                    for left, part in zip([min(b[0] for b in boxes), *lefts], parts, strict=True)
+                    if part
+                )
+            text = " ".join(text.replace(_CELL, " ").split()) if lefts else text
             if text and boxes:
                 lines.append(
                     Line(
@@ -98,18 +117,25 @@ def text_lines(page: Any, number: int) -> list[Line]:
                         # a line ("verso pages. (github issue 704)") is not what the line is.
                         size=round(statistics.median(sizes[:8]), 1),
                         bold=bold * 2 > len(sizes),
-                        # A bulleted line is a list item, whatever its font.
-                        mono=mono * 2 > len(sizes) and not LIST_MARKER.match(text),
+                        # A bulleted line is a list item, whatever its font. A line that
+                        # opens in prose is prose, with a setting in it ("Nodes are drawn, by
+                        # default, with shape=ellipse, width=.75"); code may end in a comment
+                        # set in another face ("a <- b[1] # creates an array").
+                        mono=(mono >= 0.8 * len(sizes) or (opens_mono and mono * 2 > len(sizes)))
+                        and not LIST_MARKER.match(text),
                         hyphenated=hyphenated,
                         runin=runin if text.startswith(runin) else "",
                         font=family,
+                        cells=cells if len(cells) > 1 else (),
                     )
                 )
             chars.clear()
+            lefts.clear()
             placed.clear()
             boxes.clear()
             sizes.clear()
             bold = mono = lead = 0
+            opens_mono = False
             leading = True
             family = ""
 
@@ -128,13 +154,19 @@ def text_lines(page: Any, number: int) -> list[Line]:
             c.FPDFText_GetLooseCharBox(raw, i, rect)
             if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
                 close()  # wholly below or above the last character: pdfium ran lines together
+            size = c.FPDFText_GetFontSize(raw, i)
+            if boxes and rect.left - boxes[-1][1] > _COLUMN_GAP * size:
+                # Wider than any space between words: the next column of a table.
+                chars.append(_CELL)
+                placed.append(None)
+                lefts.append(rect.left)
             # An accent TeX set before its letter, over it ("Wirtschaftsuniversit¨at"): the
             # letter goes first, so that the accent joins it and not the one before.
             over = bool(chars) and chars[-1] in _COMBINING and placed[-1] is not None
             over = over and rect.left <= (boxes[-1][0] + boxes[-1][1]) / 2 <= rect.right
             chars.append(char)
             boxes.append((rect.left, rect.right, rect.bottom, rect.top))
-            sizes.append(c.FPDFText_GetFontSize(raw, i))
+            sizes.append(size)
             placed.append((sizes[-1], rect.bottom))
             if over:
                 chars[-2:] = chars[:-3:-1]
@@ -150,9 +182,11 @@ def text_lines(page: Any, number: int) -> list[Line]:
             bold += heavy
             leading = leading and heavy
             lead += leading
-            mono += bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
+            fixed = bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
+            opens_mono = opens_mono or (fixed and len(sizes) == 1)
+            mono += fixed
         close()
-        return _markers_joined(lines)
+        return _fragments_joined(_markers_joined(lines))
     finally:
         textpage.close()
 
@@ -235,6 +269,51 @@ def _markers_joined(lines: list[Line]) -> list[Line]:
         ):
             continue
         out.append(line)
+    return out
+
+
+def _fragments_joined(lines: list[Line]) -> list[Line]:
+    """Pieces of one visual line that pdfium gave as lines of their own, joined: a superscript
+    and the text after it ("exp(x) e" "x" ", base-e exponential of x"), a table's cells drawn
+    one by one. A wide gap between two pieces parts two columns."""
+    out: list[Line] = []
+    for line in lines:
+        before = out[-1] if out else None
+        if (
+            before is None
+            or line.ocr
+            or not (line.bottom < before.top and line.top > before.bottom)
+            or line.left < before.right - 1
+        ):
+            out.append(line)
+            continue
+        gap = line.left - before.right
+        size = max(before.size, line.size)
+        cells = list(before.cells or [(before.left, before.text)])
+        if gap > _COLUMN_GAP * size:
+            cells += line.cells or [(line.left, line.text)]
+            text = f"{before.text} {line.text}"
+        else:
+            glue = "" if gap < 0.15 * size else " "
+            head, *rest = line.cells or [(line.left, line.text)]
+            cells[-1] = (cells[-1][0], cells[-1][1] + glue + head[1])
+            cells += rest
+            text = before.text + glue + line.text
+        # The longer piece says what the line is: a superscript does not make it small type,
+        # nor a command at its start code.
+        main = max(before, line, key=lambda piece: len(piece.text))
+        out[-1] = dataclasses.replace(
+            before,
+            text=text,
+            right=max(before.right, line.right),
+            top=max(before.top, line.top),
+            bottom=main.bottom,
+            size=main.size,
+            bold=main.bold,
+            mono=main.mono,
+            hyphenated=line.hyphenated,
+            cells=tuple(cells) if len(cells) > 1 else (),
+        )
     return out
 
 

@@ -1,8 +1,8 @@
 """PDF bytes -> Blocks, from pdfium's characters and their boxes (pypdfium2): lines joined into
 paragraphs, line-end hyphenation undone, running headers, footers, page numbers and dot-leader
-contents lines dropped, headings told by their type size, code by its monospaced font. The lines
-come from `rag/pdf_lines.py`, which reads pages without a text layer by OCR (tesseract) when it
-is installed.
+contents lines dropped, headings told by their type size, code by its monospaced font, tables
+and definition lists by their columns. The lines come from `rag/pdf_lines.py`, which reads pages
+without a text layer by OCR (tesseract) when it is installed.
 
 pdfium was chosen by measuring (docs/benchmarks.md, ninth session): this reader costs about what
 pypdf's plain text did (20 ms a page), and pdfium gives each character's box, font and size,
@@ -36,6 +36,9 @@ _FOLIO = re.compile(
 )
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
+# A sentence's end for certain: its mark, then any closing quotes and brackets. A bracket alone
+# may close an aside mid-sentence ("PNG (libpng-devel)" / "and OpenSSL ... will be required").
+_SURE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Results"
 # "2.1 ", "Chapter 4 ", "Appendix A " before a heading's words (lower case).
 _SECTION_NUMBER = re.compile(
@@ -209,8 +212,16 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             if id(line) not in running and not _DOT_LEADER.search(line.text)
         ]
         right = max((line.right for line in lines), default=0.0)
-        groups = [notes for group in _group(lines) for notes in _notes_apart(group, body)]
-        for index, group in enumerate(groups):
+        pieces: list[list[Line] | Block] = []
+        for piece in _tables(lines, vocabulary):
+            if isinstance(piece, Block):
+                pieces.append(piece)
+            else:
+                pieces += [notes for group in _group(piece) for notes in _notes_apart(group, body)]
+        for index, group in enumerate(pieces):
+            if isinstance(group, Block):
+                blocks.append(group)
+                continue
             first = group[0]
             # A line in a heading's size is a heading whole, whatever its faces ("3.2 What is
             # S-Plus?", the name in another font).
@@ -229,8 +240,13 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 while notes < len(blocks) - 1 and id(blocks[-1 - notes]) in small:
                     notes += 1
                 previous = blocks[-1 - notes] if blocks else None
-            if previous is not None and _continues(
-                previous, last[id(previous)], block, group, new_page=index == 0, right=right
+            # A table's rows (kept out of `last`) do not go on in the text below them.
+            if (
+                previous is not None
+                and id(previous) in last
+                and _continues(
+                    previous, last[id(previous)], block, group, new_page=index == 0, right=right
+                )
             ):
                 previous.text = _join(previous.text, block.text, group[0], vocabulary)
                 last[id(previous)] = group[-1]
@@ -340,7 +356,9 @@ def _continues(
     said, code = previous.text.rstrip(), tail.text.strip()
     if tail.mono and previous.kind == "paragraph" and said.endswith(code) and code[-1:] in ")]}":
         said = said[: -len(code)].rstrip() or said
-    if _SENTENCE_END.search(said) or LIST_MARKER.match(group[0].text):
+    # Across a page break a closing bracket alone ends nothing: the page broke mid-sentence.
+    ends = _SURE_END if new_page else _SENTENCE_END
+    if ends.search(said) or LIST_MARKER.match(group[0].text):
         return False
     if not displayed and not same_size:
         return False  # a footnote below the paragraph, not its continuation
@@ -369,6 +387,83 @@ def _notes_apart(group: list[Line], body: float) -> list[list[Line]]:
         else:
             notes[-1].append(line)
     return notes
+
+
+def _tables(lines: list[Line], vocabulary: set[str]) -> Iterator[list[Line] | Block]:
+    """A page's lines, with the runs of them set in columns made blocks: a term beside its
+    definition ("round(x)    rounding x to nearest integer") is an item that says the term and
+    then its definition, as an HTML definition list reads; three columns or more, or two under
+    a header in bold, make a table. A line in one of the columns alone goes on with the row above
+    it. Other lines come as they are, for grouping into paragraphs."""
+    plain: list[Line] = []
+    at = 0
+    while at < len(lines):
+        rows, end = _rows(lines, at, vocabulary)
+        # A contents page's titles beside their page numbers, and a bulleted list with a gap
+        # after each item's first words, are not tables.
+        contents = all(_PAGE_NUMBER.fullmatch(row[-1]) for row in rows)
+        if len(rows) < 2 or contents or LIST_MARKER.match(rows[0][0] + " "):
+            plain.append(lines[at])
+            at += 1
+            continue
+        if plain:
+            yield plain
+            plain = []
+        page = lines[at].page
+        headed = lines[at].bold and not any(line.bold for line in lines[at + 1 : end])
+        if max(len(row) for row in rows) > 2 or headed:
+            yield Block("table", "\n".join(" | ".join(row) for row in rows), page)
+        else:
+            for row in rows:
+                term, said = row[0], " ".join(row[1:])
+                yield Block("item", f"{term}{'' if term.endswith(':') else ':'} {said}", page)
+        at = end
+    if plain:
+        yield plain
+
+
+def _rows(lines: list[Line], at: int, vocabulary: set[str]) -> tuple[list[list[str]], int]:
+    """The rows of the columns that start at `lines[at]` (none if it is not set in columns),
+    and the index of the first line after them."""
+    first = lines[at]
+    if not first.cells or first.mono:
+        return [], at  # code keeps its own spacing
+    columns = [left for left, _ in first.cells]
+    rows = [[text for _, text in first.cells]]
+    end = at + 1
+    for line in lines[end:]:
+        previous = lines[end - 1]
+        step = previous.bottom - line.bottom
+        if not 0 < step <= 2.5 * line.size or abs(line.size - first.size) > 0.1 * first.size:
+            break
+        if line.mono:
+            break
+        near = line.size * 0.3
+        placed = [
+            next((i for i, x in enumerate(columns) if abs(left - x) <= near), None)
+            for left, _ in line.cells
+        ]
+        if line.cells and placed[0] == 0 and None not in placed:
+            # Each cell under its column; an empty cell leaves a gap ("ordering", no default,
+            # "out").
+            row = [""] * len(columns)
+            for column, (_, text) in zip(placed, line.cells, strict=True):
+                row[column or 0] = text
+            rows.append(row)
+        elif line.cells and placed[0] == 0 and len(line.cells) == len(columns):
+            rows.append([text for _, text in line.cells])  # numbers set flush right
+        elif not line.cells and (
+            column := next((i for i, x in enumerate(columns) if abs(line.left - x) <= near), 0)
+        ):
+            # A cell's text wrapped onto a line of its own, under its column.
+            cells = rows[-1]
+            cells[min(column, len(cells) - 1)] = _join(
+                cells[min(column, len(cells) - 1)], line.text, line, vocabulary
+            )
+        else:
+            break
+        end += 1
+    return rows, end
 
 
 def _group(lines: list[Line]) -> list[list[Line]]:

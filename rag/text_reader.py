@@ -16,25 +16,44 @@ _UNDERLINE = re.compile(r"\s*([=\-~^*#+])\1{2,}\s*")
 _CAPITALS = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][A-Z0-9 ,&/()'’-]*[A-Z0-9)]")
 # "TO:      All staff", "Author: Vinay Sajip": a field of a header, one to a line.
 _FIELD = re.compile(r":?[A-Za-z][\w .-]{0,24}:\s+\S")
-# Two or more spaces inside a line: columns of a table or aligned code.
+# Two or more spaces inside a line: columns of a table or aligned code; not the two spaces
+# many writers put after a full stop ("has been removed.  It was not working anyway").
 _COLUMNS = re.compile(r"\S {2,}\S")
+_SENTENCE_GAP = re.compile(r"[.!?:][\"')\]]? {2,3}[\"'(‘“\[]?[A-Za-z]")
+# Emacs's mode line ("GNU gzip NEWS    -*- outline -*-"): how to edit the file, not its text.
+_MODE_LINE = re.compile(r"\s*-\*-.*?-\*-\s*")
+# In an outline file (GNU's NEWS files, Org), "* Noteworthy changes in release 1.12" and
+# "** Bug fixes" are headings, their stars their level.
+_OUTLINE_MODE = re.compile(r"-\*-.*\b(?:outline|org)\b.*-\*-", re.IGNORECASE)
+_OUTLINE_HEADING = re.compile(r"(\*{1,6}) (\S.*)")
 
 
 def read_blocks(text: str) -> list[Block]:
     """The text's blocks in reading order."""
     blocks: list[Block] = []
     first = True
-    for kind, lines in _regions(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)):
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)
+    outline = bool(_OUTLINE_MODE.search(text.split("\n", 1)[0]))
+    head, _, rest = text.partition("\n")
+    text = _MODE_LINE.sub(" ", head).rstrip() + "\n" + rest
+    for kind, lines in _regions(text):
         if kind == "code":
             blocks.append(Block("code", "\n".join(lines).strip("\n")))
             continue
         groups = _groups(lines)
-        if first and groups and len(groups[0]) > 1 and _titled(groups[0]):
-            # A title on the first line, its text right below: "Café de la Gare" / "Le café".
+        if outline:
+            groups = [part for group in groups for part in _outline_headings(group)]
+        if first and groups and _titled(groups[0]):
+            # A title on the first line, its text right below or after a blank line: "Café de
+            # la Gare" / "Le café", "GNU gzip NEWS".
             blocks.append(Block("heading", groups[0][0].strip()))
             groups[0] = groups[0][1:]
+            groups = [group for group in groups if group]
         first = False
         for group in groups:
+            if outline and (heading := _OUTLINE_HEADING.fullmatch(group[0])):
+                blocks.append(Block("heading", heading.group(2), level=len(heading.group(1))))
+                continue
             for block in _group_blocks(group):
                 if block.kind == "code" and blocks and blocks[-1].kind == "code":
                     # A table or an example with a blank line inside stays one block.
@@ -69,10 +88,21 @@ def _regions(text: str) -> list[tuple[str, list[str]]]:
     return [(kind, lines) for kind, lines in regions if any(x.strip() for x in lines)]
 
 
+def _outline_headings(group: list[str]) -> list[list[str]]:
+    """A group of lines with each outline heading ("** Bug fixes") a group of its own."""
+    parts: list[list[str]] = [[]]
+    for line in group:
+        if _OUTLINE_HEADING.fullmatch(line):
+            parts += [[line], []]
+        else:
+            parts[-1].append(line)
+    return [part for part in parts if part]
+
+
 def _titled(lines: list[str]) -> bool:
     """Whether a file's first line is its title: short, no sentence or clause ending there,
     and a new sentence on the line below (a wrapped first line runs on)."""
-    first, below = lines[0].strip(), lines[1].strip()
+    first, below = lines[0].strip(), lines[1].strip() if len(lines) > 1 else "A"
     return (
         len(first) <= 50
         and not _FIELD.match(first)
@@ -128,7 +158,7 @@ def _group_blocks(lines: list[str]) -> list[Block]:
     if fields := _fields(lines):
         return [Block("paragraph", field) for field in fields]
     base = min(_indent(x) for x in lines)
-    columns = sum(bool(_COLUMNS.search(x.strip())) for x in lines)
+    columns = sum(bool(_COLUMNS.search(_SENTENCE_GAP.sub(". A", x.strip()))) for x in lines)
     # Set in from the margin, a table, a command at its prompt ("    $ git revert -m 1 M") or
     # a drawing ("---o---o---M") is preformatted; so is a block mostly not letters.
     body = "".join(x.strip() for x in lines)

@@ -890,3 +890,111 @@ def test_plain_text_mail_header_prompt_and_drawing(tmp_path: Path) -> None:
     )
     assert "```\n---o---o---M---x---W\n" in doc.text
     assert "```\n$ git revert -m 1 M\n```" in doc.text
+
+
+def test_a_pdf_definition_list_and_table_keep_their_rows(tmp_path: Path) -> None:
+    # A manual's list of functions, each beside what it does (one wraps under its column),
+    # and a table of settings under a bold header, one with its middle cell empty.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "The following functions may be used in numeric expressions:")
+    pdf.ln(2)
+    for name, meaning in (
+        ("abs(x)", "absolute value of x"),
+        ("round(x, n)", "rounding x to n fractional decimal digits, where n may be"),
+        ("", "negative to round to tens or hundreds"),
+        ("trunc(x)", "truncating x to nearest integer"),
+    ):
+        pdf.set_x(20)
+        pdf.cell(40, 6, name)
+        pdf.cell(0, 6, meaning, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.multi_cell(0, 6, "The layout takes these settings from the graph.")
+    pdf.ln(2)
+    for row, (name, default, meaning) in enumerate(
+        (("Name", "Default", "Values"), ("nodesep", ".25", "separation between nodes, in inches"),
+         ("ordering", "", "if out, edges keep their order"), ("ranksep", ".5", "between ranks"))
+    ):  # fmt: skip
+        pdf.set_font("helvetica", style="B" if row == 0 else "", size=11)
+        pdf.set_x(20)
+        pdf.cell(35, 6, name)
+        pdf.cell(25, 6, default)
+        pdf.cell(0, 6, meaning, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "guide.pdf").text
+    assert "\n\nabs(x): absolute value of x\n\n" in text, text
+    assert (
+        "round(x, n): rounding x to n fractional decimal digits, where n may be negative to "
+        "round to tens or hundreds\n\ntrunc(x): truncating" in text
+    ), text
+    assert "| nodesep | .25 | separation between nodes, in inches |" in text, text
+    assert "| ordering | | if out, edges keep their order |" in text, text
+
+
+def test_a_pdf_line_of_prose_with_a_setting_in_it_is_prose(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, "Nodes are drawn, by default, with ")
+    pdf.set_font("courier", size=11)
+    pdf.write(6, "shape=ellipse, width=.75, height=.5")
+    pdf.ln(6)
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, "and labeled by the node name. Other shapes include box and circle.")
+    pdf.ln(10)
+    pdf.set_font("courier", size=11)
+    pdf.write(6, "rows <- mat[2, , drop = FALSE] ")
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, "# a row")
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "guide.pdf").text
+    assert (
+        "Nodes are drawn, by default, with shape=ellipse, width=.75, height=.5 and labeled by "
+        "the node name." in text
+    ), text
+    # A line of code whose comment is set in another face is still code.
+    assert "```\nrows <- mat[2, , drop = FALSE] # a row\n```" in text, text
+
+
+_NEWS = """\
+Harbour tools NEWS                                    -*- outline -*-
+
+* Noteworthy changes in release 2.1 (2024-04-07) [stable]
+
+** Bug fixes
+
+  'hb -l' no longer misreports file lengths 4 GiB and larger.  Before, it
+  printed the 32-bit value stored in the header.  [bug present since 1.0]
+
+  Support for VMS has been removed.  It was not working anyway, and
+  nobody asked for it.
+
+
+* Noteworthy changes in release 2.0 (2023-01-20) [stable]
+
+  A table of sizes:
+
+    size    speed
+    small   fast
+"""
+
+
+def test_plain_text_outline_headings_and_two_spaces_after_a_full_stop(tmp_path: Path) -> None:
+    # GNU's NEWS files: an Emacs outline, sentences two spaces apart.
+    path = tmp_path / "NEWS.txt"
+    path.write_text(_NEWS, encoding="utf-8")
+    doc = load_document(path, "NEWS.txt")
+    assert doc.title == "Harbour tools NEWS"
+    assert re.findall(r"^(#+) (.*)$", doc.text, re.MULTILINE) == [
+        ("#", "Harbour tools NEWS"),
+        ("#", "Noteworthy changes in release 2.1 (2024-04-07) [stable]"),
+        ("##", "Bug fixes"),
+        ("#", "Noteworthy changes in release 2.0 (2023-01-20) [stable]"),
+    ]
+    assert "\n\nSupport for VMS has been removed. It was not working anyway, and nobody" in (
+        doc.text
+    ), doc.text
+    assert "```\nsize    speed\nsmall   fast\n```" in doc.text, doc.text
