@@ -316,6 +316,7 @@ def analyse(texts: Sequence[str]) -> list[Doc]:
 
 # A line that starts a block of its own: a heading, a list item, a quote, a table row.
 _BLOCK_START = re.compile(r"\s*(?:#{1,6}\s|[-*•▪]\s|\d{1,3}[.)]\s|>|\|)")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•▪]\s|\d{1,3}[.)]\s)")
 _PROSE_END = re.compile(r"[,;:\-–—(]\s*$|\b(?:a|an|the|and|or|of|to|in|for|with|by|on|at|as)\s*$")
 # An abbreviation ("Dec.", "No.") or an enumerator inside a sentence ("only 1. when a script
 # has finished, or 2. when dpkg starts"): a lower-case word after it goes on with the sentence.
@@ -325,7 +326,12 @@ _ABBREVIATION_END = re.compile(r"(?:\b[A-Z][a-z]{0,3}|(?<![\d.,])\b\d{1,2})\.\s*
 def _line_breaks_sentence(line: str, following: str, widest: int) -> bool:
     """Whether a single line break ends a sentence. Prose wrapped over lines (a PDF's or an
     HTML source's) runs on; a heading, list item or headline line does not."""
-    if _BLOCK_START.match(following) or _BLOCK_START.match(line):
+    if _BLOCK_START.match(following):
+        return True
+    # A list item's line goes on on the next when that is set in under it, or starts in lower
+    # case ("1. These are users that do not map to actual "human"" / "   users, but ...").
+    item = _LIST_ITEM.match(line) and (following[:1].isspace() or following[:1].islower())
+    if _BLOCK_START.match(line) and not item:
         return True
     stripped = line.rstrip()
     if not stripped or _PROSE_END.search(stripped):
@@ -412,14 +418,20 @@ _QUOTED_END = re.compile(r"[‘'`][^\s‘'`’][’'`]$")  # one character quote
 
 
 def _continuations_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A split inside a file name ("the library libm.so.* may also ..."), or after a character
-    a manual quotes ("the ‘!’ has no special meaning"), joined again: the part before does not
-    end as a sentence does, and the part after starts in lower case on the same line."""
+    """A split inside a name ("the library libm.so.* may also ...", "collections.Counter"), or
+    after a character a manual quotes ("the ‘!’ has no special meaning"), joined again: no
+    space between the parts, or the part before does not end as a sentence does and the part
+    after starts in lower case on the same line."""
     out: list[tuple[int, int]] = []
     for a, b in spans:
         if out:
             before = text[out[-1][0] : out[-1][1]]
             between = text[out[-1][1] : a]
+            if not between:
+                # No space after the full stop: a dotted name ("a new collections.OrderedDict
+                # class"), not two sentences.
+                out[-1] = (out[-1][0], b)
+                continue
             if (
                 text[a].islower()
                 and not between.strip()

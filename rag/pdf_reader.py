@@ -402,7 +402,13 @@ def _tables(lines: list[Line], vocabulary: set[str]) -> Iterator[list[Line] | Bl
         # A contents page's titles beside their page numbers, and a bulleted list with a gap
         # after each item's first words, are not tables.
         contents = all(_PAGE_NUMBER.fullmatch(row[-1]) for row in rows)
-        if len(rows) < 2 or contents or LIST_MARKER.match(rows[0][0] + " "):
+        # Code keeps its own spacing, and its margin may carry a mark ("{ duplicate$ empty$
+        # ←"), which defines nothing; a table may set a column in a typewriter face.
+        code = all(line.mono for line in lines[at:end]) or (
+            max(len(row) for row in rows) == 2
+            and not all(any(c.isalpha() for c in row[-1]) for row in rows)
+        )
+        if len(rows) < 2 or contents or code or LIST_MARKER.match(rows[0][0] + " "):
             plain.append(lines[at])
             at += 1
             continue
@@ -426,8 +432,8 @@ def _rows(lines: list[Line], at: int, vocabulary: set[str]) -> tuple[list[list[s
     """The rows of the columns that start at `lines[at]` (none if it is not set in columns),
     and the index of the first line after them."""
     first = lines[at]
-    if not first.cells or first.mono:
-        return [], at  # code keeps its own spacing
+    if not first.cells:
+        return [], at
     columns = [left for left, _ in first.cells]
     rows = [[text for _, text in first.cells]]
     end = at + 1
@@ -435,8 +441,6 @@ def _rows(lines: list[Line], at: int, vocabulary: set[str]) -> tuple[list[list[s
         previous = lines[end - 1]
         step = previous.bottom - line.bottom
         if not 0 < step <= 2.5 * line.size or abs(line.size - first.size) > 0.1 * first.size:
-            break
-        if line.mono:
             break
         near = line.size * 0.3
         placed = [

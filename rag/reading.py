@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.head import AUTHORSHIP, WROTE, header_answer, of_document
-from rag.language import analyse, fold, truecase
+from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
@@ -305,6 +305,12 @@ class ReadingEngine(Extractive):
             content_terms(f"{s.passage.title or ''} {s.said}" if is_field(s) else s.said)
             for s in sentences
         ]
+        # A word the question cuts short ("int", "config", "repo") is said by a sentence's
+        # word that it starts ("integer").
+        cut = frozenset(
+            t for t in reading.terms if len(t) >= 3 and t.isalpha() and not is_english(t)
+        )
+        stems = [terms | _cut_short(cut, terms) for terms in stems]
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
@@ -340,6 +346,7 @@ class ReadingEngine(Extractive):
         for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
+            lemmas |= _cut_short(cut, lemmas)
             if is_field(item.sentence):
                 lemmas |= content_terms(item.sentence.passage.title or "")
             item.lexical = coverage(reading.terms, lemmas | other, idf)
@@ -369,6 +376,12 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
+            if (
+                reading.kind != "yes_no"
+                and _row(item.sentence)
+                and _names_row(reading, item.sentence)
+            ):
+                item.typed = 1.0  # "the default fontsize": the row of "fontsize" says it
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
@@ -472,8 +485,22 @@ class ReadingEngine(Extractive):
         )
 
 
+def _cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
+    """The question's short words (`short`) that start one of a sentence's `terms`."""
+    return {t for t in short if any(w.startswith(t) and w != t for w in terms)}
+
+
 def _row(sentence: Sentence) -> bool:
     return sentence.said != sentence.text
+
+
+def _names_row(reading: Reading, sentence: Sentence) -> bool:
+    """Whether the question names what a table row is about, its first cell ("fontsize" of
+    "| fontsize | 14 | point size of label |")."""
+    first = fold(sentence.text.strip().strip("|").split("|")[0]).strip(" `*_")
+    return len(first) >= 3 and bool(
+        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", fold(reading.asked))
+    )
 
 
 def _goes_on(sentence: Sentence) -> Sentence | None:

@@ -107,9 +107,20 @@ def answers_anything(sentence: Sentence) -> bool:
     # currently envisage three kinds of triggers:"); a label ("Required fields:") or a lead-in
     # ("The rebase command's --no-ff option provides a way to do this:") does not.
     counts = bool(_SHAPES["NUMBER"].search(text))
-    return (text.endswith(":") and len(text.split()) >= 6 and counts and "\n" not in text) or (
-        is_field(sentence)
-    )
+    if text.endswith(":") and len(text.split()) >= 6 and counts and "\n" not in text:
+        return True
+    # A statement set over its example ("Added a collections.Counter class to support
+    # convenient counting of unique items in a sequence or iterable:" / code) says it whole.
+    example = sentence.passage.text[sentence.end :].lstrip().startswith(("```", "~~~"))
+    if text.endswith(":") and example and len(text.split()) >= 8 and not _POINTS_ON.search(text):
+        return True
+    return is_field(sentence)
+
+
+# A lead-in that points at what follows: "provides a way to do this:", "as follows:".
+_POINTS_ON = re.compile(
+    r"\b(?:this|these|those|following|follows|below|here|example|like|such as|e\.g)\b", re.I
+)
 
 
 # "Author: Vinay Sajip <...>", "DATE: September 9, 2024", "Absent: Councilor Derek Olsen":
@@ -220,7 +231,11 @@ _PATH = re.compile(
 )
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
-_DEFINES = r"\s*(?:means|refers to|stands for|denotes|is short for|is an acronym for)\b"
+# "X means ...", "called zoo which stands for Z's ordered observations".
+_DEFINES = (
+    r"\s*(?:,?\s*(?:which|that)\s+)?"
+    r"(?:means|refers to|stands for|denotes|is short for|is an acronym for)\b"
+)
 
 
 _SHAPES = {

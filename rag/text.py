@@ -135,7 +135,11 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
         if after and text[after[0][0]].islower():
             after[0] = (a, after[0][1])  # now the sentence of the prose after, for what follows it
             del before[-1]
-        elif _introduces(text[a:b], text[code.start : code.end]):
+        elif _introduces(text[a:b], text[code.start : code.end]) and _reads_as_prose(
+            text[a : code.end]
+        ):
+            # (An example of some lines after "... in a sequence or iterable:" is no part of
+            # the sentence, which answers without it.)
             before[-1] = (a, code.end)
     prose = [
         (a, b)
@@ -205,7 +209,9 @@ def _reads_as_prose(sentence: str) -> bool:
         return False  # a heading or a label: "Installing the package"
     if not ends and _CODE.search(sentence):
         return False  # a signature or a command: "int asn1_create(node_asn *root)"
-    letters = sum(c.isalpha() or c.isspace() for c in sentence)
+    # Mostly words, spaces and numbers: a line of code is mostly marks ("{x[i] = 0;}"), and a
+    # sentence may be mostly numbers ("1000…65533 and 65536…4294967294 → regular users").
+    letters = sum(c.isalnum() or c.isspace() for c in sentence)
     return letters >= 0.6 * len(sentence)
 
 

@@ -916,9 +916,11 @@ def test_a_pdf_definition_list_and_table_keep_their_rows(tmp_path: Path) -> None
         (("Name", "Default", "Values"), ("nodesep", ".25", "separation between nodes, in inches"),
          ("ordering", "", "if out, edges keep their order"), ("ranksep", ".5", "between ranks"))
     ):  # fmt: skip
-        pdf.set_font("helvetica", style="B" if row == 0 else "", size=11)
+        # The names in a typewriter face, as a manual sets them: a row still, not code.
+        pdf.set_font("helvetica" if row == 0 else "courier", style="B" if row == 0 else "", size=11)
         pdf.set_x(20)
         pdf.cell(35, 6, name)
+        pdf.set_font("helvetica", style="B" if row == 0 else "", size=11)
         pdf.cell(25, 6, default)
         pdf.cell(0, 6, meaning, new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "guide.pdf"

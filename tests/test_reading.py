@@ -78,6 +78,9 @@ def test_sentences_end_where_sentences_end() -> None:
         '/usr/lib. Quoting the character ‘"’ in a manual opens no quotation. In posix mode the '
         "‘!’ has no special meaning. It ends here. [An aside set in brackets; it ends "
         "as one.]\n\nIt is written only 1. when a script has finished, or 2. when it starts up."
+        "\n\nA new collections.OrderedDict class was added.\n\n1. 1…999 → System users. These "
+        'do not map to actual "human"\n   users, but to daemons.\n\n2. 1000…65533 → regular '
+        "(human) users."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -95,6 +98,12 @@ def test_sentences_end_where_sentences_end() -> None:
         "It ends here.",
         "[An aside set in brackets; it ends as one.]",
         "It is written only 1. when a script has finished, or 2. when it starts up.",
+        # No space after the full stop: a dotted name.
+        "A new collections.OrderedDict class was added.",
+        # A list item's line goes on on the line set in under it.
+        "1. 1…999 → System users.",
+        'These do not map to actual "human" users, but to daemons.',
+        "2. 1000…65533 → regular (human) users.",
     ]
 
 
@@ -813,3 +822,34 @@ def test_a_faqs_run_in_question_heads_its_answer(real_pipeline: Pipeline) -> Non
     assert ktup.answer.startswith("All of the programs with fast in their name"), ktup.answer
     both = engine.answer("difference between fastx and fasty", note)
     assert "fastx3 is about 30% faster, but fasty3" in both.answer, both.answer
+
+
+@pytest.mark.slow
+def test_a_table_row_answers_for_the_thing_in_its_first_cell(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "The attributes of nodes:\n\n| Name | Default | Values |\n| --- | --- | --- |\n"
+        "| fixedsize | false | label text has no effect on node size |\n"
+        "| fontsize | 14 | point size of label |\n| height | .5 | minimum height in inches |\n\n"
+        "To make a drawing easier to read, increase the node fontsize."
+    )
+    answer = real_pipeline.engine.answer("whats the default fontsize for nodes", note)
+    assert answer.citations[0].quote.startswith("| fontsize | 14"), answer.answer
+
+
+@pytest.mark.slow
+def test_a_word_cut_short_and_a_statement_over_its_example_answer(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "## Other changes\n\nround(x, n) now returns an integer if x is an integer. Previously "
+        "it returned a float.\n\nAdded a collections.Counter class to support convenient "
+        "counting of unique items in a sequence or iterable:\n\n```\n>>> Counter(['red', 'blue', "
+        "'red'])\nCounter({'red': 2, 'blue': 1})\n```\n\nThe conversion is exact but can "
+        "sometimes be surprising."
+    )
+    # "int" is short for the sentence's "integer".
+    assert real_pipeline.engine.answer("does round return an int now", note).answer.startswith(
+        "Yes: round(x, n) now returns an integer"
+    )
+    counted = real_pipeline.engine.answer("what new class was added for counting items", note)
+    assert "collections.Counter" in counted.citations[0].quote, counted.answer
