@@ -65,7 +65,10 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         # "And Blinken?" asks the previous question about someone else; "What about the
         # expiry rules?" asks about another thing of the same topic.
         subject = elliptic.group(1)
-        earlier = names(previous)
+        if (swapped := _counterpart(previous, subject)) is not None:
+            return swapped
+        # The earlier question's name written like this one ("QUIT" for "INT") goes first.
+        earlier = sorted(names(previous), key=lambda n: _shape(n) != _shape(subject))
         if earlier and _names_someone(subject):
             return previous.replace(earlier[0], subject, 1)
         # "When was the encoding argument added?" / "And the style parameter?": asked the
@@ -89,6 +92,33 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     carried += [n for n in replied[:2] if n.lower() not in " ".join(carried).lower()
                 and n.lower() not in question.lower()]  # fmt: skip
     return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
+
+
+def _shape(word: str) -> str:
+    """How a term is written: as code ("na.locf", "--rsyncable", "concentrate=true"), in
+    capitals ("QUIT"), capitalised ("Blinken"), or as a word."""
+    if re.search(r"[._=()\[\]/]\w|^--?\w|\w\d|\d\w", word):
+        return "code"
+    if word.isupper() and len(word) > 1:
+        return "capitals"
+    return "capitalised" if word[:1].isupper() else "word"
+
+
+def _counterpart(previous: str, subject: str) -> str | None:
+    """The earlier question asked of a one-term subject, put in place of the one term of the
+    earlier question written the same way ("what does na.locf do" and "na.approx": "what does
+    na.approx do"; "does zsh ignore the QUIT signal" and "INT"), or of its one term of code
+    for a plain word ("what does concentrate=true do" and "compound"); None when there is no
+    such one term, or the subject is a name (the earlier question's name makes way for it)."""
+    shape = _shape(subject)
+    if len(subject.split()) != 1 or shape == "capitalised":
+        return None
+    terms = [w.strip("?.,!;:'\"") for w in previous.split()]
+    terms = [t for t in terms if t and t.lower() not in _NOT_NAMES]
+    same = [t for t in terms if _shape(t) == ("code" if shape == "word" else shape)]
+    if len(same) != 1:
+        return None
+    return previous.replace(same[0], subject, 1).rstrip(" ?") + "?"
 
 
 def _names_someone(subject: str) -> bool:

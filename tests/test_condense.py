@@ -28,6 +28,22 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
     assert condense(question, VOLODIN) == standalone
 
 
+@pytest.mark.parametrize(
+    ("earlier", "question", "standalone"),
+    [
+        # The earlier question's term written the same way makes way for the new one.
+        ("what does na.locf do", "and na.approx?", "what does na.approx do?"),
+        ("does zsh ignore the QUIT signal", "and INT?", "does zsh ignore the INT signal?"),
+        ("what does the --rsyncable option do", "and --synchronous?",
+         "what does the --synchronous option do?"),
+        ("what does concentrate=true do", "and compound?", "what does compound do?"),
+    ],
+)  # fmt: skip
+def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
+    history = [Turn(role="user", content=earlier), Turn(role="assistant", content="It ... [1]")]
+    assert condense(question, history) == standalone
+
+
 def test_a_follow_up_carries_words_not_markup_or_the_asker() -> None:
     history = [
         Turn(role="user", content="how do i report a security bug in node"),
