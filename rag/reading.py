@@ -318,7 +318,10 @@ class ReadingEngine(Extractive):
             context[id(passage)] = (
                 name_share(reading.entities, text) if reading.entities else 1.0,
                 all(
-                    re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", text) for n in reading.numbers
+                    # A unit may be written on ("16 bit" is "16bit"), a full stop may follow;
+                    # not more digits ("2.4" is no "2").
+                    re.search(rf"(?<![\w.]){re.escape(n)}(?!\d|\.\d)", text)
+                    for n in reading.numbers
                 ),
             )
         # The words of the sentence before each one in its passage, for one that points back.
@@ -376,6 +379,8 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
+            if _opens_with_term(reading, item.sentence.said):
+                item.key = item.reworded = 1.0  # "-v requests verbose output." is the option's
             if (
                 reading.kind != "yes_no"
                 and _row(item.sentence)
@@ -494,12 +499,26 @@ def _row(sentence: Sentence) -> bool:
     return sentence.said != sentence.text
 
 
+# A term written as code: an option ("-v", "--keep-index"), a dotted or assigned name
+# ("na.locf", "concentrate=true").
+_CODE_TERM = re.compile(r"(?<![\w-])(?:--?\w[\w-]*|\w+(?:[._=]\w+)+)")
+
+
+def _opens_with_term(reading: Reading, said: str) -> bool:
+    """Whether a sentence opens with a term of code the question names, and so speaks of it
+    ("what does the -v option do": "-v requests verbose output.")."""
+    return any(
+        re.match(rf"[\W_]{{0,3}}?{re.escape(term)}(?![\w-])", said)
+        for term in _CODE_TERM.findall(reading.asked)
+    )
+
+
 def _names_row(reading: Reading, sentence: Sentence) -> bool:
     """Whether the question names what a table row is about, its first cell ("fontsize" of
     "| fontsize | 14 | point size of label |")."""
     first = fold(sentence.text.strip().strip("|").split("|")[0]).strip(" `*_")
     return len(first) >= 3 and bool(
-        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", fold(reading.asked))
+        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w=.-])", fold(reading.asked))
     )
 
 

@@ -200,9 +200,13 @@ def flat(text: str) -> str:
     return " ".join(_REFERENCE.sub(r"[ref. \1]", _FENCE_MARK.sub(" ", text)).split())
 
 
+# A glossary's entry: a short term, a colon, and what it means ("%-: Previous job.").
+_ENTRY = re.compile(r"\S{1,40}: \S.*[.!?]")
+
+
 def _reads_as_prose(sentence: str) -> bool:
     words = re.findall(r"[^\W\d_]{2,}", sentence)
-    if len(words) < 3:
+    if len(words) < (2 if _ENTRY.fullmatch(sentence.strip()) else 3):
         return False
     ends = sentence.rstrip().endswith(_ENDS)
     if not ends and len(words) < 8 and ":" not in sentence and not re.search(r"\d", sentence):

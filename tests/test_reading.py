@@ -853,3 +853,24 @@ def test_a_word_cut_short_and_a_statement_over_its_example_answer(
     )
     counted = real_pipeline.engine.answer("what new class was added for counting items", note)
     assert "collections.Counter" in counted.citations[0].quote, counted.answer
+
+
+@pytest.mark.slow
+def test_a_glossary_entry_an_option_and_a_number_with_its_unit_answer(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "There are several ways to refer to jobs in the shell:\n\n%%: Current job.\n\n"
+        "%-: Previous job.\n\nThe tool reads from standard input. Its options: -o FILE writes "
+        "output into FILE. -v requests verbose output. Before release 2.4 the counter was 16bit wide, "
+        "and it overflowed."
+    )
+    engine = real_pipeline.engine
+    assert engine.answer("how do i refer to the previous job", note).citations[0].quote == (
+        "%-: Previous job."
+    )
+    assert engine.answer("what does the -v option do", note).citations[0].quote == (
+        "-v requests verbose output."
+    )
+    dated = engine.answer("when was the counter 16 bit", note)
+    assert "Before release 2.4" in dated.answer, dated.answer
