@@ -862,8 +862,8 @@ def test_a_glossary_entry_an_option_and_a_number_with_its_unit_answer(
     note = _note(
         "There are several ways to refer to jobs in the shell:\n\n%%: Current job.\n\n"
         "%-: Previous job.\n\nThe tool reads from standard input. Its options: -o FILE writes "
-        "output into FILE. -v requests verbose output. Before release 2.4 the counter was 16bit wide, "
-        "and it overflowed."
+        "output into FILE. -v requests verbose output. Before release 2.4 the counter was 16bit "
+        "wide, and it overflowed."
     )
     engine = real_pipeline.engine
     assert engine.answer("how do i refer to the previous job", note).citations[0].quote == (
