@@ -18,6 +18,9 @@ from rag.errors import BackendUnavailable
 
 _MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
 _BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
+# A font that names itself regular: pdfium's weight for it is not to be trusted (LaTeX's
+# "LMRoman10-Regular" reports 744, as heavy as bold).
+_PLAIN = re.compile(r"regular|book|light|[-,](?:roman|italic|oblique)\b", re.I)
 _OCR_DPI = 300
 _CLOSING = frozenset(".,;:!?)]’”\"'")
 _MARKER = re.compile(r"[\d*†‡§¶∗]{1,3}")
@@ -178,7 +181,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             if not family:
                 family = re.split(r"[-,]", re.sub(r"^[A-Z]{6}\+", "", name))[0]
             weight = c.FPDFText_GetFontWeight(raw, i)
-            heavy = weight >= 600 or bool(_BOLD.search(name))
+            heavy = bool(_BOLD.search(name)) or (weight >= 600 and not _PLAIN.search(name))
             bold += heavy
             leading = leading and heavy
             lead += leading
