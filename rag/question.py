@@ -301,7 +301,14 @@ def _is_name(doc: Doc, question: str, rest: str) -> bool:
         return False  # "What is the default burnin fraction?" asks for a value
     if content[-1].pos_ == "ADP":
         return False  # "What is the www-data user for?" asks what it does, "What is X like?"
-    if any(t.pos_ in ("VERB", "AUX") and not t.text[:1].isupper() for t in content):
+    # "What is happening", "what is done" ask no definition; "what is zoo" does, though the
+    # tagger calls a lone unknown word a participle (one whose lemma is itself).
+    if any(
+        t.pos_ in ("VERB", "AUX")
+        and not t.text[:1].isupper()
+        and not (t.tag_ == "VBN" and t.lemma_.lower() == t.lower_ and not t.lower_.endswith("ed"))
+        for t in content
+    ):
         return False
     return not any(t.lemma_.lower() in _ANSWER_TYPES for t in content if t.pos_ == "NOUN")
 

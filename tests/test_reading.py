@@ -44,6 +44,8 @@ from rag.text import answer_sentences, flat
         ("what does nit mean", "who_is", None),
         ("Define relative valuation", "who_is", None),
         ("what is the www-data user for?", "what", None),  # what it does, not what it is
+        ("what is zoo", "who_is", None),  # the tagger's "participle" is a name here
+        ("what is happening", "what", None),
         ("Did Russia accept the election result?", "yes_no", None),
         ("What is this article about?", "summary", None),
         ("Summarize the story on VTubers", "summary", None),
