@@ -140,7 +140,8 @@ def _starts_in_code(text: str) -> bool:
     fences = [m for m in _LINE.finditer(text) if _FENCE.match(m.group())]
 
     def code(part: str) -> float:
-        lines = [x for x in part.split("\n") if x.strip()]
+        # A heading ("## Bug fixes") is neither: a shell comment looks the same.
+        lines = [x for x in part.split("\n") if x.strip() and not _ATX.match(x)]
         # Prose mentions calls ("use foo() to ..."), but ends as sentences end.
         coded = [x for x in lines if _CODE_LINE.search(x) and not _PROSE_END.search(x)]
         return len(coded) / len(lines) if lines else 0.0

@@ -349,6 +349,8 @@ def _segments(text: str) -> Iterable[tuple[int, int]]:
     for block in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
         start = block.start()
         lines = list(re.finditer(r"[^\n]+", block.group()))
+        if not lines:
+            continue  # a lone line break
         widest = max(len(line.group().rstrip()) for line in lines)
         for here, following in itertools.pairwise(lines):
             if _line_breaks_sentence(here.group(), following.group(), widest):

@@ -46,6 +46,8 @@ from rag.sentences import (
     points_back,
     query_vector,
     related_terms,
+    release_heading,
+    release_headings,
     repeats,
     similarities,
     split_sentences,
@@ -267,6 +269,9 @@ class ReadingEngine(Extractive):
             sentences = [s for s in sentences if WROTE.search(s.text)]
         if reading.kind == "compare":
             return self._comparison(reading, passages, sentences, stored)
+        if reading.kind == "when":
+            # "When was gzip 1.12 released?": a release's heading says when.
+            sentences += release_headings(passages)
         found = self.signals(reading, sentences, stored)
         picked = select(reading, found, self.weights, self._max_sentences, passages)
         if picked is None:
@@ -285,9 +290,13 @@ class ReadingEngine(Extractive):
             and (reading.asks_subject or not (reading.names and item.names >= 1.0))
             and not (reading.expected and item.typed >= 1.0)
         }
-        return self._compose(
-            question, passages, with_antecedents(chosen, may_point_back), prefix, lead=chosen[0]
-        )
+        chosen = with_antecedents(chosen, may_point_back)
+        release = release_heading(chosen[-1]) if _asks_release(reading) else None
+        if release is not None and not _RELEASED_IN.search(chosen[-1].text):
+            # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
+            # release's heading it is listed under says which.
+            chosen = [*chosen, release]
+        return self._compose(question, passages, chosen, prefix, lead=chosen[0])
 
     def signals(
         self, reading: Reading, sentences: Sequence[Sentence], stored: StoredSentences | None
@@ -340,6 +349,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
+        release = _asks_release(reading)
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
         short = found[: self.weights.shortlist]
@@ -379,6 +389,16 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
+            if release and (heading := release_heading(item.sentence)) is not None:
+                # Listed under a release's heading, a change was made in that release: the
+                # heading's version or date answers, and its words are the sentence's too.
+                said = said | content_terms(heading.text)
+                item.key = (
+                    coverage(reading.key_terms, said | other, idf) if reading.key_terms else 1.0
+                )
+                item.reworded = item.key
+                item.typed = max(item.typed, 1.0)
+                item.wanted = True
             if _opens_with_term(reading, item.sentence.said):
                 item.key = item.reworded = 1.0  # "-v requests verbose output." is the option's
             if (
@@ -497,6 +517,16 @@ def _cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
 
 def _row(sentence: Sentence) -> bool:
     return sentence.said != sentence.text
+
+
+_ASKS_RELEASE = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:release|version)s?\b", re.I)
+# A sentence that names its own release: "Changed in version 3.9", "since 1.5", "in 2010".
+_RELEASED_IN = re.compile(r"\b\d+\.\d+\b|\b(?:19|20)\d{2}\b")
+
+
+def _asks_release(reading: Reading) -> bool:
+    """Whether a question asks when, or in which release or version, something happened."""
+    return reading.kind == "when" or bool(_ASKS_RELEASE.search(reading.asked))
 
 
 # A term written as code: an option ("-v", "--keep-index"), a dotted or assigned name

@@ -294,6 +294,44 @@ def heading_above(sentence: Sentence) -> str | None:
     return re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", heading.group(1)).strip() or None
 
 
+_HEADING_LINE = re.compile(r"(?m)^(#{1,6})[ \t]+(.+)$")
+# What names a release in a heading: a version ("1.12", "v2.3.0") or a date ("2022-04-07").
+_RELEASED = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
+def release_heading(sentence: Sentence) -> Sentence | None:
+    """The heading of the release a sentence is listed under, as a release's notes or a NEWS
+    file sets it ("Noteworthy changes in release 1.4 (2010-01-20) [stable]" over "** Bug
+    fixes" over "This fixes CVE-2010-0001."): of the headings above it in its passage that it
+    sits under, the nearest that names a version or a date."""
+    text = sentence.passage.text
+    level = 7
+    for m in reversed(list(_HEADING_LINE.finditer(text, 0, sentence.start))):
+        depth = len(m.group(1))
+        if depth >= level:
+            continue  # a sibling section's heading, not one this sentence is under
+        level = depth
+        if _names_release(m.group(2)):
+            return Sentence(sentence.passage, m.start(2), m.end(2))
+    return None
+
+
+def _names_release(heading: str) -> bool:
+    """Whether a heading names a release, its own section number aside ("4.9 The 8.x
+    Releases" does not)."""
+    return bool(_RELEASED.search(re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", heading)))
+
+
+def release_headings(passages: Sequence[Passage]) -> list[Sentence]:
+    """The headings of the passages that name a release."""
+    return [
+        Sentence(p, m.start(2), m.end(2))
+        for p in passages
+        for m in _HEADING_LINE.finditer(p.text)
+        if _names_release(m.group(2))
+    ]
+
+
 def opens_section(subject: str, sentence: Sentence) -> float:
     """1 for the first sentence under a heading that names `subject`: a manual's section
     "Single Quotes" opens by saying what single quotes do."""

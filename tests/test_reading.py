@@ -109,6 +109,20 @@ def test_sentences_end_where_sentences_end() -> None:
     ]
 
 
+def test_a_lone_line_break_and_a_chunk_of_headings_read_as_text() -> None:
+    # A Markdown file's stray line break once failed the upload; a chunk of a NEWS file,
+    # mostly headings, once read as code and answered nothing.
+    assert sentence_spans("x\n\n") == [(0, 1)]
+    text = (
+        "# Release 1.4 (2010-01-20)\n\n## Bug fixes\n\nThis fixes CVE-2010-0001.\n\n"
+        "# Release 1.3 (2009-10-30)\n\n## Bug fixes\n\nzdiff exits with status 2 now."
+    )
+    assert [text[a:b] for a, b in answer_sentences(text)] == [
+        "This fixes CVE-2010-0001.",
+        "zdiff exits with status 2 now.",
+    ]
+
+
 def test_a_sentence_that_goes_on_past_or_ends_in_displayed_code_is_one_sentence() -> None:
     text = (
         "If f is such a factor, you can use\n\n```\nas.numeric(as.character(f))\n```\n\n"
@@ -876,3 +890,22 @@ def test_a_glossary_entry_an_option_and_a_number_with_its_unit_answer(
     )
     dated = engine.answer("when was the counter 16 bit", note)
     assert "Before release 2.4" in dated.answer, dated.answer
+
+
+@pytest.mark.slow
+def test_a_release_heading_says_when_and_which_release(real_pipeline: Pipeline) -> None:
+    # A NEWS file: each change listed under its release's heading.
+    note = _note(
+        "# Noteworthy changes in release 1.4 (2010-01-20) [stable]\n\n## Bug fixes\n\n"
+        "gzip -d could segfault on a crafted file. This fixes CVE-2010-0001.\n\n"
+        "# Noteworthy changes in release 1.3 (2009-10-30) [beta]\n\n## Bug fixes\n\n"
+        "zdiff would exit with status 2 rather than 1 when both inputs differed."
+    )
+    engine = real_pipeline.engine
+    fixed = engine.answer("which gzip release fixed CVE-2010-0001", note)
+    assert "This fixes CVE-2010-0001." in fixed.answer, fixed.answer
+    assert "release 1.4 (2010-01-20)" in fixed.answer, fixed.answer
+    released = engine.answer("when was gzip 1.3 released", note)
+    assert released.citations[0].quote.startswith("Noteworthy changes in release 1.3"), (
+        released.answer
+    )
