@@ -118,6 +118,7 @@ def read(raw: bytes, path: Path) -> Extracted:
 
 
 def _markdown(text: str, path: Path) -> Extracted:
+    text = _atx_headings(text)
     match = _FRONT_MATTER.match(text)
     if not match:
         return Extracted(text)
@@ -128,6 +129,36 @@ def _markdown(text: str, path: Path) -> Extracted:
     if not isinstance(loaded, dict):
         raise IngestFailed(f"{path}: front matter is not a mapping of fields")
     return Extracted(text[match.end() :], loaded)
+
+
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_FENCE_LINE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _atx_headings(text: str) -> str:
+    """Markdown's underlined headings ("What is libffi?" over "==========") written with `#`
+    marks, as the rest of the app reads headings; a `---` after a blank line is a rule, and
+    nothing inside a fenced code block is touched."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        under = _SETEXT.fullmatch(line)
+        above = out[-1] if out else ""
+        if (
+            not fenced
+            and under
+            and above.strip()
+            and not above.lstrip().startswith(("#", "|", ">", "-", "*", "+", "```", "~~~"))
+            and not (under.group(1)[0] == "-" and len(under.group(1)) < 3)
+            and (len(out) < 2 or not out[-2].strip())  # a heading of one line
+        ):
+            out[-1] = f"{'#' if under.group(1)[0] == '=' else '##'} {above.strip()}"
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def _html(raw: bytes, path: Path) -> Extracted:

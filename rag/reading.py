@@ -314,6 +314,10 @@ class ReadingEngine(Extractive):
             content_terms(f"{s.passage.title or ''} {s.said}" if is_field(s) else s.said)
             for s in sentences
         ]
+        # A FAQ's question heads its answer, whose sentences need not say it again ("Why does
+        # ps get signal 17?" over "No ps release has ever had this problem.").
+        asked = {i: content_terms(h) for i, s in enumerate(sentences) if (h := _asked_above(s))}
+        stems = [terms | asked.get(i, set()) for i, terms in enumerate(stems)]
         # A word the question cuts short ("int", "config", "repo") is said by a sentence's
         # word that it starts ("integer").
         cut = frozenset(
@@ -360,6 +364,8 @@ class ReadingEngine(Extractive):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
             lemmas |= _cut_short(cut, lemmas)
+            if (question := _asked_above(item.sentence)) is not None:
+                lemmas |= content_terms(question)
             if is_field(item.sentence):
                 lemmas |= content_terms(item.sentence.passage.title or "")
             item.lexical = coverage(reading.terms, lemmas | other, idf)
@@ -399,6 +405,8 @@ class ReadingEngine(Extractive):
                 item.reworded = item.key
                 item.typed = max(item.typed, 1.0)
                 item.wanted = True
+            if reading.kind == "why_how" and _row(item.sentence):
+                item.wanted = False  # a table's row says what, never why or how to
             if _opens_with_term(reading, item.sentence.said):
                 item.key = item.reworded = 1.0  # "-v requests verbose output." is the option's
             if (
@@ -508,6 +516,12 @@ class ReadingEngine(Extractive):
             passages=list(passages),
             claims=checked.claims,
         )
+
+
+def _asked_above(sentence: Sentence) -> str | None:
+    """The question a sentence's paragraph answers, when a heading asks it."""
+    heading = heading_above(sentence)
+    return heading if heading is not None and heading.rstrip().endswith("?") else None
 
 
 def _cut_short(short: frozenset[str], terms: set[str]) -> set[str]:

@@ -50,9 +50,24 @@ def read_blocks(text: str) -> list[Block]:
             groups[0] = groups[0][1:]
             groups = [group for group in groups if group]
         first = False
+        # How far the text is set in: a line set in further is an example ("ps -o pid,comm"
+        # under a FAQ's answer).
+        margins = sorted(min(_indent(x) for x in group) for group in groups)
+        margin = margins[len(margins) // 2] if margins else 0
         for group in groups:
-            if outline and (heading := _OUTLINE_HEADING.fullmatch(group[0])):
+            heading = _OUTLINE_HEADING.fullmatch(group[0])
+            if outline and heading and len(group) == 1 and not heading.group(2).endswith("."):
                 blocks.append(Block("heading", heading.group(2), level=len(heading.group(1))))
+                continue
+            if _asks(group):
+                blocks.append(Block("heading", group[0].strip(), level=2))  # a FAQ's question
+                continue
+            if _example(group, margin):
+                block = Block("code", "\n".join(x[min(_indent(y) for y in group) :] for x in group))
+                if blocks and blocks[-1].kind == "code":
+                    blocks[-1].text += "\n\n" + block.text
+                else:
+                    blocks.append(block)
                 continue
             for block in _group_blocks(group):
                 if block.kind == "code" and blocks and blocks[-1].kind == "code":
@@ -88,11 +103,40 @@ def _regions(text: str) -> list[tuple[str, list[str]]]:
     return [(kind, lines) for kind, lines in regions if any(x.strip() for x in lines)]
 
 
+def _asks(group: list[str]) -> bool:
+    """Whether a group is a FAQ's question: one line at the margin that asks ("Why does ps get
+    signal 17?"), its answer below."""
+    line = group[0]
+    return (
+        len(group) == 1
+        and _indent(line) == 0
+        and line.rstrip().endswith("?")
+        and len(line) <= 150
+        and not LIST_MARKER.match(line)
+    )
+
+
+def _example(group: list[str], margin: int) -> bool:
+    """Whether a group of a line or two set in further than the text around it, not ending as
+    a sentence does, is an example to type ("ps -o pid,user:19,comm")."""
+    return (
+        len(group) <= 3
+        and min(_indent(x) for x in group) >= margin + 4
+        and not any(x.rstrip().endswith((".", ":", "?", "!", ",")) for x in group)
+        and not LIST_MARKER.match(group[0].strip())
+    )
+
+
 def _outline_headings(group: list[str]) -> list[list[str]]:
-    """A group of lines with each outline heading ("** Bug fixes") a group of its own."""
+    """A group of lines with each outline heading ("** Bug fixes") a group of its own. A star
+    line that ends a sentence, or goes on on the line below, is a list item ("* gunzip
+    reported an error when extracting" / "  certain .z files.")."""
     parts: list[list[str]] = [[]]
-    for line in group:
-        if _OUTLINE_HEADING.fullmatch(line):
+    for at, line in enumerate(group):
+        heading = _OUTLINE_HEADING.fullmatch(line)
+        below = group[at + 1] if at + 1 < len(group) else ""
+        goes_on = bool(below) and not _OUTLINE_HEADING.fullmatch(below)
+        if heading and not heading.group(2).endswith(".") and not goes_on:
             parts += [[line], []]
         else:
             parts[-1].append(line)

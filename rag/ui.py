@@ -381,10 +381,11 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(None), elem_id="sources")
         with tabs, gr.Tab("Documents", id="documents-tab"):
+            # No file_types filter: a README or FAQ without a suffix is a document too, and
+            # the server's message says what it cannot read.
             files = gr.File(
-                label="Upload documents (" + ", ".join(SUPPORTED_SUFFIXES) + ")",
-                file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload",
-                height=140,
+                label="Upload documents (" + ", ".join(SUPPORTED_SUFFIXES) + ", or plain text)",
+                file_count="multiple", elem_id="upload", height=140,
             )  # fmt: skip
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             status = gr.Markdown(elem_id="upload-status")

@@ -109,6 +109,17 @@ def test_a_failed_upload_says_why_and_loses_nothing(client: TestClient) -> None:
     assert client.get("/api/documents").json()["documents"] == before
 
 
+def test_a_text_file_without_a_suffix_uploads_as_plain_text(client: TestClient) -> None:
+    # Documentation ships README, FAQ and NEWS without a suffix.
+    faq = b"Harbour FAQ\n\nWhen does the ferry leave?\n\nThe ferry leaves at noon every day.\n"
+    uploaded = client.post("/api/documents", files={"file": ("FAQ", faq, "text/plain")})
+    assert uploaded.status_code == 200, uploaded.text
+    ids = [d["doc_id"] for d in client.get("/api/documents").json()["documents"]]
+    assert "uploads/FAQ.txt" in ids
+    binary = client.post("/api/documents", files={"file": ("ls", b"\x7fELF\x00\x01", "")})
+    assert binary.status_code == 422 and "binary" in binary.json()["error"]["message"]
+
+
 def test_upload_over_the_limit_is_413(pipeline: Pipeline, tmp_path: Path) -> None:
     small = pipeline.settings.model_copy(update={"max_upload_bytes": 100})
     limited = build_pipeline(small, embedder=HashingEmbedderFake())

@@ -1000,3 +1000,34 @@ def test_plain_text_outline_headings_and_two_spaces_after_a_full_stop(tmp_path: 
         doc.text
     ), doc.text
     assert "```\nsize    speed\nsmall   fast\n```" in doc.text, doc.text
+
+
+def test_markdown_underlined_headings_are_headings(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text(
+        "libffi-3.4.4 was released on October 23, 2022.\n\n\nWhat is libffi?\n===============\n\n"
+        "The libffi library provides a portable interface.\n\nInstalling\n----------\n\n"
+        "Run configure.\n\n```\nresult\n======\n```\n\nA rule follows.\n\n---\n\nThe end.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "README.md")
+    assert re.findall(r"^#+ .*$", doc.text, re.MULTILINE) == ["# What is libffi?", "## Installing"]
+    assert doc.title == "What is libffi?"
+    assert "```\nresult\n======\n```" in doc.text and "\n\n---\n\nThe end." in doc.text
+
+
+def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:
+    path = tmp_path / "FAQ.txt"
+    path.write_text(
+        "Why do long usernames get printed as numbers?\n\n\tThe standards require it when "
+        "there is not\n\tenough room. The easy way is to specify the width:\n\n"
+        "\t\tps -o pid,user:19,comm\n\nWhy does ps get signal 17?\n\n\tNo ps release has ever "
+        "had this problem.\n",
+        encoding="utf-8",
+    )
+    text = load_document(path, "FAQ.txt").text
+    assert re.findall(r"^#+ (.*)$", text, re.MULTILINE) == [
+        "Why do long usernames get printed as numbers?",
+        "Why does ps get signal 17?",
+    ]
+    assert "```\nps -o pid,user:19,comm\n```" in text, text

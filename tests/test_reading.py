@@ -909,3 +909,22 @@ def test_a_release_heading_says_when_and_which_release(real_pipeline: Pipeline) 
     assert released.citations[0].quote.startswith("Noteworthy changes in release 1.3"), (
         released.answer
     )
+
+
+@pytest.mark.slow
+def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Why does ps get signal 17?\n\nNo ps release has ever had this problem. Most likely "
+        "your system has been broken into.\n\n## What systems are supported?\n\nLinux 2.4 and "
+        "2.6 are commonly tested with procps and expected to work well.\n\n| package | roman | sans |\n"
+        "| --- | --- | --- |\n| utopia | Utopia | Helvetica |\n\nUse of the utopia package is no "
+        "longer recommended, because the newer package fourier loads suitable math fonts."
+    )
+    engine = real_pipeline.engine
+    signal = engine.answer("why does ps get signal 17", note)
+    assert signal.citations[0].quote.startswith("No ps release has ever"), signal.answer
+    systems = engine.answer("what systems does procps support", note)
+    assert systems.citations[0].quote.startswith("Linux 2.4 and 2.6"), systems.answer
+    # A table's row says what, not why.
+    why = engine.answer("why is the utopia package not recommended anymore", note)
+    assert why.citations[0].quote.startswith("Use of the utopia package"), why.answer
