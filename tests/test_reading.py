@@ -918,7 +918,8 @@ def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> N
         "your system has been broken into.\n\n## What systems are supported?\n\nLinux 2.4 and "
         "2.6 are commonly tested with procps and expected to work well.\n\n"
         "| package | roman | sans |\n| --- | --- | --- |\n| utopia | Utopia | Helvetica |\n\n"
-        "Use of the utopia package is no longer recommended, because the newer package fourier loads suitable math fonts."
+        "Use of the utopia package is no longer recommended, because the newer package "
+        "fourier loads suitable math fonts."
     )
     engine = real_pipeline.engine
     signal = engine.answer("why does ps get signal 17", note)
