@@ -87,7 +87,11 @@ _SUMMARY = re.compile(
     r"\b(?:summari[sz]e|summary|tl;?dr|gist|overview|key (?:points|takeaways|facts)"
     r"|main (?:points|idea|ideas|takeaways))\b"
     rf"|\bwhat(?:'s| is| was| are)\b.*\b{_DOCUMENT_NOUN}\b.*\babout\b"
-    rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$",
+    rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$"
+    # What a release changed, listed in its section: "what changed in libffi 3.3", "what was
+    # fixed in celery 5.1.2", "what's new in 3.1".
+    r"|^\s*what(?:'?s| is| was| were| got| has been| have been)?\s+"
+    r"(?:changed|new|fixed|added|removed)\s+(?:in|since)\b.*\d",
 )
 _DEFINITION = re.compile(r"^\s*(who|what)(?:'s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
 # "What does nit mean?", "what does FHS stand for", "define relative valuation", "meaning of X"

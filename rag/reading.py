@@ -311,7 +311,7 @@ class ReadingEngine(Extractive):
         # A header's field speaks of its document: the title's words are its words too
         # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
         stems = [
-            content_terms(f"{s.passage.title or ''} {s.said}" if is_field(s) else s.said)
+            _terms(f"{_named_by(s.passage)} {s.said}") if is_field(s) else content_terms(s.said)
             for s in sentences
         ]
         # A FAQ's question heads its answer, whose sentences need not say it again ("Why does
@@ -327,13 +327,17 @@ class ReadingEngine(Extractive):
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
-            text = f"{passage.title} {passage.source or ''} {passage.text}"
+            text = f"{passage.title} {passage.section or ''} {passage.source or ''} {passage.text}"
             context[id(passage)] = (
                 name_share(reading.entities, text) if reading.entities else 1.0,
                 all(
                     # A unit may be written on ("16 bit" is "16bit"), a full stop may follow;
-                    # not more digits ("2.4" is no "2").
-                    re.search(rf"(?<![\w.]){re.escape(n)}(?!\d|\.\d)", text)
+                    # not more digits ("2.4" is no "2"), but a version names its releases
+                    # ("5.1" of "5.1.0b2").
+                    re.search(
+                        rf"(?<![\w.]){re.escape(n)}(?!\d{_MORE_DIGITS if '.' not in n else ''})",
+                        text,
+                    )
                     for n in reading.numbers
                 ),
             )
@@ -367,7 +371,7 @@ class ReadingEngine(Extractive):
             if (question := _asked_above(item.sentence)) is not None:
                 lemmas |= content_terms(question)
             if is_field(item.sentence):
-                lemmas |= content_terms(item.sentence.passage.title or "")
+                lemmas |= _terms(_named_by(item.sentence.passage))
             item.lexical = coverage(reading.terms, lemmas | other, idf)
             typed, item.near = typed_entity(reading, doc)
             # A sentence that opens with "They" or "This release" names what the sentence
@@ -398,7 +402,7 @@ class ReadingEngine(Extractive):
             if release and (heading := release_heading(item.sentence)) is not None:
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
-                said = said | content_terms(heading.text)
+                said = said | _terms(heading.text)
                 item.key = (
                     coverage(reading.key_terms, said | other, idf) if reading.key_terms else 1.0
                 )
@@ -518,6 +522,17 @@ class ReadingEngine(Extractive):
         )
 
 
+def _terms(text: str) -> set[str]:
+    """A text's terms, its version numbers whole ("5.1.2"), as a question names them."""
+    return content_terms(text) | set(_VERSION.findall(text))
+
+
+def _named_by(passage: Passage) -> str:
+    """What names a passage's document and section, whose fields speak of them ("Author:" of
+    the Logging HOWTO, "release-date:" of Celery's 5.1.0)."""
+    return f"{passage.title or ''} {passage.source or ''} {passage.section or ''}"
+
+
 def _asked_above(sentence: Sentence) -> str | None:
     """The question a sentence's paragraph answers, when a heading asks it."""
     heading = heading_above(sentence)
@@ -533,6 +548,7 @@ def _row(sentence: Sentence) -> bool:
     return sentence.said != sentence.text
 
 
+_MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
 _ASKS_RELEASE = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:release|version)s?\b", re.I)
 # A sentence that names its own release: "Changed in version 3.9", "since 1.5", "in 2010".
 _RELEASED_IN = re.compile(r"\b\d+\.\d+\b|\b(?:19|20)\d{2}\b")

@@ -101,7 +101,11 @@ def answers_anything(sentence: Sentence) -> bool:
     if row_reading(sentence.passage.text, sentence.start, sentence.end):
         return True  # a table's row: "Ticket: Adults; Price: $14"
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
-    if re.search(r"[.!][\"'”’)\]]*$", text) or text.endswith(("```", "~~~")):
+    # A change note's reference may follow its full stop: "Add support for SQLAlchemy 1.4.
+    # (#6709)".
+    if re.search(r"[.!][\"'”’)\]]*(?:\s*[(\[][^()\[\]\n]{1,40}[)\]])?$", text) or text.endswith(
+        ("```", "~~~")
+    ):
         return True
     # A whole clause that counts what the list it opens holds says something itself ("We
     # currently envisage three kinds of triggers:"); a label ("Required fields:") or a lead-in
@@ -125,7 +129,7 @@ _POINTS_ON = re.compile(
 
 # "Author: Vinay Sajip <...>", "DATE: September 9, 2024", "Absent: Councilor Derek Olsen":
 # a field of a document's header, one to a line.
-_FIELD = re.compile(r"[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0,200}")
+_FIELD = re.compile(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0,200}")
 
 
 def is_field(sentence: Sentence) -> bool:

@@ -929,3 +929,31 @@ def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> N
     # A table's row says what, not why.
     why = engine.answer("why is the utopia package not recommended anymore", note)
     assert why.citations[0].quote.startswith("Use of the utopia package"), why.answer
+
+
+@pytest.mark.slow
+def test_release_notes_answer_from_their_sections(real_pipeline: Pipeline) -> None:
+    # A changelog as Sphinx writes it, a chunk to each release's section, which opens with
+    # its fields.
+    sections = [
+        ("Change history", "# Change history\n\nThis document lists the changes of the 5.1 "
+         "series.\n\n"),
+        ("5.1.2", "## 5.1.2\n\nrelease-date: 2021-06-28 16.15 P.M UTC+3:00\n\nrelease-by: "
+         "Omer Katz\n\nWhen chords fail, correctly call errbacks. (#6814)\n\nAvoid using the "
+         "deprecated isSet() alias of events. (#6824)\n\n"),
+        ("5.1.0b1", "## 5.1.0b1\n\nrelease-date: 2021-04-02 10.25 P.M UTC+6:00\n\nrelease-by: "
+         "Asif Saif Uddin\n\nInitial support of python 3.9 added.\n"),
+    ]  # fmt: skip
+    note, at = [], 0
+    for rank, (section, text) in enumerate(sections, start=1):
+        note.append(Passage(rank=rank, doc_id="changes.html", title="Change history", text=text,
+                            start=at, end=at + len(text), score=0.5, section=section))  # fmt: skip
+        at += len(text)
+    engine = real_pipeline.engine
+    fixed = engine.answer("what was fixed in 5.1.2", note)
+    assert "errbacks" in fixed.answer and "python 3.9" not in fixed.answer, fixed.answer
+    # "5.1" names the releases of the 5.1 series ("5.1.0b1").
+    supported = engine.answer("does 5.1 support python 3.9", note)
+    assert "Initial support of python 3.9 added." in supported.answer, supported.answer
+    released = engine.answer("when was 5.1.2 released", note)
+    assert "2021-06-28" in released.answer, released.answer
