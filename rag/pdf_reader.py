@@ -71,12 +71,15 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
     except Exception as exc:  # pdfium raises PdfiumError for every kind of broken file
         raise IngestFailed(f"{name}: not a readable PDF ({exc})") from exc
     unread: list[str] = []
+    damaged: list[int] = []
     try:
-        pages = list(_pages(document, name, unread))
+        pages = list(_pages(document, name, unread, damaged))
         meta = _metadata(document)
     finally:
         document.close()
     if not any(page.lines for page in pages):
+        if damaged:
+            raise IngestFailed(f"{name}: the PDF is damaged; none of its pages could be read")
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
@@ -107,10 +110,18 @@ def _pdfium() -> Any:
     return pypdfium2
 
 
-def _pages(document: Any, name: str, unread: list[str]) -> Iterator[_Page]:
-    """Each page's lines; `unread` collects why a page image could not be read by OCR."""
+def _pages(document: Any, name: str, unread: list[str], damaged: list[int]) -> Iterator[_Page]:
+    """Each page's lines; `unread` collects why a page image could not be read by OCR, and
+    `damaged` the pages pdfium could not load (left out, the others read)."""
     for number in range(1, len(document) + 1):
-        page = document[number - 1]
+        try:
+            page = document[number - 1]
+        except Exception as exc:  # pdfium's "Failed to load page": a damaged page is left out
+            if not damaged:
+                log.warning("%s: page %d could not be read (%s); left out", name, number, exc)
+            damaged.append(number)
+            yield _Page(number, [], 0.0)
+            continue
         try:
             height = float(page.get_height())
             lines = text_lines(page, number)

@@ -1031,3 +1031,21 @@ def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_pat
         "Why does ps get signal 17?",
     ]
     assert "```\nps -o pid,user:19,comm\n```" in text, text
+
+
+def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.set_compression(False)
+    pdf.set_font("helvetica", size=12)
+    for text in ("The ferry leaves at noon.", "This page is damaged.", "The cafe opens at nine."):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    raw = bytearray(pdf.output())
+    second = [m.start() for m in re.finditer(rb"/Type /Page\b", raw)][1]
+    raw[second : second + 11] = b"/Type /Xxxx"  # pdfium cannot load that page
+    path = tmp_path / "report.pdf"
+    path.write_bytes(bytes(raw))
+    doc = load_document(path, "report.pdf")
+    assert "The ferry leaves at noon." in doc.text and "The cafe opens at nine." in doc.text
+    assert "damaged" not in doc.text
+    assert doc.page_starts is not None and len(doc.page_starts) == 3
