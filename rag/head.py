@@ -74,4 +74,19 @@ def header_answer(
     if asks_date:
         # On a title page, the date under the title ("14 February 2003").
         return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None)
+    return _byline(lines[:15])
+
+
+def _byline(lines: Sequence[Sentence]) -> Sentence | None:
+    """On a title page, the line of its authors' names ("Emden R. Gansner and Eleftherios
+    Koutsofios and Stephen North"): mostly people's names, as spaCy reads them."""
+    from rag.language import analyse
+
+    short = [x for x in lines if len(x.text) <= 120 and not x.text.rstrip().endswith(".")]
+    for line, doc in zip(short, analyse([x.text.lstrip("#* ") for x in short]), strict=True):
+        # A person's name has two words at least: figure labels ("ContMap") are no byline.
+        named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+        letters = sum(c.isalpha() for c in doc.text)
+        if letters and named >= 0.5 * letters:
+            return line
     return None

@@ -957,3 +957,16 @@ def test_release_notes_answer_from_their_sections(real_pipeline: Pipeline) -> No
     assert "Initial support of python 3.9 added." in supported.answer, supported.answer
     released = engine.answer("when was 5.1.2 released", note)
     assert "2021-06-28" in released.answer, released.answer
+
+
+@pytest.mark.slow
+def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) -> None:
+    text = (
+        "# Drawing graphs with dot\n\nEmden R. Gansner and Eleftherios Koutsofios and Stephen "
+        "North\n\nJanuary 5, 2015\n\nAbstract. dot draws directed graphs as hierarchies.\n\n"
+        "ContMap\n\nFreeMap\n\nWe thank Phong Vo for his advice about graph drawing."
+    )
+    note = [Passage(rank=1, doc_id="dotguide.pdf", title="Drawing graphs with dot", text=text,
+                    start=0, end=len(text), score=0.5)]  # fmt: skip
+    answer = real_pipeline.engine.answer("who wrote the dot guide", note)
+    assert answer.citations[0].quote.startswith("Emden R. Gansner and"), answer.answer
