@@ -118,17 +118,16 @@ def read(raw: bytes, path: Path) -> Extracted:
 
 
 def _markdown(text: str, path: Path) -> Extracted:
-    text = _atx_headings(text)
     match = _FRONT_MATTER.match(text)
     if not match:
-        return Extracted(text)
+        return Extracted(_atx_headings(text))
     try:
         loaded = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
         raise IngestFailed(f"{path}: front matter is not valid YAML ({exc})") from exc
     if not isinstance(loaded, dict):
         raise IngestFailed(f"{path}: front matter is not a mapping of fields")
-    return Extracted(text[match.end() :], loaded)
+    return Extracted(_atx_headings(text[match.end() :]), loaded)
 
 
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
