@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI, File, Form, Query, Request, Response, Up
 from fastapi import Path as ApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -70,6 +70,19 @@ class _Request(BaseModel):
 class Message(_Request):
     role: Literal["system", "user", "assistant"]
     content: str = Field(max_length=100_000)
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _text_parts(cls, content: object) -> object:
+        """OpenAI's list of content parts ([{"type": "text", "text": "..."}]) as its text."""
+        if not isinstance(content, list):
+            return content
+        texts = []
+        for part in content:
+            if not isinstance(part, dict) or part.get("type") != "text":
+                raise ValueError("only text content parts are supported")
+            texts.append(str(part.get("text", "")))
+        return "\n".join(texts)
 
 
 class AskRequest(_Request):

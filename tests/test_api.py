@@ -207,6 +207,15 @@ def test_official_openai_client_works_unchanged(client: TestClient) -> None:
     assert len(chunks) > 2
     assert (chunks[-1].model_extra or {})["citations"] == citations
 
+    # A message's content as a list of parts, as newer OpenAI clients send it.
+    parts = openai.chat.completions.create(
+        model="rag",
+        messages=[
+            {"role": "user", "content": [{"type": "text", "text": "What did Blinken declare?"}]}
+        ],
+    )
+    assert parts.choices[0].message.content == text
+
 
 def test_every_error_has_the_same_json_shape(client: TestClient) -> None:
     unknown = client.get("/api/nothing-here")
