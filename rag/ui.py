@@ -7,7 +7,7 @@ import html
 import json
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from rag.errors import RagError
 from rag.formats import SUPPORTED_SUFFIXES
 from rag.language import fold
 from rag.schema import Answer, DocumentInfo, IngestProgress
+from rag.sync import UPLOAD_PREFIX
 from rag.ui_html import chat_text, escaped, render_sources
 
 if TYPE_CHECKING:
@@ -308,6 +309,31 @@ def upload(
     return "\n".join(lines) or "Choose files to upload."
 
 
+def suggestions(pipeline: Pipeline, collection: str | None = None) -> list[str]:
+    """Questions for the example chips about the documents uploaded last ("Summarize Drawing
+    graphs with dot"), newest first; none when nothing was uploaded."""
+    try:
+        documents = pipeline.documents(collection)
+    except RagError:
+        return []
+    uploaded = sorted(
+        (d for d in documents if d.doc_id.startswith(UPLOAD_PREFIX)),
+        key=lambda d: d.indexed_at or "",
+        reverse=True,
+    )
+    return [f"Summarize {_shortened(d.title)}" for d in uploaded[: len(EXAMPLES)]]
+
+
+def _shortened(title: str, most: int = 48) -> str:
+    words = title.split()
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > most:
+            return out + "…"
+        out = f"{out} {word}".strip()
+    return out
+
+
 def asked_to_delete(doc_id: str | None) -> tuple[str, Any]:
     """The question a Delete click asks, and whether to show the button that confirms it."""
     import gradio as gr
@@ -447,10 +473,19 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
 
         def on_upload(
             paths: list[str] | None, name: str | None, query: str, progress: Any = tracker
-        ) -> tuple[str, Any, Any, None]:
-            # The upload box empties once its files are indexed.
+        ) -> tuple[Any, ...]:
+            # The upload box empties once its files are indexed; the example chips ask about
+            # the files just uploaded, not the bundled article.
             report = upload(pipeline, paths, progress, name)
-            return report, *refreshed(name, query), None
+            asks = suggestions(pipeline, name)
+            padded: list[str | None] = [*asks, *[None] * len(chips)][: len(chips)]
+            chip_updates = [
+                gr.update() if not asks  # nothing uploaded: the chips stay
+                else gr.update(value=text, visible=True) if text
+                else gr.update(visible=False)
+                for text in padded
+            ]  # fmt: skip
+            return report, *refreshed(name, query), None, *chip_updates
 
         def on_delete(doc_id: str, name: str | None, query: str) -> tuple[str, Any, Any, str]:
             report = delete(pipeline, doc_id, name)
@@ -502,23 +537,21 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
         chatbot.like(on_like, [chatbot, answers, collection], None)
         export.click(on_export, [chatbot, answers], [exported])
 
-        def example(text: str) -> Callable[..., Iterator[Any]]:
-            def ask(
-                history: History | None,
-                chosen_scope: list[str] | None,
-                kept: dict[str, Any],
-                name: str | None,
-            ) -> Iterator[Any]:
-                yield from on_submit(text, history, chosen_scope, kept, name)
+        def example(
+            text: str,
+            history: History | None,
+            chosen_scope: list[str] | None,
+            kept: dict[str, Any],
+            name: str | None,
+        ) -> Iterator[Any]:
+            yield from on_submit(text, history, chosen_scope, kept, name)
 
-            return ask
-
-        for chip, text in zip(chips, EXAMPLES, strict=True):  # a chip asks at once
-            chosen_inputs = [chatbot, scope, answers, collection]
-            changes.append(chip.click(example(text), chosen_inputs, outputs))
+        for chip in chips:  # a chip asks its own words at once
+            chosen_inputs = [chip, chatbot, scope, answers, collection]
+            changes.append(chip.click(example, chosen_inputs, outputs))
         for change in changes:
             change.then(keep, [chatbot, answers], [saved])
-        add.click(on_upload, [files, collection, search], [status, table, scope, files])
+        add.click(on_upload, [files, collection, search], [status, table, scope, files, *chips])
         # Deleting asks first: the first click says what would go, the second does it.
         remove.click(asked_to_delete, [chosen], [status, confirm])
         confirm.click(on_delete, [chosen, collection, search], [status, table, scope, chosen]).then(

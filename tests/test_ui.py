@@ -22,6 +22,7 @@ from rag.ui import (
     record_feedback,
     render_sources,
     respond,
+    suggestions,
     summarize_document,
     upload,
 )
@@ -95,6 +96,8 @@ def test_documents_tab_uploads_lists_and_deletes(pipeline: Pipeline, tmp_path: P
     assert "harbour.md: indexed" in report
     assert "blob.txt: **failed**" in report and "binary" in report
     assert [row[:2] for row in document_rows(pipeline)] == [["uploads/harbour.md", "Harbour news"]]
+    # The example chips ask about what was just uploaded.
+    assert suggestions(pipeline) == ["Summarize Harbour news"]
     assert "Deleted uploads/harbour.md" in delete(pipeline, "uploads/harbour.md")
     assert document_rows(pipeline) == []
     assert "Failed" in delete(pipeline, "uploads/harbour.md")
