@@ -46,7 +46,7 @@ from rag.sentences import (
     points_back,
     query_vector,
     related_terms,
-    release_heading,
+    release_before,
     release_headings,
     repeats,
     similarities,
@@ -290,13 +290,16 @@ class ReadingEngine(Extractive):
             and (reading.asks_subject or not (reading.names and item.names >= 1.0))
             and not (reading.expected and item.typed >= 1.0)
         }
+        best = chosen[0]
+        listed = chosen if _asks_release(reading) and not _RELEASED_IN.search(best.text) else []
         chosen = with_antecedents(chosen, may_point_back)
-        release = release_heading(chosen[-1]) if _asks_release(reading) else None
-        if release is not None and not _RELEASED_IN.search(chosen[-1].text):
+        release = next((r for s in listed if (r := release_before(s, stored)) is not None), None)
+        if release is not None:
             # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
             # release's heading it is listed under says which.
             chosen = [*chosen, release]
-        return self._compose(question, passages, chosen, prefix, lead=chosen[0])
+            passages = list(dict.fromkeys([*passages, release.passage]))
+        return self._compose(question, passages, chosen, prefix, lead=best)
 
     def signals(
         self, reading: Reading, sentences: Sequence[Sentence], stored: StoredSentences | None
@@ -399,7 +402,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
-            if release and (heading := release_heading(item.sentence)) is not None:
+            if release and (heading := release_before(item.sentence, stored)) is not None:
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
                 said = said | _terms(heading.text)
@@ -551,7 +554,7 @@ def _row(sentence: Sentence) -> bool:
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
 _ASKS_RELEASE = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:release|version)s?\b", re.I)
 # A sentence that names its own release: "Changed in version 3.9", "since 1.5", "in 2010".
-_RELEASED_IN = re.compile(r"\b\d+\.\d+\b|\b(?:19|20)\d{2}\b")
+_RELEASED_IN = re.compile(r"\b\d+\.\d+\b|(?<![\w-])(?:19|20)\d{2}(?![\w-])")  # not "CVE-2010-0001"
 
 
 def _asks_release(reading: Reading) -> bool:

@@ -18,11 +18,13 @@ from rag.question import read
 from rag.reading import cite
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
+    Sentence,
     WordVectors,
     describes,
     is_field,
     looks_typed,
     related_terms,
+    release_before,
     split_sentences,
     typed_entity,
 )
@@ -970,3 +972,33 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
                     start=0, end=len(text), score=0.5)]  # fmt: skip
     answer = real_pipeline.engine.answer("who wrote the dot guide", note)
     assert answer.citations[0].quote.startswith("Emden R. Gansner and"), answer.answer
+
+
+class _Chunks:
+    """A document's chunks in order, as the store gives them (only what release_before uses)."""
+
+    def __init__(self, chunks: list[Passage]) -> None:
+        self._chunks = chunks
+
+    def document(self, doc_id: str) -> list[Passage]:
+        return [c for c in self._chunks if c.doc_id == doc_id]
+
+
+def test_a_change_knows_its_release_from_an_earlier_chunk() -> None:
+    # A chunk starts at each heading: the release's heading is a chunk of its own.
+    texts = [
+        "# Noteworthy changes in release 1.4 (2010-01-20) [stable]",
+        "## Bug fixes\n\ngzip -d could segfault. This fixes CVE-2010-0001.",
+        "# Noteworthy changes in release 1.3 (2009-10-30) [beta]",
+        "## Bug fixes\n\nzdiff exits with status 2 now.",
+    ]
+    chunks, at = [], 0
+    for rank, text in enumerate(texts, start=1):
+        chunks.append(Passage(rank=rank, doc_id="NEWS.txt", title="NEWS", text=text, start=at,
+                              end=at + len(text), score=0.5))  # fmt: skip
+        at += len(text) + 2
+    fix = chunks[1].text.index("This fixes")
+    found = release_before(Sentence(chunks[1], fix, len(chunks[1].text)), _Chunks(chunks))
+    assert found is not None and found.text.startswith("Noteworthy changes in release 1.4")
+    later = release_before(Sentence(chunks[3], 14, len(chunks[3].text)), _Chunks(chunks))
+    assert later is not None and "release 1.3" in later.text
