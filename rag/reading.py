@@ -381,7 +381,10 @@ class ReadingEngine(Extractive):
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
             said, text = lemmas, item.sentence.said
-            if points_back(doc) and item.sentence in before:
+            # So does an aside in brackets after it: "(Contributed by Raymond Hettinger.)"
+            # after "Added a collections.Counter class ...".
+            aside = item.sentence.text.startswith("(")
+            if (points_back(doc) or aside) and item.sentence in before:
                 said = lemmas | before[item.sentence][0]
                 text = f"{before[item.sentence][1]} {text}"
             version = reading.wanted == "version" and _new_version(reading, text)

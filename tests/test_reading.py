@@ -1002,3 +1002,15 @@ def test_a_change_knows_its_release_from_an_earlier_chunk() -> None:
     assert found is not None and found.text.startswith("Noteworthy changes in release 1.4")
     later = release_before(Sentence(chunks[3], 14, len(chunks[3].text)), _Chunks(chunks))
     assert later is not None and "release 1.3" in later.text
+
+
+@pytest.mark.slow
+def test_an_aside_in_brackets_speaks_of_the_sentence_before(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## New modules\n\nAdded a collections.Counter class to support convenient counting of "
+        "unique items in a sequence or iterable:\n\n```\n>>> Counter(['red', 'blue', 'red'])\n"
+        "```\n\n(Contributed by Raymond Hettinger; bpo-1696199.)\n\nAdded a new module, "
+        "tkinter.ttk, for access to the Tk themed widget set."
+    )
+    answer = real_pipeline.engine.answer("who contributed the Counter class", note)
+    assert "Raymond Hettinger" in answer.answer, answer.answer
