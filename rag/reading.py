@@ -293,7 +293,10 @@ class ReadingEngine(Extractive):
         best = chosen[0]
         listed = chosen if _asks_release(reading) and not _RELEASED_IN.search(best.text) else []
         chosen = with_antecedents(chosen, may_point_back)
-        release = next((r for s in listed if (r := release_before(s, stored)) is not None), None)
+        chunks: dict[str, list[Passage]] = {}
+        release = next(
+            (r for s in listed if (r := release_before(s, stored, chunks)) is not None), None
+        )
         if release is not None:
             # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
             # release's heading it is listed under says which.
@@ -361,6 +364,7 @@ class ReadingEngine(Extractive):
             item.measured = reading.measures <= terms
             found.append(item)
         release = _asks_release(reading)
+        chunks: dict[str, list[Passage]] = {}  # each document's, fetched once
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
         short = found[: self.weights.shortlist]
@@ -405,7 +409,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
-            if release and (heading := release_before(item.sentence, stored)) is not None:
+            if release and (heading := release_before(item.sentence, stored, chunks)) is not None:
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
                 said = said | _terms(heading.text)

@@ -326,16 +326,27 @@ def _names_release(heading: str) -> bool:
     return bool(_RELEASED.search(re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", heading)))
 
 
-def release_before(sentence: Sentence, stored: StoredSentences | None) -> Sentence | None:
+def release_before(
+    sentence: Sentence,
+    stored: StoredSentences | None,
+    chunks: dict[str, list[Passage]] | None = None,
+) -> Sentence | None:
     """The heading of the release a sentence is listed under, as `release_heading` finds it
     in its passage, or else in the document's chunks before it: a chunk starts at each
     heading, so "Noteworthy changes in release 1.4 (2010-01-20)" may be a chunk of its own,
-    before "Bug fixes" and "This fixes CVE-2010-0001."."""
+    before "Bug fixes" and "This fixes CVE-2010-0001.". Only a chunk under a heading looks
+    back; `chunks` keeps each document's chunks for the question (the store may fetch them)."""
     if (found := release_heading(sentence)) is not None or stored is None:
         return found
     passage = sentence.passage
+    if not passage.section:
+        return None  # no heading above it at all: a news article's chunk
+    if chunks is None:
+        chunks = {}
+    if passage.doc_id not in chunks:
+        chunks[passage.doc_id] = stored.document(passage.doc_id)
     level = min((len(m.group(1)) for m in _HEADING_LINE.finditer(passage.text)), default=7)
-    earlier = [p for p in stored.document(passage.doc_id) if p.end <= passage.start]
+    earlier = [p for p in chunks[passage.doc_id] if p.end <= passage.start]
     for chunk in reversed(earlier[-40:]):
         for m in reversed(list(_HEADING_LINE.finditer(chunk.text))):
             depth = len(m.group(1))

@@ -994,8 +994,9 @@ def test_a_change_knows_its_release_from_an_earlier_chunk() -> None:
     ]
     chunks, at = [], 0
     for rank, text in enumerate(texts, start=1):
+        section = text.split("\n")[0].lstrip("# ")
         chunks.append(Passage(rank=rank, doc_id="NEWS.txt", title="NEWS", text=text, start=at,
-                              end=at + len(text), score=0.5))  # fmt: skip
+                              end=at + len(text), score=0.5, section=section))  # fmt: skip
         at += len(text) + 2
     fix = chunks[1].text.index("This fixes")
     found = release_before(Sentence(chunks[1], fix, len(chunks[1].text)), _Chunks(chunks))
