@@ -28,6 +28,7 @@ from rag.embed import Embedder
 from rag.head import AUTHORSHIP, WROTE, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
+from rag.releases import VERSION, asks_release, names_own_release, release_heading, release_headings
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     BRACKETED,
@@ -46,8 +47,6 @@ from rag.sentences import (
     points_back,
     query_vector,
     related_terms,
-    release_before,
-    release_headings,
     repeats,
     similarities,
     split_sentences,
@@ -291,11 +290,11 @@ class ReadingEngine(Extractive):
             and not (reading.expected and item.typed >= 1.0)
         }
         best = chosen[0]
-        listed = chosen if _asks_release(reading) and not _RELEASED_IN.search(best.text) else []
+        listed = chosen if asks_release(reading) and not names_own_release(best.text) else []
         chosen = with_antecedents(chosen, may_point_back)
         chunks: dict[str, list[Passage]] = {}
         release = next(
-            (r for s in listed if (r := release_before(s, stored, chunks)) is not None), None
+            (r for s in listed if (r := release_heading(s, stored, chunks)) is not None), None
         )
         if release is not None:
             # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
@@ -363,7 +362,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
-        release = _asks_release(reading)
+        release = asks_release(reading)
         chunks: dict[str, list[Passage]] = {}  # each document's, fetched once
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
@@ -409,7 +408,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
-            if release and (heading := release_before(item.sentence, stored, chunks)) is not None:
+            if release and (heading := release_heading(item.sentence, stored, chunks)) is not None:
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
                 said = said | _terms(heading.text)
@@ -534,7 +533,7 @@ class ReadingEngine(Extractive):
 
 def _terms(text: str) -> set[str]:
     """A text's terms, its version numbers whole ("5.1.2"), as a question names them."""
-    return content_terms(text) | set(_VERSION.findall(text))
+    return content_terms(text) | set(VERSION.findall(text))
 
 
 def _named_by(passage: Passage) -> str:
@@ -559,14 +558,6 @@ def _row(sentence: Sentence) -> bool:
 
 
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
-_ASKS_RELEASE = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:release|version)s?\b", re.I)
-# A sentence that names its own release: "Changed in version 3.9", "since 1.5", "in 2010".
-_RELEASED_IN = re.compile(r"\b\d+\.\d+\b|(?<![\w-])(?:19|20)\d{2}(?![\w-])")  # not "CVE-2010-0001"
-
-
-def _asks_release(reading: Reading) -> bool:
-    """Whether a question asks when, or in which release or version, something happened."""
-    return reading.kind == "when" or bool(_ASKS_RELEASE.search(reading.asked))
 
 
 # A term written as code: an option ("-v", "--keep-index"), a dotted or assigned name
@@ -625,7 +616,6 @@ def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
 
 
 _NUMERAL = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-_VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z]?\b")
 
 
 def _new_version(reading: Reading, text: str) -> bool:
@@ -633,7 +623,7 @@ def _new_version(reading: Reading, text: str) -> bool:
     be used with LaTeX version 2.09" for "which LaTeX version should BibTeX 0.99b use")."""
     return any(
         m.group() not in reading.text and not _PLACE_IN_TEXT.search(text[: m.start()])
-        for m in _VERSION.finditer(text)
+        for m in VERSION.finditer(text)
     )
 
 

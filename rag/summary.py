@@ -14,6 +14,7 @@ from rag.blocks import LIST_MARKER
 from rag.embed import Embedder
 from rag.head import DOCUMENT_WORDS
 from rag.question import Reading
+from rag.releases import release_section
 from rag.schema import Passage
 from rag.sentences import (
     Sentence,
@@ -47,7 +48,7 @@ def summarize(
     section = found[0].section if reading.terms - title else None
     on_topic = [p for p in whole if p.section == section] if section else []
     titled = any(n in (passages[0].title or "") for n in reading.numbers)
-    if reading.numbers and not titled and (release := _release(whole, reading.numbers)):
+    if reading.numbers and not titled and (release := release_section(whole, reading.numbers)):
         on_topic = release  # "what was fixed in celery 5.1.2": the section of 5.1.2
     parts = on_topic or whole
     seen: set[int] = set()
@@ -82,24 +83,6 @@ def summarize(
             chosen.append(sentences[i])
     chosen.sort(key=lambda s: s.passage.start + s.start)
     return chosen, list(dict.fromkeys([*parts, *passages]))
-
-
-_VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z\d]*\b")
-
-
-def _release(whole: Sequence[Passage], numbers: frozenset[str]) -> list[Passage]:
-    """The passages of the section whose heading names the release asked about, with the
-    sections under it ("Noteworthy changes in release 1.10" and its "Bug fixes"), up to the
-    next heading that names another release; none if no heading names it."""
-    ordered = sorted(whole, key=lambda p: p.start)
-    out: list[Passage] = []
-    for passage in ordered:
-        versions = set(_VERSION.findall(passage.section or ""))
-        if out and versions and not versions & numbers:
-            break  # the next release
-        if out or versions & numbers:
-            out.append(passage)
-    return out
 
 
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:

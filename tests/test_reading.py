@@ -16,6 +16,7 @@ from rag.language import analyse, fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite
+from rag.releases import release_heading
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     Sentence,
@@ -24,7 +25,6 @@ from rag.sentences import (
     is_field,
     looks_typed,
     related_terms,
-    release_before,
     split_sentences,
     typed_entity,
 )
@@ -975,7 +975,7 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
 
 
 class _Chunks:
-    """A document's chunks in order, as the store gives them (only what release_before uses)."""
+    """A document's chunks in order, as the store gives them (only what release_heading uses)."""
 
     def __init__(self, chunks: list[Passage]) -> None:
         self._chunks = chunks
@@ -999,9 +999,9 @@ def test_a_change_knows_its_release_from_an_earlier_chunk() -> None:
                               end=at + len(text), score=0.5, section=section))  # fmt: skip
         at += len(text) + 2
     fix = chunks[1].text.index("This fixes")
-    found = release_before(Sentence(chunks[1], fix, len(chunks[1].text)), _Chunks(chunks))
+    found = release_heading(Sentence(chunks[1], fix, len(chunks[1].text)), _Chunks(chunks))
     assert found is not None and found.text.startswith("Noteworthy changes in release 1.4")
-    later = release_before(Sentence(chunks[3], 14, len(chunks[3].text)), _Chunks(chunks))
+    later = release_heading(Sentence(chunks[3], 14, len(chunks[3].text)), _Chunks(chunks))
     assert later is not None and "release 1.3" in later.text
 
 
