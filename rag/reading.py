@@ -19,31 +19,39 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.head import AUTHORSHIP, WROTE, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
-from rag.releases import VERSION, asks_release, names_own_release, release_heading, release_headings
+from rag.releases import asks_release, names_own_release, release_heading, release_headings
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     BRACKETED,
     CONTRAST,
+    VERSION,
     Sentence,
     WordVectors,
     answers_anything,
+    asked_above,
     asserts,
     coverage,
+    cut_short,
     describes,
     heading_above,
     is_field,
+    is_row,
     looks_typed,
     name_share,
+    named_by,
+    names_row,
     opens_section,
+    opens_with_term,
     points_back,
     query_vector,
     related_terms,
@@ -51,6 +59,7 @@ from rag.sentences import (
     similarities,
     split_sentences,
     term_weights,
+    terms_of,
     typed_entity,
     with_antecedents,
 )
@@ -180,7 +189,7 @@ def select(
     for other in ranked[1 : w.shortlist]:
         if len(chosen) >= most or choice(other) < w.second_within * top:
             break
-        if _row(best.sentence) and _row(other.sentence):
+        if is_row(best.sentence) and is_row(other.sentence):
             continue  # the row asked for, not its neighbours in the table
         if not repeats(other.sentence, chosen):
             chosen.append(other.sentence)
@@ -316,19 +325,19 @@ class ReadingEngine(Extractive):
         # A header's field speaks of its document: the title's words are its words too
         # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
         stems = [
-            _terms(f"{_named_by(s.passage)} {s.said}") if is_field(s) else content_terms(s.said)
+            terms_of(f"{named_by(s.passage)} {s.said}") if is_field(s) else content_terms(s.said)
             for s in sentences
         ]
         # A FAQ's question heads its answer, whose sentences need not say it again ("Why does
         # ps get signal 17?" over "No ps release has ever had this problem.").
-        asked = {i: content_terms(h) for i, s in enumerate(sentences) if (h := _asked_above(s))}
+        asked = {i: content_terms(h) for i, s in enumerate(sentences) if (h := asked_above(s))}
         stems = [terms | asked.get(i, set()) for i, terms in enumerate(stems)]
         # A word the question cuts short ("int", "config", "repo") is said by a sentence's
         # word that it starts ("integer").
         cut = frozenset(
             t for t in reading.terms if len(t) >= 3 and t.isalpha() and not is_english(t)
         )
-        stems = [terms | _cut_short(cut, terms) for terms in stems]
+        stems = [terms | cut_short(cut, terms) for terms in stems]
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
@@ -373,11 +382,11 @@ class ReadingEngine(Extractive):
         for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
-            lemmas |= _cut_short(cut, lemmas)
-            if (question := _asked_above(item.sentence)) is not None:
+            lemmas |= cut_short(cut, lemmas)
+            if (question := asked_above(item.sentence)) is not None:
                 lemmas |= content_terms(question)
             if is_field(item.sentence):
-                lemmas |= _terms(_named_by(item.sentence.passage))
+                lemmas |= terms_of(named_by(item.sentence.passage))
             item.lexical = coverage(reading.terms, lemmas | other, idf)
             typed, item.near = typed_entity(reading, doc)
             # A sentence that opens with "They" or "This release" names what the sentence
@@ -411,21 +420,21 @@ class ReadingEngine(Extractive):
             if release and (heading := release_heading(item.sentence, stored, chunks)) is not None:
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
-                said = said | _terms(heading.text)
+                said = said | terms_of(heading.text)
                 item.key = (
                     coverage(reading.key_terms, said | other, idf) if reading.key_terms else 1.0
                 )
                 item.reworded = item.key
                 item.typed = max(item.typed, 1.0)
                 item.wanted = True
-            if reading.kind == "why_how" and _row(item.sentence):
+            if reading.kind == "why_how" and is_row(item.sentence):
                 item.wanted = False  # a table's row says what, never why or how to
-            if _opens_with_term(reading, item.sentence.said):
+            if opens_with_term(reading, item.sentence.said):
                 item.key = item.reworded = 1.0  # "-v requests verbose output." is the option's
             if (
                 reading.kind != "yes_no"
-                and _row(item.sentence)
-                and _names_row(reading, item.sentence)
+                and is_row(item.sentence)
+                and names_row(reading, item.sentence)
             ):
                 item.typed = 1.0  # "the default fontsize": the row of "fontsize" says it
             item.measured = reading.measures <= said
@@ -465,12 +474,12 @@ class ReadingEngine(Extractive):
         is, each cited; one side alone when the passages hold only that."""
         # The words that tell the two apart: "pop" and "apply" of "git stash pop" and "git
         # stash apply", which a manual's entries name alone.
-        things = _told_apart(reading.compared)
-        named = _named_in(things, [fold(s.text) for s in sentences])
+        things = told_apart(reading.compared)
+        named = named_in(things, [fold(s.text) for s in sentences])
         # Named without the word they share ("collation"), they are asked of without it too.
         asked_of = named if named != things else list(reading.compared)
         things = named
-        names = {thing: _named(thing) for thing in things}
+        names = {thing: named_as(thing) for thing in things}
         # Bracketed text is a cross-reference's title ("See Section 7.29 [What is the
         # difference between package and library?]"), not the sentence's own words.
         said = {s: BRACKETED.sub(" ", s.text) for s in sentences}
@@ -489,7 +498,7 @@ class ReadingEngine(Extractive):
                 read(truecase(f"What is {full}?", context)), kind="who_is", subject=thing
             )
             # A sentence that names the other thing first is about that one, or about both.
-            own = [s for s in sentences if _names_first(fold(s.text), names, thing)]
+            own = [s for s in sentences if names_first(fold(s.text), names, thing)]
             picked = select(asked, self.signals(asked, own, stored), self.weights, 1, passages)
             if picked is not None and picked[0][0] not in chosen:
                 chosen.extend(picked[0])
@@ -531,56 +540,7 @@ class ReadingEngine(Extractive):
         )
 
 
-def _terms(text: str) -> set[str]:
-    """A text's terms, its version numbers whole ("5.1.2"), as a question names them."""
-    return content_terms(text) | set(VERSION.findall(text))
-
-
-def _named_by(passage: Passage) -> str:
-    """What names a passage's document and section, whose fields speak of them ("Author:" of
-    the Logging HOWTO, "release-date:" of Celery's 5.1.0)."""
-    return f"{passage.title or ''} {passage.source or ''} {passage.section or ''}"
-
-
-def _asked_above(sentence: Sentence) -> str | None:
-    """The question a sentence's paragraph answers, when a heading asks it."""
-    heading = heading_above(sentence)
-    return heading if heading is not None and heading.rstrip().endswith("?") else None
-
-
-def _cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
-    """The question's short words (`short`) that start one of a sentence's `terms`."""
-    return {t for t in short if any(w.startswith(t) and w != t for w in terms)}
-
-
-def _row(sentence: Sentence) -> bool:
-    return sentence.said != sentence.text
-
-
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
-
-
-# A term written as code: an option ("-v", "--keep-index"), a dotted or assigned name
-# ("na.locf", "concentrate=true").
-_CODE_TERM = re.compile(r"(?<![\w-])(?:--?\w[\w-]*|\w+(?:[._=]\w+)+)")
-
-
-def _opens_with_term(reading: Reading, said: str) -> bool:
-    """Whether a sentence opens with a term of code the question names, and so speaks of it
-    ("what does the -v option do": "-v requests verbose output.")."""
-    return any(
-        re.match(rf"[\W_]{{0,3}}?{re.escape(term)}(?![\w-])", said)
-        for term in _CODE_TERM.findall(reading.asked)
-    )
-
-
-def _names_row(reading: Reading, sentence: Sentence) -> bool:
-    """Whether the question names what a table row is about, its first cell ("fontsize" of
-    "| fontsize | 14 | point size of label |")."""
-    first = fold(sentence.text.strip().strip("|").split("|")[0]).strip(" `*_")
-    return len(first) >= 3 and bool(
-        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w=.-])", fold(reading.asked))
-    )
 
 
 def _goes_on(sentence: Sentence) -> Sentence | None:
@@ -629,43 +589,6 @@ def _new_version(reading: Reading, text: str) -> bool:
 
 # A section's or a figure's number is no version: "See Section 1.2 [Export to text files]".
 _PLACE_IN_TEXT = re.compile(r"\b(?:sections?|chapters?|figures?|tables?|pages?|§)\s*$", re.I)
-
-
-def _told_apart(things: Sequence[str]) -> list[str]:
-    """The things compared without the words they all start with, when each keeps some."""
-    split = [t.split() for t in things]
-    shared = 0
-    while all(len(w) > shared + 1 for w in split) and len({w[shared] for w in split}) == 1:
-        shared += 1
-    return [" ".join(w[shared:]) for w in split]
-
-
-def _named(thing: str) -> re.Pattern[str]:
-    """A thing compared as a folded text names it, with any version number written on
-    ("fastx" is "fastx3" and "fastx36" too), not inside a longer word."""
-    return re.compile(rf"(?<![\w-]){re.escape(fold(thing))}\d*(?![\w-])")
-
-
-def _named_in(things: list[str], texts: Sequence[str]) -> list[str]:
-    """The things compared as the passages name them: without a last word they share when
-    that is how they are written ("BINARY" and "NOCASE" of "BINARY and NOCASE collation");
-    as asked otherwise ("single quotes", "double quotes")."""
-    split = [t.split() for t in things]
-    if len({w[-1] for w in split}) != 1 or not all(len(w) > 1 for w in split):
-        return things
-
-    def named(thing: str) -> bool:
-        return any(_named(thing).search(t) for t in texts)
-
-    short = [" ".join(w[:-1]) for w in split]
-    return short if not any(named(t) for t in things) and all(named(t) for t in short) else things
-
-
-def _names_first(text: str, names: Mapping[str, re.Pattern[str]], thing: str) -> bool:
-    """Whether a sentence names no other thing compared before `thing`, if at all."""
-    found = {t: m.start() for t, n in names.items() if (m := n.search(text))}
-    mine = found.get(thing)
-    return all(mine is not None and mine < at for t, at in found.items() if t != thing)
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

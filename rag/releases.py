@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import Sentence
+from rag.sentences import VERSION, Sentence
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences
 
-# A version number as documents write it: "1.12", "3.1.2", "5.1.0b2", "0.99b".
-VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z\d]*\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _HEADING_LINE = re.compile(r"(?m)^(#{1,6})[ \t]+(.+)$")
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")

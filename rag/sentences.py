@@ -18,7 +18,7 @@ from rag.embed import Embedder
 from rag.language import fold
 from rag.question import NAME_LABELS, Reading
 from rag.schema import Passage
-from rag.text import answer_sentences, row_reading, stem, words
+from rag.text import answer_sentences, content_terms, row_reading, stem, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -492,3 +492,56 @@ def related_terms(
                 said.add(term)
         found.append(said)
     return found
+
+
+# A version number as documents write it: "1.12", "3.1.2", "5.1.0b2", "0.99b".
+VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z\d]*\b")
+
+
+def terms_of(text: str) -> set[str]:
+    """A text's terms, its version numbers whole ("5.1.2"), as a question names them."""
+    return content_terms(text) | set(VERSION.findall(text))
+
+
+def named_by(passage: Passage) -> str:
+    """What names a passage's document and section, whose fields speak of them ("Author:" of
+    the Logging HOWTO, "release-date:" of Celery's 5.1.0)."""
+    return f"{passage.title or ''} {passage.source or ''} {passage.section or ''}"
+
+
+def asked_above(sentence: Sentence) -> str | None:
+    """The question a sentence's paragraph answers, when a heading asks it."""
+    heading = heading_above(sentence)
+    return heading if heading is not None and heading.rstrip().endswith("?") else None
+
+
+def cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
+    """The question's short words (`short`) that start one of a sentence's `terms`."""
+    return {t for t in short if any(w.startswith(t) and w != t for w in terms)}
+
+
+def is_row(sentence: Sentence) -> bool:
+    return sentence.said != sentence.text
+
+
+# A term written as code: an option ("-v", "--keep-index"), a dotted or assigned name
+# ("na.locf", "concentrate=true").
+_CODE_TERM = re.compile(r"(?<![\w-])(?:--?\w[\w-]*|\w+(?:[._=]\w+)+)")
+
+
+def opens_with_term(reading: Reading, said: str) -> bool:
+    """Whether a sentence opens with a term of code the question names, and so speaks of it
+    ("what does the -v option do": "-v requests verbose output.")."""
+    return any(
+        re.match(rf"[\W_]{{0,3}}?{re.escape(term)}(?![\w-])", said)
+        for term in _CODE_TERM.findall(reading.asked)
+    )
+
+
+def names_row(reading: Reading, sentence: Sentence) -> bool:
+    """Whether the question names what a table row is about, its first cell ("fontsize" of
+    "| fontsize | 14 | point size of label |")."""
+    first = fold(sentence.text.strip().strip("|").split("|")[0]).strip(" `*_")
+    return len(first) >= 3 and bool(
+        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w=.-])", fold(reading.asked))
+    )
