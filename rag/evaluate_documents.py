@@ -87,6 +87,7 @@ class DocumentsReport:
     correct: int = 0
     wrongly_refused: int = 0
     gold_in_top3: int = 0
+    answer_words_in_top3: int = 0
     unanswerable: int = 0
     refused_unanswerable: int = 0
     quotes: int = 0
@@ -107,6 +108,7 @@ class DocumentsReport:
             "correct": share(self.correct, self.answerable),
             "wrongly_refused": share(self.wrongly_refused, self.answerable),
             "gold_in_top3": share(self.gold_in_top3, self.answerable),
+            "answer_words_in_top3": share(self.answer_words_in_top3, self.answerable),
             "unanswerable": self.unanswerable,
             "unanswerable_refused": share(self.refused_unanswerable, self.unanswerable),
             "quotes": self.quotes,
@@ -160,7 +162,13 @@ def ask_questions(report: DocumentsReport, questions: Sequence[dict[str, Any]], 
             report.correct += right
             report.wrongly_refused += answer.refused
             top3 = " ".join(p.text for p in answer.passages[:3])
-            report.gold_in_top3 += any(_mentions(top3, g) for g in golds)
+            # The answer is in a passage when its words are, or the sentence that says it is:
+            # a count ("ten" languages, listed) or a paraphrase ("the primary license under
+            # which ...") is not written as the short gold answer.
+            said = any(_mentions(top3, g) for g in golds)
+            report.answer_words_in_top3 += said
+            sentence = q.get("gold_sentence")
+            report.gold_in_top3 += said or bool(sentence and _mentions(top3, sentence))
         for citation in answer.citations:
             report.quotes += 1
             if whole_sentence(citation.quote):

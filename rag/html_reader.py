@@ -93,7 +93,9 @@ def _main(tree: Any) -> Any:
     return body if body is not None else tree
 
 
-def _furniture(element: Any) -> bool:
+def _furniture(element: Any, *, named: bool = True) -> bool:
+    """Whether an element is page furniture: by its tag or role, or (with `named`) by a class
+    or id that names furniture."""
     if not isinstance(element.tag, str):
         return True  # comments, processing instructions
     tag = element.tag.lower()
@@ -101,7 +103,7 @@ def _furniture(element: Any) -> bool:
         return True
     if element.get("role") in ("navigation", "banner", "contentinfo", "search", "complementary"):
         return True
-    if tag in ("body", "main", "article"):
+    if tag in ("body", "main", "article") or not named:
         return False
     named = bool(_FURNITURE_CLASS.search(element.get("class") or "")) or bool(
         _FURNITURE_ID.fullmatch(element.get("id") or "")
@@ -280,12 +282,15 @@ def _has_blocks(element: Any) -> bool:
     )
 
 
-def _inline_text(element: Any, *, keep_space: bool = False) -> str:
-    """An element's text without page furniture inside it (a heading's ¶ permalink)."""
+def _inline_text(element: Any, *, keep_space: bool = False, named: bool = True) -> str:
+    """An element's text without page furniture inside it (a heading's ¶ permalink).
+
+    When furniture by its class name would take all the text, the text is kept: Sphinx sets a
+    FAQ's question headings inside a link classed "toc-backref"."""
     parts: list[str] = []
 
     def visit(node: Any) -> None:
-        if node is not element and _furniture(node):
+        if node is not element and _furniture(node, named=named):
             if node.tail:
                 parts.append(node.tail)
             return
@@ -300,6 +305,8 @@ def _inline_text(element: Any, *, keep_space: bool = False) -> str:
 
     visit(element)
     text = "".join(parts)
+    if named and not _PILCROW.sub("", text).strip():
+        return _inline_text(element, keep_space=keep_space, named=False)
     return text if keep_space else squash(text)
 
 

@@ -127,6 +127,8 @@ class ReadingWeights:
     # A question with a noun that no passage uses ("turnout", "password", "dog") is more
     # often about what the documents do not say: the best sentence must score this much more.
     unseen_noun_cost: float = 0.3
+    # A FAQ heading this close in meaning to the question asks it in other words.
+    restated: float = 0.8
 
 
 def combine(item: Signals, w: ReadingWeights) -> float:
@@ -321,7 +323,7 @@ class ReadingEngine(Extractive):
             return []
         query = query_vector(self._embedder, reading.text)
         semantic = similarities(self._embedder, reading.text, sentences, stored, query)
-        semantic = self._headed(sentences, semantic, query)
+        semantic, restated = self._headed(sentences, semantic, query)
         # A header's field speaks of its document: the title's words are its words too
         # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
         stems = [
@@ -330,7 +332,10 @@ class ReadingEngine(Extractive):
         ]
         # A FAQ's question heads its answer, whose sentences need not say it again ("Why does
         # ps get signal 17?" over "No ps release has ever had this problem.").
+        # One that asks the user's question in other words says all its terms ("Why is it
+        # called Python?" for "Why is the language named Python?").
         asked = {i: content_terms(h) for i, s in enumerate(sentences) if (h := asked_above(s))}
+        asked.update({i: asked[i] | reading.terms for i in restated if i in asked})
         stems = [terms | asked.get(i, set()) for i, terms in enumerate(stems)]
         # A word the question cuts short ("int", "config", "repo") is said by a sentence's
         # word that it starts ("integer").
@@ -371,6 +376,7 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
+        restated_sentences = {sentences[i] for i in restated}
         release = asks_release(reading)
         chunks: dict[str, list[Passage]] = {}  # each document's, fetched once
         cheap = dataclasses.replace(self.weights, near=0.0)
@@ -385,6 +391,7 @@ class ReadingEngine(Extractive):
             lemmas |= cut_short(cut, lemmas)
             if (question := asked_above(item.sentence)) is not None:
                 lemmas |= content_terms(question)
+                lemmas |= reading.terms if item.sentence in restated_sentences else set()
             if is_field(item.sentence):
                 lemmas |= terms_of(named_by(item.sentence.passage))
             item.lexical = coverage(reading.terms, lemmas | other, idf)
@@ -444,15 +451,16 @@ class ReadingEngine(Extractive):
 
     def _headed(
         self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray
-    ) -> list[float]:
+    ) -> tuple[list[float], set[int]]:
         """Similarities, each sentence of the first paragraph under a heading given the
         heading's own, when closer: a FAQ's or a manual's heading asks the question its
-        first paragraph answers ("Why is R named R?": "The name is partly based on ...")."""
+        first paragraph answers ("Why is R named R?": "The name is partly based on ...").
+        With them, the sentences under a heading that restates the question."""
         import numpy as np
 
         under = {i: h for i, s in enumerate(sentences) if (h := heading_above(s))}
         if not under:
-            return semantic
+            return semantic, set()
         headings = sorted(set(under.values()))
         vectors = np.asarray(self._embedder.embed_documents(headings), dtype=np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -460,7 +468,8 @@ class ReadingEngine(Extractive):
         out = list(semantic)
         for i, heading in under.items():
             out[i] = max(out[i], close[heading])
-        return out
+        restated = {i for i, h in under.items() if close[h] >= self.weights.restated}
+        return out, restated
 
     def _comparison(
         self,

@@ -44,7 +44,10 @@ def summarize(
     whole = (stored.document(doc_id) if stored is not None else []) or found
     # A topic of the document, not the document, is what to sum up when the question names
     # more than the title and the words for a document.
-    title = content_terms(passages[0].title or "") | DOCUMENT_WORDS
+    # A document is named by its title or its file's name ("the sandwich paper":
+    # sandwich-CL.pdf).
+    named = content_terms(re.sub(r"[\W_]+", " ", f"{passages[0].title or ''} {doc_id}"))
+    title = named | DOCUMENT_WORDS | _REQUEST
     section = found[0].section if reading.terms - title else None
     on_topic = [p for p in whole if p.section == section] if section else []
     titled = any(n in (passages[0].title or "") for n in reading.numbers)
@@ -56,7 +59,13 @@ def summarize(
     for part in parts:
         for s in split_sentences(part):
             at = part.start + s.start
-            if at not in seen and len(s.text) >= 40 and answers_anything(s) and not is_field(s):
+            if (
+                at not in seen
+                and len(s.text) >= 40
+                and answers_anything(s)
+                and not is_field(s)
+                and not _REFERENCES.match(part.section or "")
+            ):
                 seen.add(at)
                 sentences.append(s)
     summing = [s for s in sentences if _sums_up(s, long=len(sentences) > 60)]
@@ -74,6 +83,13 @@ def summarize(
     if on_topic:
         # Of a topic, what is closest to it; the document's opening counts for nothing.
         lead = [float(x) for x in vectors @ query_vector(embedder, reading.text)]
+    else:
+        # A paper or a HOWTO that states its abstract has summed itself up.
+        abstract = _abstract(parts)
+        lead = [
+            x + _ABSTRACT_WEIGHT * any(a <= s.passage.start + s.start < b for a, b in abstract)
+            for x, s in zip(lead, sentences, strict=True)
+        ]
     order = sorted(range(len(sentences)), key=lambda i: -(central[i] + lead[i]))
     chosen: list[Sentence] = []
     for i in order:
@@ -83,6 +99,34 @@ def summarize(
             chosen.append(sentences[i])
     chosen.sort(key=lambda s: s.passage.start + s.start)
     return chosen, list(dict.fromkeys([*parts, *passages]))
+
+
+# "Abstract" on a line of its own or as a heading, or "Abstract:" opening a paragraph; what
+# follows up to the next heading is the abstract.
+_ABSTRACT = re.compile(r"^(?:#{1,6} *)?abstract(?: *\n|[:.] +)", re.IGNORECASE | re.MULTILINE)
+_ABSTRACT_WEIGHT = 0.3
+# A paper's list of works cited says what it cites, not what it says.
+_REFERENCES = re.compile(
+    r"(?:[A-Z]?\d*\.?\s*)?(?:references|bibliography|works cited|literature)\b", re.IGNORECASE
+)
+_ABSTRACT_WITHIN = 6000  # characters from the document's start
+
+
+def _abstract(parts: Sequence[Passage]) -> list[tuple[int, int]]:
+    """Where a document's abstract lies (document offsets), if it states one near its start;
+    not a field in an example ("Abstract: ..." of a doc-base file in a code block)."""
+    for part in parts:
+        if part.start > _ABSTRACT_WITHIN:
+            break
+        for found in _ABSTRACT.finditer(part.text):
+            if part.text.count("```", 0, found.start()) % 2:
+                continue
+            rest = part.text[found.end() :]
+            end = re.search(r"^#|\Z", rest, re.MULTILINE)
+            length = min(end.start() if end else len(rest), 2000)
+            start = part.start + found.end()
+            return [(start, start + length)]
+    return []
 
 
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:
@@ -103,5 +147,13 @@ def _sums_up(sentence: Sentence, *, long: bool) -> bool:
         or licence
     )
 
+
+# The words of asking for a summary, which name no topic ("in short", "a quick summary of
+# what it covers", "the key points of the security section").
+_REQUEST = content_terms(
+    "summary summarize summarise overview gist recap points key main takeaways facts ideas "
+    "sentences words paragraphs lines bullets short brief briefly quick quickly nutshell "
+    "general overall covers says describes discusses explains talks tells mentions section part"
+) | {"tl;dr", "tldr"}
 
 _LICENCE = re.compile(r"\b(?:licen[cs]e|copyright|all rights reserved)\b", re.IGNORECASE)

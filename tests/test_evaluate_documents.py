@@ -3,7 +3,14 @@ a chunk, a quote cut from a longer sentence, a right answer worded with other pu
 
 from __future__ import annotations
 
-from rag.evaluate_documents import _mentions, running_noise, whole_sentence
+from rag.evaluate_documents import (
+    DocumentsReport,
+    _mentions,
+    ask_questions,
+    running_noise,
+    whole_sentence,
+)
+from rag.schema import Answer, Passage
 
 
 def test_running_lines_and_page_numbers_are_found_but_headings_are_not() -> None:
@@ -26,3 +33,25 @@ def test_answers_are_matched_by_their_words_in_order() -> None:
     assert _mentions("Ian Murdock, and his wife, Debra.", "Ian Murdock and his wife Debra")
     assert _mentions("Named after Nicolás Maduro.", "Nicolas Maduro")
     assert not _mentions("It has 30 packages.", "3")
+
+
+def test_a_count_or_paraphrase_is_found_in_a_passage_by_its_sentence() -> None:
+    # "How many languages?" is answered by a list of ten; the gold answer "ten" is written
+    # nowhere, the sentence that lists them is.
+    listing = "Version 0.40 supports Afrikaans, Danish and eight more languages."
+    question = {"id": "q", "question": "How many languages does it support?", "answer": "ten",
+                "gold_sentence": listing}  # fmt: skip
+
+    def ask(text: str) -> Answer:
+        passage = Passage(rank=1, doc_id="a.pdf", title="A", text=f"It is a package. {listing}",
+                          start=0, end=80, score=1.0)  # fmt: skip
+        return Answer(question=text, searched_for=text, answer="It supports ten.", refused=False,
+                      citations=[], passages=[passage])  # fmt: skip
+
+    report = DocumentsReport()
+    ask_questions(report, [question], ask)
+    figures = report.as_dict()
+    assert figures["gold_in_top3"] == 1.0 and figures["answer_words_in_top3"] == 0.0
+    report = DocumentsReport()
+    ask_questions(report, [{**question, "gold_sentence": "It supports Welsh."}], ask)
+    assert report.as_dict()["gold_in_top3"] == 0.0

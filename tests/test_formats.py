@@ -307,6 +307,8 @@ HTML_MANUAL = """<!DOCTYPE html>
 <h2>Fees<a class="headerlink" href="#fees">¶</a></h2>
 <dl><dt>Day ticket</dt><dd>A day ticket costs four euros and is sold at the kiosk.</dd></dl>
 <pre>moor --lines 2 --berth 14</pre>
+<h3><a class="toc-backref" href="#i">Pay by card?</a><a class="headerlink" href="#c">¶</a></h3>
+<p>Cards are taken at the kiosk.</p>
 <table><tr><th>Berth</th><th>Fee</th></tr><tr><td>Small</td><td>10</td></tr></table>
 <p>Copyright 2019, Harbour Board.</p>
 </div></body></html>"""
@@ -325,6 +327,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     # A definition list's term and its definition are one statement.
     assert "\n\nDay ticket: A day ticket costs four euros" in doc.text
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
+    # A heading set inside a link classed like furniture (Sphinx's "toc-backref") is a heading.
+    assert "\n\n### Pay by card?\n\nCards are taken" in doc.text
     assert "| Berth | Fee |\n| Small | 10 |" in doc.text
     assert doc.published_at is None  # a copyright year is not a publication date
 

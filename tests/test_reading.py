@@ -531,6 +531,36 @@ def test_a_long_manuals_summary_says_what_it_is(real_pipeline: Pipeline) -> None
 
 
 @pytest.mark.slow
+def test_a_paper_is_summed_up_by_its_abstract_not_its_references(real_pipeline: Pipeline) -> None:
+    # The paper is asked for by its file's name, which its title does not say, and retrieval
+    # put its references first; its abstract sums it up, after a note on where it appeared.
+    title = "Predicting tides in small harbours"
+    parts = [
+        ("References", "## References\n\n" + " ".join(
+            f"Quint A ({1990 + n}). Tide gauges and the smoothing of their readings, part {n}."
+            for n in range(12))),
+        (None, f"# {title}\n\nAda Quint\n\nAbstract\n\nA first version of this paper "
+         "appeared in the Harbour Journal in 2005 under another title. Tidewatch predicts the "
+         "tides of a harbour from the readings of its gauges. This paper describes the model "
+         "behind it and how harbour masters use it every day.\n\n"),
+        ("1. Introduction", "## 1. Introduction\n\n" + " ".join(
+            f"Gauge {n} is read every {n + 2} minutes, and its readings are smoothed over an "
+            "hour before the tide model uses them." for n in range(40))),
+    ]  # fmt: skip
+    passages, at = [], 0
+    for rank, (section, text) in enumerate(parts, start=1):
+        passages.append(
+            Passage(rank=rank, doc_id="tidewatch-paper.pdf", title=title, text=text, start=at,
+                    end=at + len(text), score=0.5, section=section)
+        )  # fmt: skip
+        at += len(text)
+    answer = real_pipeline.engine.answer("summarize the tidewatch paper", passages)
+    quotes = [c.quote for c in answer.citations]
+    assert "Tidewatch predicts the tides of a harbour from the readings of its gauges." in quotes
+    assert not any(q.startswith("Quint A") for q in quotes), answer.answer
+
+
+@pytest.mark.slow
 def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
     # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
     # incumbent president, Maduro." say who he is.
@@ -931,6 +961,22 @@ def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> N
     # A table's row says what, not why.
     why = engine.answer("why is the utopia package not recommended anymore", note)
     assert why.citations[0].quote.startswith("Use of the utopia package"), why.answer
+
+
+@pytest.mark.slow
+def test_a_faq_heading_asked_in_other_words_is_answered_by_its_opening(
+    real_pipeline: Pipeline,
+) -> None:
+    # "named" is not "called", no passage says "tool", and the answer's first sentence says
+    # neither; the heading asks the user's question.
+    note = _note(
+        "## Why is it called Tidewatch?\n\nWhen she began writing it, Ada Quint was reading "
+        "the logbooks of the lighthouse on Tidewatch Point. She wanted a name that was short "
+        "and plain, so the program took the point's name.\n\n## Is Tidewatch free?\n\n"
+        "Yes, the program is free for harbour masters and for the crews of small boats."
+    )
+    answer = real_pipeline.engine.answer("Why is the tool named Tidewatch?", note)
+    assert answer.citations[0].quote.startswith("When she began writing it"), answer.answer
 
 
 @pytest.mark.slow
