@@ -318,9 +318,13 @@ def analyse(texts: Sequence[str]) -> list[Doc]:
 _BLOCK_START = re.compile(r"\s*(?:#{1,6}\s|[-*•▪]\s|\d{1,3}[.)]\s|>|\|)")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•▪]\s|\d{1,3}[.)]\s)")
 _PROSE_END = re.compile(r"[,;:\-–—(]\s*$|\b(?:a|an|the|and|or|of|to|in|for|with|by|on|at|as)\s*$")
-# An abbreviation ("Dec.", "No.") or an enumerator inside a sentence ("only 1. when a script
-# has finished, or 2. when dpkg starts"): a lower-case word after it goes on with the sentence.
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z][a-z]{0,3}|(?<![\d.,])\b\d{1,2})\.\s*$")
+# An abbreviation ("Dec.", "No.", "etc.", "e.g.") or an enumerator inside a sentence ("only 1.
+# when a script has finished, or 2. when dpkg starts"): a lower-case word after it goes on with
+# the sentence.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Z][a-z]{0,3}|(?<![\d.,])\b\d{1,2}"
+    r"|\b(?:etc|e\.g|i\.e|cf|vs|viz|approx|incl|esp|resp|al|ca))\.[\"”’)]?\s*$"
+)
 
 
 def _line_breaks_sentence(line: str, following: str, widest: int) -> bool:

@@ -84,7 +84,7 @@ def test_sentences_end_where_sentences_end() -> None:
         "as one.]\n\nIt is written only 1. when a script has finished, or 2. when it starts up."
         "\n\nA new collections.OrderedDict class was added.\n\n1. 1…999 → System users. These "
         'do not map to actual "human"\n   users, but to daemons.\n\n2. 1000…65533 → regular '
-        "(human) users."
+        "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -108,6 +108,9 @@ def test_sentences_end_where_sentences_end() -> None:
         "1. 1…999 → System users.",
         'These do not map to actual "human" users, but to daemons.',
         "2. 1000…65533 → regular (human) users.",
+        # "etc." goes on with a lower-case word, and ends a sentence before a capital.
+        "Keywords as “page”, etc. are used instead of »Seite« etc.",
+        "It ends.",
     ]
 
 
