@@ -54,7 +54,8 @@ def read_blocks(text: str) -> list[Block]:
         # under a FAQ's answer).
         margins = sorted(min(_indent(x) for x in group) for group in groups)
         margin = margins[len(margins) // 2] if margins else 0
-        for group in groups:
+        for at, group in enumerate(groups):
+            introduced = at > 0 and groups[at - 1][-1].rstrip().endswith(":")
             heading = _OUTLINE_HEADING.fullmatch(group[0])
             if outline and heading and len(group) == 1 and not heading.group(2).endswith("."):
                 blocks.append(Block("heading", heading.group(2), level=len(heading.group(1))))
@@ -62,7 +63,14 @@ def read_blocks(text: str) -> list[Block]:
             if _asks(group):
                 blocks.append(Block("heading", group[0].strip(), level=2))  # a FAQ's question
                 continue
-            if _example(group, margin):
+            if _outdented(group, margin):
+                # "1.1. Overall documentation" at the margin, over text set in: a subheading;
+                # its section number's parts say how deep.
+                number = re.match(r"\d+(?:\.\d+)*", group[0].strip())
+                depth = number.group().count(".") + 2 if number else 3
+                blocks.append(Block("heading", group[0].strip(), level=min(depth, 6)))
+                continue
+            if _example(group, margin, introduced=introduced):
                 block = Block("code", "\n".join(x[min(_indent(y) for y in group) :] for x in group))
                 if blocks and blocks[-1].kind == "code":
                     blocks[-1].text += "\n\n" + block.text
@@ -116,11 +124,27 @@ def _asks(group: list[str]) -> bool:
     )
 
 
-def _example(group: list[str], margin: int) -> bool:
-    """Whether a group of a line or two set in further than the text around it, not ending as
-    a sentence does, is an example to type ("ps -o pid,user:19,comm")."""
+def _outdented(group: list[str], margin: int) -> bool:
+    """Whether a group is one short line set out from text that is set in, and not a
+    sentence: a subheading ("1.1. Overall documentation" over its indented text)."""
+    line = group[0].strip()
     return (
-        len(group) <= 3
+        len(group) == 1
+        and margin >= 2
+        and _indent(group[0]) < margin
+        and len(line) <= 70
+        and line[-1:].isalnum()
+        and not _FIELD.match(line)
+    )
+
+
+def _example(group: list[str], margin: int, *, introduced: bool = False) -> bool:
+    """Whether a group of a line or two set in further than the text around it, not ending as
+    a sentence does, is an example to type ("ps -o pid,user:19,comm"); more lines when the
+    text before introduces it ("Testing can be done by installing xz into a temporary
+    directory:" over "./configure ...", "make install")."""
+    return (
+        (len(group) <= 3 or introduced)
         and min(_indent(x) for x in group) >= margin + 4
         and not any(x.rstrip().endswith((".", ":", "?", "!", ",")) for x in group)
         and not LIST_MARKER.match(group[0].strip())
@@ -240,19 +264,64 @@ def _items(lines: list[str]) -> list[Block]:
     current: list[str] = []
     kind = "paragraph"
     marker_indent = -1
+    text_indent = -1  # where the item's or paragraph's own text is set
+    code: list[str] = []
     for line in lines:
         stripped = line.strip()
-        starts = LIST_MARKER.match(stripped) is not None
-        if starts and (kind == "paragraph" or _indent(line) <= marker_indent):
+        if code and _indent(line) >= _indent(code[0]):
+            code.append(line)
+            continue
+        if code:
+            blocks.append(_code(code))
+            code = []
+        if (
+            current
+            and current[-1].endswith(":")
+            and _indent(line) >= text_indent + 2
+            and not _prose_line(stripped)
+        ):
+            # Lines set in under a line that introduces them: a command to type ("get a
+            # backtrace using gdb:" / "$ gdb /path/to/app-binary").
+            blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
+            current, code = [], [line]
+            continue
+        marker = LIST_MARKER.match(stripped) or _SUBITEM.match(stripped)
+        starts = marker is not None
+        # A numbered or bulleted line set in further is an item of a list inside the item
+        # ("1. Documentation" / "   1.1. Overall documentation"); a dash may be the text's own.
+        nested = starts and _indent(line) > marker_indent and stripped[0] not in "-–"
+        if starts and (kind == "paragraph" or _indent(line) <= marker_indent or nested):
             if current:
                 blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
             current, kind, marker_indent = [stripped], "item", _indent(line)
+            text_indent = _indent(line) + len(marker.group()) if marker else _indent(line)
         elif kind == "item" and _indent(line) <= marker_indent:
             # Back at the list's margin without a marker: a paragraph after the list.
-            blocks.append(Block("item", " ".join(current)))
-            current, kind, marker_indent = [stripped], "paragraph", -1
+            if current:
+                blocks.append(Block("item", " ".join(current)))
+            current, kind, marker_indent, text_indent = [stripped], "paragraph", -1, _indent(line)
         else:
+            if not current:
+                text_indent = _indent(line)
             current.append(stripped)
+    if code:
+        blocks.append(_code(code))
     if current:
         blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
     return blocks
+
+
+def _prose_line(line: str) -> bool:
+    """Whether a line set in reads as a wrapped sentence rather than code: it ends as a
+    sentence does and has no mark of a command ("for a English Visual Studio (the default).
+    Should be globally defined." against "$ gdb /path/to/app   # Load the app.")."""
+    return line.endswith((".", "!", "?", ",")) and not re.search(r"[$#=/;|<>{}]|--", line)
+
+
+# "1.1. Overall documentation": a numbered item of a list inside a numbered list.
+_SUBITEM = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.\s")
+
+
+def _code(lines: list[str]) -> Block:
+    base = min(_indent(x) for x in lines)
+    return Block("code", "\n".join(x[base:] for x in lines))

@@ -1037,6 +1037,29 @@ def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_pat
     assert "```\nps -o pid,user:19,comm\n```" in text, text
 
 
+def test_a_readme_keeps_its_contents_subheadings_and_commands(tmp_path: Path) -> None:
+    path = tmp_path / "README"
+    path.write_text(
+        "Tide Tools\n==========\n\n    1. Documentation\n       1.1. Manuals\n    2. Bugs\n\n\n"
+        "1. Documentation\n----------------\n\n1.1. Manuals\n\n"
+        "    The manuals are in the doc directory and\n    cover every command.\n\n"
+        "2. Bugs\n-------\n\n      1. Turn on core dumps and get a backtrace\n"
+        "         using gdb:\n           $ gdb ./tide   # Load the program.\n"
+        "           (gdb) bt   # Print the backtrace.\n\n"
+        "    Testing can be done in a temporary directory:\n\n"
+        "        ./configure --prefix=/tmp/tide-test\n        make install\n"
+        "        tide --version\n\n    Report your bug by email.\n",
+        encoding="utf-8",
+    )
+    text = load_document(path, "README").text
+    # The contents list keeps one entry to a line; a numbered line over indented text heads it.
+    assert "\n\n1. Documentation\n\n1.1. Manuals\n\n2. Bugs\n\n" in text, text
+    assert "\n\n### 1.1. Manuals\n\nThe manuals are in the doc directory and cover" in text
+    # Lines set in under a line that introduces them are commands, not words of the sentence.
+    assert "using gdb:\n\n```\n$ gdb ./tide   # Load the program.\n(gdb) bt" in text, text
+    assert "directory:\n\n```\n./configure --prefix=/tmp/tide-test\nmake install\n" in text
+
+
 def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.set_compression(False)
