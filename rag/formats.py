@@ -14,6 +14,7 @@ import yaml
 
 from rag.blocks import Block, render
 from rag.errors import BackendUnavailable, IngestFailed
+from rag.markdown_reader import read_markdown
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # Byte-order marks, the longest first (UTF-32's starts with UTF-16's).
@@ -120,44 +121,14 @@ def read(raw: bytes, path: Path) -> Extracted:
 def _markdown(text: str, path: Path) -> Extracted:
     match = _FRONT_MATTER.match(text)
     if not match:
-        return Extracted(_atx_headings(text))
+        return Extracted(read_markdown(text))
     try:
         loaded = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
         raise IngestFailed(f"{path}: front matter is not valid YAML ({exc})") from exc
     if not isinstance(loaded, dict):
         raise IngestFailed(f"{path}: front matter is not a mapping of fields")
-    return Extracted(_atx_headings(text[match.end() :]), loaded)
-
-
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_FENCE_LINE = re.compile(r" {0,3}(```|~~~)")
-
-
-def _atx_headings(text: str) -> str:
-    """Markdown's underlined headings ("What is libffi?" over "==========") written with `#`
-    marks, as the rest of the app reads headings; a `---` after a blank line is a rule, and
-    nothing inside a fenced code block is touched."""
-    lines = text.split("\n")
-    out: list[str] = []
-    fenced = False
-    for line in lines:
-        if _FENCE_LINE.match(line):
-            fenced = not fenced
-        under = _SETEXT.fullmatch(line)
-        above = out[-1] if out else ""
-        if (
-            not fenced
-            and under
-            and above.strip()
-            and not above.lstrip().startswith(("#", "|", ">", "-", "*", "+", "```", "~~~"))
-            and not (under.group(1)[0] == "-" and len(under.group(1)) < 3)
-            and (len(out) < 2 or not out[-2].strip())  # a heading of one line
-        ):
-            out[-1] = f"{'#' if under.group(1)[0] == '=' else '##'} {above.strip()}"
-            continue
-        out.append(line)
-    return "\n".join(out)
+    return Extracted(read_markdown(text[match.end() :]), loaded)
 
 
 def _html(raw: bytes, path: Path) -> Extracted:

@@ -327,7 +327,7 @@ _ABBREVIATION_END = re.compile(
 )
 
 
-def _line_breaks_sentence(line: str, following: str, widest: int) -> bool:
+def line_breaks_sentence(line: str, following: str, widest: int) -> bool:
     """Whether a single line break ends a sentence. Prose wrapped over lines (a PDF's or an
     HTML source's) runs on; a heading, list item or headline line does not."""
     if _BLOCK_START.match(following):
@@ -357,7 +357,7 @@ def _segments(text: str) -> Iterable[tuple[int, int]]:
             continue  # a lone line break
         widest = max(len(line.group().rstrip()) for line in lines)
         for here, following in itertools.pairwise(lines):
-            if _line_breaks_sentence(here.group(), following.group(), widest):
+            if line_breaks_sentence(here.group(), following.group(), widest):
                 yield start, block.start() + here.end()
                 start = block.start() + following.start()
         yield start, block.end()
@@ -383,7 +383,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             previous = text[spans[-1][0] : spans[-1][1]] if spans and spans[-1][1] > offset else ""
             if previous and (
                 _open_quote(previous)
-                or (_ABBREVIATION_END.search(previous) and not text[a].isupper())
+                # The tokenizer may leave an opening bracket after it ("Burger et al. (" /
+                # "2018), which is used ...").
+                or (_ABBREVIATION_END.search(previous.rstrip("([{“‘ ")) and not text[a].isupper())
             ):
                 spans[-1] = (spans[-1][0], b)
             else:

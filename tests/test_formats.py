@@ -1020,6 +1020,32 @@ def test_markdown_underlined_headings_are_headings(tmp_path: Path) -> None:
     assert "```\nresult\n======\n```" in doc.text and "\n\n---\n\nThe end." in doc.text
 
 
+def test_markdown_reads_as_its_reader_sees_it(tmp_path: Path) -> None:
+    path = tmp_path / "packages.md"
+    path.write_text(
+        "# Packages\n\n<!--introduced_in=v12.20.0-->\n\n## Exports\n\n<!-- YAML\nchanges:\n"
+        '  - version: v12.7.0\n-->\n\nThe [`"exports"`][] field defines the entry points of a\n'
+        'package, as the [manual](https://example.org/m "Manual") says. It takes\n'
+        "a {string\\[]}.\n\n* Files ending in `.mjs` are\n  always modules.\n* Files ending in\n"
+        "  `.cjs` never are.\n\n```js\nimport './a.js'; // <!-- kept -->\n```\n\n"
+        '[`"exports"`]: #exports\n',
+        encoding="utf-8",
+    )
+    text = load_document(path, "packages.md").text
+    # Comments for tools and link definitions are no text; links read as their words, and
+    # lines wrapped in the source are one paragraph or item.
+    assert "YAML" not in text and "introduced_in" not in text and "#exports" not in text, text
+    assert (
+        '\n\nThe `"exports"` field defines the entry points of a package, as the manual says. '
+        "It takes a {string[]}.\n\n* Files ending in `.mjs` are always modules.\n"
+        "* Files ending in `.cjs` never are.\n\n```js\nimport './a.js'; // <!-- kept -->\n```"
+    ) in text, text
+    # A file that sets each paragraph on a line of its own keeps its lines apart.
+    news = tmp_path / "news.md"
+    news.write_text("The vote was held on Sunday.\nOpposition claims\nThe count is disputed.\n")
+    assert load_document(news, "news.md").text.count("\n") == 2
+
+
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:
     path = tmp_path / "FAQ.txt"
     path.write_text(

@@ -84,7 +84,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "as one.]\n\nIt is written only 1. when a script has finished, or 2. when it starts up."
         "\n\nA new collections.OrderedDict class was added.\n\n1. 1…999 → System users. These "
         'do not map to actual "human"\n   users, but to daemons.\n\n2. 1000…65533 → regular '
-        "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends."
+        "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends. "
+        "RUnit by Burger et al. (2018) is used to run 1385 unit tests."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -111,6 +112,7 @@ def test_sentences_end_where_sentences_end() -> None:
         # "etc." goes on with a lower-case word, and ends a sentence before a capital.
         "Keywords as “page”, etc. are used instead of »Seite« etc.",
         "It ends.",
+        "RUnit by Burger et al. (2018) is used to run 1385 unit tests.",
     ]
 
 

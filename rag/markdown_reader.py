@@ -1,0 +1,117 @@
+"""Markdown text -> the text its reader sees: headings written with `#` (underlined ones too),
+paragraphs and list items whose source lines are joined, links as their words, HTML comments
+and link definitions left out; code blocks, tables and block quotes kept line by line.
+
+A README or a manual page in Markdown wraps its lines at 80 columns and hides notes for its
+tools in comments ("<!-- YAML changes: ... -->"); without this the wraps show inside every
+quote and the notes are quoted as answers."""
+
+from __future__ import annotations
+
+import re
+
+from rag.language import line_breaks_sentence
+
+_FENCE_LINE = re.compile(r" {0,3}(```|~~~)")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# "[CommonJS]: modules.md": where a reference link points, not text.
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S[^\n]*(?:\n|$)", re.MULTILINE)
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_INLINE_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)")
+_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+.!|<>-])")
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+# A line that opens a block of its own: a heading, a list item, a table row, a quote, an
+# HTML line, a rule.
+_BLOCK_START = re.compile(r" {0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\||>|<|(?:[-*_][ \t]*){3,}$)")
+
+
+def read_markdown(text: str) -> str:
+    """The text of a Markdown document (its front matter already taken off)."""
+    parts = _fenced(_atx_headings(text))
+    return "\n".join(part if code else _prose(part) for code, part in parts)
+
+
+def _fenced(text: str) -> list[tuple[bool, str]]:
+    """The text as runs of lines inside fenced code blocks (True) and outside them."""
+    parts: list[tuple[bool, list[str]]] = [(False, [])]
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE_LINE.match(line) and not fenced:
+            fenced = True
+            parts.append((True, [line]))
+        elif _FENCE_LINE.match(line) and fenced:
+            fenced = False
+            parts[-1][1].append(line)
+            parts.append((False, []))
+        else:
+            parts[-1][1].append(line)
+    return [(code, "\n".join(lines)) for code, lines in parts if lines]
+
+
+def _prose(text: str) -> str:
+    cut = _DEFINITION.sub("", _COMMENT.sub("", text))
+    # Where a comment or a definition stood alone, one blank line is left, not three.
+    text = re.sub(r"\n{3,}", "\n\n", cut) if cut != text else text
+    text = _IMAGE.sub(r"\1", text)
+    text = _INLINE_LINK.sub(r"\1", text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = _ESCAPED.sub(r"\1", text)  # "{string\[]}" is "{string[]}"
+    return _joined(text)
+
+
+def _joined(text: str) -> str:
+    """Each paragraph and list item on one line where its source wrapped it: a line goes on
+    with the one above unless it opens a block, the one above is a heading, a table row or
+    a quote or ends in a hard break (two spaces or a backslash), or the break ends a
+    sentence as a reader sees it (a file that sets each paragraph on a line of its own,
+    with a subheading between, keeps them apart)."""
+    out: list[str] = []
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        lines = paragraph.split("\n")
+        widest = max(len(x.rstrip()) for x in lines)
+        kept: list[str] = []
+        for line in lines:
+            above = kept[-1] if kept else ""
+            if (
+                line.strip()
+                and above.strip()
+                and not _BLOCK_START.match(line)
+                and not re.match(r" {0,3}(?:#|\||>|<)", above)
+                and not above.endswith(("  ", "\\"))
+                and not (above.startswith("    ") and not _BLOCK_START.match(above.lstrip()))
+                and not line_breaks_sentence(above, line, widest)
+                and not _SENTENCE_END.search(above)
+            ):
+                kept[-1] = f"{above.rstrip()} {line.strip()}"
+            else:
+                kept.append(line)
+        out.append("\n".join(kept))
+    return "".join(out)
+
+
+def _atx_headings(text: str) -> str:
+    """Markdown's underlined headings ("What is libffi?" over "==========") written with `#`
+    marks, as the rest of the app reads headings; a `---` after a blank line is a rule, and
+    nothing inside a fenced code block is touched."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        under = _SETEXT.fullmatch(line)
+        above = out[-1] if out else ""
+        if (
+            not fenced
+            and under
+            and above.strip()
+            and not above.lstrip().startswith(("#", "|", ">", "-", "*", "+", "```", "~~~"))
+            and not (under.group(1)[0] == "-" and len(under.group(1)) < 3)
+            and (len(out) < 2 or not out[-2].strip())  # a heading of one line
+        ):
+            out[-1] = f"{'#' if under.group(1)[0] == '=' else '##'} {above.strip()}"
+            continue
+        out.append(line)
+    return "\n".join(out)
