@@ -132,10 +132,9 @@ class Sync:
         name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename or "").name).strip(" .")
         if not name:
             raise InvalidInput("The upload has no file name.")
-        if not Path(name).suffix:
-            # README, FAQ, NEWS, as documentation ships them: plain text, if it is text.
-            name += ".txt"
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        # README, FAQ, NEWS, as documentation ships them without a suffix, are read as plain
+        # text (if they are text), under their own names.
+        if Path(name).suffix and Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             kinds = ", ".join(SUPPORTED_SUFFIXES)
             raise UnsupportedFile(
                 f"{name}: unsupported file type; upload one of: {kinds}, or a text file "

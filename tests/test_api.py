@@ -115,7 +115,9 @@ def test_a_text_file_without_a_suffix_uploads_as_plain_text(client: TestClient) 
     uploaded = client.post("/api/documents", files={"file": ("FAQ", faq, "text/plain")})
     assert uploaded.status_code == 200, uploaded.text
     ids = [d["doc_id"] for d in client.get("/api/documents").json()["documents"]]
-    assert "uploads/FAQ.txt" in ids
+    assert "uploads/FAQ" in ids  # the name it was given
+    answer = client.post("/api/ask", json={"question": "When does the ferry leave?"}).json()
+    assert "noon" in answer["answer"] and answer["citations"][0]["doc_id"] == "uploads/FAQ"
     binary = client.post("/api/documents", files={"file": ("ls", b"\x7fELF\x00\x01", "")})
     assert binary.status_code == 422 and "binary" in binary.json()["error"]["message"]
 
