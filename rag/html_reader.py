@@ -179,6 +179,8 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
         return
     if tag in _HEADINGS:
         text = _PILCROW.sub("", squash(_inline_text(element)))
+        if _admonition_title(element, text):
+            return  # "Important" over a box of the section's own text heads no section
         if text:
             yield Block("heading", text, level=_HEADINGS[tag])
     elif tag == "pre":
@@ -203,6 +205,17 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             yield Block("item" if tag in _ITEMS else "paragraph", _inline_text(element))
     else:
         yield from _walk(element)
+
+
+_ADMONITIONS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger"})
+
+
+def _admonition_title(heading: Any, text: str) -> bool:
+    """Whether a heading is the title of a box inside a section, as DocBook sets a note:
+    `<div class="important"><h3 class="title">Important</h3>`."""
+    parent = heading.getparent()
+    classes = set((parent.get("class") or "").lower().split()) if parent is not None else set()
+    return text.strip().lower() in _ADMONITIONS and bool(classes & (_ADMONITIONS | {"admonition"}))
 
 
 def _list_parts(element: Any) -> Iterator[tuple[str, Any]]:

@@ -386,6 +386,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 # The tokenizer may leave an opening bracket after it ("Burger et al. (" /
                 # "2018), which is used ...").
                 or (_ABBREVIATION_END.search(previous.rstrip("([{“‘ ")) and not text[a].isupper())
+                # No sentence ends in a comma: "the quantifiers *?," / "+?, ??, or {m,n}?".
+                or previous.endswith((",", ";"))
             ):
                 spans[-1] = (spans[-1][0], b)
             else:

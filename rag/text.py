@@ -211,8 +211,12 @@ def _reads_as_prose(sentence: str) -> bool:
     ends = sentence.rstrip().endswith(_ENDS)
     if not ends and len(words) < 8 and ":" not in sentence and not re.search(r"\d", sentence):
         return False  # a heading or a label: "Installing the package"
-    if not ends and _CODE.search(sentence):
-        return False  # a signature or a command: "int asn1_create(node_asn *root)"
+    # A signature or a command ("int asn1_create(node_asn *root)"); not a clause that names a
+    # call and introduces its example ("The subn() method does the same work, but returns a
+    # 2-tuple containing ...:").
+    clause = sentence.rstrip().endswith(":") and len(words) >= 8
+    if not ends and not clause and _CODE.search(sentence):
+        return False
     # Mostly words, spaces and numbers: a line of code is mostly marks ("{x[i] = 0;}"), and a
     # sentence may be mostly numbers ("1000…65533 and 65536…4294967294 → regular users").
     letters = sum(c.isalnum() or c.isspace() for c in sentence)

@@ -309,6 +309,7 @@ HTML_MANUAL = """<!DOCTYPE html>
 <pre>moor --lines 2 --berth 14</pre>
 <h3><a class="toc-backref" href="#i">Pay by card?</a><a class="headerlink" href="#c">¶</a></h3>
 <p>Cards are taken at the kiosk.</p>
+<div class="important"><h3 class="title">Important</h3><p>Keep the receipt.</p></div>
 <table><tr><th>Berth</th><th>Fee</th></tr><tr><td>Small</td><td>10</td></tr></table>
 <p>Copyright 2019, Harbour Board.</p>
 </div></body></html>"""
@@ -329,6 +330,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
     # A heading set inside a link classed like furniture (Sphinx's "toc-backref") is a heading.
     assert "\n\n### Pay by card?\n\nCards are taken" in doc.text
+    # A note's title heads no section: the note is its section's own text.
+    assert "Cards are taken at the kiosk.\n\nKeep the receipt." in doc.text, doc.text
     assert "| Berth | Fee |\n| Small | 10 |" in doc.text
     assert doc.published_at is None  # a copyright year is not a publication date
 

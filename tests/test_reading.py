@@ -143,6 +143,17 @@ def test_a_sentence_that_goes_on_past_or_ends_in_displayed_code_is_one_sentence(
         "With apt, you can hold a package using apt-mark hold name and remove the hold with "
         "apt-mark unhold name",
     ]
+    # A clause that names a call and introduces its example answers; "*?," ends no sentence.
+    example = (
+        "The subn() method does the same work, but returns a 2-tuple with the count:\n\n"
+        "```\n>>> p.subn('x', 'ab')\n```\n\nThe solution is to use the quantifiers *?, +?, or "
+        "??, which match as little text as possible."
+    )
+    assert [flat(example[a:b]) for a, b in answer_sentences(example)] == [
+        "The subn() method does the same work, but returns a 2-tuple with the count:",
+        "The solution is to use the quantifiers *?, +?, or ??, which match as little text as "
+        "possible.",
+    ]
     # A sentence closing a bracketed aside ends as sentences end, semicolons and all.
     aside = "[BibTeX 0.99b should be used with LaTeX 2.09; the closed format is the default.]"
     assert [flat(aside[a:b]) for a, b in answer_sentences(aside)] == [aside]
