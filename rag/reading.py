@@ -263,6 +263,11 @@ class ReadingEngine(Extractive):
         # A question typed in lower case ("what did volodin say") is read with the passages'
         # capitals, so its names are known as names.
         reading = read(truecase(question, [p.text for p in passages]))
+        if reading.kind != "summary" and not (
+            reading.terms or reading.names or reading.numbers or reading.entities
+        ):
+            # "And then?" with nothing before it asks about nothing the documents could say.
+            return self.refusal(question, passages)
         if reading.kind == "summary":
             return self._summary(reading, passages, stored)
         if (header := header_answer(reading, passages, stored)) is not None:

@@ -227,7 +227,8 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _RELEASE = re.compile(
-    r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+[a-z]?\b", re.IGNORECASE
+    r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+(?:[a-z]+\d*)?\b",
+    re.IGNORECASE,
 )
 # A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
 _PATH = re.compile(

@@ -95,8 +95,12 @@ def summarize(
     for i in order:
         if len(chosen) == 3:
             break
-        if not repeats(sentences[i], chosen):
-            chosen.append(sentences[i])
+        if repeats(sentences[i], chosen):
+            continue
+        # "It also creates charts ..." says nothing without the sentence it points back to.
+        if i and sentences[i - 1] not in chosen and _PRONOUN_SUBJECT.match(sentences[i].text):
+            continue
+        chosen.append(sentences[i])
     chosen.sort(key=lambda s: s.passage.start + s.start)
     return chosen, list(dict.fromkeys([*parts, *passages]))
 
@@ -147,6 +151,10 @@ def _sums_up(sentence: Sentence, *, long: bool) -> bool:
         or licence
     )
 
+
+# A sentence whose subject is a pronoun, after any opening phrase: "It also creates charts",
+# "Based on the C language, it uses ...".
+_PRONOUN_SUBJECT = re.compile(r"(?:[^,.;]{0,60},\s*)?(?:it|they|he|she)\b", re.IGNORECASE)
 
 # The words of asking for a summary, which name no topic ("in short", "a quick summary of
 # what it covers", "the key points of the security section").

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 
@@ -352,6 +353,14 @@ def _note(text: str) -> list[Passage]:
 
 
 @pytest.mark.slow
+def test_a_follow_up_with_nothing_before_it_is_refused(real_pipeline: Pipeline) -> None:
+    # A table's cells are words of the question's kind of answer; "and then?" names nothing.
+    note = _note("| With | many | apologies |\n| --- | --- | --- |\n| and | anyone | else |")
+    assert real_pipeline.engine.answer("and then?", note).refused
+    assert not real_pipeline.ask("and what did Volodin say?").refused
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
@@ -500,6 +509,13 @@ def test_which_version_is_answered_by_a_version_number(real_pipeline: Pipeline) 
     )
     answer = real_pipeline.engine.answer("which ninja version added the console pool", note)
     assert answer.answer.startswith("Available since Ninja 1.5."), answer.answer
+    # "When" is answered by a release as well, a pre-release's letters and all.
+    note = _note(
+        "Other programs read the format too. 7-Zip and the p7zip port of 7-Zip support the .xz "
+        "format starting from the version 9.00alpha. Some day there may be a faster filter."
+    )
+    when = real_pipeline.engine.answer("when did 7zip start supporting .xz", note)
+    assert when.answer.startswith("7-Zip and the p7zip port"), when.answer
 
 
 @pytest.mark.slow
@@ -574,6 +590,23 @@ def test_a_paper_is_summed_up_by_its_abstract_not_its_references(real_pipeline: 
     quotes = [c.quote for c in answer.citations]
     assert "Tidewatch predicts the tides of a harbour from the readings of its gauges." in quotes
     assert not any(q.startswith("Quint A") for q in quotes), answer.answer
+
+
+@pytest.mark.slow
+def test_a_summary_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at_all(
+    real_pipeline: Pipeline,
+) -> None:
+    text = (
+        "Tidewatch predicts the tides of a harbour from the readings of its gauges. The "
+        "harbour master reads the forecast each morning. The ferry company buys a copy. "
+        "Gauges are cleaned in spring. It also predicts the tides of small harbours from the "
+        "readings of their gauges, and warns of storm tides. The forecast is printed daily."
+    )
+    answer = real_pipeline.engine.answer("summarize this document", _note(text))
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and not quotes[0].startswith("It also"), answer.answer
+    for before, quote in itertools.pairwise(quotes):
+        assert not quote.startswith("It also") or before.startswith("Gauges"), answer.answer
 
 
 @pytest.mark.slow
