@@ -51,7 +51,10 @@ def of_document(reading: Reading, top: Passage) -> bool:
     called = bool(DOCUMENT_WORDS & content_terms(reading.asked)) or (
         not named and re.search(r"\b(?:this|it)\b", reading.asked, re.I) is not None
     )
-    return called and len(named - content_terms(top.title)) <= len(named) / 3
+    # A document is named by its title or by its file's name ("the regex howto":
+    # regex.html, titled "Regular Expression HOWTO").
+    titled = content_terms(top.title) | content_terms(re.sub(r"[\W_]+", " ", top.doc_id))
+    return called and len(named - titled) <= len(named) / 3
 
 
 def header_answer(

@@ -821,6 +821,14 @@ def test_who_wrote_a_document_is_read_from_its_header(real_pipeline: Pipeline) -
     assert is_field(split_sentences(head)[0])
     answer = real_pipeline.engine.answer("who wrote the logging howto", [body, head])
     assert answer.answer.startswith("Author: Vinay Sajip"), answer.answer
+    # Its file's name names it too: "the log howto" of logging.html ("log" is no title word).
+    called = {"title": "Event Recording HOWTO", "doc_id": "uploads/log.html"}
+    head = head.model_copy(update=called)
+    body = body.model_copy(update={**called, "text": body.text + (
+        " The first log module of this howto was written by Guido van Rossum in 2001."
+    )})  # fmt: skip
+    answer = real_pipeline.engine.answer("who wrote the log howto", [body, head])
+    assert answer.answer.startswith("Author: Vinay Sajip"), answer.answer
 
 
 @pytest.mark.slow
