@@ -184,9 +184,18 @@ def _running(pages: list[_Page]) -> set[int]:
             ):
                 drop.add(id(line))
                 bands[round(line.top)] += 1
-        # A stamp or watermark ("DRAFT") repeats on most pages wherever it sits.
+        # A stamp or watermark ("DRAFT") repeats on most pages wherever it sits; a line of
+        # code does too ("}", "// [[Rcpp::export]]"), and is no stamp.
         for line in page.lines:
-            if len(pages) >= 3 and anywhere[_normalised(line)[:2]] * 2 >= len(pages):
+            if (
+                len(pages) >= 3
+                and anywhere[_normalised(line)[:2]] * 2 >= len(pages)
+                and not line.mono
+                and (
+                    re.search(r"[^\W\d_]{2}", line.text)
+                    or _PAGE_NUMBER.fullmatch(line.text.strip())
+                )
+            ):
                 drop.add(id(line))
     # A chapter's running header on its one page ("Acknowledgements 2") sits where the others
     # do, with a page number; a page's last line of text sits there too, without.

@@ -732,6 +732,29 @@ def test_a_pdf_sentence_goes_on_after_a_displayed_line_of_code(tmp_path: Path) -
     assert "you can use as.numeric(as.character(f)) to get the numbers back." in text, text
 
 
+def test_a_pdf_code_line_on_every_page_is_code_not_a_stamp(tmp_path: Path) -> None:
+    # "}" and an export tag close or open a listing on each page; a stamp repeats too, but it
+    # is not set as code.
+    pdf = FPDF()
+    for number in range(4):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"Listing {number} adds two numbers in the harbour's own tool.")
+        pdf.set_font("helvetica", size=30)
+        pdf.cell(0, 14, "DRAFT", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("courier", size=11)
+        for line in ("// [[Rcpp::export]]", f"int add{number}(int a, int b) {{", "  return a + b;",
+                     "}"):  # fmt: skip
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"The function of listing {number} is then called from R.")
+    path = tmp_path / "code.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "code.pdf").text
+    assert text.count("// [[Rcpp::export]]") == 4 and text.count("\n}") == 4, text
+    assert "DRAFT" not in text
+
+
 def test_a_pdf_heading_naming_a_file_in_a_typewriter_face_is_a_heading(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.add_page()
