@@ -76,7 +76,8 @@ def text_lines(page: Any, number: int) -> list[Line]:
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
         sizes: list[float] = []
-        placed: list[tuple[float, float] | None] = []  # each character's size and bottom
+        # each character's size, bottom and left edge
+        placed: list[tuple[float, float, float] | None] = []
         bold = mono = 0
         opens_mono = False
         lead = 0  # how many of the line's first characters are bold, before the first that isn't
@@ -112,7 +113,10 @@ def text_lines(page: Any, number: int) -> list[Line]:
                     Line(
                         text=text,
                         page=number,
-                        left=min(b[0] for b in boxes),
+                        # Where its first kept character stands: a footnote mark taken
+                        # out of its start leaves the gap before the word it was raised
+                        # over ("collaborators⁶" / "or using it").
+                        left=min((p[2] for p in placed if p is not None), default=boxes[0][0]),
                         bottom=min(b[2] for b in boxes),
                         right=max(b[1] for b in boxes),
                         top=max(b[3] for b in boxes),
@@ -170,7 +174,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             chars.append(char)
             boxes.append((rect.left, rect.right, rect.bottom, rect.top))
             sizes.append(size)
-            placed.append((sizes[-1], rect.bottom))
+            placed.append((sizes[-1], rect.bottom, rect.left))
             if over:
                 chars[-2:] = chars[:-3:-1]
                 boxes[-2:] = boxes[:-3:-1]
@@ -194,7 +198,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
         textpage.close()
 
 
-def _drop_note_marks(chars: list[str], placed: list[tuple[float, float] | None]) -> None:
+def _drop_note_marks(chars: list[str], placed: list[tuple[float, float, float] | None]) -> None:
     """Footnote marks taken out of a line: digits or daggers set smaller and raised ("the
     boot loader.³", "³Some systems ..." at the foot of the page). Left in, they glue to the
     words ("loader.3", "3Some"). A raised digit after a digit is an exponent and stays."""
