@@ -229,6 +229,33 @@ def _drop_note_marks(chars: list[str], placed: list[tuple[float, float, float] |
             del chars[at:end], placed[at:end], marked[at:end]
         else:
             at = end
+    _drop_affiliation_marks(chars, placed, size, base)
+
+
+def _drop_affiliation_marks(
+    chars: list[str], placed: list[tuple[float, float, float] | None], size: float, base: float
+) -> None:
+    """A title page's affiliation marks taken out: one small raised letter after a name
+    ("Dirk Eddelbuettelᵃ", "Balamutaᵇ") or before its affiliation ("ᵃDebian and R Projects").
+    A raised letter after a short word ("eˣ") is an exponent and stays."""
+    for at in range(len(chars) - 1, -1, -1):
+        p = placed[at]
+        if (
+            p is None
+            or not ("a" <= chars[at] <= "z")
+            or p[0] > 0.8 * size
+            or p[1] < base + 0.3 * size
+        ):
+            continue
+        word = re.search(r"(\w*)\s*$", "".join(chars[:at])).group(1)  # type: ignore[union-attr]
+        after = "".join(chars[at + 1 :]).lstrip()[:1]
+        neighbours = [
+            placed[i] for i in (at - 1, at + 1) if 0 <= i < len(chars) and chars[i].isalpha()
+        ]
+        if any(q is not None and q[1] >= base + 0.3 * size for q in neighbours):
+            continue  # a raised word, not a mark
+        if (len(word) >= 3 and word[:1].isupper()) or (not word and after[:1].isupper()):
+            del chars[at], placed[at]
 
 
 def _run_in(chars: list[str], lead: int, total: int) -> str:

@@ -755,6 +755,32 @@ def test_a_pdf_code_line_on_every_page_is_code_not_a_stamp(tmp_path: Path) -> No
     assert "DRAFT" not in text
 
 
+def test_a_pdf_title_pages_affiliation_letters_leave_the_names_whole(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for text, raised in (("Ada Quint", "a"), (" and Mara Olsen", "b")):
+        pdf.write(6, text)
+        pdf.char_vpos = "SUP"
+        pdf.write(6, raised)
+        pdf.char_vpos = "LINE"
+    pdf.ln(8)
+    pdf.char_vpos = "SUP"
+    pdf.write(6, "a")
+    pdf.char_vpos = "LINE"
+    pdf.write(6, "Harbour Institute, Gullhaven. The tide tables use e")
+    pdf.char_vpos = "SUP"
+    pdf.write(6, "x")
+    pdf.char_vpos = "LINE"
+    pdf.write(6, " for growth.")
+    path = tmp_path / "paper.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "paper.pdf").text
+    assert "Ada Quint and Mara Olsen" in text and "Olsenb" not in text, text
+    assert "Harbour Institute, Gullhaven." in text and "aHarbour" not in text, text
+    assert "ex for growth" in text  # an exponent after a short word stays
+
+
 def test_a_pdf_heading_naming_a_file_in_a_typewriter_face_is_a_heading(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.add_page()
