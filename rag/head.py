@@ -23,7 +23,10 @@ def _words(*words: str) -> re.Pattern[str]:
 
 
 _AUTHOR_VERBS = ("wrote", "write", "written", "writes", "authored", "author", "maintains")
-_DATE_VERBS = ("written", "wrote", "published", "released", "dated", "updated", "issued", "created")
+_DATE_VERBS = (
+    "written", "wrote", "published", "released", "dated", "updated", "issued", "created",
+    "compiled", "revised", "modified",
+)  # fmt: skip
 # A question that asks who made a document, or when.
 AUTHORSHIP = _words(*_AUTHOR_VERBS)
 _DATED = _words(*_DATE_VERBS)
@@ -75,8 +78,11 @@ def header_answer(
         if label.match(line.text) and is_field(line):
             return line
     if asks_date:
-        # On a title page, the date under the title ("14 February 2003").
-        return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None)
+        # On a title page, the date under the title ("14 February 2003"), or a line that says
+        # it ("This version was compiled on January 11, 2022").
+        return next((x for x in lines[:12] if _DATE_LINE.fullmatch(x.text.strip())), None) or next(
+            (x for x in lines[:12] if _DATE_LINE.search(x.text) and _DATED.search(x.text)), None
+        )
     return _byline(lines[:15])
 
 

@@ -42,8 +42,17 @@ def _names_release(heading: str) -> bool:
     return bool(VERSION.search(heading) or _ISO_DATE.search(heading))
 
 
+def _heading_lines(text: str, end: int | None = None) -> list[re.Match[str]]:
+    """A text's heading lines; a comment in a listing ("# 1 r 100 4.552 3.099") is none."""
+    return [
+        m
+        for m in _HEADING_LINE.finditer(text, 0, len(text) if end is None else end)
+        if text.count("```", 0, m.start()) % 2 == 0
+    ]
+
+
 def _headings_up(passage: Passage, end: int) -> Iterator[tuple[Passage, re.Match[str]]]:
-    for m in reversed(list(_HEADING_LINE.finditer(passage.text, 0, end))):
+    for m in reversed(_heading_lines(passage.text, end)):
         yield passage, m
 
 
@@ -80,7 +89,7 @@ def release_heading(
     chunks = {} if chunks is None else chunks
     if passage.doc_id not in chunks:
         chunks[passage.doc_id] = stored.document(passage.doc_id)
-    level = min((len(m.group(1)) for m in _HEADING_LINE.finditer(passage.text)), default=7)
+    level = min((len(m.group(1)) for m in _heading_lines(passage.text)), default=7)
     earlier = [p for p in chunks[passage.doc_id] if p.end <= passage.start][-40:]
     headings = (h for chunk in reversed(earlier) for h in _headings_up(chunk, len(chunk.text)))
     return _nearest_release(headings, level)
@@ -91,7 +100,7 @@ def release_headings(passages: Sequence[Passage]) -> list[Sentence]:
     return [
         Sentence(p, m.start(2), m.end(2))
         for p in passages
-        for m in _HEADING_LINE.finditer(p.text)
+        for m in _heading_lines(p.text)
         if _names_release(m.group(2))
     ]
 

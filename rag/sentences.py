@@ -118,8 +118,17 @@ def answers_anything(sentence: Sentence) -> bool:
     example = sentence.passage.text[sentence.end :].lstrip().startswith(("```", "~~~"))
     if text.endswith(":") and example and len(text.split()) >= 8 and not _POINTS_ON.search(text):
         return True
+    # A statement set on a line of its own without a full stop, as a title page sets one:
+    # "This version was compiled on January 11, 2022".
+    if "\n" not in text and len(text.split()) >= 5 and _PASSIVE.search(text):
+        return True
     return is_field(sentence)
 
+
+_PASSIVE = re.compile(
+    r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,4} (?:is|was|are|were|has been|have been|had been) "
+    r"(?:\w+ )?[a-z]+(?:ed|en|wn|ilt|ent)\b"
+)
 
 # A lead-in that points at what follows: "provides a way to do this:", "as follows:".
 _POINTS_ON = re.compile(

@@ -17,7 +17,7 @@ from rag.language import analyse, fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.reading import cite
-from rag.releases import release_heading
+from rag.releases import release_heading, release_headings
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     Sentence,
@@ -905,6 +905,14 @@ def test_when_a_document_was_written_is_read_from_its_head(real_pipeline: Pipeli
     ), 80).model_copy(update=guide)  # fmt: skip
     answer = real_pipeline.engine.answer("when was the configuration guide written", [body, head])
     assert answer.answer == "14 February 2003 [1]", answer.answer
+    # A title page may say it in a line without a full stop.
+    paper = {"title": "Extending R with C++", "doc_id": "Rcpp-introduction.pdf"}
+    head = _section(5, "", "# Extending R with C++\n\nDirk Eddelbuettel\n\nThis version was "
+                    "compiled on January 11, 2022", 0).model_copy(update=paper)  # fmt: skip
+    body = body.model_copy(update=paper)
+    for question in ("when was the rcpp paper compiled", "when was this version compiled"):
+        answer = real_pipeline.engine.answer(question, [body, head])
+        assert answer.answer == "This version was compiled on January 11, 2022 [1]", answer.answer
 
 
 def test_a_dropped_letter_is_put_back_rather_than_another_taken_away() -> None:
@@ -998,6 +1006,12 @@ def test_a_release_heading_says_when_and_which_release(real_pipeline: Pipeline) 
     assert released.citations[0].quote.startswith("Noteworthy changes in release 1.3"), (
         released.answer
     )
+    # A comment in a listing is no release's heading.
+    listing = _note(
+        "The benchmark compares the two functions:\n\n```\nbenchmark(r, cpp)\n"
+        "# 1 r 100 4.552 3.099\n```\n\nThe C++ function is three times faster."
+    )
+    assert release_headings(listing) == []
 
 
 @pytest.mark.slow
