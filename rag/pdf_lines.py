@@ -272,6 +272,8 @@ def _run_in(chars: list[str], lead: int, total: int) -> str:
     head, rest = "".join(chars[:cut]).strip(), "".join(chars[cut:]).strip()
     if not 2 <= len(head.split()) <= 12 or not rest[:1].isupper():
         return ""
+    if re.search(r"\(\d{4}[a-z]?\)\.?$", head):
+        return ""  # a reference's authors and year in bold ("Bates D (2022).") head nothing
     return head
 
 

@@ -85,7 +85,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks = _scattered_dropped(_wrapped_headings_joined(_blocks(pages)))
+    blocks = _labels_demoted(_scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
     blocks, byline = _bylines(_contents_dropped(blocks))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
@@ -102,6 +102,21 @@ def _scattered_dropped(blocks: list[Block]) -> list[Block]:
     pages = Counter(b.page for b in blocks)
     scattered = {page for page, n in tiny.items() if n >= 20 and n >= 0.5 * pages[page]}
     return [b for b in blocks if not (b.page in scattered and len(b.text.strip()) <= 3)]
+
+
+def _labels_demoted(blocks: list[Block]) -> list[Block]:
+    """A figure's labels in a heading's type, repeated from figure to figure ("(0,0) the
+    Origin", seven times), are text of the figures, not sections. A section's heading that
+    recurs ("Examples") has no coordinates or numbers in it."""
+    headings = Counter(b.text for b in blocks if b.kind == "heading")
+    for block in blocks:
+        if (
+            block.kind == "heading"
+            and headings[block.text] >= 3
+            and (re.search(r"[\d()]", block.text) or len(block.text) <= 3)
+        ):
+            block.kind = "paragraph"
+    return blocks
 
 
 def _pdfium() -> Any:
@@ -464,6 +479,11 @@ _URL_END = re.compile(r"(?:https?://|www\.)\S*\.$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://")
 
 
+# A figure's caption ("Figure 11-5: Simple bar chart", "Fig. 1. Graphical annotation"): it
+# says what the figure shows, and heads no section.
+_CAPTION = re.compile(r"(?:Figure|Fig\.)\s*[\dIVX]+(?:[-.]\d+)*\s*[:.]")
+
+
 def _block(
     group: list[Line],
     body: float,
@@ -504,7 +524,9 @@ def _block(
         and not text.rstrip().endswith((".", "-", ";", ","))
         and "=" not in text
         and letters >= 0.4 * len(words)
-        and (letters >= 3 or len(words) == 1)  # an index's "B", not a formula's "f(X)"
+        # an index's "B", not a formula's "f(X)" or a letter of a drawing ("e")
+        and (letters >= 3 or (len(words) == 1 and words.isupper()))
+        and not _CAPTION.match(text)
         and not (text.rstrip().endswith(":") and len(text.split()) >= 6)
         and not re.search(r"[a-z][.!?]\s+[A-Z]", text)
         and not _ADDRESS.search(text)

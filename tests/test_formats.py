@@ -781,6 +781,40 @@ def test_a_pdf_title_pages_affiliation_letters_leave_the_names_whole(tmp_path: P
     assert "ex for growth" in text  # an exponent after a short word stays
 
 
+def test_a_pdf_figures_captions_and_labels_head_no_section(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    places = ("pier", "quay", "lock")
+    for number, place in enumerate(places, start=1):
+        pdf.set_font("helvetica", style="B", size=16)
+        pdf.cell(0, 10, f"{number} Drawing the {place}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"The canvas draws each reading at the {place} as a dot, and the "
+                       f"harbour master reads the tide at the {place} from the dots.")  # fmt: skip
+        pdf.set_font("helvetica", style="B", size=16)
+        for label in ("(0,0) the origin", "e"):
+            pdf.cell(0, 10, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", style="B", size=11)
+        pdf.cell(0, 6, f"Figure {number}-1: Readings at the {place}", new_x="LMARGIN",
+                 new_y="NEXT")  # fmt: skip
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"Each dot stands for one reading of the gauge at the {place}.")
+    # A reference whose authors and year are set in bold is no run-in heading.
+    pdf.set_font("helvetica", style="B", size=11)
+    pdf.write(6, "Quint A, Olsen M (2022). ")
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, "Tide Gauges in Small Harbours. Gullhaven Press.")
+    path = tmp_path / "guide.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "guide.pdf").text
+    headings = re.findall(r"^#+ (.*)$", text, re.MULTILINE)
+    assert headings == [f"{n} Drawing the {p}" for n, p in enumerate(places, 1)][1:] or (
+        headings == [f"{n} Drawing the {p}" for n, p in enumerate(places, 1)]
+    ), headings
+    assert "Figure 1-1: Readings at the pier" in text and "(0,0) the origin" in text, text
+    assert "Quint A, Olsen M (2022). Tide Gauges in Small Harbours." in text, text
+
+
 def test_a_pdf_heading_naming_a_file_in_a_typewriter_face_is_a_heading(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.add_page()
