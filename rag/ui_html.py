@@ -35,6 +35,9 @@ CSS = """
 .rag-meta { color: var(--body-text-color-subdued); font-size: .85rem; margin-bottom: .4rem; }
 .rag-passage { white-space: pre-wrap; font-size: .9rem; line-height: 1.45; }
 .rag-passage mark { background: #fde68a; color: #1f2937; padding: 0 .1rem; }
+.rag-passage .rag-h { font-weight: 600; }
+.rag-passage .rag-code { display: block; font-family: ui-monospace, monospace; font-size: .85rem;
+  background: #f3f4f6; padding: .2rem .4rem; }
 .rag-passage mark.rag-active { outline: 2px solid #b45309; }
 .rag-n { color: #92400e; font-weight: 600; margin-left: .1rem; }
 .rag-refusal { border-left: 4px solid #f59e0b; padding: .5rem .8rem; }
@@ -164,17 +167,27 @@ def _highlighted(card: _Shown) -> str:
         )
         at = b
     out.append(html.escape(card.text[at:]))
-    return "".join(out)
+    return _as_read("".join(out))
 
 
 def _marked(text: str, start: int, end: int) -> str:
-    return (
+    return _as_read(
         html.escape(text[:start])
         + "<mark>"
         + html.escape(text[start:end])
         + "</mark>"
         + html.escape(text[end:])
     )
+
+
+def _as_read(escaped_text: str) -> str:
+    """A passage's escaped text as a reader sees it: a heading's `#` marks taken off and the
+    heading set in bold, a fenced listing set as code without its fences."""
+    shown = re.sub(
+        r"(?ms)^```[\w+-]*\n(.*?)\n```[ \t]*$", r'<code class="rag-code">\1</code>', escaped_text
+    )
+    shown = re.sub(r"(?m)^```[\w+-]*[ \t]*\n?", "", shown)  # a listing cut at the card's edge
+    return re.sub(r"(?m)^#{1,6}[ \t]+([^\n]*)$", r'<span class="rag-h">\1</span>', shown)
 
 
 def _whole(citation: Citation, document: Document | None) -> str:
@@ -259,7 +272,7 @@ def render_sources(
                 "",
                 p.title,
                 _meta_line(p),
-                html.escape(p.text),
+                _as_read(html.escape(p.text)),
             )
             for p in others
         )

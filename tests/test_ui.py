@@ -51,6 +51,21 @@ def test_sources_render_document_text_as_text_with_the_quote_marked() -> None:
     assert "Src \u00b7 2024-01-02" in html
 
 
+def test_sources_show_headings_and_code_as_read_not_their_marks() -> None:
+    text = "## Fees <b>\n\nA day ticket costs four euros.\n\n```\nticket --day <kiosk>\n```"
+    quote = "A day ticket costs four euros."
+    at = text.index(quote)
+    passage = Passage(rank=1, doc_id="pier.md", title="Pier", text=text, start=0,
+                      end=len(text), score=0.9)  # fmt: skip
+    citation = Citation(n=1, doc_id="pier.md", title="Pier", quote=quote, passage=text,
+                        start=at, end=at + len(quote))  # fmt: skip
+    answer = Answer(question="q", searched_for="q", answer=f"{quote} [1]", refused=False,
+                    citations=[citation], passages=[passage])  # fmt: skip
+    html = render_sources(answer)
+    assert '<span class="rag-h">Fees &lt;b&gt;</span>' in html and "## " not in html, html
+    assert '<code class="rag-code">ticket --day &lt;kiosk&gt;</code>' in html and "```" not in html
+
+
 def test_chat_text_escapes_markdown_and_links_citations() -> None:
     answer = Answer(question="q", searched_for="q",
                     answer="Use *stars* and <b>tags</b> [x](http://e.vil) [1]",
