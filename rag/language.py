@@ -265,15 +265,16 @@ def respell(text: str, context: Iterable[str]) -> str:
         pools = [(written, most)] + ([] if named or len(word) < 6 else [(known, 1)])
         close = [
             # fewest edits, then one that differs only by a doubled letter ("writen":
-            # "written", not "write" or "writhen"), then the context's word, then most letters
-            # in common, then one that keeps every letter typed (a dropped letter is the
-            # commonest slip), then the context's most frequent
+            # "written", not "write" or "writhen"), then the context's word, then one that
+            # keeps every letter typed (a dropped letter and two swapped ones are the
+            # commonest slips: "retrun" is "return", not "rerun"), then most letters in
+            # common, then the context's most frequent
             (
                 edits,
                 _undoubled(w) != _undoubled(low),
                 w not in seen,
-                Indel.distance(low, w),
                 len(w) < len(low),
+                Indel.distance(low, w),
                 -seen.get(w, 0),
                 w,
             )

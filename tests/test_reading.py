@@ -919,6 +919,9 @@ def test_a_dropped_letter_is_put_back_rather_than_another_taken_away() -> None:
     assert respell("when was the howto writen", ["Linus wrote it; we write."]) == (
         "when was the howto written"
     )
+    # Two letters swapped keep every letter typed: "retrun" is "return", not "rerun".
+    context = ["The subn() method returns a tuple. Rerun the tests; they return the value."]
+    assert respell("what does subn retrun", context) == "what does subn return"
 
 
 @pytest.mark.slow
