@@ -64,7 +64,7 @@ from rag.sentences import (
     with_antecedents,
 )
 from rag.summary import summarize
-from rag.text import content_terms, flat, stem
+from rag.text import content_terms, file_words, flat, initials, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
@@ -172,7 +172,12 @@ def select(
     best = max(answering, key=lambda s: combine(s, w))
     bar = w.refuse_below - (w.name_only_discount if not reading.terms and best.names else 0)
     if (reading.nouns or reading.task) and passages:
-        used = set().union(*(content_terms(f"{p.title} {p.text}") for p in passages))
+        used = set().union(
+            *(
+                content_terms(f"{p.title} {initials(p.title)} {file_words(p.doc_id)} {p.text}")
+                for p in passages
+            )
+        )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
         unseen = reading.nouns - used or (reading.task and not reading.task & used)
         bar += w.unseen_noun_cost if unseen else 0.0
@@ -351,7 +356,12 @@ class ReadingEngine(Extractive):
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
-            text = f"{passage.title} {passage.section or ''} {passage.source or ''} {passage.text}"
+            # A document is named by its title, its title's initials ("LPPL" of "The LaTeX
+            # Project Public License") and its file's name as well as by its text.
+            text = (
+                f"{passage.title} {initials(passage.title)} {file_words(passage.doc_id)} "
+                f"{passage.section or ''} {passage.source or ''} {passage.text}"
+            )
             context[id(passage)] = (
                 name_share(reading.entities, text) if reading.entities else 1.0,
                 all(

@@ -269,3 +269,16 @@ def dates_in(text: str) -> set[dt.date]:
         except ValueError:
             continue
     return found
+
+
+def initials(title: str | None) -> str:
+    """A title's initials, as an abbreviation of it is written ("LPPL" of "The LaTeX Project
+    Public License"); "" for a title of one word."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", title or "") if w[0].isupper()]
+    words = [w for w in words if w.lower() not in ("the", "a", "an")]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def file_words(doc_id: str) -> str:
+    """The words of a document's file name ("uploads/lppl.pdf": "uploads lppl pdf")."""
+    return re.sub(r"[\W_]+", " ", doc_id).strip()

@@ -172,9 +172,9 @@ def _titled(lines: list[str]) -> bool:
     and a new sentence on the line below (a wrapped first line runs on)."""
     first, below = lines[0].strip(), lines[1].strip() if len(lines) > 1 else "A"
     return (
-        len(first) <= 50
+        len(first) <= 60
         and not _FIELD.match(first)
-        and first[-1].isalnum()
+        and (first[-1].isalnum() or first[-1] == ")")  # "... Debian Project (v1.9)"
         and below[:1].isupper()
         and not _UNDERLINE.fullmatch(below)
         and not LIST_MARKER.match(first)
@@ -278,7 +278,8 @@ def _items(lines: list[str]) -> list[Block]:
             current
             and current[-1].endswith(":")
             and _indent(line) >= text_indent + 2
-            and not _prose_line(stripped)
+            and not (LIST_MARKER.match(stripped) or _SUBITEM.match(stripped))
+            and _command_line(stripped)
         ):
             # Lines set in under a line that introduces them: a command to type ("get a
             # backtrace using gdb:" / "$ gdb /path/to/app-binary").
@@ -311,11 +312,14 @@ def _items(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _prose_line(line: str) -> bool:
-    """Whether a line set in reads as a wrapped sentence rather than code: it ends as a
-    sentence does and has no mark of a command ("for a English Visual Studio (the default).
-    Should be globally defined." against "$ gdb /path/to/app   # Load the app.")."""
-    return line.endswith((".", "!", "?", ",")) and not re.search(r"[$#=/;|<>{}]|--", line)
+def _command_line(line: str) -> bool:
+    """Whether a line set in is a command rather than words of a sentence: it has the marks
+    of one ("$ gdb /path/to/app   # Load the app.", "(gdb) bt", "make -C po") and does not
+    read as a wrapped sentence ("for a English Visual Studio (the default).")."""
+    if line.endswith((".", "!", "?", ",")) and not re.search(r"[$#=/;<>{}]|--|\w\(", line):
+        return False  # "rulename input1 input2.", a sentence's wrapped words
+    marked = re.search(r"[$#=/;|<>{}]|--|\w\(|^\(\w+\)|\s-\w\b", line)
+    return bool(marked) or not re.search(r"[^\W\d_]{2,}(?:\s+[^\W\d_]{2,}){3}", line)
 
 
 # "1.1. Overall documentation": a numbered item of a list inside a numbered list.

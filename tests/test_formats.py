@@ -1172,6 +1172,25 @@ def test_a_readme_keeps_its_contents_subheadings_and_commands(tmp_path: Path) ->
     assert "directory:\n\n```\n./configure --prefix=/tmp/tide-test\nmake install\n" in text
 
 
+def test_a_plain_text_charters_title_and_nested_items_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "charter.txt"
+    path.write_text(
+        "                   Charter of the Harbour Board (v1.2)\n\n"
+        "   Version 1.2 ratified on March 26th, 2022.\n\n1. Members\n\n"
+        "    7. Term limit:\n         1. On January 1st of each year the term of any member\n"
+        "            who has served more than 42 months is set to expire.\n"
+        "         2. A member is said to be more senior than another if\n"
+        "            they were appointed earlier.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "charter.txt")
+    assert doc.title == "Charter of the Harbour Board (v1.2)" and "```" not in doc.text, doc.text
+    assert (
+        "1. On January 1st of each year the term of any member who has served more than 42 "
+        "months is set to expire."
+    ) in doc.text, doc.text
+
+
 def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.set_compression(False)

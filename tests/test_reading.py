@@ -361,6 +361,15 @@ def test_a_follow_up_with_nothing_before_it_is_refused(real_pipeline: Pipeline) 
 
 
 @pytest.mark.slow
+def test_a_document_is_named_by_its_titles_initials(real_pipeline: Pipeline) -> None:
+    text = "In particular, the act of running the Work is not restricted by the licence."
+    passage = Passage(rank=1, doc_id="licence.pdf", title="The Harbour Project Public Licence",
+                      text=text, start=0, end=len(text), score=0.5)  # fmt: skip
+    answer = real_pipeline.engine.answer("Is running a work under the HPPL restricted?", [passage])
+    assert not answer.refused and "not restricted" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
