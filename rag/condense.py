@@ -21,7 +21,10 @@ _PRONOUNS = re.compile(
     r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that|these|those)\b",
     re.IGNORECASE,
 )
-_ELLIPSIS = re.compile(r"^\s*(?:and|what about|how about)\s+(.+?)\s*\??\s*$", re.IGNORECASE)
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and\s+(?:what|how)\s+about|and|what about|how about)\s+(.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
 _QUESTION_WORDS = re.compile(r"\b(what|who|whom|when|where|which|why|how|did|does|is|was)\b", re.I)
 
 
@@ -97,6 +100,8 @@ def condense(question: str, history: Sequence[Turn]) -> str:
 def _shape(word: str) -> str:
     """How a term is written: as code ("na.locf", "--rsyncable", "concentrate=true"), in
     capitals ("QUIT"), capitalised ("Blinken"), or as a word."""
+    if re.fullmatch(r"[\d.,]+", word):
+        return "number"  # "2023" is no term of code
     if re.search(r"[._=()\[\]/]\w|^--?\w|\w\d|\d\w", word):
         return "code"
     if word.isupper() and len(word) > 1:
@@ -116,6 +121,13 @@ def _counterpart(previous: str, subject: str) -> str | None:
     terms = [w.strip("?.,!;:'\"") for w in previous.split()]
     terms = [t for t in terms if t and t.lower() not in _NOT_NAMES]
     same = [t for t in terms if _shape(t) == ("code" if shape == "word" else shape)]
+    if not same and shape == "word":
+        # A plain word for the earlier question's one common noun: "how are dictionaries
+        # implemented in cpython" and "what about lists?".
+        from rag.language import parse
+
+        said = parse(f"the {subject}")[-1]  # tagged as a noun after its article
+        same = [t.text for t in parse(previous) if t.pos_ == "NOUN" and t.tag_ == said.tag_]
     if len(same) != 1:
         return None
     return previous.replace(same[0], subject, 1).rstrip(" ?") + "?"

@@ -37,6 +37,14 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         ("what does the --rsyncable option do", "and --synchronous?",
          "what does the --synchronous option do?"),
         ("what does concentrate=true do", "and compound?", "what does compound do?"),
+        # A plain word for the earlier question's one noun of its kind, however it is asked.
+        ("how are dictionaries implemented in cpython", "and what about lists?",
+         "how are lists implemented in cpython?"),
+        ("how are dictionaries implemented in cpython", "what about lists",
+         "how are lists implemented in cpython?"),
+        # A year is no term of code to swap: "and prices?" asks the same of oil prices.
+        ("what happened to oil prices in 2023", "and 2024?",
+         "what happened to oil prices in 2024?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
