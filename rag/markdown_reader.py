@@ -21,6 +21,7 @@ _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 _INLINE_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)")
 _REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+.!|<>-])")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?\|?[ \t]*\n", re.M)
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
 # A line that opens a block of its own: a heading, a list item, a table row, a quote, an
 # HTML line, a rule.
@@ -58,6 +59,7 @@ def _prose(text: str) -> str:
     text = _INLINE_LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
     text = _ESCAPED.sub(r"\1", text)  # "{string\[]}" is "{string[]}"
+    text = _TABLE_RULE.sub("", text)  # a table's row of dashes under its header is no row
     return _joined(text)
 
 

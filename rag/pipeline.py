@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -33,7 +34,7 @@ from rag.store import (
     next_write,
     store_lock,
 )
-from rag.sync import Progress, Sync
+from rag.sync import UPLOAD_PREFIX, Progress, Sync
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -431,6 +432,8 @@ class Pipeline:
         scope: frozenset[str] | None = None,
     ) -> Iterator[str | Answer]:
         as_typed, question = question, _punctuated(question)
+        if scope is None:
+            scope = _named_files(retriever, question)
         query = self.engine.condense(question, history)
         if query != question and isinstance(self.engine, Extractive):
             # A follow-up is first answered from the document the conversation is about
@@ -576,3 +579,17 @@ def _distinct(
         if len(kept) >= k or len(found) < wanted or wanted >= k + 20:
             return [p.model_copy(update={"rank": n}) for n, p in enumerate(kept[:k], start=1)]
         wanted += len(found) - len(kept)  # as many more as were copies
+
+
+# A file's name as a question types it: "summarize PROGRAMMING.md", "what does report.pdf say".
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:md|markdown|pdf|html?|txt|docx)\b", re.IGNORECASE)
+
+
+def _named_files(retriever: Retriever, question: str) -> frozenset[str] | None:
+    """The documents a question names by their files' names, uploaded or ingested; None when
+    it names none the collection holds."""
+    names = {m.group() for m in _FILE_NAME.finditer(question)}
+    if not names:
+        return None
+    held = retriever.has_documents(frozenset(names | {UPLOAD_PREFIX + n for n in names}))
+    return held or None

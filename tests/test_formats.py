@@ -1126,6 +1126,12 @@ def test_markdown_reads_as_its_reader_sees_it(tmp_path: Path) -> None:
         "It takes a {string[]}.\n\n* Files ending in `.mjs` are always modules.\n"
         "* Files ending in `.cjs` never are.\n\n```js\nimport './a.js'; // <!-- kept -->\n```"
     ) in text, text
+    # A table's row of dashes under its header is no row of it.
+    table = tmp_path / "switches.md"
+    table.write_text("| switch | description |\n|--------|-------------|\n| `-n` | no scripts |\n")
+    assert load_document(table, "switches.md").text == (
+        "| switch | description |\n| `-n` | no scripts |"
+    )
     # A file that sets each paragraph on a line of its own keeps its lines apart.
     news = tmp_path / "news.md"
     news.write_text("The vote was held on Sunday.\nOpposition claims\nThe count is disputed.\n")

@@ -130,6 +130,19 @@ def test_search_ranks_the_matching_document_first(pipeline: Pipeline, tmp_path: 
     assert result.passages[0].published_at == "2024-03-01"
 
 
+def test_a_question_naming_a_file_is_answered_from_it(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.ingest([_corpus(tmp_path)])
+    ferry = b"# Ferry\n\nThe ferry to the island leaves the harbour at noon every day.\n"
+    pipeline.ingest_upload("notes-7.md", ferry)  # its name is none of its words
+    for question, doc_id in (
+        ("summarize bakery.md", "bakery.md"),
+        ("Summarize notes-7.md", "uploads/notes-7.md"),
+        ("summarize russia-venezuela.md in two sentences", "russia-venezuela.md"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.citations and {c.doc_id for c in answer.citations} == {doc_id}, answer
+
+
 def test_answer_cites_verbatim_quotes_at_their_offsets(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     pipeline.ingest([folder])
