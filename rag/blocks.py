@@ -72,7 +72,10 @@ def _markup(block: Block) -> str:
             rows = [squash(row) for row in block.text.split("\n")]
             return "\n".join(f"| {row} |" for row in rows if row)
         case _:
-            return squash(block.text)
+            text = squash(block.text)
+            # A paragraph that opens with "# " would read as a heading in the document text:
+            # it is a comment of code set in the text's face ("## 2-tailed p-value ...").
+            return f"```\n{text}\n```" if re.match(r"#{1,6}\s", text) else text
 
 
 @dataclass(frozen=True)

@@ -518,17 +518,21 @@ def _block(
     # some non-fatal errors will be displayed:").
     words = re.sub(r"^\(?[\d.]+\)?\s+", "", text).replace(" ", "")  # without "4.1.1)"
     letters = sum(c.isalpha() for c in words)
+    # A numbered heading in a heading's size may end in a full stop ("1.8 R commands, case
+    # sensitivity, etc.", "5.4.1 Mixed vector and array arithmetic. The recycling rule").
+    numbered = bool(_NUMBERED.match(text)) and first.size in heading_sizes
     short = (
         len(group) <= 3
         and len(text) <= 150
-        and not text.rstrip().endswith((".", "-", ";", ","))
+        and not text.rstrip().endswith(("-", ";", ","))
+        and (numbered or not text.rstrip().endswith("."))
         and "=" not in text
         and letters >= 0.4 * len(words)
         # an index's "B", not a formula's "f(X)" or a letter of a drawing ("e")
         and (letters >= 3 or (len(words) == 1 and words.isupper()))
         and not _CAPTION.match(text)
         and not (text.rstrip().endswith(":") and len(text.split()) >= 6)
-        and not re.search(r"[a-z][.!?]\s+[A-Z]", text)
+        and (numbered or not re.search(r"[a-z][.!?]\s+[A-Z]", text))
         and not _ADDRESS.search(text)
         and not _BULLET.match(text)
         and text.count("“") <= text.count("”")

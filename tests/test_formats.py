@@ -1213,3 +1213,39 @@ def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None
     assert "The ferry leaves at noon." in doc.text and "The cafe opens at nine." in doc.text
     assert "damaged" not in doc.text
     assert doc.page_starts is not None and len(doc.page_starts) == 3
+
+
+def test_a_paragraph_opening_with_a_hash_is_code_not_a_heading() -> None:
+    # An R comment set in the text's face, run in with its code: a "# " at the start of the
+    # line would make it a section of the document.
+    from rag.blocks import Block, render
+
+    text, _, _ = render(
+        [Block("heading", "Histograms", level=2),
+         Block("paragraph", "## make the bins smaller > hist(eruptions, prob=TRUE)"),
+         Block("paragraph", "The bins are now smaller.")]
+    )  # fmt: skip
+    outside = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    assert re.findall(r"^#+ .*$", outside, re.MULTILINE) == ["## Histograms"], text
+    assert "```\n## make the bins smaller > hist(eruptions, prob=TRUE)\n```" in text
+
+
+def test_a_pdf_numbered_heading_may_end_in_a_full_stop(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    for heading, body in (
+        ("1.8 Commands, case sensitivity, etc.", "Commands are separated by a semicolon."),
+        ("5.4.1 Mixed arithmetic. The recycling rule", "Short vectors are recycled."),
+    ):
+        pdf.set_font("helvetica", style="B", size=15)
+        pdf.cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, body + " The manual says more about it in the next chapter.")
+    path = tmp_path / "intro.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "intro.pdf").text
+    headings = re.findall(r"^#+ (.*)$", text, re.MULTILINE)
+    assert "5.4.1 Mixed arithmetic. The recycling rule" in headings, text
+    assert "1.8 Commands, case sensitivity, etc." in headings or text.startswith(
+        "# 1.8 Commands"
+    ), text
