@@ -246,6 +246,11 @@ def _definitions(element: Any) -> Iterator[Block]:
             blocks = list(_block(child, "dd"))
             if terms and blocks and blocks[0].kind == "paragraph":
                 blocks[0].text = f"{', '.join(terms)}: {squash(blocks[0].text)}"
+                # A short paragraph after it is said of the same terms: "-v, --verbose: With
+                # prune, report all removals." / "With list, output additional information".
+                for block in blocks[1:]:
+                    if block.kind == "paragraph" and len(block.text) <= 200:
+                        block.text = f"{', '.join(terms)}: {squash(block.text)}"
             else:
                 yield from (Block("item", t) for t in terms)
             terms = []

@@ -305,7 +305,9 @@ HTML_MANUAL = """<!DOCTYPE html>
    with two lines at all times, and the harbour master
    may inspect them.</p>
 <h2>Fees<a class="headerlink" href="#fees">¶</a></h2>
-<dl><dt>Day ticket</dt><dd>A day ticket costs four euros and is sold at the kiosk.</dd></dl>
+<dl><dt>Day ticket</dt><dd>A day ticket costs four euros and is sold at the kiosk.</dd>
+<dt>-v, --verbose</dt><dd><p>With list, show the berths.</p><p>With prune, report removals.</p>
+</dd></dl>
 <pre>moor --lines 2 --berth 14</pre>
 <h3><a class="toc-backref" href="#i">Pay by card?</a><a class="headerlink" href="#c">¶</a></h3>
 <p>Cards are taken at the kiosk.</p>
@@ -327,6 +329,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert "## Fees" in doc.text and "¶" not in doc.text and "index" not in doc.text
     # A definition list's term and its definition are one statement.
     assert "\n\nDay ticket: A day ticket costs four euros" in doc.text
+    # Each short paragraph of a definition is said of its terms.
+    assert "-v, --verbose: With list, show the berths.\n\n-v, --verbose: With prune" in doc.text
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
     # A heading set inside a link classed like furniture (Sphinx's "toc-backref") is a heading.
     assert "\n\n### Pay by card?\n\nCards are taken" in doc.text
