@@ -73,7 +73,12 @@ def header_answer(
         p for p in passages if p.doc_id == doc_id
     ]
     label = _AUTHOR_FIELD if asks_author else _DATE_FIELD
-    lines = [Sentence(p, m.start(), m.end()) for p in head for m in re.finditer(r"[^\n]+", p.text)]
+    # Each line without a heading's marks, which no quote holds.
+    lines = [
+        Sentence(p, m.start() + len(m.group(1) or ""), m.end())
+        for p in head
+        for m in re.finditer(r"(#{1,6} +)?[^\n]+", p.text)
+    ]
     for line in lines:
         if label.match(line.text) and is_field(line):
             return line
@@ -86,13 +91,22 @@ def header_answer(
     return _byline(lines[:15])
 
 
+_DATED_TAIL = re.compile(
+    rf"\s+(?:(?:last\s+)?(?:updated|revised|modified)\b.*|(?:{MONTH})\.?\s+\d{{1,2}},?\s+\d{{4}}\s*)$",
+    re.IGNORECASE,
+)
+
+
 def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     """On a title page, the line of its authors' names ("Emden R. Gansner and Eleftherios
     Koutsofios and Stephen North"): mostly people's names, as spaCy reads them."""
     from rag.language import analyse
 
     short = [x for x in lines if len(x.text) <= 120 and not x.text.rstrip().endswith(".")]
-    for line, doc in zip(short, analyse([x.text.lstrip("#* ") for x in short]), strict=True):
+    # A date set on the byline's line is no part of the names ("Richard Stallman last updated
+    # February 26, 2022").
+    names = [_DATED_TAIL.sub("", x.text.lstrip("#* ")) for x in short]
+    for line, doc in zip(short, analyse(names), strict=True):
         # A person's name has two words at least: figure labels ("ContMap") are no byline.
         named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
         letters = sum(c.isalpha() for c in doc.text)

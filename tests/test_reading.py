@@ -1101,6 +1101,15 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
                     start=0, end=len(text), score=0.5)]  # fmt: skip
     answer = real_pipeline.engine.answer("who wrote the dot guide", note)
     assert answer.citations[0].quote.startswith("Emden R. Gansner and"), answer.answer
+    # A byline set as a heading, with the date on its line: the names, without the marks.
+    text = (
+        "# Information for Harbour Masters\n\n### Ada Quint last updated February 26, 2022\n\n"
+        "This file holds advice for whoever keeps the harbour's gauges."
+    )
+    note = [Passage(rank=1, doc_id="harbour.pdf", title="Information for Harbour Masters",
+                    text=text, start=0, end=len(text), score=0.5)]  # fmt: skip
+    answer = real_pipeline.engine.answer("who wrote the harbour masters document", note)
+    assert answer.citations[0].quote == "Ada Quint last updated February 26, 2022", answer.answer
 
 
 class _Chunks:
