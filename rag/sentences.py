@@ -239,9 +239,11 @@ _RELEASE = re.compile(
     r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+(?:[a-z]+\d*)?\b",
     re.IGNORECASE,
 )
-# A file system path or a web address: "/run", "/usr/share/ppd", "https://lore.kernel.org".
+# A file system path, a web address or a mail address: "/run", "/usr/share/ppd",
+# "https://lore.kernel.org", "debian-private@lists.debian.org" (where to send something).
 _PATH = re.compile(
     r"(?<![\w/.])/(?=[\w.<>*-]*[A-Za-z])[\w.<>*-]+(?:/[\w.<>*-]+)*/?|https?://\S+[\w/]"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
 )
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"

@@ -361,6 +361,17 @@ def test_a_follow_up_with_nothing_before_it_is_refused(real_pipeline: Pipeline) 
 
 
 @pytest.mark.slow
+def test_where_to_send_something_is_answered_by_a_mail_address(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Going on vacation\n\nIt is common for harbour masters to take leave. Usually this "
+        "means that others may moor boats at your berth while you're on vacation. First send a "
+        "mail to masters-private@harbour.example and state the period of your vacation."
+    )
+    answer = real_pipeline.engine.answer("Where do I announce that I'm going on vacation?", note)
+    assert "masters-private@harbour.example" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_document_is_named_by_its_titles_initials(real_pipeline: Pipeline) -> None:
     text = "In particular, the act of running the Work is not restricted by the licence."
     passage = Passage(rank=1, doc_id="licence.pdf", title="The Harbour Project Public Licence",
