@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rag.question import DOCUMENT_NOUNS, Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, is_field
-from rag.text import MONTH, content_terms
+from rag.text import MONTH, content_terms, document_name
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences
@@ -54,9 +54,7 @@ def of_document(reading: Reading, top: Passage) -> bool:
     called = bool(DOCUMENT_WORDS & content_terms(reading.asked)) or (
         not named and re.search(r"\b(?:this|it)\b", reading.asked, re.I) is not None
     )
-    # A document is named by its title or by its file's name ("the regex howto":
-    # regex.html, titled "Regular Expression HOWTO").
-    titled = content_terms(top.title) | content_terms(re.sub(r"[\W_]+", " ", top.doc_id))
+    titled = content_terms(document_name(top.title, top.doc_id))
     return called and len(named - titled) <= len(named) / 3
 
 

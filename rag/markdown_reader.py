@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from rag.blocks import segments
 from rag.language import line_breaks_sentence
 
-_FENCE_LINE = re.compile(r" {0,3}(```|~~~)")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # "[CommonJS]: modules.md": where a reference link points, not text.
@@ -29,29 +29,19 @@ _BLOCK_START = re.compile(r" {0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\||>|<|(?:[-
 
 
 def read_markdown(text: str) -> str:
-    """The text of a Markdown document (its front matter already taken off)."""
-    parts = _fenced(_atx_headings(text))
-    return "\n".join(part if code else _prose(part) for code, part in parts)
-
-
-def _fenced(text: str) -> list[tuple[bool, str]]:
-    """The text as runs of lines inside fenced code blocks (True) and outside them."""
-    parts: list[tuple[bool, list[str]]] = [(False, [])]
-    fenced = False
-    for line in text.split("\n"):
-        if _FENCE_LINE.match(line) and not fenced:
-            fenced = True
-            parts.append((True, [line]))
-        elif _FENCE_LINE.match(line) and fenced:
-            fenced = False
-            parts[-1][1].append(line)
-            parts.append((False, []))
-        else:
-            parts[-1][1].append(line)
-    return [(code, "\n".join(lines)) for code, lines in parts if lines]
+    """The text of a Markdown document (its front matter already taken off); its fenced code
+    blocks, as `segments` finds them, as they are."""
+    out, at = [], 0
+    for part in segments(text):
+        if part.kind == "code":
+            out += [_prose(text[at : part.start]), text[part.start : part.end]]
+            at = part.end
+    out.append(_prose(text[at:]))
+    return "".join(out)
 
 
 def _prose(text: str) -> str:
+    text = _atx_headings(text)
     cut = _DEFINITION.sub("", _COMMENT.sub("", text))
     # Where a comment or a definition stood alone, one blank line is left, not three.
     text = re.sub(r"\n{3,}", "\n\n", cut) if cut != text else text
@@ -95,21 +85,15 @@ def _joined(text: str) -> str:
 
 def _atx_headings(text: str) -> str:
     """Markdown's underlined headings ("What is libffi?" over "==========") written with `#`
-    marks, as the rest of the app reads headings; a `---` after a blank line is a rule, and
-    nothing inside a fenced code block is touched."""
-    lines = text.split("\n")
+    marks, as the rest of the app reads headings; a `---` after a blank line is a rule."""
     out: list[str] = []
-    fenced = False
-    for line in lines:
-        if _FENCE_LINE.match(line):
-            fenced = not fenced
+    for line in text.split("\n"):
         under = _SETEXT.fullmatch(line)
         above = out[-1] if out else ""
         if (
-            not fenced
-            and under
+            under
             and above.strip()
-            and not above.lstrip().startswith(("#", "|", ">", "-", "*", "+", "```", "~~~"))
+            and not above.lstrip().startswith(("#", "|", ">", "-", "*", "+"))
             and not (under.group(1)[0] == "-" and len(under.group(1)) < 3)
             and (len(out) < 2 or not out[-2].strip())  # a heading of one line
         ):

@@ -64,7 +64,7 @@ from rag.sentences import (
     with_antecedents,
 )
 from rag.summary import summarize
-from rag.text import content_terms, file_words, flat, initials, stem
+from rag.text import content_terms, document_name, flat, stem
 from rag.verify import Verifier, citation
 
 if TYPE_CHECKING:
@@ -173,10 +173,7 @@ def select(
     bar = w.refuse_below - (w.name_only_discount if not reading.terms and best.names else 0)
     if (reading.nouns or reading.task) and passages:
         used = set().union(
-            *(
-                content_terms(f"{p.title} {initials(p.title)} {file_words(p.doc_id)} {p.text}")
-                for p in passages
-            )
+            *(content_terms(f"{document_name(p.title, p.doc_id)} {p.text}") for p in passages)
         )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
         unseen = reading.nouns - used or (reading.task and not reading.task & used)
@@ -344,9 +341,11 @@ class ReadingEngine(Extractive):
         # ps get signal 17?" over "No ps release has ever had this problem.").
         # One that asks the user's question in other words says all its terms ("Why is it
         # called Python?" for "Why is the language named Python?").
-        asked = {i: content_terms(h) for i, s in enumerate(sentences) if (h := asked_above(s))}
-        asked.update({i: asked[i] | reading.terms for i in restated if i in asked})
-        stems = [terms | asked.get(i, set()) for i, terms in enumerate(stems)]
+        asked = {s: content_terms(h) for s in sentences if (h := asked_above(s))}
+        asked.update(
+            {s: asked[s] | reading.terms for i in restated if (s := sentences[i]) in asked}
+        )
+        stems = [terms | asked.get(s, set()) for s, terms in zip(sentences, stems, strict=True)]
         # A word the question cuts short ("int", "config", "repo") is said by a sentence's
         # word that it starts ("integer").
         cut = frozenset(
@@ -356,12 +355,9 @@ class ReadingEngine(Extractive):
         idf = term_weights(reading.terms, stems)
         context = {}
         for passage in {id(s.passage): s.passage for s in sentences}.values():
-            # A document is named by its title, its title's initials ("LPPL" of "The LaTeX
-            # Project Public License") and its file's name as well as by its text.
-            text = (
-                f"{passage.title} {initials(passage.title)} {file_words(passage.doc_id)} "
-                f"{passage.section or ''} {passage.source or ''} {passage.text}"
-            )
+            # A passage names what its document's name and its section name, as well as what
+            # its text does ("LPPL" of "The LaTeX Project Public License", lppl.pdf).
+            text = f"{named_by(passage)} {passage.text}"
             context[id(passage)] = (
                 name_share(reading.entities, text) if reading.entities else 1.0,
                 all(
@@ -391,7 +387,6 @@ class ReadingEngine(Extractive):
             item.wanted = _says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
-        restated_sentences = {sentences[i] for i in restated}
         release = asks_release(reading)
         chunks: dict[str, list[Passage]] = {}  # each document's, fetched once
         cheap = dataclasses.replace(self.weights, near=0.0)
@@ -404,9 +399,7 @@ class ReadingEngine(Extractive):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
             lemmas |= cut_short(cut, lemmas)
-            if (question := asked_above(item.sentence)) is not None:
-                lemmas |= content_terms(question)
-                lemmas |= reading.terms if item.sentence in restated_sentences else set()
+            lemmas |= asked.get(item.sentence, set())
             if is_field(item.sentence):
                 lemmas |= terms_of(named_by(item.sentence.passage))
             item.lexical = coverage(reading.terms, lemmas | other, idf)

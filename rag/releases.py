@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from rag.blocks import segments
 from rag.question import Reading
 from rag.schema import Passage
 from rag.sentences import VERSION, Sentence
@@ -43,11 +44,13 @@ def _names_release(heading: str) -> bool:
 
 
 def _heading_lines(text: str, end: int | None = None) -> list[re.Match[str]]:
-    """A text's heading lines; a comment in a listing ("# 1 r 100 4.552 3.099") is none."""
+    """A text's heading lines before `end`, as `segments` tells them from a comment in a
+    listing ("# 1 r 100 4.552 3.099")."""
     return [
         m
-        for m in _HEADING_LINE.finditer(text, 0, len(text) if end is None else end)
-        if text.count("```", 0, m.start()) % 2 == 0
+        for s in segments(text, piece=True)
+        if s.kind == "heading" and (end is None or s.end <= end)
+        if (m := _HEADING_LINE.match(text, s.start)) is not None
     ]
 
 

@@ -18,7 +18,7 @@ from rag.embed import Embedder
 from rag.language import fold
 from rag.question import NAME_LABELS, Reading
 from rag.schema import Passage
-from rag.text import answer_sentences, content_terms, row_reading, stem, words
+from rag.text import answer_sentences, content_terms, document_name, row_reading, stem, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -518,7 +518,8 @@ def terms_of(text: str) -> set[str]:
 def named_by(passage: Passage) -> str:
     """What names a passage's document and section, whose fields speak of them ("Author:" of
     the Logging HOWTO, "release-date:" of Celery's 5.1.0)."""
-    return f"{passage.title or ''} {passage.source or ''} {passage.section or ''}"
+    name = document_name(passage.title, passage.doc_id)
+    return f"{name} {passage.source or ''} {passage.section or ''}"
 
 
 def asked_above(sentence: Sentence) -> str | None:

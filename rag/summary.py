@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rag.blocks import LIST_MARKER
+from rag.blocks import LIST_MARKER, segments
 from rag.embed import Embedder
 from rag.head import DOCUMENT_WORDS
 from rag.question import Reading
@@ -25,7 +25,7 @@ from rag.sentences import (
     sentence_vectors,
     split_sentences,
 )
-from rag.text import content_terms
+from rag.text import content_terms, document_name
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences
@@ -44,10 +44,8 @@ def summarize(
     whole = (stored.document(doc_id) if stored is not None else []) or found
     # A topic of the document, not the document, is what to sum up when the question names
     # more than the title and the words for a document.
-    # A document is named by its title or its file's name ("the sandwich paper":
-    # sandwich-CL.pdf).
-    named = content_terms(re.sub(r"[\W_]+", " ", f"{passages[0].title or ''} {doc_id}"))
-    title = named | DOCUMENT_WORDS | _REQUEST
+    # "the sandwich paper" is sandwich-CL.pdf, whatever its title.
+    title = content_terms(document_name(passages[0].title, doc_id)) | DOCUMENT_WORDS | _REQUEST
     section = found[0].section if reading.terms - title else None
     on_topic = [p for p in whole if p.section == section] if section else []
     titled = any(n in (passages[0].title or "") for n in reading.numbers)
@@ -122,8 +120,9 @@ def _abstract(parts: Sequence[Passage]) -> list[tuple[int, int]]:
     for part in parts:
         if part.start > _ABSTRACT_WITHIN:
             break
+        code = [s for s in segments(part.text, piece=True) if s.kind == "code"]
         for found in _ABSTRACT.finditer(part.text):
-            if part.text.count("```", 0, found.start()) % 2:
+            if any(s.start <= found.start() < s.end for s in code):
                 continue
             rest = part.text[found.end() :]
             end = re.search(r"^#|\Z", rest, re.MULTILINE)

@@ -271,14 +271,12 @@ def dates_in(text: str) -> set[dt.date]:
     return found
 
 
-def initials(title: str | None) -> str:
-    """A title's initials, as an abbreviation of it is written ("LPPL" of "The LaTeX Project
-    Public License"); "" for a title of one word."""
+def document_name(title: str | None, doc_id: str) -> str:
+    """The words a reader may name a document by: its title, the title's initials ("LPPL" of
+    "The LaTeX Project Public License") and its file's name ("uploads/lppl.pdf": "uploads lppl
+    pdf"; "the regex howto" is regex.html)."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", title or "") if w[0].isupper()]
     words = [w for w in words if w.lower() not in ("the", "a", "an")]
-    return "".join(w[0] for w in words) if len(words) >= 2 else ""
-
-
-def file_words(doc_id: str) -> str:
-    """The words of a document's file name ("uploads/lppl.pdf": "uploads lppl pdf")."""
-    return re.sub(r"[\W_]+", " ", doc_id).strip()
+    initials = "".join(w[0] for w in words) if len(words) >= 2 else ""
+    file = re.sub(r"[\W_]+", " ", doc_id).strip()
+    return f"{title or ''} {initials} {file}"

@@ -71,7 +71,7 @@ def read_blocks(text: str) -> list[Block]:
                 blocks.append(Block("heading", group[0].strip(), level=min(depth, 6)))
                 continue
             if _example(group, margin, introduced=introduced):
-                block = Block("code", "\n".join(x[min(_indent(y) for y in group) :] for x in group))
+                block = _code(group)
                 if blocks and blocks[-1].kind == "code":
                     blocks[-1].text += "\n\n" + block.text
                 else:
@@ -237,7 +237,7 @@ def _group_blocks(lines: list[str]) -> list[Block]:
         and not LIST_MARKER.match(lines[0].strip())
         and ((base >= 2 and columns * 2 >= len(lines)) or prompt or drawn)
     ):
-        return [Block("code", "\n".join(x[base:] for x in lines))]
+        return [_code(lines)]
     return _items(lines)
 
 
@@ -327,5 +327,6 @@ _SUBITEM = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.\s")
 
 
 def _code(lines: list[str]) -> Block:
+    """Lines of code as a block, their common indent taken off."""
     base = min(_indent(x) for x in lines)
     return Block("code", "\n".join(x[base:] for x in lines))
