@@ -34,7 +34,6 @@ from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     BRACKETED,
     CONTRAST,
-    VERSION,
     Sentence,
     WordVectors,
     answers_anything,
@@ -50,12 +49,14 @@ from rag.sentences import (
     name_share,
     named_by,
     names_row,
+    new_version,
     opens_section,
     opens_with_term,
     points_back,
     query_vector,
     related_terms,
     repeats,
+    says_wanted,
     similarities,
     split_sentences,
     term_weights,
@@ -384,7 +385,7 @@ class ReadingEngine(Extractive):
             item.reworded = item.key
             item.typed = looks_typed(reading, sentence.said)
             item.context, item.numbers = context[id(sentence.passage)]
-            item.wanted = _says_wanted(reading, terms, sentence.said)
+            item.wanted = says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)
         release = asks_release(reading)
@@ -414,7 +415,7 @@ class ReadingEngine(Extractive):
             if (points_back(doc) or aside) and item.sentence in before:
                 said = lemmas | before[item.sentence][0]
                 text = f"{before[item.sentence][1]} {text}"
-            version = reading.wanted == "version" and _new_version(reading, text)
+            version = reading.wanted == "version" and new_version(reading, text)
             if reading.key_terms:
                 # The noun naming the answer's kind is there when an entity of that kind is
                 # ("Available since Ninja 1.5." says which version).
@@ -429,7 +430,7 @@ class ReadingEngine(Extractive):
                     describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
             item.verb = asserts(reading, lemmas | other)
-            item.wanted = _says_wanted(reading, said, text)
+            item.wanted = says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
             if release and (heading := release_heading(item.sentence, stored, chunks)) is not None:
@@ -578,34 +579,6 @@ def _goes_on(sentence: Sentence) -> Sentence | None:
     if alone and entry.match(sentence.text) and not entry.match(after[0].text):
         return after[0] if between.strip() == "" else None
     return None
-
-
-def _says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
-    """Whether a sentence says the noun a "what"/"which" picks ("what uid": "uid 37"), or, for
-    "which version", a version number ("Available since Ninja 1.5.")."""
-    if reading.wanted == "version":
-        # The word alone does not say which ("should Depend on the triggers-supporting
-        # version of dpkg"); a number does ("versions 5 up to 12", "versions below four").
-        return _new_version(reading, text) or (
-            reading.wanted in terms and bool(_NUMERAL.search(text))
-        )
-    return reading.wanted is None or reading.wanted in terms
-
-
-_NUMERAL = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-
-
-def _new_version(reading: Reading, text: str) -> bool:
-    """Whether a sentence holds a version number the question does not ("BibTeX 0.99b should
-    be used with LaTeX version 2.09" for "which LaTeX version should BibTeX 0.99b use")."""
-    return any(
-        m.group() not in reading.text and not _PLACE_IN_TEXT.search(text[: m.start()])
-        for m in VERSION.finditer(text)
-    )
-
-
-# A section's or a figure's number is no version: "See Section 1.2 [Export to text files]".
-_PLACE_IN_TEXT = re.compile(r"\b(?:sections?|chapters?|figures?|tables?|pages?|§)\s*$", re.I)
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

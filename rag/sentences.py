@@ -558,3 +558,31 @@ def names_row(reading: Reading, sentence: Sentence) -> bool:
     return len(first) >= 3 and bool(
         re.search(rf"(?<![\w-]){re.escape(first)}(?![\w=.-])", fold(reading.asked))
     )
+
+
+def says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
+    """Whether a sentence says the noun a "what"/"which" picks ("what uid": "uid 37"), or, for
+    "which version", a version number ("Available since Ninja 1.5.")."""
+    if reading.wanted == "version":
+        # The word alone does not say which ("should Depend on the triggers-supporting
+        # version of dpkg"); a number does ("versions 5 up to 12", "versions below four").
+        return new_version(reading, text) or (
+            reading.wanted in terms and bool(_NUMERAL.search(text))
+        )
+    return reading.wanted is None or reading.wanted in terms
+
+
+_NUMERAL = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+
+
+def new_version(reading: Reading, text: str) -> bool:
+    """Whether a sentence holds a version number the question does not ("BibTeX 0.99b should
+    be used with LaTeX version 2.09" for "which LaTeX version should BibTeX 0.99b use")."""
+    return any(
+        m.group() not in reading.text and not _PLACE_IN_TEXT.search(text[: m.start()])
+        for m in VERSION.finditer(text)
+    )
+
+
+# A section's or a figure's number is no version: "See Section 1.2 [Export to text files]".
+_PLACE_IN_TEXT = re.compile(r"\b(?:sections?|chapters?|figures?|tables?|pages?|§)\s*$", re.I)
