@@ -22,7 +22,9 @@ _SKIP = {
 # Containers whose class or id names page furniture rather than content.
 _FURNITURE = (
     r"nav|navbar|navheader|navfooter|docnav|menu|sidebar|sphinxsidebar|breadcrumbs?|related|footer|"
-    r"header|cookie|banner|share|social|toc|skip|headerlink|advert|promo|subscribe|comments?"
+    r"header|cookie|banner|share|social|toc|skip|headerlink|advert|promo|subscribe|comments?|"
+    # Doxygen's title area over every page, and the tooltips it hides beside each listing
+    r"titlearea|ttc"
 )
 _FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
 _FURNITURE_ID = re.compile(rf"(?:{_FURNITURE})", re.I)  # a whole id: "header-files" is content
@@ -114,6 +116,25 @@ def _furniture(element: Any, *, named: bool = True) -> bool:
     return named and not _prose(element) and not _section_inside(element)
 
 
+def _page_links(element: Any) -> bool:
+    """Whether a paragraph or a list is nothing but links within the page: a table of contents
+    (a list of "#Help", "#Local", ...) or a way back to it ("[ToC]" after each section)."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    parent = element.getparent()
+    links = [a for a in element.iter("a") if (a.get("href") or "").startswith("#")]
+    linked = "".join("".join(a.itertext()) for a in links)
+    # A short list of links may be content ("two styles of Options Menu:" / "form-based",
+    # "key-based"), and so may a list item's paragraph ("tuple"); a way back is a word or two.
+    back = tag == "p" and len(linked.split()) <= 3 and parent is not None and parent.tag == "body"
+    if not links or not (back or (tag in ("ul", "ol") and len(links) >= 5)):
+        return False
+    text = "".join(element.itertext())
+    for a in links:
+        text = text.replace("".join(a.itertext()), "", 1)
+    # (A contents list may hold a remark or two: Lynx's "(Me want cookie!)".)
+    return sum(c.isalnum() for c in text) <= 0.1 * sum(c.isalnum() for c in linked)
+
+
 def _section_inside(element: Any) -> bool:
     """Whether an element holds a heading (below the page's title) followed by text of five
     words or more without links."""
@@ -152,7 +173,7 @@ def _walk(element: Any) -> Iterator[Block]:
     if element.text:
         inline.append(element.text)
     for child in element:
-        if _furniture(child):
+        if _furniture(child) or _page_links(child):
             if child.tail:
                 inline.append(child.tail)
             continue
@@ -176,6 +197,11 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
         return
     if tag == "dl":
         yield from _definitions(element)
+        return
+    lines = [child for child in element if "line" in (child.get("class") or "").split()]
+    if tag == "div" and lines and "fragment" in (element.get("class") or "").split():
+        # Doxygen sets a listing as a <div> of lines, not a <pre>.
+        yield Block("code", "\n".join(_inline_text(x, keep_space=True).rstrip() for x in lines))
         return
     if tag in _HEADINGS:
         text = _PILCROW.sub("", squash(_inline_text(element)))
@@ -235,7 +261,9 @@ def _definitions(element: Any) -> Iterator[Block]:
     for tag, child in _list_parts(element):
         if tag == "dt":
             text = squash(_inline_text(child))
-            signature = "sig" in (child.get("class") or "").split() or "(" in text
+            # A call's brackets ("open(file)"), not a key that is one ("(", ")").
+            signature = "sig" in (child.get("class") or "").split()
+            signature = signature or bool(re.search(r"\w\(", text))
             if text and len(text) <= 60 and not signature:
                 terms.append(text.rstrip(":").strip())
             elif text:
@@ -248,8 +276,12 @@ def _definitions(element: Any) -> Iterator[Block]:
                 blocks[0].text = f"{', '.join(terms)}: {squash(blocks[0].text)}"
                 # A short paragraph after it is said of the same terms: "-v, --verbose: With
                 # prune, report all removals." / "With list, output additional information".
+                # Only up to a listing or a list of its own: Lynx's "options" holds the
+                # whole reference of options below its examples.
                 for block in blocks[1:]:
-                    if block.kind == "paragraph" and len(block.text) <= 200:
+                    if block.kind != "paragraph":
+                        break
+                    if len(block.text) <= 200:
                         block.text = f"{', '.join(terms)}: {squash(block.text)}"
             else:
                 yield from (Block("item", t) for t in terms)

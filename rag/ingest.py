@@ -15,8 +15,6 @@ from rag.formats import SUPPORTED_SUFFIXES, as_text, read
 from rag.language import sentence_spans
 from rag.schema import Chunk, Document
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
 
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
     """Yield `(file, root)` for every supported file under the given files and folders.
@@ -77,9 +75,15 @@ def _day(value: str | None) -> str | None:
 
 
 def _first_heading_or_line(body: str, path: Path) -> str:
-    heading = _HEADING.search(body)
-    if heading and path.suffix.lower() in (".md", ".markdown"):
-        return heading.group(1)
+    if path.suffix.lower() in (".md", ".markdown"):
+        lines = [body[s.start : s.end] for s in segments(body) if s.kind == "heading"]
+        levels = [len(line.strip()) - len(line.strip().lstrip("#")) for line in lines]
+        if lines:
+            # The first of several headings at the top level heads a section, not the
+            # document (a README's "Background" before "License" and "Building"): the
+            # file's name names it.
+            alone = all(level > levels[0] for level in levels[1:])
+            return heading_text(lines[0]) if alone else path.stem
     first_line = body.split("\n", 1)[0].strip()
     return first_line[:200] or path.stem
 

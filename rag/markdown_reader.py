@@ -22,25 +22,49 @@ _INLINE_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)")
 _REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+.!|<>-])")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?\|?[ \t]*\n", re.M)
+_NESTED_ITEM = re.compile(r"[ \t]+(?:[-*+]|\d{1,9}[.)])[ \t]+\S")  # "    * Nightly releases"
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
 # A line that opens a block of its own: a heading, a list item, a table row, a quote, an
 # HTML line, a rule.
 _BLOCK_START = re.compile(r" {0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\||>|<|(?:[-*_][ \t]*){3,}$)")
 
 
+# A run-in title in bold over its text ("- **TurboJPEG API**<br>"): the title and the text
+# read as one statement, "TurboJPEG API: This API provides ...".
+_BOLD_TITLE = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\*\*([^*\n]+?)\*\*[ \t]*<br\s*/?>[ \t]*$", re.M)
+_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*$", re.M | re.I)  # a hard break, as two spaces are
+_STRONG = re.compile(r"(?<![\w*])(\*\*|__)(?=[^\s*])([^\n]*?[^\s*])\1(?![\w*])")  # not "f***ing"
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
+
+
 def read_markdown(text: str) -> str:
     """The text of a Markdown document (its front matter already taken off); its fenced code
     blocks, as `segments` finds them, as they are."""
     out, at = [], 0
-    for part in segments(text):
+    parts = segments(text)
+    prose = "".join(text[p.start : p.end] for p in parts if p.kind != "code")
+    wrapped = _wrapped(prose)
+    for part in parts:
         if part.kind == "code":
-            out += [_prose(text[at : part.start]), text[part.start : part.end]]
+            out += [_prose(text[at : part.start], wrapped), text[part.start : part.end]]
             at = part.end
-    out.append(_prose(text[at:]))
+    out.append(_prose(text[at:], wrapped))
     return "".join(out)
 
 
-def _prose(text: str) -> str:
+def _wrapped(text: str) -> bool:
+    """Whether a file's prose is wrapped at a column (a README at 80), so that a line ending
+    a sentence goes on into the next as Markdown reads it; a file that sets each paragraph on
+    a line of its own has many long lines."""
+    lines = [x for x in text.split("\n") if x.strip() and not re.match(r" {0,3}[|<]", x)]
+    return len(lines) >= 10 and sum(len(x) > 100 for x in lines) < 0.05 * len(lines)
+
+
+def _prose(text: str, wrapped: bool = False) -> str:
+    text = _BOLD_TITLE.sub(r"\1\2:", text)
+    text = _BREAK.sub("  ", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _AUTOLINK.sub(r"\1", text)
     text = _atx_headings(text)
     cut = _DEFINITION.sub("", _COMMENT.sub("", text))
     # Where a comment or a definition stood alone, one blank line is left, not three.
@@ -50,10 +74,10 @@ def _prose(text: str) -> str:
     text = _REFERENCE_LINK.sub(r"\1", text)
     text = _ESCAPED.sub(r"\1", text)  # "{string\[]}" is "{string[]}"
     text = _TABLE_RULE.sub("", text)  # a table's row of dashes under its header is no row
-    return _joined(text)
+    return _joined(text, wrapped)
 
 
-def _joined(text: str) -> str:
+def _joined(text: str, wrapped: bool = False) -> str:
     """Each paragraph and list item on one line where its source wrapped it: a line goes on
     with the one above unless it opens a block, the one above is a heading, a table row or
     a quote or ends in a hard break (two spaces or a backslash), or the break ends a
@@ -70,11 +94,12 @@ def _joined(text: str) -> str:
                 line.strip()
                 and above.strip()
                 and not _BLOCK_START.match(line)
+                and not _NESTED_ITEM.match(line)
                 and not re.match(r" {0,3}(?:#|\||>|<)", above)
                 and not above.endswith(("  ", "\\"))
                 and not (above.startswith("    ") and not _BLOCK_START.match(above.lstrip()))
-                and not line_breaks_sentence(above, line, widest)
-                and not _SENTENCE_END.search(above)
+                and (wrapped or not line_breaks_sentence(above, line, widest))
+                and (wrapped or not _SENTENCE_END.search(above))
             ):
                 kept[-1] = f"{above.rstrip()} {line.strip()}"
             else:

@@ -11,7 +11,9 @@ from rag.blocks import Block
 from rag.pdf_lines import Line
 
 PAGE_NUMBER = re.compile(
-    r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]?", re.I
+    r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"|[-–]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–]?",  # "-1-", "- i -"
+    re.I,
 )
 # A page number at either end of a running line: "A Brief History of Debian ii", "2 / 21".
 _FOLIO = re.compile(

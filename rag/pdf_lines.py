@@ -20,6 +20,7 @@ _MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sf
 _BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
 # A font that names itself regular: pdfium's weight for it is not to be trusted (LaTeX's
 # "LMRoman10-Regular" reports 744, as heavy as bold).
+_ITALIC = re.compile(r"italic|oblique|slant", re.I)
 _PLAIN = re.compile(r"regular|book|light|[-,](?:roman|italic|oblique)\b", re.I)
 _OCR_DPI = 300
 _CLOSING = frozenset(".,;:!?)]’”\"'")
@@ -52,6 +53,7 @@ class Line:
     top: float
     size: float
     bold: bool = False
+    italic: bool = False
     mono: bool = False
     ocr: bool = False
     hyphenated: bool = False  # ends with a hyphen pdfium marked as a line-end break
@@ -78,7 +80,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
         sizes: list[float] = []
         # each character's size, bottom and left edge
         placed: list[tuple[float, float, float] | None] = []
-        bold = mono = 0
+        bold = mono = slanted = 0
         opens_mono = False
         lead = 0  # how many of the line's first characters are bold, before the first that isn't
         leading = True
@@ -86,7 +88,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
         lefts: list[float] = []  # the left edge of each column after the first
 
         def close() -> None:
-            nonlocal bold, mono, lead, leading, family, opens_mono
+            nonlocal bold, mono, slanted, lead, leading, family, opens_mono
             _drop_note_marks(chars, placed)
             text = "".join(chars)
             runin = _run_in(chars, lead, len(sizes))
@@ -124,6 +126,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
                         # a line ("verso pages. (github issue 704)") is not what the line is.
                         size=round(statistics.median(sizes[:8]), 1),
                         bold=bold * 2 > len(sizes),
+                        italic=slanted * 2 > len(sizes),
                         # A bulleted line is a list item, whatever its font. A line that
                         # opens in prose is prose, with a setting in it ("Nodes are drawn, by
                         # default, with shape=ellipse, width=.75"); code may end in a comment
@@ -141,7 +144,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             placed.clear()
             boxes.clear()
             sizes.clear()
-            bold = mono = lead = 0
+            bold = mono = slanted = lead = 0
             opens_mono = False
             leading = True
             family = ""
@@ -187,6 +190,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             weight = c.FPDFText_GetFontWeight(raw, i)
             heavy = bool(_BOLD.search(name)) or (weight >= 600 and not _PLAIN.search(name))
             bold += heavy
+            slanted += bool(flags.value & 64) or bool(_ITALIC.search(name))  # flag 7: Italic
             leading = leading and heavy
             lead += leading
             fixed = bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch

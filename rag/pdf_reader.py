@@ -36,6 +36,9 @@ _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 # may close an aside mid-sentence ("PNG (libpng-devel)" / "and OpenSSL ... will be required").
 _SURE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Results"
+# A section's number and the first word of its title: "3.1. Creating", "12.5 Results" (not a
+# numbered line of a listing, "19 ⟨color4⟩ \dimen@ii").
+_SECTION_HEAD = re.compile(r"(?:\d+\.)+\d*\s+[A-Z][a-z]")
 # "2.1 ", "Chapter 4 ", "Appendix A " before a heading's words (lower case).
 _SECTION_NUMBER = re.compile(
     r"^(?:(?:chapter|section|part|appendix)\s+(?:\d+|[a-z])|\d+(?:\.\d+)*)\.?(?:\s+|$)"
@@ -134,7 +137,11 @@ def _metadata(document: Any) -> dict[str, Any]:
     match = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get("CreationDate") or ""))
     created = f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else None
     # A PDF has no field for when it was published: its creation date is only that.
-    return {"title": title or None, "author": info.get("Author"), "created_at": created}
+    # Names as a tool listed them: "Deri James, and, Peter Schaffter," is "Deri James and
+    # Peter Schaffter".
+    author = re.sub(r"\s*,\s*(and|&)\s*,?\s*", r" \1 ", str(info.get("Author") or ""))
+    author = " ".join(author.split()).strip(" ,;")
+    return {"title": title or None, "author": author or None, "created_at": created}
 
 
 def _blocks(pages: list[_Page]) -> list[Block]:
@@ -375,6 +382,8 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False
     if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)):
         return False  # a heading in bold, over a line or two
+    if len(group) == 1 and prev.italic and not line.italic and _SECTION_HEAD.match(prev.text):
+        return False  # a numbered heading in italics ("3.5. Assigning a colour to links")
     if (
         prev.font != line.font
         and len(group) == 1
@@ -455,7 +464,10 @@ def _block(
         return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
     if short and all(line.bold for line in group) and first.size >= body and not ocr:
         return Block("heading", text, first.page, level=len(heading_sizes) + 1)
-    other_face = len(group) == 1 and first.font != font and not LIST_MARKER.match(text)
+    # Another typeface, or a numbered line in italics ("3.1. Creating destination points").
+    other_face = len(group) == 1 and not LIST_MARKER.match(text)
+    italic_numbered = first.italic and bool(_SECTION_HEAD.match(text))
+    other_face = other_face and (first.font != font or italic_numbered)
     if short and other_face and first.size >= body and not ocr and len(text.split()) <= 12:
         return Block("heading", text, first.page, level=len(heading_sizes) + 1)
     return Block(kind, text, first.page, ocr=ocr)

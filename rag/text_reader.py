@@ -32,7 +32,8 @@ def read_blocks(text: str) -> list[Block]:
     """The text's blocks in reading order."""
     blocks: list[Block] = []
     first = True
-    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8)
+    # A no-break space is a space to the layout ("5.1.\u00a0Header stanza").
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").expandtabs(8)
     outline = bool(_OUTLINE_MODE.search(text.split("\n", 1)[0]))
     head, _, rest = text.partition("\n")
     text = _MODE_LINE.sub(" ", head).rstrip() + "\n" + rest
@@ -63,14 +64,17 @@ def read_blocks(text: str) -> list[Block]:
             if _asks(group):
                 blocks.append(Block("heading", group[0].strip(), level=2))  # a FAQ's question
                 continue
-            if _outdented(group, margin):
+            if _outdented(group, margin) and not introduced:
                 # "1.1. Overall documentation" at the margin, over text set in: a subheading;
                 # its section number's parts say how deep.
                 number = re.match(r"\d+(?:\.\d+)*", group[0].strip())
                 depth = number.group().count(".") + 2 if number else 3
                 blocks.append(Block("heading", group[0].strip(), level=min(depth, 6)))
                 continue
-            if _example(group, margin, introduced=introduced):
+            if len(group) == 1 and _indent(group[0]) > margin and _SUBITEM.match(group[0].strip()):
+                blocks.append(Block("paragraph", group[0].strip()))  # "4.1. Single-line values"
+                continue
+            if _example(group, margin, introduced=introduced) or _set_out(group, margin):
                 block = _code(group)
                 if blocks and blocks[-1].kind == "code":
                     blocks[-1].text += "\n\n" + block.text
@@ -102,13 +106,25 @@ def _regions(text: str) -> list[tuple[str, list[str]]]:
         opens = _DELIMITER.fullmatch(line) and (i == 0 or not lines[i - 1].strip())
         close = next((j for j in range(i + 1, len(lines)) if lines[j] == line), None)
         if opens and close is not None:
-            kind = "code" if line.strip()[0] in "-." else "text"
+            # Rules that part a text's chapters (the Debian FAQ's) enclose prose, not a listing.
+            listing = line.strip()[0] in "-." and not _prose(lines[i + 1 : close])
+            kind = "code" if listing else "text"
             regions += [(kind, lines[i + 1 : close]), ("text", [])]
             i = close + 1
             continue
         regions[-1][1].append(line)
         i += 1
     return [(kind, lines) for kind, lines in regions if any(x.strip() for x in lines)]
+
+
+# A line of words as prose wraps them: six or more, with none of code's marks.
+_WORDS = re.compile(r"[^\s$=<>{}\[\]|;/\\]+(?: [^\s$=<>{}\[\]|;/\\]+){5,}")
+
+
+def _prose(lines: list[str]) -> bool:
+    """Whether lines between two rules are mostly prose: ten or more, most of them words."""
+    said = [x.strip() for x in lines if x.strip()]
+    return len(said) >= 10 and sum(bool(_WORDS.fullmatch(x)) for x in said) >= 0.6 * len(said)
 
 
 def _asks(group: list[str]) -> bool:
@@ -133,7 +149,7 @@ def _outdented(group: list[str], margin: int) -> bool:
         and margin >= 2
         and _indent(group[0]) < margin
         and len(line) <= 70
-        and line[-1:].isalnum()
+        and (line[-1:].isalnum() or (line.endswith(")") and "(" in line))  # "(once)"
         and not _FIELD.match(line)
     )
 
@@ -148,6 +164,21 @@ def _example(group: list[str], margin: int, *, introduced: bool = False) -> bool
         and min(_indent(x) for x in group) >= margin + 4
         and not any(x.rstrip().endswith((".", ":", "?", "!", ",")) for x in group)
         and not LIST_MARKER.match(group[0].strip())
+        and not _SUBITEM.match(group[0].strip())  # a contents entry ("4.1. Single-line values")
+    )
+
+
+def _set_out(group: list[str], margin: int) -> bool:
+    """Whether a group is lines set out from text that is set in, none ending as a sentence
+    does: an example, line by line ("Format: https://..." / "Source: ..." / "Upstream-Name:
+    SOFTware" in a DocBook text dump)."""
+    return (
+        len(group) >= 2
+        and margin >= 2
+        and all(_indent(x) < margin for x in group)
+        and not any(x.rstrip().endswith((".", "?", "!", ",")) for x in group)
+        and not LIST_MARKER.match(group[0].strip())
+        and not any(_UNDERLINE.fullmatch(x) for x in group)  # an underlined heading
     )
 
 
@@ -230,7 +261,9 @@ def _group_blocks(lines: list[str]) -> list[Block]:
     # Set in from the margin, a table, a command at its prompt ("    $ git revert -m 1 M") or
     # a drawing ("---o---o---M") is preformatted; so is a block mostly not letters.
     body = "".join(x.strip() for x in lines)
+    # (A line of words and numbers is no drawing: "Debian Policy 4.6.2.0, 2022-12-17".)
     drawn = sum(c.isalpha() for c in body) < 0.4 * len(body)
+    drawn = drawn and (len(lines) > 1 or not re.search(r"[^\W\d_]{2,} [^\W\d_]{2,}", body))
     prompt = all(re.match(r"\s*[$#>] \S", x) for x in lines)
     if (
         base >= 1
@@ -283,7 +316,7 @@ def _items(lines: list[str]) -> list[Block]:
         ):
             # Lines set in under a line that introduces them: a command to type ("get a
             # backtrace using gdb:" / "$ gdb /path/to/app-binary").
-            blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
+            blocks.append(Block(kind, _joined(current)))  # type: ignore[arg-type]
             current, code = [], [line]
             continue
         marker = LIST_MARKER.match(stripped) or _SUBITEM.match(stripped)
@@ -293,13 +326,13 @@ def _items(lines: list[str]) -> list[Block]:
         nested = starts and _indent(line) > marker_indent and stripped[0] not in "-–"
         if starts and (kind == "paragraph" or _indent(line) <= marker_indent or nested):
             if current:
-                blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
+                blocks.append(Block(kind, _joined(current)))  # type: ignore[arg-type]
             current, kind, marker_indent = [stripped], "item", _indent(line)
             text_indent = _indent(line) + len(marker.group()) if marker else _indent(line)
         elif kind == "item" and _indent(line) <= marker_indent:
             # Back at the list's margin without a marker: a paragraph after the list.
             if current:
-                blocks.append(Block("item", " ".join(current)))
+                blocks.append(Block("item", _joined(current)))
             current, kind, marker_indent, text_indent = [stripped], "paragraph", -1, _indent(line)
         else:
             if not current:
@@ -308,8 +341,14 @@ def _items(lines: list[str]) -> list[Block]:
     if code:
         blocks.append(_code(code))
     if current:
-        blocks.append(Block(kind, " ".join(current)))  # type: ignore[arg-type]
+        blocks.append(Block(kind, _joined(current)))  # type: ignore[arg-type]
     return blocks
+
+
+def _joined(lines: list[str]) -> str:
+    """Wrapped lines as one: a web address broken after its scheme ("(https:" /
+    "//www.debian.org/...") is whole again."""
+    return re.sub(r"\b(https?:) (?=//\S)", r"\1", " ".join(lines))
 
 
 def _command_line(line: str) -> bool:

@@ -467,6 +467,38 @@ def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
     assert "## 1 Ferries" in headings, headings
 
 
+def test_a_pdf_subheading_in_italics_heads_its_section(tmp_path: Path) -> None:
+    """groff's mom sets "3.1. ..." in italics at about the body's size, on its own line: a
+    heading, not the start of the paragraph below. Its authors as the tool listed them, and a
+    roman page number between dashes, are read as a person would."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_author("Ada Quint, and, Bo Lind,")
+    pdf.add_page()
+
+    def line(y: float, text: str, style: str = "", size: float = 10.5) -> None:
+        pdf.set_font("helvetica", style, size)
+        pdf.set_xy(20, y)
+        pdf.cell(0, 5, text)
+
+    line(20, "3. Moorings", style="B", size=12)
+    line(28, "Every mooring in the harbour is checked by the harbour master each week.")
+    line(40, "3.1. Checking the chains", style="I", size=10.8)
+    line(46, "The chains are lifted at low tide and measured link by link for wear.")
+    line(51, "A chain worn by a fifth is replaced before the winter storms begin.")
+    line(63, "3.2. Buoys", style="I", size=10.8)
+    line(69, "Each buoy is painted yellow.")
+    line(280, "- i -")
+    pdf.output(str(tmp_path / "moorings.pdf"))
+    doc = load_document(tmp_path / "moorings.pdf", "moorings.pdf")
+    headings = [p for p in doc.text.split("\n\n") if p.startswith("#")]
+    assert any(h.endswith(" 3.1. Checking the chains") for h in headings), doc.text
+    assert any(h.endswith(" 3.2. Buoys") for h in headings), doc.text
+    assert "\n\nThe chains are lifted at low tide" in doc.text
+    assert "- i -" not in doc.text
+    assert doc.author == "Ada Quint and Bo Lind"
+
+
 def _title_page(tmp_path: Path, lines: tuple[str, ...]) -> Document:
     """A PDF with no Author in its metadata: a title in 24 points, then `lines` in bold 14,
     then a body paragraph; read back."""
@@ -598,6 +630,38 @@ def test_a_docbook_sidebar_is_content_and_its_page_links_are_not(tmp_path: Path)
     doc = load_document(path, "backup.html")
     assert aside in doc.text
     assert "Prev" not in doc.text and "About us" not in doc.text
+
+
+def test_html_contents_links_and_doxygen_listings(tmp_path: Path) -> None:
+    """A hand-written guide's contents list and its "[ToC]" links back are no text; a short
+    list of links into the page is; a one-character key is a term; a term over a reference of
+    its own does not prefix it. Doxygen's title area and hidden tooltips are no text, and its
+    listing is code."""
+    contents = "".join(f'<li><a href="#s{i}">Section {i}</a></li>' for i in range(6))
+    path = tmp_path / "guide.html"
+    path.write_text(
+        '<html><head><title>Ferry guide</title></head><body><div id="titlearea">'
+        '<ul class="ferrynavbar"><li><a href="/dl">Download</a></li></ul></div>'
+        f"<h2>Contents</h2><ul>{contents}</ul>"
+        "<p>The ferry offers two kinds of ticket:</p><ul>"
+        '<li><a href="#single">single</a></li><li><a href="#return">return</a></li></ul>'
+        '<p>[<a href="#ToC-s0">ToC</a>]</p>'
+        "<dl><dt>(</dt><dd><p>The ( key moves back half a page.</p></dd>"
+        "<dt>options</dt><dd><p>Options begin with a dash.</p><pre>-quiet</pre>"
+        "<dl><dt>-quiet</dt><dd><p>say nothing.</p></dd></dl></dd></dl>"
+        '<div class="fragment"><div class="line">if (!boardFerry())</div>'
+        '<div class="line">    <span class="comment">// wait for the next one</span></div>'
+        '<div class="ttc"><div class="ttname">boardFerry</div>'
+        '<div class="ttdoc">Boards the ferry.</div></div></div>'
+        "</body></html>"
+    )
+    doc = load_document(path, "guide.html")
+    assert "Section 3" not in doc.text and "[ToC]" not in doc.text, doc.text
+    assert "\n\nsingle\n" in doc.text and "return" in doc.text
+    assert "(: The ( key moves back half a page." in doc.text
+    assert "\n-quiet: say nothing." in doc.text and "options: -quiet" not in doc.text
+    assert "```\nif (!boardFerry())\n    // wait for the next one\n```" in doc.text
+    assert "Boards the ferry" not in doc.text and "Download" not in doc.text
 
 
 def test_a_pdf_bold_bullet_or_broken_line_is_no_section(tmp_path: Path) -> None:
@@ -1142,6 +1206,33 @@ def test_markdown_reads_as_its_reader_sees_it(tmp_path: Path) -> None:
     assert load_document(news, "news.md").text.count("\n") == 2
 
 
+def test_a_markdown_readme_wrapped_at_80_columns(tmp_path: Path) -> None:
+    """libjpeg-turbo's README: lines wrapped at a column, a sentence ending at a line's end
+    inside its paragraph, run-in titles in bold over a `<br>`, links in angle brackets, nested
+    items, and several top-level headings, so the first one is no title."""
+    body = "The harbour board meets every month in the hall on the quay, and its minutes\n"
+    path = tmp_path / "README.md"
+    path.write_text(
+        "Background\n==========\n\n"
+        + body * 6
+        + "are kept for ten years.\nRefer to MINUTES.md for the older ones.\n\n"
+        "- **Ferry API**<br>\n  This API books a seat on the morning ferry.  See\n"
+        "  <https://ferry.example/api> for the details.\n"
+        "- Timetables\n    * Summer timetable\n    * Winter timetable\n\n"
+        "License\n=======\n\nThe code is under a **BSD-style** licence.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "README.md")
+    assert doc.title == "README"
+    assert "are kept for ten years. Refer to MINUTES.md for the older ones." in doc.text
+    assert (
+        "- Ferry API: This API books a seat on the morning ferry.  See "
+        "https://ferry.example/api for the details.\n"
+    ) in doc.text, doc.text
+    assert "\n    * Summer timetable\n    * Winter timetable" in doc.text
+    assert "under a BSD-style licence." in doc.text
+
+
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:
     path = tmp_path / "FAQ.txt"
     path.write_text(
@@ -1199,6 +1290,56 @@ def test_a_plain_text_charters_title_and_nested_items_are_text(tmp_path: Path) -
         "1. On January 1st of each year the term of any member who has served more than 42 "
         "months is set to expire."
     ) in doc.text, doc.text
+
+
+def test_a_plain_text_spec_dumped_from_docbook(tmp_path: Path) -> None:
+    """A specification dumped to text: the body set in by three, examples set out by one,
+    section numbers followed by a no-break space, contents entries set in further, a version
+    line, chapters parted by rules, and a web address wrapped after its scheme."""
+    nbsp = "\u00a0"
+    path = tmp_path / "moorings-format.txt"
+    path.write_text(
+        "Machine-readable mooring file\n\n"
+        "   Harbour Board 4.6.2.0, 2022-12-17\n\n"
+        "   Table of Contents\n\n"
+        "   5. Stanzas\n\n"
+        "                5.1. Header stanza (once)\n\n"
+        "                5.2. Berth stanza (repeatable)\n\n"
+        "---------------------------------------------------------------------\n\n"
+        f"  5.1.{nbsp}Header stanza (once)\n\n"
+        "   The following fields may be present in a header stanza, and the\n"
+        "   board keeps the list at its office on the quay (https:\n"
+        "   //harbour.example/moorings) for anyone to read.\n\n"
+        " Format: https://harbour.example/moorings/1.0/\n"
+        " Berth-Name: North pier\n"
+        " Keeper: Ada Quint <ada@harbour.example>\n\n"
+        "   If berth A has:\n\n"
+        " Copyright 2010 Bo Lind\n\n"
+        "   a single stanza may be used for both berths. The keeper signs it\n"
+        "   every spring and the board files it with the others for ten years.\n"
+        "   Nothing else is needed from the owner of the boat or the berth.\n"
+        "   A stanza names one berth, or several that share a keeper and a fee.\n"
+        "   The fee is paid to the harbour master before the first of April.\n"
+        "   A berth left empty for a year is offered to the next on the list.\n"
+        "   The list is read out at the board's meeting each January as well.\n"
+        "   Owners may appeal to the board within a month of its decision.\n"
+        "   The board answers each appeal in writing within another month.\n"
+        "   Its answer is final, and it is filed with the berth's stanza too.\n\n"
+        "---------------------------------------------------------------------\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "moorings-format.txt")
+    headings = re.findall(r"^#+ (.*)$", doc.text, re.MULTILINE)
+    assert "5.1. Header stanza (once)" in headings, doc.text
+    assert "Copyright 2010 Bo Lind" not in headings  # an example, introduced by its sentence
+    assert "\n\n5.2. Berth stanza (repeatable)\n\n" in doc.text  # a contents entry, not code
+    assert "```\nHarbour Board" not in doc.text  # a version line is no drawing
+    assert (
+        "```\nFormat: https://harbour.example/moorings/1.0/\nBerth-Name: North pier\n" in doc.text
+    )
+    assert "the quay (https://harbour.example/moorings) for anyone" in doc.text
+    # The rules part chapters: the prose between them is text, not a listing.
+    assert "\n\na single stanza may be used for both berths. The keeper signs it every" in doc.text
 
 
 def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None:
