@@ -115,6 +115,17 @@ def _counterpart(previous: str, subject: str) -> str | None:
     na.approx do"; "does zsh ignore the QUIT signal" and "INT"), or of its one term of code
     for a plain word ("what does concentrate=true do" and "compound"); None when there is no
     such one term, or the subject is a name (the earlier question's name makes way for it)."""
+    one = re.fullmatch(r"(?:the\s+)?([\w.+-]+)\s+one", subject.strip(), re.IGNORECASE)
+    if one:
+        # "And the comment one?" after "what's the Disclaimer field for": "one" is the
+        # earlier question's noun, and its word before it makes way ("the Comment field").
+        from rag.language import parse
+
+        before = [t for t in parse(previous) if t.dep_ in ("compound", "amod")
+                  and t.head.pos_ == "NOUN" and t.i + 1 == t.head.i]  # fmt: skip
+        if len(before) != 1:
+            return None
+        return previous.replace(before[0].text, one.group(1), 1).rstrip(" ?") + "?"
     shape = _shape(subject)
     if len(subject.split()) != 1 or shape == "capitalised":
         return None
@@ -223,4 +234,7 @@ def _content(question: str) -> str:
     while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING
                      or words[0].lower() in _ASKER):  # fmt: skip
         words = words[1:]
+    # "what does GPL-2+ mean": its topic is "GPL-2+", not "GPL-2+ mean".
+    while len(words) > 1 and words[-1].lower() in ("do", "does", "did", "mean", "means"):
+        words = words[:-1]
     return " ".join(words)

@@ -256,9 +256,12 @@ def read(question: str) -> Reading:
         verbs=frozenset(
             stem(t.lemma_.lower())
             for t in tokens
-            if t.pos_ in ("VERB", "ADJ")
-            and t.dep_ in ("ROOT", "acomp", "xcomp", "ccomp")
-            and t.lemma_.lower() not in _FRAMING
+            if t.lemma_.lower() not in _FRAMING
+            and (
+                (t.pos_ == "VERB" and t.dep_ in ("ROOT", "acomp", "xcomp", "ccomp"))
+                # an adjective said of the subject, however parsed ("is using it mandatory")
+                or (t.pos_ == "ADJ" and t.dep_ != "amod")
+            )
         ),
     )
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.blocks import LIST_MARKER
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
@@ -299,6 +300,10 @@ class ReadingEngine(Extractive):
             # What a term is, said in one sentence, is told in the next: "-k, --keep-index:
             # This option is only valid for push and save." / "All changes ... are left intact."
             chosen = [chosen[0], following]
+        elif not reading.expected and (items := _listed(chosen[0])):
+            # "The following fields may be present in a Files stanza." says only that a list
+            # follows; its items say which.
+            chosen = [chosen[0], *items]
         # A sentence that already names what the question names, or holds the kind of answer
         # it wants, says enough without the sentence before it.
         may_point_back = {
@@ -429,7 +434,9 @@ class ReadingEngine(Extractive):
                 item.typed = max(
                     describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
                 )
-            item.verb = asserts(reading, lemmas | other)
+            # Its own words only: a word close in meaning may be the opposite ("optional" for
+            # "mandatory"), which would say "Yes" to a sentence that says no.
+            item.verb = asserts(reading, lemmas)
             item.wanted = says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
@@ -561,6 +568,37 @@ class ReadingEngine(Extractive):
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
 
 
+def _listed(sentence: Sentence, most: int = 8) -> list[Sentence]:
+    """The items of the list a sentence introduces ("... as follows:", "The following fields
+    may be present"), at most `most` and 400 characters of them, when the list follows it."""
+    said = sentence.text.rstrip()
+    if not (said.endswith(":") or _INTRODUCES.search(said)):
+        return []
+    text = sentence.passage.text
+    if not re.match(r"[ \t]*\n", text[sentence.end :]):
+        return []
+    # The list's own lines, each item's words without its marker, up to the first line that
+    # is no item (blank lines between items allowed).
+    kept: list[Sentence] = []
+    for line in re.finditer(r"[^\n]*", text[sentence.end :]):
+        row = line.group()
+        if not row.strip():
+            continue
+        marker = LIST_MARKER.match(row.lstrip())
+        if marker is None or len(kept) >= most:
+            break
+        start = sentence.end + line.start() + len(row) - len(row.lstrip()) + marker.end()
+        item = Sentence(sentence.passage, start, sentence.end + line.end())
+        if sum(len(k.text) for k in kept) + len(item.text) > 400:
+            break
+        kept.append(item)
+    return kept
+
+
+# A sentence that says a list follows it: "the following", "as follows", "these".
+_INTRODUCES = re.compile(r"\b(?:the following|as follows|following \w+|these|below)\b", re.I)
+
+
 def _goes_on(sentence: Sentence) -> Sentence | None:
     """The sentence after a short one in its paragraph, if the paragraph goes on."""
     if len(sentence.text.split()) > 25:
@@ -585,8 +623,8 @@ def _polarity(reading: Reading, best: Signals) -> str:
     """Yes or No only when the sentence settles it: it says what the question asks with the
     question's own verb and most of its words, plainly or negated. Otherwise nothing: the
     sentence speaks for itself."""
-    if not best.verb or best.lexical < 0.6:
-        return ""
+    if not best.verb or best.lexical < 0.6 or best.key < 0.99:
+        return ""  # (every noun and adjective asked about said in its own words, too)
     return "No:" if best.negated != reading.negated else "Yes:"
 
 

@@ -45,6 +45,9 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         # A year is no term of code to swap: "and prices?" asks the same of oil prices.
         ("what happened to oil prices in 2023", "and 2024?",
          "what happened to oil prices in 2024?"),
+        # "one" is the earlier question's noun; the word before it makes way.
+        ("whats the Disclaimer field for", "and the comment one?",
+         "whats the comment field for?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
@@ -68,6 +71,10 @@ def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
     assert condense("what about the expiry rules?", config) == (
         "what about the expiry rules? (dirvish config file)"
     )
+    # The earlier question's topic, without its closing verb.
+    meant = [Turn(role="user", content="what does GPL-2+ mean"),
+             Turn(role="assistant", content="It is GPL-2+ with an exception. [1]")]  # fmt: skip
+    assert condense("what about plain GPL?", meant) == "what about plain GPL? (GPL-2+)"
 
 
 def test_and_a_thing_asks_the_earlier_question_of_it() -> None:

@@ -388,6 +388,29 @@ def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None
 
 
 @pytest.mark.slow
+def test_a_word_of_opposite_meaning_says_neither_yes_nor_no(real_pipeline: Pipeline) -> None:
+    # "optional" is close to "mandatory" in meaning and says the opposite: no "Yes:" before it.
+    note = _note("Use of this mooring format is optional. Boats may keep their old papers.")
+    answer = real_pipeline.engine.answer("is using this mooring format mandatory", note)
+    assert answer.answer.startswith("Use of this mooring format is optional."), answer.answer
+
+
+@pytest.mark.slow
+def test_a_sentence_that_introduces_a_list_is_answered_with_its_items(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "## Berth stanza\n\nThe following fields may be present in a Berth stanza.\n\n"
+        "* Berth: required.\n\n* Keeper: required.\n\n* Comment: optional.\n\n"
+        "## Examples\n\nA berth stanza names one berth."
+    )
+    answer = real_pipeline.engine.answer("what fields are required in a berth stanza", note)
+    quotes = [c.quote for c in answer.citations]
+    assert "Berth: required." in quotes and "Keeper: required." in quotes, answer.answer
+    assert "A berth stanza names one berth." not in quotes
+
+
+@pytest.mark.slow
 def test_what_an_abbreviation_stands_for_describes_it(real_pipeline: Pipeline) -> None:
     note = _note(
         "Operationally this would mean folding into PhilEd the roles of FAPE and PEAC. Ana Ruiz "
