@@ -209,8 +209,18 @@ def _leans_back(question: str) -> str | None:
         return "bare"
     if back:
         return "pronoun"
-    # No name of its own, in a conversation: "How long was the kick?", "Which team?".
-    named = any(t.pos_ == "PROPN" or t.ent_type_ for t in doc)
+    # No name of its own, in a conversation: "How long was the kick?", "Which team?". A
+    # term of code or a word no dictionary has names something too ("where does postsuper
+    # report problems", "what does use_first_pass mean").
+    from rag.language import is_english
+
+    named = any(
+        t.pos_ == "PROPN"
+        or t.ent_type_
+        or _shape(t.text) == "code"
+        or (t.is_alpha and not t.is_stop and len(t.text) >= 4 and not is_english(t.lower_))
+        for t in doc
+    )
     return None if named or len(own) > 3 else "pronoun"
 
 

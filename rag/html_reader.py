@@ -210,7 +210,15 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
         if text:
             yield Block("heading", text, level=_HEADINGS[tag])
     elif tag == "pre":
-        yield Block("code", _inline_text(element, keep_space=True))
+        text = _inline_text(element, keep_space=True)
+        if _typeset(text):
+            # A manual page set as one <pre> (man2html, Postfix's pages): text laid out by a
+            # typesetter, read as plain text is, its justified spaces taken out.
+            from rag.text_reader import read_blocks as read_text
+
+            yield from read_text(re.sub(r"(?<=\S) {2,}(?=\S)", " ", text))
+        else:
+            yield Block("code", text)
     elif tag == "table":
         rows = []
         for row in element.iter("tr"):
@@ -234,6 +242,15 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
 
 
 _ADMONITIONS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger"})
+
+
+def _typeset(text: str) -> bool:
+    """Whether a <pre> holds a page of prose rather than code: twenty lines or more, most
+    of them runs of six words or more without code's marks."""
+    from rag.text_reader import prose_lines
+
+    lines = [x for x in text.split("\n") if x.strip()]
+    return len(lines) >= 20 and prose_lines(lines) >= 0.5 * len(lines)
 
 
 def _admonition_title(heading: Any, text: str) -> bool:

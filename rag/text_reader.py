@@ -7,6 +7,7 @@ wrap would end a sentence and show in every quote."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from rag.blocks import LIST_MARKER, Block
 
@@ -37,6 +38,9 @@ def read_blocks(text: str) -> list[Block]:
     outline = bool(_OUTLINE_MODE.search(text.split("\n", 1)[0]))
     head, _, rest = text.partition("\n")
     text = _MODE_LINE.sub(" ", head).rstrip() + "\n" + rest
+    text = _without_page_furniture(text.replace("\f", "\n"))
+    vocabulary = set(re.findall(r"[a-z]{3,}", text.lower()))
+    width = min(max((len(x.rstrip()) for x in text.split("\n")), default=0), 100)
     for kind, lines in _regions(text):
         if kind == "code":
             blocks.append(Block("code", "\n".join(lines).strip("\n")))
@@ -50,6 +54,15 @@ def read_blocks(text: str) -> list[Block]:
             blocks.append(Block("heading", groups[0][0].strip()))
             groups[0] = groups[0][1:]
             groups = [group for group in groups if group]
+        elif first and (at := _centred_title(groups, width)) is not None:
+            # A typescript's title centred under its head ("UNIFIED LOGIN WITH" / "PLUGGABLE
+            # AUTHENTICATION MODULES (PAM)" under an RFC's authors and date, set in columns):
+            # the head's columns read one by one, then the title.
+            for group in groups[:at]:
+                cells = [c for x in group for c in re.split(r" {6,}", x.strip())]
+                blocks += [Block("paragraph", c) for c in cells if c]
+            blocks.append(Block("heading", " ".join(x.strip() for x in groups[at])))
+            groups = groups[at + 1 :]
         first = False
         # How far the text is set in: a line set in further is an example ("ps -o pid,comm"
         # under a FAQ's answer).
@@ -57,6 +70,19 @@ def read_blocks(text: str) -> list[Block]:
         margin = margins[len(margins) // 2] if margins else 0
         for at, group in enumerate(groups):
             introduced = at > 0 and groups[at - 1][-1].rstrip().endswith(":")
+            title = group[0].strip()
+            if (
+                len(group) > 1
+                and len(title) <= 40
+                and _CAPITALS.fullmatch(title)
+                and _indent(group[0]) < min(_indent(x) for x in group[1:])
+            ):
+                # A manual page's section name over its indented text ("DESCRIPTION").
+                blocks.append(Block("heading", title, level=2))
+                group = group[1:]
+                if len(group) == 1:
+                    blocks.append(Block("paragraph", group[0].strip()))
+                    continue
             heading = _OUTLINE_HEADING.fullmatch(group[0])
             if outline and heading and len(group) == 1 and not heading.group(2).endswith("."):
                 blocks.append(Block("heading", heading.group(2), level=len(heading.group(1))))
@@ -87,7 +113,85 @@ def read_blocks(text: str) -> list[Block]:
                     blocks[-1].text += "\n\n" + block.text
                 else:
                     blocks.append(block)
+    for block in blocks:
+        if block.kind != "code":
+            block.text = _BROKEN_WORD.sub(lambda m: _rejoined(m, vocabulary), block.text)
     return blocks
+
+
+# A word broken at a line's end, as `_joined` leaves it ("mes-\u00adsage", "ease-of-\u00aduse").
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\u00ad([a-z]+)")
+
+
+def _rejoined(match: re.Match[str], vocabulary: set[str]) -> str:
+    """A word hyphenated at a line's end, whole where the text writes it whole elsewhere
+    ("message"), else with its hyphen ("ease-of-use", "non-graphical")."""
+    whole = match.group(1) + match.group(2)
+    return whole if whole.lower() in vocabulary else f"{match.group(1)}-{match.group(2)}"
+
+
+# A page's head or foot as a typewritten document repeats it: parts set far apart on one
+# line ("Samar, Schemers          Page 12", "OSF-RFC 86.0     PAM     October 1995").
+_SPREAD = re.compile(r"\S {3,}\S")
+
+
+def _without_page_furniture(text: str) -> str:
+    """The text without the heads and feet of its pages: a line set out across the page
+    that recurs, page number aside, three times or more between blank lines. A paragraph
+    that the page broke goes on across the break."""
+    lines = text.split("\n")
+    keys = [re.sub(r"\d+", "#", " ".join(x.split())) for x in lines]
+    counts, exact = Counter(keys), Counter(" ".join(x.split()) for x in lines)
+
+    def recurs(i: int) -> bool:
+        line = lines[i].strip()
+        return (
+            counts[keys[i]] >= 3
+            and bool(_SPREAD.search(line))
+            and len(re.findall(r"[^\W\d_]{2,}", line)) >= 2  # words, not a row of numbers
+        )
+
+    def alone(i: int) -> bool:  # blank lines above and below, as a page's head and foot are
+        return all(not (lines[j].strip() if 0 <= j < len(lines) else "") for j in (i - 1, i + 1))
+
+    def numbered(i: int) -> bool:  # "Page 12": a number at an end changes from page to page
+        line = " ".join(lines[i].split())
+        ends = re.search(r"^\d+\b|\b\d+$", line)
+        return bool(ends) and recurs(i) and alone(i) and exact[line] < counts[keys[i]]
+
+    def near(i: int, step: int) -> bool:
+        """Whether a numbered running line stands next to line i, blank lines between."""
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        return 0 <= j < len(lines) and numbered(j)
+
+    # A running line: numbered, or beside one (a head over the foot of the page before).
+    dropped = {
+        i
+        for i in range(len(lines))
+        if lines[i].strip() and recurs(i) and (numbered(i) or near(i, -1) or near(i, 1))
+    }
+    if not dropped:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i not in dropped:
+            out.append(lines[i])
+            i += 1
+            continue
+        # The break: blank lines and furniture, up to the next line of text.
+        while out and not out[-1].strip():
+            out.pop()
+        while i < len(lines) and (i in dropped or not lines[i].strip()):
+            i += 1
+        before = out[-1].rstrip() if out else ""
+        after = lines[i].lstrip() if i < len(lines) else ""
+        goes_on = bool(before) and not re.search(r"[.:!?]$", before) and after[:1].islower()
+        if not goes_on:
+            out.append("")
+    return "\n".join(out)
 
 
 # A line that opens and closes a listing after a blank line (AsciiDoc's "-------------" or
@@ -121,10 +225,15 @@ def _regions(text: str) -> list[tuple[str, list[str]]]:
 _WORDS = re.compile(r"[^\s$=<>{}\[\]|;/\\]+(?: [^\s$=<>{}\[\]|;/\\]+){5,}")
 
 
+def prose_lines(lines: list[str]) -> int:
+    """How many of the lines are words as prose wraps them."""
+    return sum(bool(_WORDS.fullmatch(" ".join(x.split()))) for x in lines if x.strip())
+
+
 def _prose(lines: list[str]) -> bool:
     """Whether lines between two rules are mostly prose: ten or more, most of them words."""
-    said = [x.strip() for x in lines if x.strip()]
-    return len(said) >= 10 and sum(bool(_WORDS.fullmatch(x)) for x in said) >= 0.6 * len(said)
+    said = [x for x in lines if x.strip()]
+    return len(said) >= 10 and prose_lines(said) >= 0.6 * len(said)
 
 
 def _asks(group: list[str]) -> bool:
@@ -176,10 +285,30 @@ def _set_out(group: list[str], margin: int) -> bool:
         len(group) >= 2
         and margin >= 2
         and all(_indent(x) < margin for x in group)
-        and not any(x.rstrip().endswith((".", "?", "!", ",")) for x in group)
+        and not any(x.rstrip().endswith((".", "?", "!", ",", ":")) for x in group)
+        and sum(len(x.split()) >= 8 for x in group) <= 1  # not prose wrapped at the margin
         and not LIST_MARKER.match(group[0].strip())
         and not any(_UNDERLINE.fullmatch(x) for x in group)  # an underlined heading
     )
+
+
+def _centred_title(groups: list[list[str]], width: int) -> int | None:
+    """Which of a text's first groups is its title set centred on the page: a line or three,
+    each about as far from the right as from the left, none ending a sentence, after groups
+    that are set in columns ("Open Software Foundation          V. Samar (SunSoft)")."""
+    for at, group in enumerate(groups[:4]):
+        centred = len(group) <= 3 and all(
+            _indent(x) >= 8
+            and abs(_indent(x) + len(x.strip()) / 2 - width / 2) <= 6
+            and len(x.strip()) <= 70
+            and not x.rstrip().endswith((".", ":", ","))
+            for x in group
+        )
+        if centred:
+            return at
+        if not all(re.search(r"\S {6,}\S", x.strip()) or len(x.strip()) <= 40 for x in group):
+            return None  # text before it: no title page
+    return None
 
 
 def _outline_headings(group: list[str]) -> list[list[str]]:
@@ -347,8 +476,13 @@ def _items(lines: list[str]) -> list[Block]:
 
 def _joined(lines: list[str]) -> str:
     """Wrapped lines as one: a web address broken after its scheme ("(https:" /
-    "//www.debian.org/...") is whole again."""
-    return re.sub(r"\b(https?:) (?=//\S)", r"\1", " ".join(lines))
+    "//www.debian.org/...") is whole again, and a word broken at a line's hyphen is marked
+    for `_rejoined`."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        broken = re.search(r"[A-Za-z]-$", text) and line[:1].islower()
+        text += ("\u00ad" if broken else " ") + line
+    return re.sub(r"\b(https?:) (?=//\S)", r"\1", text)
 
 
 def _command_line(line: str) -> bool:

@@ -86,6 +86,18 @@ def test_and_a_thing_asks_the_earlier_question_of_it() -> None:
     )
 
 
+def test_a_new_question_naming_a_command_stands_alone() -> None:
+    # A lower-case command or a term of code names what the question is about: no earlier
+    # topic is carried into it.
+    pam = [Turn(role="user", content="what does pam stand for"),
+           Turn(role="assistant", content="Pluggable Authentication Modules [1]")]  # fmt: skip
+    assert condense("where does postsuper report problems", pam) == (
+        "where does postsuper report problems"
+    )
+    assert condense("what does use_first_pass mean", pam) == "what does use_first_pass mean"
+    assert condense("is it safe?", pam) != "is it safe?"
+
+
 def test_words_of_the_last_answer_come_along_only_if_they_are_names() -> None:
     reply = "apt allows the administrator of an archive to provide a signature of it. [1]"
     trust = [Turn(role="user", content="what happens if the archive index is unsigned"),

@@ -1342,6 +1342,68 @@ def test_a_plain_text_spec_dumped_from_docbook(tmp_path: Path) -> None:
     assert "\n\na single stanza may be used for both berths. The keeper signs it every" in doc.text
 
 
+def test_a_typewritten_rfc_without_its_page_furniture(tmp_path: Path) -> None:
+    """An RFC typescript: its head in columns over a centred title, a running head and foot
+    on every page, a sentence broken by a page break, and words hyphenated at a line end."""
+    body = (
+        "      The harbour board keeps one register of moorings for the whole of the\n"
+        "      coast, and a keeper may look up any berth in it at any time of the day.\n\n"
+    )
+
+    def page(n: int) -> str:
+        return (
+            f"\n\n   Quint, Lind{' ' * 50}Page {n}\n\n\n"
+            f"   HB-RFC 12.0{' ' * 20}MOORINGS{' ' * 20}May 1996\n\n"
+        )
+
+    path = tmp_path / "rfc12.txt"
+    path.write_text(
+        f"\n\n   Harbour Board{' ' * 30}A. Quint (North Pier)\n"
+        f"   Request For Comments: 12.0{' ' * 18}B. Lind (North Pier)\n   May 1996\n\n\n"
+        f"{' ' * 25}A REGISTER OF MOORINGS\n\n   1. INTRODUCTION\n\n"
+        + body
+        * 2
+        + "      Every keeper signs the register, and the board uses the message-\n"
+        "      passing service of the harbour office, which is easy to use and non-\n"
+        "      graphical, to send the\n"
+        + page(1)
+        + "      register to the ferry company each week.\n\n"
+        + body
+        + page(2)
+        + body
+        + page(3),
+        encoding="utf-8",
+    )
+    doc = load_document(path, "rfc12.txt")
+    assert doc.title == "A REGISTER OF MOORINGS"
+    assert "Page 2" not in doc.text and "May 1996\n\n#" in doc.text, doc.text
+    assert "\n\nA. Quint (North Pier)\n\n" in doc.text and "HB-RFC" not in doc.text
+    assert "the messagepassing" not in doc.text
+    assert (
+        "the board uses the message-passing service of the harbour office, which is easy to "
+        "use and non-graphical, to send the register to the ferry company each week."
+    ) in doc.text, doc.text
+
+
+def test_a_manual_page_set_in_one_pre_reads_as_text(tmp_path: Path) -> None:
+    lines = [
+        "Use of the command is restricted to the harbour master and the two",
+        "deputies, who keep the keys and read each message at the office.",
+    ] * 10
+    prose = "\n".join(f"       {x}" for x in lines)
+    path = tmp_path / "moor.1.html"
+    path.write_text(
+        "<html><head><title>moor(1)</title></head><body><pre>\nMOOR(1)          MOOR(1)\n\n"
+        "<b>NAME</b>\n       moor - tie a boat to its berth\n\n<b>DESCRIPTION</b>\n"
+        "       The  <b>moor</b>  command  ties a  boat  to  the  berth  named  on  its  mes-\n"
+        f"       sage line.\n\n{prose}\n</pre></body></html>"
+    )
+    doc = load_document(path, "moor.1.html")
+    headings = re.findall(r"^#+ (.*)$", doc.text, re.MULTILINE)
+    assert "NAME" in headings and "DESCRIPTION" in headings, doc.text
+    assert "\n\nThe moor command ties a boat to the berth named on its message line." in doc.text
+
+
 def test_a_pdf_with_a_damaged_page_keeps_its_other_pages(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.set_compression(False)
