@@ -34,6 +34,11 @@ _BLOCK_START = re.compile(r" {0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|\||>|<|(?:[-
 _BOLD_TITLE = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\*\*([^*\n]+?)\*\*[ \t]*<br\s*/?>[ \t]*$", re.M)
 _BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*$", re.M | re.I)  # a hard break, as two spaces are
 _STRONG = re.compile(r"(?<![\w*])(\*\*|__)(?=[^\s*])([^\n]*?[^\s*])\1(?![\w*])")  # not "f***ing"
+_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])([^\n*_]*?[^\s*_])\1(?![\w*_])")
+# A code span, kept as written; split out with its backticks.
+_CODE_SPAN = re.compile(r"((?<!`)`+(?!`)[^\n]*?(?<!`)`+(?!`))")
+# MyST's target for a cross-reference, a line of its own: "(labels/line-length)=".
+_TARGET = re.compile(r"^ {0,3}\([\w/.:-]+\)=[ \t]*(?:\n|$)", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
 
 
@@ -61,20 +66,29 @@ def _wrapped(text: str) -> bool:
 
 
 def _prose(text: str, wrapped: bool = False) -> str:
-    text = _BOLD_TITLE.sub(r"\1\2:", text)
-    text = _BREAK.sub("  ", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _AUTOLINK.sub(r"\1", text)
     text = _atx_headings(text)
-    cut = _DEFINITION.sub("", _COMMENT.sub("", text))
+    cut = _TARGET.sub("", _DEFINITION.sub("", _COMMENT.sub("", text)))
     # Where a comment or a definition stood alone, one blank line is left, not three.
     text = re.sub(r"\n{3,}", "\n\n", cut) if cut != text else text
+    text = _TABLE_RULE.sub("", text)  # a table's row of dashes under its header is no row
     text = _IMAGE.sub(r"\1", text)
     text = _INLINE_LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
-    text = _ESCAPED.sub(r"\1", text)  # "{string\[]}" is "{string[]}"
-    text = _TABLE_RULE.sub("", text)  # a table's row of dashes under its header is no row
-    return _joined(text, wrapped)
+    # Inline marks, outside code spans (`from __future__ import annotations` keeps its
+    # underscores).
+    parts = _CODE_SPAN.split(text)
+    parts[::2] = [_inline(part) for part in parts[::2]]
+    return _joined("".join(parts), wrapped)
+
+
+def _inline(text: str) -> str:
+    """Text without the marks Markdown renders: emphasis, hard breaks, escapes."""
+    text = _BOLD_TITLE.sub(r"\1\2:", text)
+    text = _BREAK.sub("  ", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)  # "_Black_ defaults to 88 characters"
+    text = _AUTOLINK.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text)  # "{string\[]}" is "{string[]}"
 
 
 def _joined(text: str, wrapped: bool = False) -> str:

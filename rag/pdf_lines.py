@@ -101,6 +101,8 @@ def text_lines(page: Any, number: int) -> list[Line]:
             text = _LOOSE_ACCENT.sub("", text)
             text = _SPACING_ACCENT.sub(lambda m: m.group(1) + _COMBINING[m.group(2)], text)
             text = unicodedata.normalize("NFC", text)
+            # A bullet a font maps to a control character ("\x88 ldl numeric: given Lp").
+            text = re.sub(r"^[\x80-\x9f](?=\s)", "•", text)
             cells: tuple[tuple[float, str], ...] = ()
             if lefts and boxes and text.count(_CELL) == len(lefts):
                 parts = [" ".join(part.split()) for part in text.split(_CELL)]
@@ -334,7 +336,10 @@ def _fragments_joined(lines: list[Line]) -> list[Line]:
             cells += line.cells or [(line.left, line.text)]
             text = f"{before.text} {line.text}"
         else:
-            glue = "" if gap < 0.15 * size else " "
+            # A word in capitals after one in lower case starts a new word, however close
+            # ("-qc" set in its box, "This suppresses ..." after it).
+            word = before.text[-1:].islower() and bool(re.match(r"[A-Z][a-z]", line.text))
+            glue = "" if gap < 0.15 * size and not word else " "
             head, *rest = line.cells or [(line.left, line.text)]
             cells[-1] = (cells[-1][0], cells[-1][1] + glue + head[1])
             cells += rest

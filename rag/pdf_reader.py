@@ -380,7 +380,10 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False  # a new column, or a gap between paragraphs
     if LIST_MARKER.match(line.text):
         return False
-    if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)):
+    # A line that goes on with the sentence above ("The toc_sections," / "toc_printed_sections,
+    # and ... control", the names in bold) is no heading under it or over it.
+    goes_on = not _SENTENCE_END.search(prev.text) and line.text[:1].islower()
+    if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)) and not goes_on:
         return False  # a heading in bold, over a line or two
     if len(group) == 1 and prev.italic and not line.italic and _SECTION_HEAD.match(prev.text):
         return False  # a numbered heading in italics ("3.5. Assigning a colour to links")

@@ -499,6 +499,31 @@ def test_a_pdf_subheading_in_italics_heads_its_section(tmp_path: Path) -> None:
     assert doc.author == "Ada Quint and Bo Lind"
 
 
+def test_a_pdf_line_of_bold_names_inside_a_sentence_is_no_heading(tmp_path: Path) -> None:
+    """SDoP's manual sets parameter names in bold: a wrapped line made mostly of them goes on
+    with the sentence and heads nothing."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    for y, style, x, text in (
+        (
+            35,
+            "",
+            20,
+            "(2) A table of contents; this is omitted if it would be empty. The berth_names,",
+        ),
+        (40, "B", 28, "berth_keepers, and fee_tables parameters control"),
+        (45, "", 28, "what is included in it."),
+    ):
+        pdf.set_font("times", style, 11)
+        pdf.set_xy(x, y)
+        pdf.cell(0, 5, text)
+    pdf.output(str(tmp_path / "params.pdf"))
+    doc = load_document(tmp_path / "params.pdf", "params.pdf")
+    assert "#" not in doc.text, doc.text
+    assert "The berth_names, berth_keepers, and fee_tables parameters control what is" in doc.text
+
+
 def _title_page(tmp_path: Path, lines: tuple[str, ...]) -> Document:
     """A PDF with no Author in its metadata: a title in 24 points, then `lines` in bold 14,
     then a body paragraph; read back."""
@@ -1231,6 +1256,22 @@ def test_a_markdown_readme_wrapped_at_80_columns(tmp_path: Path) -> None:
     ) in doc.text, doc.text
     assert "\n    * Summer timetable\n    * Winter timetable" in doc.text
     assert "under a BSD-style licence." in doc.text
+
+
+def test_markdown_emphasis_and_myst_targets_read_as_rendered(tmp_path: Path) -> None:
+    path = tmp_path / "style.md"
+    path.write_text(
+        "# The _Ferry_ style\n\n(labels/line-length)=\n\n### Line length\n\n"
+        "_Ferry_ keeps lines *short*, as in `from __future__ import annotations`, and "
+        "multiplies 2 * 3 * 4 with `*args`.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "style.md")
+    assert doc.title == "The Ferry style" and "labels/" not in doc.text, doc.text
+    assert (
+        "Ferry keeps lines short, as in `from __future__ import annotations`, and multiplies "
+        "2 * 3 * 4 with `*args`."
+    ) in doc.text, doc.text
 
 
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:
