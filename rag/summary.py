@@ -52,6 +52,8 @@ def summarize(
     if reading.numbers and not titled and (release := release_section(whole, reading.numbers)):
         on_topic = release  # "what was fixed in celery 5.1.2": the section of 5.1.2
     parts = on_topic or whole
+    if on_topic and not any(len(s.text) >= 40 for p in on_topic for s in split_sentences(p)):
+        parts, on_topic = whole, []  # a section of code and lists: the document instead
     seen: set[int] = set()
     sentences = []
     for part in parts:
@@ -59,7 +61,7 @@ def summarize(
             at = part.start + s.start
             if (
                 at not in seen
-                and len(s.text) >= 40
+                and (len(s.text) >= 40 or _DEFINITION.match(s.text))
                 and answers_anything(s)
                 and not is_field(s)
                 and not _REFERENCES.match(part.section or "")
@@ -68,6 +70,11 @@ def summarize(
                 sentences.append(s)
     summing = [s for s in sentences if _sums_up(s, long=len(sentences) > 60)]
     sentences = summing if len(summing) >= 2 else sentences
+    if len(sentences) > 60 and not on_topic:
+        # A long manual is summed up by its opening, where it says what it is and does; its
+        # centre is the detail of its reference ("This parameter controls the format of
+        # example titles."), which outnumbers the rest.
+        sentences = sentences[: max(30, len(sentences) // 10)]
     if not sentences:
         return None
     vectors = sentence_vectors(embedder, sentences, stored)
@@ -96,7 +103,7 @@ def summarize(
         if repeats(sentences[i], chosen):
             continue
         # "It also creates charts ..." says nothing without the sentence it points back to.
-        if i and sentences[i - 1] not in chosen and _PRONOUN_SUBJECT.match(sentences[i].text):
+        if _PRONOUN_SUBJECT.match(sentences[i].text) and (not i or sentences[i - 1] not in chosen):
             continue
         chosen.append(sentences[i])
     chosen.sort(key=lambda s: s.passage.start + s.start)
@@ -132,6 +139,10 @@ def _abstract(parts: Sequence[Passage]) -> list[tuple[int, int]]:
     return []
 
 
+# What a document says its subject is, however short: "SDoP is a Simple DocBook Processor."
+_DEFINITION = re.compile(r"[A-Z][\w.+-]*(?: [A-Z][\w.+-]*)* (?:is|are) (?:a|an|the)\b")
+
+
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:
     """Whether a sentence can stand in a summary: prose, not a list's entry, a note or a line
     of code ("• Making a Debian Package, copyright ...", "⁴See ...", "... git stash clear"),
@@ -144,7 +155,7 @@ def _sums_up(sentence: Sentence, *, long: bool) -> bool:
         "```" in text
         or LIST_MARKER.match(text)
         or re.match(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]+\S", text)
-        or (long and len(text.split()) < 8)
+        or (long and len(text.split()) < 8 and not _DEFINITION.match(text))
         or text.rstrip().endswith(":")  # what opens a list, without it
         or text.startswith("|")  # a table's row
         or licence

@@ -606,6 +606,21 @@ def test_a_long_manuals_summary_says_what_it_is(real_pipeline: Pipeline) -> None
 
 
 @pytest.mark.slow
+def test_a_reference_manual_is_summed_up_by_its_opening(real_pipeline: Pipeline) -> None:
+    # SDoP's manual: a short definition opens it, and hundreds of parameter entries make its
+    # centre; the definition, however short, sums it up.
+    opening = "Moor is a Simple Mooring Planner. It reads gauge files and writes tide tables.\n\n"
+    entries = "\n\n".join(
+        f"This parameter controls the format of the {kind} titles in part {n}. The value of "
+        f"this parameter specifies how {kind} titles are formatted in part {n}."
+        for n in range(150)
+        for kind in ("example", "table")
+    )
+    answer = real_pipeline.engine.answer("summarize the moor manual", _note(opening + entries))
+    assert answer.answer.startswith("Moor is a Simple Mooring Planner. [1]"), answer.answer
+
+
+@pytest.mark.slow
 def test_a_paper_is_summed_up_by_its_abstract_not_its_references(real_pipeline: Pipeline) -> None:
     # The paper is asked for by its file's name, which its title does not say, and retrieval
     # put its references first; its abstract sums it up, after a note on where it appeared.
