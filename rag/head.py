@@ -58,13 +58,32 @@ def of_document(reading: Reading, top: Passage) -> bool:
     return called and len(named - titled) <= len(named) / 3
 
 
+def named_by(reading: Reading, passage: Passage) -> bool | None:
+    """Whether what a question names is a passage's document, by its title or file ("who
+    wrote sdop" of sdop.pdf, "SDoP: A Simple DocBook Processor"); None when it names
+    nothing."""
+    named = (reading.terms | content_terms(" ".join(reading.names))) - _ABOUT_DOCUMENT
+    if not named:
+        return None
+    titled = content_terms(document_name(passage.title, passage.doc_id))
+    return len(named - titled) <= len(named) / 3
+
+
+def foreign_author_field(reading: Reading, sentence: Sentence) -> bool:
+    """Whether a sentence is another document's "Author:" field: it says who wrote its own
+    document, not the one the question names ("who is the initial author of black")."""
+    return bool(_AUTHOR_FIELD.match(sentence.text)) and named_by(reading, sentence.passage) is False
+
+
 def header_answer(
     reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
 ) -> Sentence | None:
     """Who wrote a document, or when, as its head says it, or None."""
     asks_author = reading.kind == "who" and AUTHORSHIP.search(reading.asked)
     asks_date = reading.kind == "when" and _DATED.search(reading.asked)
-    if not (asks_author or asks_date) or not of_document(reading, passages[0]):
+    # "who wrote sdop": a question naming the document by its title asks who wrote it.
+    by_title = asks_author and named_by(reading, passages[0])
+    if not (asks_author or asks_date) or not (by_title or of_document(reading, passages[0])):
         return None
     doc_id = passages[0].doc_id
     head = (stored.document(doc_id)[:2] if stored is not None else []) + [
@@ -80,6 +99,8 @@ def header_answer(
     for line in lines:
         if label.match(line.text) and is_field(line):
             return line
+    if asks_author and (credited := _credits(stored.document(doc_id) if stored else [])):
+        return credited
     if asks_date:
         # On a title page, the date under the title ("14 February 2003"), or a line that says
         # it ("This version was compiled on January 11, 2022").
@@ -87,6 +108,22 @@ def header_answer(
             (x for x in lines[:12] if _DATE_LINE.search(x.text) and _DATED.search(x.text)), None
         )
     return _byline(lines[:15])
+
+
+# A section that names a document's authors: a manual page's "AUTHOR(S)", "Authors".
+_CREDITS = re.compile(r"^#{1,6} +(?:authors?|author\(s\)|written by|credits)[ \t]*$", re.I | re.M)
+_LINE = re.compile(r"^[ \t]*(?!```)([^\s#][^\n]*)", re.M)  # a fence's line is no name
+
+
+def _credits(chunks: Sequence[Passage]) -> Sentence | None:
+    """The first line under a section that names the authors ("## AUTHOR(S)" / "Wietse
+    Venema IBM T.J. Watson Research")."""
+    for chunk in chunks:
+        found = _CREDITS.search(chunk.text)
+        line = _LINE.search(chunk.text, found.end()) if found else None
+        if line is not None:
+            return Sentence(chunk, line.start(1), line.end(1))
+    return None
 
 
 _DATED_TAIL = re.compile(

@@ -27,7 +27,7 @@ from rag.blocks import LIST_MARKER
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
-from rag.head import AUTHORSHIP, WROTE, header_answer, of_document
+from rag.head import AUTHORSHIP, WROTE, foreign_author_field, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
 from rag.releases import asks_release, names_own_release, release_heading, release_headings
@@ -278,6 +278,8 @@ class ReadingEngine(Extractive):
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
+        if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
+            sentences = [s for s in sentences if not foreign_author_field(reading, s)]
         if (
             reading.kind == "who"
             and AUTHORSHIP.search(reading.asked)

@@ -890,6 +890,44 @@ def test_who_wrote_a_document_is_read_from_its_header(real_pipeline: Pipeline) -
 
 
 @pytest.mark.slow
+def test_who_wrote_a_document_named_by_its_title_and_no_other(real_pipeline: Pipeline) -> None:
+    # "who wrote moor" names the document by its title: its Author field answers. Another
+    # document's Author field does not answer for a document it is not.
+    head = _section(5, "", "Author: Ada Quint", 0).model_copy(
+        update={"title": "Moor: A Simple Mooring Planner", "doc_id": "moor.pdf"}
+    )
+    body = _section(1, "Introduction", "Moor is a Simple Mooring Planner. It reads gauges.", 40)
+    body = body.model_copy(update={"title": head.title, "doc_id": "moor.pdf"})
+    answer = real_pipeline.engine.answer("who wrote moor", [body, head])
+    assert answer.answer.startswith("Author: Ada Quint"), answer.answer
+    style = _section(1, "Code style", "Early versions of Ferry took after its initial author.", 0)
+    style = style.model_copy(update={"title": "The Ferry code style", "doc_id": "style.md"})
+    answer = real_pipeline.engine.answer("who is the initial author of ferry", [style, head])
+    assert "Ada Quint" not in answer.answer, answer.answer
+
+
+class _FakeStoredDocument:
+    """Stands in for the store's copy of one document: its chunks, in order."""
+
+    def __init__(self, chunks: list[Passage]) -> None:
+        self._chunks = chunks
+
+    def document(self, doc_id: str) -> list[Passage]:
+        return [c for c in self._chunks if c.doc_id == doc_id]
+
+
+def test_a_manual_pages_authors_section_says_who_wrote_it() -> None:
+    from rag.head import header_answer
+
+    update = {"title": "Harbour manual - moor(1)", "doc_id": "moor.1.html"}
+    top = _section(1, "DESCRIPTION", "The moor command ties a boat to its berth.", 0)
+    end = _section(2, "AUTHOR(S)", "## AUTHOR(S)\n\n```\nAda Quint\nNorth Pier\n```", 900)
+    chunks = [top.model_copy(update=update), end.model_copy(update=update)]
+    found = header_answer(read("who wrote moor?"), chunks, _FakeStoredDocument(chunks))  # type: ignore[arg-type]
+    assert found is not None and found.text == "Ada Quint"
+
+
+@pytest.mark.slow
 def test_a_table_row_answers_under_its_column_headings(real_pipeline: Pipeline) -> None:
     note = _note(
         "## Admission\n\n| Ticket | Price |\n| Adults | $14 |\n| Seniors (65 and over) | $11 |\n"
