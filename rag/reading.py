@@ -187,8 +187,12 @@ def select(
     def choice(item: Signals) -> float:
         return combine(item, w) - (w.paraphrase_cost if item.reworded < w.min_lexical else 0.0)
 
+    # "What is X?" is answered by a sentence that says what X is, if one does: a longer one
+    # ("The LDL software package is a set of ...") is further in meaning from a short
+    # question than one that only uses X ("The simplest way to use LDL is within MATLAB.").
     ranked = sorted(
-        (s for s in found if eligible(reading, s, paraphrased)), key=lambda s: -choice(s)
+        (s for s in found if eligible(reading, s, paraphrased)),
+        key=lambda s: (not (reading.subject and s.typed >= 1.0), -choice(s)),
     )
     best, top = ranked[0], choice(ranked[0])
     chosen = [best.sentence]
@@ -277,6 +281,12 @@ class ReadingEngine(Extractive):
         if (header := header_answer(reading, passages, stored)) is not None:
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
+        if reading.subject and stored is not None and _names_document(reading.subject, passages[0]):
+            # "What is LDL?" of the LDL user guide: its opening says, though a question this
+            # short rarely retrieves it.
+            held = {(p.doc_id, p.start) for p in passages}
+            opening = stored.document(passages[0].doc_id)[:2]
+            passages = [*passages, *(c for c in opening if (c.doc_id, c.start) not in held)]
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
             sentences = [s for s in sentences if not foreign_author_field(reading, s)]
@@ -384,6 +394,15 @@ class ReadingEngine(Extractive):
         for i in range(1, len(sentences)):
             if sentences[i - 1].passage is sentences[i].passage:
                 before[sentences[i]] = stems[i - 1], sentences[i - 1].text
+        # "What is X?": a sentence that says "X (noun noun) is a ..." is worth a close look.
+        defines = (
+            re.compile(
+                rf"(?<![\w-]){re.escape(fold(reading.subject))}(?![\w-])(?:\s+[a-z]+){{0,2}}"
+                r"\s+(?:is|are|was|were)\s+(?:a|an|the)\b"
+            )
+            if reading.subject
+            else None
+        )
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
@@ -391,6 +410,8 @@ class ReadingEngine(Extractive):
             item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
             item.reworded = item.key
             item.typed = looks_typed(reading, sentence.said)
+            if defines and defines.search(fold(sentence.said)):
+                item.typed = 1.0  # "The LDL software package is a set of ...", read closely
             item.context, item.numbers = context[id(sentence.passage)]
             item.wanted = says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
@@ -433,9 +454,12 @@ class ReadingEngine(Extractive):
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
             if reading.subject:
+                # Saying what X is beats opening a section about X, and a point of a list
+                # ("• SDoP is a single program") is one thing among others about it.
                 item.typed = max(
-                    describes(reading.subject, doc), opens_section(reading.subject, item.sentence)
-                )
+                    describes(reading.subject, doc),
+                    0.9 * opens_section(reading.subject, item.sentence),
+                ) * (0.9 if LIST_MARKER.match(item.sentence.text) else 1.0)
             # Its own words only: a word close in meaning may be the opposite ("optional" for
             # "mandatory"), which would say "Yes" to a sentence that says no.
             item.verb = asserts(reading, lemmas)
@@ -568,6 +592,14 @@ class ReadingEngine(Extractive):
 
 
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
+
+
+def _names_document(subject: str, passage: Passage) -> bool:
+    """Whether a name is what a passage's document is about: a word of its title or file."""
+    name = fold(subject)
+    return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", fold(
+        document_name(passage.title, passage.doc_id)
+    )))  # fmt: skip
 
 
 def _listed(sentence: Sentence, most: int = 8) -> list[Sentence]:

@@ -348,10 +348,15 @@ def describes(subject: str, doc: Doc) -> float:
         return 1.0
     # The name of a tool or a term set before the noun of its kind: "The debmake command is
     # the helper script ...", "the globstar option means ...".
-    kind = re.match(r"\s+([a-z]+)", after)
-    if kind and re.match(f"{_COPULA}|{_DEFINES}", after[kind.end() :]):
-        at = end + kind.start(1)
-        if any(t.idx == at and t.pos_ == "NOUN" for t in doc):
+    # (Two nouns too: "The LDL software package is a set of ...".)
+    kind = re.match(r"\s+([a-z]+)(?:\s+([a-z]+))?", after)
+    for nouns in (1, 2):
+        if kind is None or kind.group(nouns) is None:
+            break
+        if not re.match(f"{_COPULA}|{_DEFINES}", after[kind.end(nouns) :]):
+            continue
+        starts = {end + kind.start(n) for n in range(1, nouns + 1)}
+        if all(any(t.idx == at and t.pos_ == "NOUN" for t in doc) for at in starts):
             return 1.0
     # A glossary's entry: the term, or terms, and a colon ("nit: Denotes a small issue"); a
     # command's or an option's with its arguments ("apply [--index] [<stash>]: Like pop").

@@ -621,6 +621,18 @@ def test_a_reference_manual_is_summed_up_by_its_opening(real_pipeline: Pipeline)
 
 
 @pytest.mark.slow
+def test_what_x_is_is_answered_by_the_sentence_that_says_it(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Using Moor in MATLAB\n\nThe simplest way to use Moor is within MATLAB.\n\n"
+        "## Abstract\n\nThe Moor software package is a set of short, concise routines for "
+        "planning the moorings of a harbour from the readings of its tide gauges, with some "
+        "use for rivers.\n\n• Moor is a single program, written in C."
+    )
+    answer = real_pipeline.engine.answer("what is Moor?", note)
+    assert answer.answer.startswith("The Moor software package is a set of"), answer.answer
+
+
+@pytest.mark.slow
 def test_a_paper_is_summed_up_by_its_abstract_not_its_references(real_pipeline: Pipeline) -> None:
     # The paper is asked for by its file's name, which its title does not say, and retrieval
     # put its references first; its abstract sums it up, after a note on where it appeared.
