@@ -17,7 +17,7 @@ import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +83,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
     blocks = labels_demoted(scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
-    blocks, byline = _bylines(_contents_dropped(blocks))
+    blocks, byline = _bylines(_index_dropped(_contents_dropped(blocks)))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     if not meta.get("author") and byline:
@@ -245,6 +245,45 @@ def _contents_dropped(blocks: list[Block]) -> list[Block]:
         else:
             later.add(plain(block.text))
     return [block for index, block in enumerate(blocks) if index not in dropped]
+
+
+# A back-of-book index's heading: "Index", "Concept Index", "Environment variable index".
+_INDEX_HEADING = re.compile(r"(?:[\w-]+ (?:and )?){0,3}index", re.IGNORECASE)
+# An index's entry ends in its pages: "-qc option 2", "title pages, fonts for 9, 10".
+_INDEX_ENTRY = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*$")
+
+
+def _index_dropped(blocks: list[Block]) -> list[Block]:
+    """Without a back-of-book index: its terms and page numbers answer nothing, and searches
+    for a term find the index first ("what does the -q option do" against "-q option 2, 3").
+    An index runs from its heading through its letters' headings ("Symbols", "B") while what
+    they head is entries."""
+
+    def listed(part: Sequence[Block]) -> bool:
+        """Whether blocks are an index's entries (headings aside)."""
+        text = [b.text for b in part if b.kind != "heading"]
+        lines = [x for b in text for x in re.split(r"(?<=\d)\s+(?=[^\d\s,–-])", b)]
+        found = sum(bool(_INDEX_ENTRY.search(x)) for x in lines)
+        return not lines or found >= 0.6 * len(lines)
+
+    def entries(at: int) -> bool:
+        """Whether the blocks after a heading, up to the next one, are an index's entries."""
+        return listed(list(itertools.takewhile(lambda b: b.kind != "heading", blocks[at + 1 :])))
+
+    out: list[Block] = []
+    skipping = False
+    for at, block in enumerate(blocks):
+        if block.kind == "heading":
+            # At the back of the book, entries to its end ("3.10 Index" of a package's code,
+            # with prose after it, is a section).
+            named = _INDEX_HEADING.fullmatch(re.sub(r"^[\d.]+\s+", "", block.text.strip()))
+            if named and listed(blocks[at + 1 :]):
+                skipping = True
+            elif skipping:
+                skipping = entries(at)
+        if not skipping:
+            out.append(block)
+    return out
 
 
 def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:

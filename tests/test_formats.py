@@ -524,6 +524,32 @@ def test_a_pdf_line_of_bold_names_inside_a_sentence_is_no_heading(tmp_path: Path
     assert "The berth_names, berth_keepers, and fee_tables parameters control what is" in doc.text
 
 
+def test_a_pdf_back_of_book_index_is_left_out(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+
+    def line(text: str, size: int = 11, style: str = "") -> None:
+        pdf.set_font("helvetica", style, size)
+        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+
+    line("1 Options", size=14, style="B")
+    for n in range(8):
+        line(f"The option -q{n} suppresses the warnings of kind {n} for the whole run.")
+    pdf.add_page()
+    line("Index", size=14, style="B")
+    line("A", size=12, style="B")
+    line("-q option 2, 3")
+    line("alignment in tables 29")
+    line("B", size=12, style="B")
+    line("background colour 19")
+    line("block quotes 7, 12-14")
+    pdf.output(str(tmp_path / "manual.pdf"))
+    doc = load_document(tmp_path / "manual.pdf", "manual.pdf")
+    assert "The option -q7 suppresses" in doc.text
+    assert "Index" not in doc.text and "background colour" not in doc.text, doc.text
+
+
 def _title_page(tmp_path: Path, lines: tuple[str, ...]) -> Document:
     """A PDF with no Author in its metadata: a title in 24 points, then `lines` in bold 14,
     then a body paragraph; read back."""
