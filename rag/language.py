@@ -364,6 +364,9 @@ def _segments(text: str) -> Iterable[tuple[int, int]]:
         yield start, block.end()
 
 
+_GOES_ON = re.compile(r"(?:which|whose|whom|and|but|nor)\s")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: spaCy's sentence boundaries within paragraphs and
     standalone lines, whitespace trimmed, a quotation kept whole, and a sentence never begun
@@ -389,6 +392,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 or (_ABBREVIATION_END.search(previous.rstrip("([{“‘ ")) and not text[a].isupper())
                 # No sentence ends in a comma: "the quantifiers *?," / "+?, ??, or {m,n}?".
                 or previous.endswith((",", ";"))
+                # Nor does one start with "which" or "and": a title or a link with its own
+                # full stop ended too early ("titled init system coupling. which was voted").
+                or _GOES_ON.match(text, a) is not None
             ):
                 spans[-1] = (spans[-1][0], b)
             else:

@@ -86,7 +86,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "\n\nA new collections.OrderedDict class was added.\n\n1. 1…999 → System users. These "
         'do not map to actual "human"\n   users, but to daemons.\n\n2. 1000…65533 → regular '
         "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends. "
-        "RUnit by Burger et al. (2018) is used to run 1385 unit tests."
+        "RUnit by Burger et al. (2018) is used to run 1385 unit tests. It led to a vote titled "
+        "init system coupling. which was voted by half of the developers."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -114,6 +115,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "Keywords as “page”, etc. are used instead of »Seite« etc.",
         "It ends.",
         "RUnit by Burger et al. (2018) is used to run 1385 unit tests.",
+        # No sentence starts with "which": a title's own full stop ended it too early.
+        "It led to a vote titled init system coupling. which was voted by half of the developers.",
     ]
 
 
