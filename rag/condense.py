@@ -224,6 +224,8 @@ def _leans_back(question: str) -> str | None:
     return None if named or len(own) > 3 else "pronoun"
 
 
+# Words that open a turn of talk, not its topic: "so what do I have to do instead".
+_OPENERS = frozenset({"so", "ok", "okay", "well", "then", "now", "but", "also", "hmm"})
 _ASKER = frozenset({"i", "we", "you", "one"})  # "how do I report ...": "report ..."
 
 
@@ -241,8 +243,8 @@ def _opening(question: str) -> str:
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
     words = question.strip(" ?.!").split()
-    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING
-                     or words[0].lower() in _ASKER):  # fmt: skip
+    skipped = _NOT_NAMES | _LEADING | _ASKER | _OPENERS
+    while words and words[0].lower().strip(",") in skipped:
         words = words[1:]
     # "what does GPL-2+ mean": its topic is "GPL-2+", not "GPL-2+ mean".
     while len(words) > 1 and words[-1].lower() in ("do", "does", "did", "mean", "means"):

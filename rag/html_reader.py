@@ -219,6 +219,14 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             yield from read_text(re.sub(r"(?<=\S) {2,}(?=\S)", " ", text))
         else:
             yield Block("code", text)
+    elif tag == "table" and (note := _admonition(element)) is not None:
+        # Asciidoctor's note: an icon's cell beside the text's ("Note" / "UTF-8 locale is
+        # recommended ..."), a paragraph said under its label, not a table's row.
+        label, content = note
+        for index, block in enumerate(_walk(content)):
+            if index == 0 and label and block.kind == "paragraph":
+                block.text = f"{label}: {block.text}"
+            yield block
     elif tag == "table":
         rows = []
         for row in element.iter("tr"):
@@ -242,6 +250,18 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
 
 
 _ADMONITIONS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger"})
+
+
+def _admonition(table: Any) -> tuple[str, Any] | None:
+    """An admonition set as a table of one row: its icon's label ("Note") and its content's
+    cell; None for any other table."""
+    rows = table.findall(".//tr")
+    cells = [c for c in rows[0] if isinstance(c.tag, str)] if len(rows) == 1 else []
+    if len(cells) != 2 or "icon" not in (cells[0].get("class") or "").split():
+        return None
+    image = cells[0].find(".//img")
+    label = image.get("alt") if image is not None else squash(_inline_text(cells[0]))
+    return (label or "").strip(), cells[1]
 
 
 def _typeset(text: str) -> bool:
@@ -355,9 +375,15 @@ def _inline_text(element: Any, *, keep_space: bool = False, named: bool = True) 
     When furniture by its class name would take all the text, the text is kept: Sphinx sets a
     FAQ's question headings inside a link classed "toc-backref"."""
     parts: list[str] = []
+    icons: list[Any] = []
 
     def visit(node: Any) -> None:
-        if node is not element and _furniture(node, named=named):
+        # A link's icon raised after it ("Homebrew<sup>↗</sup>") is no word of the text.
+        said = (node.text or "").strip()
+        icon = node.tag == "sup" and len(said) == 1 and not said.isalnum() and len(node) == 0
+        if node is not element and (icon or _furniture(node, named=named)):
+            if icon:
+                icons.append(node)
             if node.tail:
                 parts.append(node.tail)
             return
@@ -371,7 +397,10 @@ def _inline_text(element: Any, *, keep_space: bool = False, named: bool = True) 
             parts.append(node.tail)
 
     visit(element)
-    text = "".join(parts)
+    text = "".join(parts).replace("\u200b", "")  # a zero-width space breaks no word
+    if icons:
+        # "Homebrew ↗," is "Homebrew,"
+        text = re.sub(r"(?<=\w)[ \u00a0]+(?=[,.;:!?)](?:\s|$))", "", text)
     if named and not _PILCROW.sub("", text).strip():
         return _inline_text(element, keep_space=keep_space, named=False)
     return text if keep_space else squash(text)

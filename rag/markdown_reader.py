@@ -16,7 +16,8 @@ from rag.language import line_breaks_sentence
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # "[CommonJS]: modules.md": where a reference link points, not text.
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S[^\n]*(?:\n|$)", re.MULTILINE)
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]+\S[^\n]*(?:\n|$)", re.MULTILINE)
+_SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\[\]\n]+)\](?![(\[:])")
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 _INLINE_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)")
 _REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
@@ -49,11 +50,12 @@ def read_markdown(text: str) -> str:
     parts = segments(text)
     prose = "".join(text[p.start : p.end] for p in parts if p.kind != "code")
     wrapped = _wrapped(prose)
+    labels = frozenset(m.group(1).lower() for m in _DEFINITION.finditer(prose))
     for part in parts:
         if part.kind == "code":
-            out += [_prose(text[at : part.start], wrapped), text[part.start : part.end]]
+            out += [_prose(text[at : part.start], wrapped, labels), text[part.start : part.end]]
             at = part.end
-    out.append(_prose(text[at:], wrapped))
+    out.append(_prose(text[at:], wrapped, labels))
     return "".join(out)
 
 
@@ -65,7 +67,7 @@ def _wrapped(text: str) -> bool:
     return len(lines) >= 10 and sum(len(x) > 100 for x in lines) < 0.05 * len(lines)
 
 
-def _prose(text: str, wrapped: bool = False) -> str:
+def _prose(text: str, wrapped: bool = False, labels: frozenset[str] = frozenset()) -> str:
     text = _atx_headings(text)
     cut = _TARGET.sub("", _DEFINITION.sub("", _COMMENT.sub("", text)))
     # Where a comment or a definition stood alone, one blank line is left, not three.
@@ -74,6 +76,9 @@ def _prose(text: str, wrapped: bool = False) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _INLINE_LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
+    # A shortcut reference ("by [@samwyma] in [#456]", "## [1.0.0] - 2023-02-24") is its words
+    # where a definition names it.
+    text = _SHORTCUT.sub(lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), text)
     # Inline marks, outside code spans (`from __future__ import annotations` keeps its
     # underscores).
     parts = _CODE_SPAN.split(text)

@@ -103,6 +103,11 @@ def text_lines(page: Any, number: int) -> list[Line]:
             text = unicodedata.normalize("NFC", text)
             # A bullet a font maps to a control character ("\x88 ldl numeric: given Lp").
             text = re.sub(r"^[\x80-\x9f](?=\s)", "•", text)
+            # Doxygen's LaTeX marks where it may break a long word with an arrow
+            # ("Post←-Script", "EXCLUDE_←-PATTERNS"); at a line's end, as a hyphen would.
+            if re.search(r"\S←-?$", text):
+                text, hyphenated = re.sub(r"←-?$", "-", text), True
+            text = re.sub(r"(?<=\S)←-?\s?(?=[\w./_-])", "", text)
             cells: tuple[tuple[float, str], ...] = ()
             if lefts and boxes and text.count(_CELL) == len(lefts):
                 parts = [" ".join(part.split()) for part in text.split(_CELL)]

@@ -589,6 +589,8 @@ def _named_files(retriever: Retriever, question: str) -> frozenset[str] | None:
     """The documents a question names by their files' names, uploaded or ingested; None when
     it names none the collection holds."""
     names = {m.group() for m in _FILE_NAME.finditer(question)}
+    # A file without a suffix goes by its name in capitals: "what is the HACKING file about".
+    names |= set(re.findall(r"\b[A-Z][A-Z0-9_-]{3,}\b", question))
     if not names:
         return None
     held = retriever.has_documents(frozenset(names | {UPLOAD_PREFIX + n for n in names}))

@@ -30,7 +30,13 @@ from rag.embed import Embedder
 from rag.head import AUTHORSHIP, WROTE, foreign_author_field, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
-from rag.releases import asks_release, names_own_release, release_heading, release_headings
+from rag.releases import (
+    asks_release,
+    names_own_release,
+    release_heading,
+    release_headings,
+    release_section,
+)
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     BRACKETED,
@@ -287,6 +293,12 @@ class ReadingEngine(Extractive):
             held = {(p.doc_id, p.start) for p in passages}
             opening = stored.document(passages[0].doc_id)[:2]
             passages = [*passages, *(c for c in opening if (c.doc_id, c.start) not in held)]
+        if reading.numbers and stored is not None and reading.kind != "summary":
+            # "When was 1.0.0 released?", "what got fixed in 1.0.1": the release's section of
+            # the top document, which a search for a version number often misses.
+            held = {(p.doc_id, p.start) for p in passages}
+            section = release_section(stored.document(passages[0].doc_id), reading.numbers)
+            passages = [*passages, *(c for c in section[:3] if (c.doc_id, c.start) not in held)]
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
             sentences = [s for s in sentences if not foreign_author_field(reading, s)]

@@ -38,6 +38,15 @@ def read_blocks(text: str) -> list[Block]:
     outline = bool(_OUTLINE_MODE.search(text.split("\n", 1)[0]))
     head, _, rest = text.partition("\n")
     text = _MODE_LINE.sub(" ", head).rstrip() + "\n" + rest
+    # Org's keywords: "#+TITLE: A Hacker's Guide to GnuPG" is the title; "#+STARTUP: showall"
+    # and the like are settings for the editor.
+    titled = _ORG_TITLE.search(text)
+    if titled or re.search(r"^#\+begin_src\b", text, re.I | re.M):
+        outline = True
+        if titled:
+            blocks.append(Block("heading", titled.group(1).strip()))
+            first = False
+        text = _ORG_COMMENT.sub("", _ORG_KEYWORD.sub("", text))
     text = _without_page_furniture(text.replace("\f", "\n"))
     vocabulary = set(re.findall(r"[a-z]{3,}", text.lower()))
     width = min(max((len(x.rstrip()) for x in text.split("\n")), default=0), 100)
@@ -199,14 +208,30 @@ def _without_page_furniture(text: str) -> str:
 _DELIMITER = re.compile(r"\s*(-{4,}|\.{4,}|_{4,}|={4,}|\*{4,})\s*")
 
 
+# Org's title and its other keyword lines ("#+OPTIONS: ^:{}"), which are no text.
+_ORG_TITLE = re.compile(r"^#\+title:[ \t]*(\S[^\n]*)$", re.I | re.M)
+_ORG_KEYWORD = re.compile(r"^#\+(?!begin_|end_)\w+:[^\n]*\n?", re.I | re.M)
+_ORG_COMMENT = re.compile(r"^#(?: [^\n]*)?$\n?", re.M)  # "# HACKING": a comment in Org
+_ORG_BEGIN = re.compile(r"\s*#\+begin_(\w+)\b.*", re.I)
+
+
 def _regions(text: str) -> list[tuple[str, list[str]]]:
     """The text as runs of lines: delimited listings ("code", kept as they are; a quote set
-    off by "____" is prose) and the rest ("text")."""
+    off by "____" is prose; Org's "#+begin_src" ... "#+end_src") and the rest ("text")."""
     lines = text.split("\n")
     regions: list[tuple[str, list[str]]] = [("text", [])]
     i = 0
     while i < len(lines):
         line = lines[i]
+        org = _ORG_BEGIN.fullmatch(line)
+        end = rf"\s*#\+end_{re.escape(org.group(1))}\s*" if org else ""
+        ends = (j for j in range(i + 1, len(lines)) if re.fullmatch(end, lines[j], re.I))
+        close = next(ends, None) if org else None
+        if org and close is not None:
+            kind = "text" if org.group(1).lower() in ("quote", "verse", "center") else "code"
+            regions += [(kind, lines[i + 1 : close]), ("text", [])]
+            i = close + 1
+            continue
         opens = _DELIMITER.fullmatch(line) and (i == 0 or not lines[i - 1].strip())
         close = next((j for j in range(i + 1, len(lines)) if lines[j] == line), None)
         if opens and close is not None:

@@ -75,6 +75,10 @@ def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
     meant = [Turn(role="user", content="what does GPL-2+ mean"),
              Turn(role="assistant", content="It is GPL-2+ with an exception. [1]")]  # fmt: skip
     assert condense("what about plain GPL?", meant) == "what about plain GPL? (GPL-2+)"
+    # Nor with the words that open a turn of talk.
+    turn = [Turn(role="user", content="ok so why did the board close the pier"),
+            Turn(role="assistant", content="The pier was unsafe. [1]")]  # fmt: skip
+    assert condense("when was that?", turn) == "when was that? (board close the pier)"
 
 
 def test_and_a_thing_asks_the_earlier_question_of_it() -> None:

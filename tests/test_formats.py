@@ -1300,6 +1300,46 @@ def test_markdown_emphasis_and_myst_targets_read_as_rendered(tmp_path: Path) -> 
     ) in doc.text, doc.text
 
 
+def test_an_org_file_and_a_markdown_changelog(tmp_path: Path) -> None:
+    org = tmp_path / "HACKING"
+    org.write_text(
+        "# HACKING                                      -*- org -*-\n#+TITLE: A Guide to Moor\n"
+        "#+STARTUP: showall\n\n* How to contribute\n\n  Send a signed mail to the list.\n\n"
+        "Do not write comments like:\n\n#+begin_src\n  if (foo)\n    bar ();\n#+end_src\n\n"
+        "instead write the comment on the if line.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(org, "HACKING")
+    assert doc.title == "A Guide to Moor" and "#+" not in doc.text and "# HACKING" not in doc.text
+    assert "```\n  if (foo)\n    bar ();\n```" in doc.text, doc.text
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(
+        "# Changelog\n\n## [1.0.0] - 2023-02-24\n\n- Handle a zipfile ([#456] by [@samwyma])\n"
+        "- Keep [this] as written\n\n[1.0.0]: https://example.org/1.0.0\n"
+        "[#456]: https://example.org/456\n[@samwyma]: https://example.org/samwyma\n",
+        encoding="utf-8",
+    )
+    text = load_document(changelog, "CHANGELOG.md").text
+    assert "## 1.0.0 - 2023-02-24" in text and "(#456 by @samwyma)" in text, text
+    assert "Keep [this] as written" in text
+
+
+def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "faq.html"
+    path.write_text(
+        "<html><head><title>Ferry FAQ</title></head><body><h2>1.2. Why the ferry?\u200b</h2>"
+        '<p>Book on <a href="https://ferry.example/">the site&#160;<sup>&#8599;</sup></a>, or at '
+        'the kiosk.</p><div class="admonitionblock note"><table><tr><td class="icon">'
+        '<img src="note.png" alt="Note"></td><td class="content">Tickets are not refunded.'
+        "</td></tr></table></div></body></html>",
+        encoding="utf-8",
+    )
+    text = load_document(path, "faq.html").text
+    assert "## 1.2. Why the ferry?\n" in text and "\u200b" not in text, text
+    assert "Book on the site, or at the kiosk." in text
+    assert "\n\nNote: Tickets are not refunded." in text and "|" not in text
+
+
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:
     path = tmp_path / "FAQ.txt"
     path.write_text(

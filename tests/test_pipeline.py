@@ -134,9 +134,14 @@ def test_a_question_naming_a_file_is_answered_from_it(pipeline: Pipeline, tmp_pa
     pipeline.ingest([_corpus(tmp_path)])
     ferry = b"# Ferry\n\nThe ferry to the island leaves the harbour at noon every day.\n"
     pipeline.ingest_upload("notes-7.md", ferry)  # its name is none of its words
+    pipeline.ingest_upload(
+        "HACKING",
+        b"How to contribute\n\nSend a signed mail to the developers list before you push.\n",
+    )
     for question, doc_id in (
         ("summarize bakery.md", "bakery.md"),
         ("Summarize notes-7.md", "uploads/notes-7.md"),
+        ("what is the HACKING file about", "uploads/HACKING"),
         ("summarize russia-venezuela.md in two sentences", "russia-venezuela.md"),
     ):
         answer = pipeline.ask(question)

@@ -930,6 +930,9 @@ class _FakeStoredDocument:
     def document(self, doc_id: str) -> list[Passage]:
         return [c for c in self._chunks if c.doc_id == doc_id]
 
+    def vectors_of(self, passage: Passage) -> dict[tuple[int, int], object]:
+        return {}  # none stored: the reading step embeds what it reads
+
 
 def test_a_manual_pages_authors_section_says_who_wrote_it() -> None:
     from rag.head import header_answer
@@ -940,6 +943,23 @@ def test_a_manual_pages_authors_section_says_who_wrote_it() -> None:
     chunks = [top.model_copy(update=update), end.model_copy(update=update)]
     found = header_answer(read("who wrote moor?"), chunks, _FakeStoredDocument(chunks))  # type: ignore[arg-type]
     assert found is not None and found.text == "Ada Quint"
+
+
+@pytest.mark.slow
+def test_a_release_the_search_missed_is_read_from_its_section(real_pipeline: Pipeline) -> None:
+    # A search for "1.0.0" found other releases; the document's own section for it says when.
+    update = {"title": "Changelog", "doc_id": "CHANGELOG.md"}
+    chunks = [
+        _section(1, "1.2.0 - 2025-10-26", "## 1.2.0 - 2025-10-26\n\n- Add support for 3.14.", 0),
+        _section(2, "1.0.0 - 2023-02-24", "## 1.0.0 - 2023-02-24\n\n- Drop support for 3.7.", 60),
+    ]
+    chunks = [c.model_copy(update=update) for c in chunks]
+    answer = real_pipeline.engine.answer(
+        "when was version 1.0.0 released?",
+        chunks[:1],
+        _FakeStoredDocument(chunks),  # type: ignore[arg-type]
+    )
+    assert "2023-02-24" in answer.answer, answer.answer
 
 
 @pytest.mark.slow
