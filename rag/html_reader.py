@@ -64,6 +64,12 @@ def read_blocks(html: str, name: str) -> tuple[list[Block], dict[str, Any]]:
     if blocks and blocks[0].kind == "heading" and _same(blocks[0].text, title):
         blocks = blocks[1:]
     meta["title"] = title
+    # The byline a page's head shows (Asciidoctor's <span id="author">), left out with the
+    # head: said as a field, so that "who wrote it" finds it in the text.
+    shown = tree.xpath("//*[@id='author' or contains(concat(' ', @class, ' '), ' author ')]")
+    byline = squash(_inline_text(shown[0])) if shown else ""
+    if 0 < len(byline) <= 80 and not any(byline in b.text for b in blocks[:20]):
+        blocks.insert(0, Block("paragraph", f"Author: {byline}"))
     if not any(b.kind != "heading" for b in blocks):
         raise IngestFailed(f"{name}: no text found in the HTML")
     return blocks, meta

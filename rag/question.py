@@ -176,9 +176,9 @@ def read(question: str) -> Reading:
     elif comparison := _COMPARISON.match(low):
         kind, compared = "compare", _both(*(g for g in comparison.groups() if g))
     elif definition and _is_name(doc, question, definition.group(2)):
-        kind, subject = "who_is", _strip_article(definition.group(2))
+        kind, subject = "who_is", _within(_strip_article(definition.group(2)))
     elif meaning := _MEANING.match(low):
-        kind, subject = "who_is", _strip_article(meaning.group("a") or meaning.group("b"))
+        kind, subject = "who_is", _within(_strip_article(meaning.group("a") or meaning.group("b")))
     elif first in ("who", "whom", "whose"):
         kind = "who"
     elif first == "when":
@@ -374,6 +374,12 @@ def _both(first: str, second: str) -> tuple[str, str]:
         # "git stash pop and apply": "git stash apply"
         second = " ".join([*first.split()[:-1], second])
     return first, second
+
+
+def _within(subject: str) -> str:
+    """The thing asked about without where it is: "the hotlist in weechat" asks about the
+    hotlist (the Bank of England keeps its "of")."""
+    return re.sub(r"\s+(?:in|within|inside)\s+\S.*$", "", subject) or subject
 
 
 def _strip_article(text: str) -> str:

@@ -368,7 +368,9 @@ def describes(subject: str, doc: Doc) -> float:
         return 1.0
     # The name given to what the sentence describes: "a modification of LaTeX to produce a
     # system called fsfTeX", "a trigger known as a file trigger".
-    if re.search(r"\b(?:called|named|known as|termed|dubbed)\s+(?:an?\s+|the\s+)?$", before):
+    # (In quotes too: 'This is called the "hotlist", a list of buffers ...'.)
+    called = r"\b(?:called|named|known as|termed|dubbed)\s+(?:an?\s+|the\s+)?[\"“‘']?$"
+    if re.search(called, before):
         return 1.0
     # An abbreviation after what it stands for.
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)

@@ -1327,7 +1327,9 @@ def test_an_org_file_and_a_markdown_changelog(tmp_path: Path) -> None:
 def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> None:
     path = tmp_path / "faq.html"
     path.write_text(
-        "<html><head><title>Ferry FAQ</title></head><body><h2>1.2. Why the ferry?\u200b</h2>"
+        '<html><head><title>Ferry FAQ</title></head><body><div id="header"><h1>Ferry FAQ</h1>'
+        '<div class="details"><span id="author" class="author">Ada Quint</span></div></div>'
+        "<h2>1.2. Why the ferry?\u200b</h2>"
         '<p>Book on <a href="https://ferry.example/">the site&#160;<sup>&#8599;</sup></a>, or at '
         'the kiosk.</p><div class="admonitionblock note"><table><tr><td class="icon">'
         '<img src="note.png" alt="Note"></td><td class="content">Tickets are not refunded.'
@@ -1338,6 +1340,7 @@ def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> No
     assert "## 1.2. Why the ferry?\n" in text and "\u200b" not in text, text
     assert "Book on the site, or at the kiosk." in text
     assert "\n\nNote: Tickets are not refunded." in text and "|" not in text
+    assert text.startswith("Author: Ada Quint\n\n")  # the byline the page's head shows
 
 
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:

@@ -636,6 +636,17 @@ def test_what_x_is_is_answered_by_the_sentence_that_says_it(real_pipeline: Pipel
 
 
 @pytest.mark.slow
+def test_what_x_in_y_is_answered_by_what_calls_x_so(real_pipeline: Pipeline) -> None:
+    note = _note(
+        '## What is the [H: 3(1,8)] in the status bar?\n\nThis is called the "tidelist", a '
+        "list of berths with the number of boats waiting, by order: ferries, yachts, others. "
+        "Other tidelist options can be changed with the options moor.look.tidelist_*."
+    )
+    answer = real_pipeline.engine.answer("what is the tidelist in moor", note)
+    assert answer.answer.startswith('This is called the "tidelist"'), answer.answer
+
+
+@pytest.mark.slow
 def test_a_paper_is_summed_up_by_its_abstract_not_its_references(real_pipeline: Pipeline) -> None:
     # The paper is asked for by its file's name, which its title does not say, and retrieval
     # put its references first; its abstract sums it up, after a note on where it appeared.
