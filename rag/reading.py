@@ -440,6 +440,7 @@ class ReadingEngine(Extractive):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
             lemmas |= cut_short(cut, lemmas)
+            own = set(lemmas)  # what the sentence itself says, without its heading's question
             lemmas |= asked.get(item.sentence, set())
             if is_field(item.sentence):
                 lemmas |= terms_of(named_by(item.sentence.passage))
@@ -474,7 +475,9 @@ class ReadingEngine(Extractive):
                 ) * (0.9 if LIST_MARKER.match(item.sentence.text) else 1.0)
             # Its own words only: a word close in meaning may be the opposite ("optional" for
             # "mandatory"), which would say "Yes" to a sentence that says no.
-            item.verb = asserts(reading, lemmas)
+            # (Said by the sentence itself: "You can, but this is NOT recommended." under "Can
+            # I edit the files by hand?" says neither yes nor no to editing.)
+            item.verb = asserts(reading, own)
             item.wanted = says_wanted(reading, said, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity

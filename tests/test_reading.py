@@ -399,6 +399,19 @@ def test_a_word_of_opposite_meaning_says_neither_yes_nor_no(real_pipeline: Pipel
 
 
 @pytest.mark.slow
+def test_a_faq_answer_without_the_asked_verb_says_neither_yes_nor_no(
+    real_pipeline: Pipeline,
+) -> None:
+    # The heading asks it; the answer's "NOT" is about recommending, not about editing.
+    note = _note(
+        "## Can I edit the berth files by hand?\n\nYou can, but this is NOT recommended. "
+        "Use the /berth command instead."
+    )
+    answer = real_pipeline.engine.answer("can I edit the berth files by hand", note)
+    assert answer.answer.startswith("You can, but this is NOT recommended."), answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_introduces_a_list_is_answered_with_its_items(
     real_pipeline: Pipeline,
 ) -> None:
