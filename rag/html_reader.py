@@ -24,7 +24,7 @@ _FURNITURE = (
     r"nav|navbar|navheader|navfooter|docnav|menu|sidebar|sphinxsidebar|breadcrumbs?|related|footer|"
     r"header|cookie|banner|share|social|toc|skip|headerlink|advert|promo|subscribe|comments?|"
     # Doxygen's title area over every page, and the tooltips it hides beside each listing
-    r"titlearea|ttc"
+    r"titlearea|ttc|tagline"
 )
 _FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
 _FURNITURE_ID = re.compile(rf"(?:{_FURNITURE})", re.I)  # a whole id: "header-files" is content
@@ -395,6 +395,10 @@ def _inline_text(element: Any, *, keep_space: bool = False, named: bool = True) 
             return
         if isinstance(node.tag, str) and node.tag.lower() == "br":
             parts.append("\n")
+        # "2<sup>48</sup> bytes" is 2^48, not 248.
+        power = node.tag == "sup" and "".join(node.itertext()).strip().isdigit()
+        if node is not element and power and parts and parts[-1][-1:].isdigit():
+            parts.append("^")
         if node.text:
             parts.append(node.text)
         for child in node:

@@ -184,7 +184,11 @@ def select(
             *(content_terms(f"{document_name(p.title, p.doc_id)} {p.text}") for p in passages)
         )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
-        unseen = reading.nouns - used or (reading.task and not reading.task & used)
+        # (Accents aside: "garcon" is the "garçon" of the text.)
+        used |= {fold(u) for u in used}
+        unseen = {fold(n) for n in reading.nouns} - used or (
+            reading.task and not reading.task & used
+        )
         bar += w.unseen_noun_cost if unseen else 0.0
     if combine(best, w) < bar:
         return None

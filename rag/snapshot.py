@@ -365,7 +365,7 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
-_SAVED_VERSION = 2  # 2: words stemmed by Snowball English
+_SAVED_VERSION = 3  # 2: words stemmed by Snowball English; 3: accents folded
 
 
 class SnapshotCache:

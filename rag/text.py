@@ -51,15 +51,29 @@ def stem(word: str) -> str:
     return _stemmer()(word.lower())
 
 
+def _lowered(text: str) -> str:
+    """Lower case, each word with accents folded ("Nicolás" is "nicolas", "garçon" is
+    "garcon"), so that a word is found however it was typed; ASCII text costs nothing more."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    from rag.language import fold
+
+    return _NON_ASCII_WORD.sub(lambda m: fold(m.group()), lowered)
+
+
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased alphanumeric words, in order."""
-    return _WORD.findall(text.lower())
+    return _WORD.findall(_lowered(text))
 
 
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning, in order and with repeats (for term frequencies)."""
     known, out = _STEMS, []
-    for word in _WORD.findall(text.lower()):
+    for word in _WORD.findall(_lowered(text)):
         found = known.get(word)
         if found is None:
             if len(known) > _STEMS_KEPT:

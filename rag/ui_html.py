@@ -15,8 +15,15 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
 
 
 def escaped(text: str) -> str:
-    """Text shown as itself in chat Markdown: no character of it is markup."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Text shown as itself in chat Markdown: no character of it is markup. A web address is
+    left as written: the chat links it, and a backslash inside one would show
+    ("https://www\\.sqlite\\.org/")."""
+    parts = _URL.split(text)
+    parts[::2] = [_MARKDOWN.sub(r"\\\1", part) for part in parts[::2]]
+    return "".join(parts)
+
+
+_URL = re.compile(r"(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])")
 
 
 CSS = """

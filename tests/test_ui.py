@@ -72,7 +72,9 @@ def test_chat_text_escapes_markdown_and_links_citations() -> None:
                     refused=False, citations=[], passages=[])  # fmt: skip
     text = chat_text(answer)
     assert "\\*stars\\*" in text and "\\<b\\>" in text
-    assert "\\[x\\]\\(http://e\\.vil\\)" in text  # a document's link is not a link
+    # A document's link is not a link: its words hide no address. An address is shown as
+    # written, without backslashes the chat would show inside it.
+    assert "\\[x\\]\\(http://e.vil\\)" in text
     assert text.endswith("[\\[1\\]](#source-1)")
 
 
