@@ -324,7 +324,7 @@ _PROSE_END = re.compile(r"[,;:\-–—(]\s*$|\b(?:a|an|the|and|or|of|to|in|for|w
 # the sentence.
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z][a-z]{0,3}|(?<![\d.,])\b\d{1,2}"
-    r"|\b(?:etc|e\.g|i\.e|cf|vs|viz|approx|incl|esp|resp|al|ca))\.[\"”’)]?\s*$"
+    r"|\b(?:etc|e\.g|eg|i\.e|ie|cf|vs|viz|approx|incl|esp|resp|al|ca))\.[\"”’)]?\s*$"
 )
 
 

@@ -38,6 +38,7 @@ _STRONG = re.compile(r"(?<![\w*])(\*\*|__)(?=[^\s*])([^\n]*?[^\s*])\1(?![\w*])")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=[^\s*_])([^\n*_]*?[^\s*_])\1(?![\w*_])")
 # A code span, kept as written; split out with its backticks.
 _CODE_SPAN = re.compile(r"((?<!`)`+(?!`)[^\n]*?(?<!`)`+(?!`))")
+_ROLE = re.compile(r"\{([\w:-]+)\}(`+)([^`\n]+)\2")
 # MyST's target for a cross-reference, a line of its own: "(labels/line-length)=".
 _TARGET = re.compile(r"^ {0,3}\([\w/.:-]+\)=[ \t]*(?:\n|$)", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
@@ -79,6 +80,16 @@ def _prose(text: str, wrapped: bool = False, labels: frozenset[str] = frozenset(
     # A shortcut reference ("by [@samwyma] in [#456]", "## [1.0.0] - 2023-02-24") is its words
     # where a definition names it.
     text = _SHORTCUT.sub(lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), text)
+    # A MyST role is what it renders: {pep}`557` is "PEP 557", {obj}`collections.namedtuple`
+    # the code it names.
+    text = _ROLE.sub(
+        lambda m: (
+            f"{m.group(1).upper()} {m.group(3)}"
+            if m.group(1) in ("pep", "rfc")
+            else f"`{m.group(3)}`"
+        ),
+        text,
+    )
     # Inline marks, outside code spans (`from __future__ import annotations` keeps its
     # underscores).
     parts = _CODE_SPAN.split(text)

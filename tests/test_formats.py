@@ -1289,14 +1289,14 @@ def test_markdown_emphasis_and_myst_targets_read_as_rendered(tmp_path: Path) -> 
     path.write_text(
         "# The _Ferry_ style\n\n(labels/line-length)=\n\n### Line length\n\n"
         "_Ferry_ keeps lines *short*, as in `from __future__ import annotations`, and "
-        "multiplies 2 * 3 * 4 with `*args`.\n",
+        "multiplies 2 * 3 * 4 with `*args`. {pep}`557` added {obj}`dataclasses`.\n",
         encoding="utf-8",
     )
     doc = load_document(path, "style.md")
     assert doc.title == "The Ferry style" and "labels/" not in doc.text, doc.text
     assert (
         "Ferry keeps lines short, as in `from __future__ import annotations`, and multiplies "
-        "2 * 3 * 4 with `*args`."
+        "2 * 3 * 4 with `*args`. PEP 557 added `dataclasses`."
     ) in doc.text, doc.text
 
 
@@ -1330,6 +1330,7 @@ def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> No
         '<html><head><title>Ferry FAQ</title></head><body><div id="header"><h1>Ferry FAQ</h1>'
         '<div class="details"><span id="author" class="author">Ada Quint</span></div></div>'
         "<h2>1.2. Why the ferry?\u200b</h2>"
+        '<div class="tagline">Small. Fast.</div><p>A berth holds 2<sup>8</sup> boats.</p>'
         '<p>Book on <a href="https://ferry.example/">the site&#160;<sup>&#8599;</sup></a>, or at '
         'the kiosk.</p><div class="admonitionblock note"><table><tr><td class="icon">'
         '<img src="note.png" alt="Note"></td><td class="content">Tickets are not refunded.'
@@ -1341,6 +1342,7 @@ def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> No
     assert "Book on the site, or at the kiosk." in text
     assert "\n\nNote: Tickets are not refunded." in text and "|" not in text
     assert text.startswith("Author: Ada Quint\n\n")  # the byline the page's head shows
+    assert "A berth holds 2^8 boats." in text and "Small. Fast." not in text
 
 
 def test_plain_text_faq_questions_are_headings_and_deeper_lines_examples(tmp_path: Path) -> None:

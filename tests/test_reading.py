@@ -87,7 +87,8 @@ def test_sentences_end_where_sentences_end() -> None:
         'do not map to actual "human"\n   users, but to daemons.\n\n2. 1000…65533 → regular '
         "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends. "
         "RUnit by Burger et al. (2018) is used to run 1385 unit tests. It led to a vote titled "
-        "init system coupling. which was voted by half of the developers."
+        "init system coupling. which was voted by half of the developers. Unpack it (eg. "
+        "`x, y = point()`) to use it."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -117,6 +118,7 @@ def test_sentences_end_where_sentences_end() -> None:
         "RUnit by Burger et al. (2018) is used to run 1385 unit tests.",
         # No sentence starts with "which": a title's own full stop ended it too early.
         "It led to a vote titled init system coupling. which was voted by half of the developers.",
+        "Unpack it (eg. `x, y = point()`) to use it.",
     ]
 
 
