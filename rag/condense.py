@@ -115,7 +115,7 @@ def _counterpart(previous: str, subject: str) -> str | None:
     na.approx do"; "does zsh ignore the QUIT signal" and "INT"), or of its one term of code
     for a plain word ("what does concentrate=true do" and "compound"); None when there is no
     such one term, or the subject is a name (the earlier question's name makes way for it)."""
-    one = re.fullmatch(r"(?:the\s+)?([\w.+-]+)\s+one", subject.strip(), re.IGNORECASE)
+    one = re.fullmatch(r"(?:(?:the|a|an)\s+)?([\w.+-]+)\s+one", subject.strip(), re.IGNORECASE)
     if one:
         # "And the comment one?" after "what's the Disclaimer field for": "one" is the
         # earlier question's noun, and its word before it makes way ("the Comment field").
@@ -243,7 +243,7 @@ def _opening(question: str) -> str:
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
     words = question.strip(" ?.!").split()
-    skipped = _NOT_NAMES | _LEADING | _ASKER | _OPENERS
+    skipped = _NOT_NAMES | _LEADING | _ASKER | _OPENERS | _BACK_PRONOUNS
     while words and words[0].lower().strip(",") in skipped:
         words = words[1:]
     # "what does GPL-2+ mean": its topic is "GPL-2+", not "GPL-2+ mean".

@@ -48,6 +48,7 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         # "one" is the earlier question's noun; the word before it makes way.
         ("whats the Disclaimer field for", "and the comment one?",
          "whats the comment field for?"),
+        ("what is a point event", "and a linear one?", "what is a linear event?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
@@ -79,6 +80,10 @@ def test_what_about_a_thing_asks_it_within_the_earlier_topic() -> None:
     turn = [Turn(role="user", content="ok so why did the board close the pier"),
             Turn(role="assistant", content="The pier was unsafe. [1]")]  # fmt: skip
     assert condense("when was that?", turn) == "when was that? (board close the pier)"
+    # Nor with what pointed back in it: "is it patented?" carries "patented", not "it".
+    patented = [Turn(role="user", content="is it patented?"),
+                Turn(role="assistant", content="Yes: The design is patented. [1]")]  # fmt: skip
+    assert condense("which rfc describes it?", patented) == "which rfc describes it? (patented)"
 
 
 def test_and_a_thing_asks_the_earlier_question_of_it() -> None:
