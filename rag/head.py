@@ -58,7 +58,7 @@ def of_document(reading: Reading, top: Passage) -> bool:
     return called and len(named - titled) <= len(named) / 3
 
 
-def named_by(reading: Reading, passage: Passage) -> bool | None:
+def names_its_document(reading: Reading, passage: Passage) -> bool | None:
     """Whether what a question names is a passage's document, by its title or file ("who
     wrote sdop" of sdop.pdf, "SDoP: A Simple DocBook Processor"); None when it names
     nothing."""
@@ -72,7 +72,10 @@ def named_by(reading: Reading, passage: Passage) -> bool | None:
 def foreign_author_field(reading: Reading, sentence: Sentence) -> bool:
     """Whether a sentence is another document's "Author:" field: it says who wrote its own
     document, not the one the question names ("who is the initial author of black")."""
-    return bool(_AUTHOR_FIELD.match(sentence.text)) and named_by(reading, sentence.passage) is False
+    return (
+        bool(_AUTHOR_FIELD.match(sentence.text))
+        and names_its_document(reading, sentence.passage) is False
+    )
 
 
 def header_answer(
@@ -82,7 +85,7 @@ def header_answer(
     asks_author = reading.kind == "who" and AUTHORSHIP.search(reading.asked)
     asks_date = reading.kind == "when" and _DATED.search(reading.asked)
     # "who wrote sdop": a question naming the document by its title asks who wrote it.
-    by_title = asks_author and named_by(reading, passages[0])
+    by_title = asks_author and names_its_document(reading, passages[0])
     if not (asks_author or asks_date) or not (by_title or of_document(reading, passages[0])):
         return None
     doc_id = passages[0].doc_id

@@ -1,11 +1,13 @@
 """What on a PDF's pages is not the document's text: running headers and footers, page
 numbers and stamps, which repeat from page to page; a figure's scattered letters and the
-labels it repeats."""
+labels it repeats; a table of contents set as headings, and a back-of-book index."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from rag.blocks import Block
 from rag.pdf_lines import Line
@@ -98,3 +100,79 @@ def labels_demoted(blocks: list[Block]) -> list[Block]:
         ):
             block.kind = "paragraph"
     return blocks
+
+
+# "2.1 ", "Chapter 4 ", "Appendix A " before a heading's words (lower case).
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:chapter|section|part|appendix)\s+(?:\d+|[a-z])|\d+(?:\.\d+)*)\.?(?:\s+|$)"
+)
+_TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
+
+
+def contents_dropped(blocks: list[Block]) -> list[Block]:
+    """Without a table of contents set as headings: a heading that ends in a page number and
+    repeats a heading further on ("Introduction 1" before "Introduction") is an entry of the
+    contents, not a section of its own."""
+
+    def plain(text: str) -> str:
+        """Its words in lower case, without a leading "Chapter 2" or "2.1"."""
+        words = " ".join(re.sub(r"[^\w\s.]", " ", text).lower().split())
+        return _SECTION_NUMBER.sub("", words).strip(" .")
+
+    later: set[str] = set()
+    dropped: set[int] = set()
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.kind != "heading":
+            continue
+        entry = _TRAILING_PAGE.match(block.text)
+        # An appendix's entry may keep its letter ("A The Debian Manifesto 20").
+        entries = (
+            {plain(entry.group(1)), re.sub(r"^[a-z] ", "", plain(entry.group(1)))}
+            if entry
+            else set()
+        )
+        if entries & later:
+            dropped.add(index)
+        else:
+            later.add(plain(block.text))
+    return [block for index, block in enumerate(blocks) if index not in dropped]
+
+
+# A back-of-book index's heading: "Index", "Concept Index", "Environment variable index".
+_INDEX_HEADING = re.compile(r"(?:[\w-]+ (?:and )?){0,3}index", re.IGNORECASE)
+# An index's entry ends in its pages: "-qc option 2", "title pages, fonts for 9, 10".
+_INDEX_ENTRY = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*$")
+
+
+def index_dropped(blocks: list[Block]) -> list[Block]:
+    """Without a back-of-book index: its terms and page numbers answer nothing, and searches
+    for a term find the index first ("what does the -q option do" against "-q option 2, 3").
+    An index runs from its heading through its letters' headings ("Symbols", "B") while what
+    they head is entries."""
+
+    def listed(part: Sequence[Block]) -> bool:
+        """Whether blocks are an index's entries (headings aside)."""
+        text = [b.text for b in part if b.kind != "heading"]
+        lines = [x for b in text for x in re.split(r"(?<=\d)\s+(?=[^\d\s,–-])", b)]
+        found = sum(bool(_INDEX_ENTRY.search(x)) for x in lines)
+        return not lines or found >= 0.6 * len(lines)
+
+    def entries(at: int) -> bool:
+        """Whether the blocks after a heading, up to the next one, are an index's entries."""
+        return listed(list(itertools.takewhile(lambda b: b.kind != "heading", blocks[at + 1 :])))
+
+    out: list[Block] = []
+    skipping = False
+    for at, block in enumerate(blocks):
+        if block.kind == "heading":
+            # At the back of the book, entries to its end ("3.10 Index" of a package's code,
+            # with prose after it, is a section).
+            named = _INDEX_HEADING.fullmatch(re.sub(r"^[\d.]+\s+", "", block.text.strip()))
+            if named and listed(blocks[at + 1 :]):
+                skipping = True
+            elif skipping:
+                skipping = entries(at)
+        if not skipping:
+            out.append(block)
+    return out

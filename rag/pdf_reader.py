@@ -17,13 +17,20 @@ import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from rag.blocks import LIST_MARKER, Block, Kind
 from rag.errors import BackendUnavailable, IngestFailed
-from rag.pdf_furniture import PAGE_NUMBER, labels_demoted, running_lines, scattered_dropped
+from rag.pdf_furniture import (
+    PAGE_NUMBER,
+    contents_dropped,
+    index_dropped,
+    labels_demoted,
+    running_lines,
+    scattered_dropped,
+)
 from rag.pdf_lines import Line, has_images, ocr_lines, text_lines
 from rag.pdf_tables import tables
 from rag.text import stopwords
@@ -39,11 +46,6 @@ _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Resu
 # A section's number and the first word of its title: "3.1. Creating", "12.5 Results" (not a
 # numbered line of a listing, "19 ⟨color4⟩ \dimen@ii").
 _SECTION_HEAD = re.compile(r"(?:\d+\.)+\d*\s+[A-Z][a-z]")
-# "2.1 ", "Chapter 4 ", "Appendix A " before a heading's words (lower case).
-_SECTION_NUMBER = re.compile(
-    r"^(?:(?:chapter|section|part|appendix)\s+(?:\d+|[a-z])|\d+(?:\.\d+)*)\.?(?:\s+|$)"
-)
-_TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _BULLET = re.compile(
@@ -83,7 +85,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
     blocks = labels_demoted(scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
-    blocks, byline = _bylines(_index_dropped(_contents_dropped(blocks)))
+    blocks, byline = _bylines(index_dropped(contents_dropped(blocks)))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     if not meta.get("author") and byline:
@@ -215,75 +217,6 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             last[id(block)] = group[-1]
             blocks.append(block)
     return blocks
-
-
-def _contents_dropped(blocks: list[Block]) -> list[Block]:
-    """Without a table of contents set as headings: a heading that ends in a page number and
-    repeats a heading further on ("Introduction 1" before "Introduction") is an entry of the
-    contents, not a section of its own."""
-
-    def plain(text: str) -> str:
-        """Its words in lower case, without a leading "Chapter 2" or "2.1"."""
-        words = " ".join(re.sub(r"[^\w\s.]", " ", text).lower().split())
-        return _SECTION_NUMBER.sub("", words).strip(" .")
-
-    later: set[str] = set()
-    dropped: set[int] = set()
-    for index in range(len(blocks) - 1, -1, -1):
-        block = blocks[index]
-        if block.kind != "heading":
-            continue
-        entry = _TRAILING_PAGE.match(block.text)
-        # An appendix's entry may keep its letter ("A The Debian Manifesto 20").
-        entries = (
-            {plain(entry.group(1)), re.sub(r"^[a-z] ", "", plain(entry.group(1)))}
-            if entry
-            else set()
-        )
-        if entries & later:
-            dropped.add(index)
-        else:
-            later.add(plain(block.text))
-    return [block for index, block in enumerate(blocks) if index not in dropped]
-
-
-# A back-of-book index's heading: "Index", "Concept Index", "Environment variable index".
-_INDEX_HEADING = re.compile(r"(?:[\w-]+ (?:and )?){0,3}index", re.IGNORECASE)
-# An index's entry ends in its pages: "-qc option 2", "title pages, fonts for 9, 10".
-_INDEX_ENTRY = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:,\s*\d+(?:\s*[-–]\s*\d+)?)*$")
-
-
-def _index_dropped(blocks: list[Block]) -> list[Block]:
-    """Without a back-of-book index: its terms and page numbers answer nothing, and searches
-    for a term find the index first ("what does the -q option do" against "-q option 2, 3").
-    An index runs from its heading through its letters' headings ("Symbols", "B") while what
-    they head is entries."""
-
-    def listed(part: Sequence[Block]) -> bool:
-        """Whether blocks are an index's entries (headings aside)."""
-        text = [b.text for b in part if b.kind != "heading"]
-        lines = [x for b in text for x in re.split(r"(?<=\d)\s+(?=[^\d\s,–-])", b)]
-        found = sum(bool(_INDEX_ENTRY.search(x)) for x in lines)
-        return not lines or found >= 0.6 * len(lines)
-
-    def entries(at: int) -> bool:
-        """Whether the blocks after a heading, up to the next one, are an index's entries."""
-        return listed(list(itertools.takewhile(lambda b: b.kind != "heading", blocks[at + 1 :])))
-
-    out: list[Block] = []
-    skipping = False
-    for at, block in enumerate(blocks):
-        if block.kind == "heading":
-            # At the back of the book, entries to its end ("3.10 Index" of a package's code,
-            # with prose after it, is a section).
-            named = _INDEX_HEADING.fullmatch(re.sub(r"^[\d.]+\s+", "", block.text.strip()))
-            if named and listed(blocks[at + 1 :]):
-                skipping = True
-            elif skipping:
-                skipping = entries(at)
-        if not skipping:
-            out.append(block)
-    return out
 
 
 def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:

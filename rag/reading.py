@@ -27,6 +27,7 @@ from rag.blocks import LIST_MARKER
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
+from rag.follow_on import goes_on, listed_items
 from rag.head import AUTHORSHIP, WROTE, foreign_author_field, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
 from rag.question import NEGATION, Reading, read
@@ -53,6 +54,7 @@ from rag.sentences import (
     is_field,
     is_row,
     looks_typed,
+    may_describe,
     name_share,
     named_by,
     names_row,
@@ -184,11 +186,7 @@ def select(
             *(content_terms(f"{document_name(p.title, p.doc_id)} {p.text}") for p in passages)
         )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
-        # (Accents aside: "garcon" is the "garçon" of the text.)
-        used |= {fold(u) for u in used}
-        unseen = {fold(n) for n in reading.nouns} - used or (
-            reading.task and not reading.task & used
-        )
+        unseen = reading.nouns - used or (reading.task and not reading.task & used)
         bar += w.unseen_noun_cost if unseen else 0.0
     if combine(best, w) < bar:
         return None
@@ -291,18 +289,8 @@ class ReadingEngine(Extractive):
         if (header := header_answer(reading, passages, stored)) is not None:
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
-        if reading.subject and stored is not None and _names_document(reading.subject, passages[0]):
-            # "What is LDL?" of the LDL user guide: its opening says, though a question this
-            # short rarely retrieves it.
-            held = {(p.doc_id, p.start) for p in passages}
-            opening = stored.document(passages[0].doc_id)[:2]
-            passages = [*passages, *(c for c in opening if (c.doc_id, c.start) not in held)]
-        if reading.numbers and stored is not None and reading.kind != "summary":
-            # "When was 1.0.0 released?", "what got fixed in 1.0.1": the release's section of
-            # the top document, which a search for a version number often misses.
-            held = {(p.doc_id, p.start) for p in passages}
-            section = release_section(stored.document(passages[0].doc_id), reading.numbers)
-            passages = [*passages, *(c for c in section[:3] if (c.doc_id, c.start) not in held)]
+        if stored is not None:
+            passages = _with_unretrieved(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
             sentences = [s for s in sentences if not foreign_author_field(reading, s)]
@@ -324,11 +312,11 @@ class ReadingEngine(Extractive):
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked
-        if reading.subject and (following := _goes_on(chosen[0])) is not None:
+        if reading.subject and (following := goes_on(chosen[0])) is not None:
             # What a term is, said in one sentence, is told in the next: "-k, --keep-index:
             # This option is only valid for push and save." / "All changes ... are left intact."
             chosen = [chosen[0], following]
-        elif not reading.expected and (items := _listed(chosen[0])):
+        elif not reading.expected and (items := listed_items(chosen[0])):
             # "The following fields may be present in a Files stanza." says only that a list
             # follows; its items say which.
             chosen = [chosen[0], *items]
@@ -410,15 +398,6 @@ class ReadingEngine(Extractive):
         for i in range(1, len(sentences)):
             if sentences[i - 1].passage is sentences[i].passage:
                 before[sentences[i]] = stems[i - 1], sentences[i - 1].text
-        # "What is X?": a sentence that says "X (noun noun) is a ..." is worth a close look.
-        defines = (
-            re.compile(
-                rf"(?<![\w-]){re.escape(fold(reading.subject))}(?![\w-])(?:\s+[a-z]+){{0,2}}"
-                r"\s+(?:is|are|was|were)\s+(?:a|an|the)\b"
-            )
-            if reading.subject
-            else None
-        )
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
@@ -426,7 +405,7 @@ class ReadingEngine(Extractive):
             item.key = coverage(reading.key_terms, terms, idf) if reading.key_terms else 1.0
             item.reworded = item.key
             item.typed = looks_typed(reading, sentence.said)
-            if defines and defines.search(fold(sentence.said)):
+            if reading.subject and may_describe(reading.subject, sentence.said):
                 item.typed = 1.0  # "The LDL software package is a set of ...", read closely
             item.context, item.numbers = context[id(sentence.passage)]
             item.wanted = says_wanted(reading, terms, sentence.said)
@@ -613,63 +592,29 @@ class ReadingEngine(Extractive):
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
 
 
+def _with_unretrieved(
+    reading: Reading, passages: Sequence[Passage], stored: StoredSentences
+) -> list[Passage]:
+    """The passages, with the top document's chunks a question this short rarely retrieves:
+    its opening for "what is X" when X names it ("What is LDL?" of the LDL user guide), and
+    the section of a release it names ("when was 1.0.0 released")."""
+    extra: list[Passage] = []
+    named = reading.subject and _names_document(reading.subject, passages[0])
+    if named or (reading.numbers and reading.kind != "summary"):
+        whole = stored.document(passages[0].doc_id)
+        extra += whole[:2] if named else []
+        extra += release_section(whole, reading.numbers)[:3] if reading.numbers else []
+    held = {(p.doc_id, p.start) for p in passages}
+    added = {(c.doc_id, c.start): c for c in extra if (c.doc_id, c.start) not in held}
+    return [*passages, *added.values()]
+
+
 def _names_document(subject: str, passage: Passage) -> bool:
     """Whether a name is what a passage's document is about: a word of its title or file."""
     name = fold(subject)
     return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", fold(
         document_name(passage.title, passage.doc_id)
     )))  # fmt: skip
-
-
-def _listed(sentence: Sentence, most: int = 8) -> list[Sentence]:
-    """The items of the list a sentence introduces ("... as follows:", "The following fields
-    may be present"), at most `most` and 400 characters of them, when the list follows it."""
-    said = sentence.text.rstrip()
-    if not (said.endswith(":") or _INTRODUCES.search(said)):
-        return []
-    text = sentence.passage.text
-    if not re.match(r"[ \t]*\n", text[sentence.end :]):
-        return []
-    # The list's own lines, each item's words without its marker, up to the first line that
-    # is no item (blank lines between items allowed).
-    kept: list[Sentence] = []
-    for line in re.finditer(r"[^\n]*", text[sentence.end :]):
-        row = line.group()
-        if not row.strip():
-            continue
-        marker = LIST_MARKER.match(row.lstrip())
-        if marker is None or len(kept) >= most:
-            break
-        start = sentence.end + line.start() + len(row) - len(row.lstrip()) + marker.end()
-        item = Sentence(sentence.passage, start, sentence.end + line.end())
-        if sum(len(k.text) for k in kept) + len(item.text) > 400:
-            break
-        kept.append(item)
-    return kept
-
-
-# A sentence that says a list follows it: "the following", "as follows", "these".
-_INTRODUCES = re.compile(r"\b(?:the following|as follows|following \w+|these|below)\b", re.I)
-
-
-def _goes_on(sentence: Sentence) -> Sentence | None:
-    """The sentence after a short one in its paragraph, if the paragraph goes on."""
-    if len(sentence.text.split()) > 25:
-        return None
-    after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
-    if not after or not answers_anything(after[0]):
-        return None
-    between = sentence.passage.text[sentence.end : after[0].start]
-    if "\n\n" not in between:
-        return after[0]
-    # A reference's entry ("-k, --keep-index: ...") goes on in the paragraphs below it, up
-    # to the next entry.
-    entry = re.compile(r"[^:\n]{1,60}:\s")
-    starts = sentence.passage.text.rfind("\n", 0, sentence.start) + 1
-    alone = not sentence.passage.text[starts : sentence.start].strip()
-    if alone and entry.match(sentence.text) and not entry.match(after[0].text):
-        return after[0] if between.strip() == "" else None
-    return None
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

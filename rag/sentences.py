@@ -246,7 +246,7 @@ _PATH = re.compile(
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
 )
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
-_COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
+COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
 # "X means ...", "called zoo which stands for Z's ordered observations".
 _DEFINES = (
     r"\s*(?:,?\s*(?:which|that)\s+)?"
@@ -326,6 +326,13 @@ def opens_section(subject: str, sentence: Sentence) -> float:
     return float(named is not None)
 
 
+def may_describe(subject: str, text: str) -> bool:
+    """A cheap guess at `describes`, without spaCy: the text says "X (a noun or two) is a
+    ..." ("The LDL software package is a set of ...")."""
+    said = re.escape(fold(subject))
+    return bool(re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", fold(text)))
+
+
 def describes(subject: str, doc: Doc) -> float:
     """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "the
     Philippine Education Development Fund (X)" (1); a role before the name, "President X",
@@ -344,7 +351,7 @@ def describes(subject: str, doc: Doc) -> float:
     abbreviation = re.match(r"\s*\([^()]{1,15}\)", after)
     end = found.end() + (abbreviation.end() if abbreviation else 0)
     after = folded[end:]
-    if re.match(_APPOSITION, after) or re.match(_COPULA, after) or re.match(_DEFINES, after):
+    if re.match(_APPOSITION, after) or re.match(COPULA, after) or re.match(_DEFINES, after):
         return 1.0
     # The name of a tool or a term set before the noun of its kind: "The debmake command is
     # the helper script ...", "the globstar option means ...".
@@ -353,7 +360,7 @@ def describes(subject: str, doc: Doc) -> float:
     for nouns in (1, 2):
         if kind is None or kind.group(nouns) is None:
             break
-        if not re.match(f"{_COPULA}|{_DEFINES}", after[kind.end(nouns) :]):
+        if not re.match(f"{COPULA}|{_DEFINES}", after[kind.end(nouns) :]):
             continue
         starts = {end + kind.start(n) for n in range(1, nouns + 1)}
         if all(any(t.idx == at and t.pos_ == "NOUN" for t in doc) for at in starts):

@@ -17,6 +17,7 @@ from rag.question import Reading
 from rag.releases import release_section
 from rag.schema import Passage
 from rag.sentences import (
+    COPULA,
     Sentence,
     answers_anything,
     is_field,
@@ -140,7 +141,7 @@ def _abstract(parts: Sequence[Passage]) -> list[tuple[int, int]]:
 
 
 # What a document says its subject is, however short: "SDoP is a Simple DocBook Processor."
-_DEFINITION = re.compile(r"[A-Z][\w.+-]*(?: [A-Z][\w.+-]*)* (?:is|are) (?:a|an|the)\b")
+_DEFINITION = re.compile(rf"[A-Z][\w.+-]*(?: [A-Z][\w.+-]*)*{COPULA}")
 
 
 def _sums_up(sentence: Sentence, *, long: bool) -> bool:

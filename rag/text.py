@@ -47,8 +47,9 @@ _STEMS_KEPT = 500_000
 
 
 def stem(word: str) -> str:
-    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased."""
-    return _stemmer()(word.lower())
+    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded as
+    `content_words` folds them."""
+    return _stemmer()(_lowered(word))
 
 
 def _lowered(text: str) -> str:

@@ -1,0 +1,62 @@
+"""A chosen answer sentence -> the sentences that complete it: the items of the list it says
+follows ("The following fields may be present in a Files stanza."), or the next sentence of a
+short definition's paragraph ("-k, --keep-index: This option is only valid for push and
+save.")."""
+
+from __future__ import annotations
+
+import re
+
+from rag.blocks import LIST_MARKER
+from rag.sentences import Sentence, answers_anything, split_sentences
+
+
+def listed_items(sentence: Sentence, most: int = 8) -> list[Sentence]:
+    """The items of the list a sentence introduces ("... as follows:", "The following fields
+    may be present"), at most `most` and 400 characters of them, when the list follows it."""
+    said = sentence.text.rstrip()
+    if not (said.endswith(":") or _INTRODUCES.search(said)):
+        return []
+    text = sentence.passage.text
+    if not re.match(r"[ \t]*\n", text[sentence.end :]):
+        return []
+    # The list's own lines, each item's words without its marker, up to the first line that
+    # is no item (blank lines between items allowed).
+    kept: list[Sentence] = []
+    for line in re.finditer(r"[^\n]*", text[sentence.end :]):
+        row = line.group()
+        if not row.strip():
+            continue
+        marker = LIST_MARKER.match(row.lstrip())
+        if marker is None or len(kept) >= most:
+            break
+        start = sentence.end + line.start() + len(row) - len(row.lstrip()) + marker.end()
+        item = Sentence(sentence.passage, start, sentence.end + line.end())
+        if sum(len(k.text) for k in kept) + len(item.text) > 400:
+            break
+        kept.append(item)
+    return kept
+
+
+# A sentence that says a list follows it: "the following", "as follows", "these".
+_INTRODUCES = re.compile(r"\b(?:the following|as follows|following \w+|these|below)\b", re.I)
+
+
+def goes_on(sentence: Sentence) -> Sentence | None:
+    """The sentence after a short one in its paragraph, if the paragraph goes on."""
+    if len(sentence.text.split()) > 25:
+        return None
+    after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
+    if not after or not answers_anything(after[0]):
+        return None
+    between = sentence.passage.text[sentence.end : after[0].start]
+    if "\n\n" not in between:
+        return after[0]
+    # A reference's entry ("-k, --keep-index: ...") goes on in the paragraphs below it, up
+    # to the next entry.
+    entry = re.compile(r"[^:\n]{1,60}:\s")
+    starts = sentence.passage.text.rfind("\n", 0, sentence.start) + 1
+    alone = not sentence.passage.text[starts : sentence.start].strip()
+    if alone and entry.match(sentence.text) and not entry.match(after[0].text):
+        return after[0] if between.strip() == "" else None
+    return None
