@@ -141,6 +141,36 @@ class ReadingWeights:
     restated: float = 0.8
 
 
+def title_words(reading: Reading, passages: Sequence[Passage]) -> tuple[str, ...]:
+    """The question's words that only some of the documents found say, each of them in its
+    title ("how do I add footnotes with mom": mom, of "Producing PDFs with groff and mom"): the
+    question is about those documents, and another one answers of something else."""
+    asked = {word for stem_, word in reading.words if stem_ in reading.key_terms}
+    asked = {fold(w.lower()) for w in asked if len(w) >= 3} - set(reading.entities)
+    if not asked:
+        return ()
+    docs = {p.doc_id for p in passages}
+    named = []
+    for word in sorted(asked):
+        said = re.compile(rf"\b{re.escape(word)}\b")
+        saying = {
+            p.doc_id for p in passages if said.search(fold(f"{named_by(p)} {p.text}".lower()))
+        }
+        titled = {
+            p.doc_id
+            for p in passages
+            if said.search(fold(document_name(p.title, p.doc_id).lower()))
+        }
+        if titled and saying == titled != docs:
+            named.append(word)
+    return tuple(named)
+
+
+def _says_all(words: Sequence[str], text: str) -> float:
+    folded = fold(text.lower())
+    return float(all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words))
+
+
 def combine(item: Signals, w: ReadingWeights) -> float:
     return (
         w.semantic * item.semantic + w.lexical * item.lexical + w.names * item.names
@@ -376,12 +406,17 @@ class ReadingEngine(Extractive):
         stems = [terms | cut_short(cut, terms) for terms in stems]
         idf = term_weights(reading.terms, stems)
         context = {}
-        for passage in {id(s.passage): s.passage for s in sentences}.values():
+        found_in = list({id(s.passage): s.passage for s in sentences}.values())
+        titled = title_words(reading, found_in)
+        for passage in found_in:
             # A passage names what its document's name and its section name, as well as what
             # its text does ("LPPL" of "The LaTeX Project Public License", lppl.pdf).
             text = f"{named_by(passage)} {passage.text}"
             context[id(passage)] = (
-                name_share(reading.entities, text) if reading.entities else 1.0,
+                min(
+                    name_share(reading.entities, text) if reading.entities else 1.0,
+                    _says_all(titled, text),
+                ),
                 all(
                     # A unit may be written on ("16 bit" is "16bit"), a full stop may follow;
                     # not more digits ("2.4" is no "2"), but a version names its releases

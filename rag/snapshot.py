@@ -365,7 +365,9 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
-_SAVED_VERSION = 3  # 2: words stemmed by Snowball English; 3: accents folded
+_SAVED_VERSION = (
+    4  # 2: words stemmed by Snowball English; 3: accents folded; 4: "licence" is "license"
+)
 
 
 class SnapshotCache:

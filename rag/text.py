@@ -47,9 +47,21 @@ _STEMS_KEPT = 500_000
 
 
 def stem(word: str) -> str:
-    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded as
-    `content_words` folds them."""
-    return _stemmer()(_lowered(word))
+    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded and
+    British spelling made American as `content_words` does."""
+    lowered = _lowered(word)
+    return _stemmer()(_american().get(lowered, lowered))
+
+
+@functools.cache
+def _american() -> dict[str, str]:
+    """American spellings of British words ("licence": "license", "colour": "color"), from
+    breame's list, so that a word is found whichever way it is spelt (Snowball stems "licence"
+    "licenc" and "license" "licens")."""
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    spellings: dict[str, str] = BRITISH_ENGLISH_SPELLINGS
+    return spellings
 
 
 def _lowered(text: str) -> str:
@@ -79,7 +91,7 @@ def content_words(text: str) -> list[str]:
         if found is None:
             if len(known) > _STEMS_KEPT:
                 known.clear()
-            found = known[word] = "" if word in stopwords() else _stemmer()(word)
+            found = known[word] = "" if word in stopwords() else stem(word)
         if found:
             out.append(found)
     return out

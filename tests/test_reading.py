@@ -386,6 +386,28 @@ def test_a_document_is_named_by_its_titles_initials(real_pipeline: Pipeline) -> 
 
 
 @pytest.mark.slow
+def test_a_question_naming_one_document_by_its_title_is_not_answered_from_another(
+    real_pipeline: Pipeline,
+) -> None:
+    # "skiff" names the first document only (its title); the second one speaks of footnotes.
+    def passage(rank: int, doc_id: str, title: str, text: str) -> Passage:
+        return Passage(rank=rank, doc_id=doc_id, title=title, text=text, start=0,
+                       end=len(text), score=0.5)  # fmt: skip
+
+    passages = [
+        passage(1, "browser.html", "The Wren Browser Guide",
+                "Wren shows footnotes at the bottom of the page. Press the left arrow to return."),
+        passage(2, "skiff.pdf", "Typesetting letters with skiff",
+                "With skiff, a heading is numbered by adding NUMBER to the HEADING macro."),
+    ]  # fmt: skip
+    engine = real_pipeline.engine
+    answer = engine.answer("how do I add footnotes with skiff", passages)
+    assert "Wren" not in answer.answer, answer.answer
+    answer = engine.answer("how do I number a heading with skiff", passages)
+    assert not answer.refused and "NUMBER" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)

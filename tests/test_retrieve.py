@@ -28,20 +28,31 @@ def _switched(settings: Settings, **update: object) -> Pipeline:
 BODY = "The town bakery won the national sourdough prize. Judges praised the crust and crumb."
 
 
-def test_words_are_found_however_their_accents_were_typed(
-    settings: Settings, tmp_path: Path
+@pytest.mark.parametrize(
+    ("written", "typed", "text", "question"),
+    [
+        # accents, however they were typed
+        ("Nicolás Maduro's garçon", "Nicolas Maduro's garcon",
+         "The naïve garçon ordered crème brûlée at the bar.",
+         "what did the garcon order, creme brulee?"),
+        # British or American spelling
+        ("the licence colours", "the license colors",
+         "The software license permits copying and changes.", "what does the licence permit?"),
+    ],
+)  # fmt: skip
+def test_words_are_found_however_they_are_typed(
+    settings: Settings, tmp_path: Path, written: str, typed: str, text: str, question: str
 ) -> None:
     from rag.text import content_terms
 
-    assert content_terms("Nicolás Maduro's garçon") == content_terms("Nicolas Maduro's garcon")
+    assert content_terms(written) == content_terms(typed)
     docs = tmp_path / "docs"
-    _article(docs, "a.md", "Café notes", "Daily Crumb", "2024-03-01",
-             "The naïve garçon ordered crème brûlée at the bar.")  # fmt: skip
+    _article(docs, "a.md", "Café notes", "Daily Crumb", "2024-03-01", text)
     _article(docs, "b.md", "Bakery wins", "Town Herald", "2024-03-01", BODY)
     _article(docs, "c.md", "Ferry times", "Town Herald", "2024-03-02", "The ferry leaves at noon.")
     pipeline = _switched(settings, dense_weight=0.0)  # the words alone (the fake hashes them)
     pipeline.ingest([docs])
-    assert pipeline.search("what did the garcon order, creme brulee?").passages[0].doc_id == "a.md"
+    assert pipeline.search(question).passages[0].doc_id == "a.md"
 
 
 def test_a_named_outlet_is_preferred(settings: Settings, tmp_path: Path) -> None:
