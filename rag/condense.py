@@ -84,7 +84,7 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     if leaning is None:
         return typed
     carried = [n for n in names(previous) if n.lower() not in question.lower()]
-    if leaning == "bare" or not carried:
+    if leaning == "bare" or (not carried and leaning == "pronoun"):
         # Nothing of its own to search for ("When was that?"): the earlier question's words.
         carried = [_content(previous)]
     # "he" may be the one the last answer named ("Who wrote it?" "Michael Lewis." "How often
@@ -187,8 +187,12 @@ def stands_alone(question: str) -> bool:
 
 def _leans_back(question: str) -> str | None:
     """How a question leans on earlier turns: "bare" when it has nothing of its own to search
-    for, "pronoun" when it refers back but names things too, None when it stands alone (a
-    possessive after a name it gives, "What did Apple say about its earnings?", stands alone)."""
+    for, "pronoun" when it refers back but names things too, "unnamed" when it names nothing
+    and points nowhere ("How long was the kick?": the earlier names come along, but not the
+    earlier words, which would lead a new question about another thing astray, "whats the
+    primary array? (extract a subsection of an image)"), None when it stands alone (a
+    possessive after a name it gives, "What did Apple say about its earnings?", stands
+    alone)."""
     from rag.language import parse
 
     doc = parse(question)
@@ -221,7 +225,13 @@ def _leans_back(question: str) -> str | None:
         or (t.is_alpha and not t.is_stop and len(t.text) >= 4 and not is_english(t.lower_))
         for t in doc
     )
-    return None if named or len(own) > 3 else "pronoun"
+    if named or len(own) > 3:
+        return None
+    # "and if the signature is wrong?" goes on from the earlier question by its first word.
+    return "pronoun" if doc[0].lower_ in _JOINING else "unnamed"
+
+
+_JOINING = frozenset({"and", "but", "so", "also", "then", "or"})
 
 
 # Words that open a turn of talk, not its topic: "so what do I have to do instead".

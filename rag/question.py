@@ -93,7 +93,8 @@ _SUMMARY = re.compile(
     r"|^\s*what(?:'?s| is| was| were| got| has been| have been)?\s+"
     r"(?:changed|new|fixed|added|removed)\s+(?:in|since)\b.*\d",
 )
-_DEFINITION = re.compile(r"^\s*(who|what)(?:'s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
+# ("whats", "whos": typed without the apostrophe.)
+_DEFINITION = re.compile(r"^\s*(who|what)(?:['’]?s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
 # "What does nit mean?", "what does FHS stand for", "define relative valuation", "meaning of X"
 _MEANING = re.compile(
     r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"

@@ -631,13 +631,19 @@ def _with_unretrieved(
     reading: Reading, passages: Sequence[Passage], stored: StoredSentences
 ) -> list[Passage]:
     """The passages, with the top document's chunks a question this short rarely retrieves:
-    its opening for "what is X" when X names it ("What is LDL?" of the LDL user guide), and
-    the section of a release it names ("when was 1.0.0 released")."""
+    for "what is X", its opening when X names it ("What is LDL?" of the LDL user guide), else
+    where it first speaks of X, as a text says what a term is where it brings it in ("Each
+    table or image is called a Header-Data Unit, or HDU."); the section of a release it names
+    ("when was 1.0.0 released")."""
     extra: list[Passage] = []
     named = reading.subject and _names_document(reading.subject, passages[0])
-    if named or (reading.numbers and reading.kind != "summary"):
+    if reading.subject or (reading.numbers and reading.kind != "summary"):
         whole = stored.document(passages[0].doc_id)
-        extra += whole[:2] if named else []
+        if named:
+            extra += whole[:2]
+        elif reading.subject:
+            said = _said(reading.subject)
+            extra += [c for c in whole if said.search(fold(c.text))][:1]
         extra += release_section(whole, reading.numbers)[:3] if reading.numbers else []
     held = {(p.doc_id, p.start) for p in passages}
     added = {(c.doc_id, c.start): c for c in extra if (c.doc_id, c.start) not in held}
@@ -646,10 +652,12 @@ def _with_unretrieved(
 
 def _names_document(subject: str, passage: Passage) -> bool:
     """Whether a name is what a passage's document is about: a word of its title or file."""
-    name = fold(subject)
-    return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", fold(
-        document_name(passage.title, passage.doc_id)
-    )))  # fmt: skip
+    return bool(_said(subject).search(fold(document_name(passage.title, passage.doc_id))))
+
+
+def _said(subject: str) -> re.Pattern[str]:
+    """A name as a whole word of a folded text ("Depends", not "Pre-Depends")."""
+    return re.compile(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])")
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

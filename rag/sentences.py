@@ -348,10 +348,14 @@ def describes(subject: str, doc: Doc) -> float:
         return 0.0
     after, before = folded[found.end() :], text[: found.start()]
     # Its abbreviation may stand between: "The LaTeX Project Public License (LPPL) is the ...".
-    abbreviation = re.match(r"\s*\([^()]{1,15}\)", after)
+    # (In quotes, or spelt out: 'An "MCU" (minimum coded unit) is an interleaved set ...'.)
+    abbreviation = re.match(r"[\"”’']?\s*\([^()]{1,40}\)", after)
     end = found.end() + (abbreviation.end() if abbreviation else 0)
     after = folded[end:]
-    if re.match(_APPOSITION, after) or re.match(COPULA, after) or re.match(_DEFINES, after):
+    apposition = re.match(_APPOSITION, after)
+    if apposition and not _clause_after(doc, end + apposition.end()):
+        return 1.0
+    if re.match(COPULA, after) or re.match(_DEFINES, after):
         return 1.0
     # The name of a tool or a term set before the noun of its kind: "The debmake command is
     # the helper script ...", "the globstar option means ...".
@@ -379,6 +383,10 @@ def describes(subject: str, doc: Doc) -> float:
     called = r"\b(?:called|named|known as|termed|dubbed)\s+(?:an?\s+|the\s+)?[\"“‘']?$"
     if re.search(called, before):
         return 1.0
+    # Or its short form after the long: "Each table or image is called a Header-Data Unit, or
+    # HDU."
+    if re.search(called[:-1] + r"[\w\s-]{1,60},?\s+or\s+$", before):
+        return 1.0
     # An abbreviation after what it stands for.
     spelled_out = re.search(r"[A-Z][\w.&-]*(?:\s+[A-Z&][\w.&-]*)+\s*\($", before)
     if spelled_out and re.match(r"\s*\)", after):
@@ -391,6 +399,8 @@ def describes(subject: str, doc: Doc) -> float:
         if entity.start_char <= start < entity.end_char and entity.label_ == "PERSON":
             start = entity.start_char
     preceding = [t for t in doc if t.idx + len(t) <= start]
+    if not re.search(r"\b[A-Z][a-z]", text[found.start() : found.end()]):
+        return 0.3  # a term, not a name: "output" of "the output HDU" is no role
     if preceding and preceding[-1].tag_ in _NOUN_TAGS:
         return 0.8
     # The same role set off by a comma, the name closing it: "the incumbent president,
@@ -403,6 +413,19 @@ def describes(subject: str, doc: Doc) -> float:
     ):
         return 0.8
     return 0.3
+
+
+def _clause_after(doc: Doc, at: int) -> bool:
+    """Whether the words from `at` are the subject of a clause, not an apposition: "On
+    completion of the MCU, the permanent state is updated." (against "Maduro, the president
+    of Venezuela, said")."""
+    phrase = ("DET", "ADJ", "NOUN", "PROPN", "NUM", "ADP", "PART", "CCONJ")
+    following = [t for t in doc if t.idx >= at]
+    for token, after in zip(following, [*following[1:], None], strict=True):
+        modifier = token.tag_ in ("VBN", "VBG") and after is not None and after.pos_ in phrase
+        if token.pos_ not in phrase and not modifier:  # "a retired Army general" goes on
+            return token.pos_ in ("VERB", "AUX")
+    return False
 
 
 def asserts(reading: Reading, lemmas: set[str]) -> bool:

@@ -48,6 +48,7 @@ from rag.text import answer_sentences, flat
         ("Define relative valuation", "who_is", None),
         ("what is the www-data user for?", "what", None),  # what it does, not what it is
         ("what is zoo", "who_is", None),  # the tagger's "participle" is a name here
+        ("whats the primary array", "who_is", None),  # typed without the apostrophe
         ("what is happening", "what", None),
         ("Did Russia accept the election result?", "yes_no", None),
         ("What is this article about?", "summary", None),
@@ -251,6 +252,50 @@ HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"
 )
 def test_follow_ups_lean_back_and_new_questions_stand_alone(question: str, searched: str) -> None:
     assert condense(question, HISTORY) == searched
+
+
+def test_a_new_question_naming_nothing_takes_no_earlier_words_along() -> None:
+    # In a conversation about a manual, a question that names nothing may be about another
+    # thing of it: the earlier question's words would lead its search astray.
+    history = [
+        Turn(role="user", content="how do i extract a subsection of an image"),
+        Turn(role="assistant", content="specify the range of pixels in brackets."),
+    ]
+    assert condense("whats the primary array", history) == "whats the primary array"
+    # One that points back still gets them.
+    assert condense("why would i do that", history) == (
+        "why would i do that (extract a subsection of an image)"
+    )
+
+
+def test_what_a_term_is_is_looked_for_where_the_document_first_speaks_of_it() -> None:
+    from types import SimpleNamespace
+
+    from rag.reading import _with_unretrieved
+
+    texts = ["FITS is a file format.", "Each table is called a Header-Data Unit, or HDU.",
+             "Every HDU has a header.", "The output HDU is written last."]  # fmt: skip
+    chunks = [Passage(rank=i + 1, doc_id="quick.pdf", title="Quick Start", text=t, start=100 * i,
+                      end=100 * i + len(t), score=0.5) for i, t in enumerate(texts)]  # fmt: skip
+    stored = SimpleNamespace(document=lambda doc_id: chunks)
+    found = _with_unretrieved(read("what is an HDU?"), [chunks[3]], stored)  # type: ignore[arg-type]
+    assert [p.text for p in found] == [texts[3], texts[1]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "how_plainly"),
+    [
+        ("Each table or image is called a Header-Data Unit, or HDU.", "hdu", 1.0),
+        ('An "MCU" (minimum coded unit) is an interleaved set of blocks.', "mcu", 1.0),
+        ("Stephen Twitty, a retired Army Lt. Gen., told Fox.", "stephen twitty", 1.0),
+        ("Venezuelan President Nicolás Maduro won.", "nicolas maduro", 0.8),  # a role
+        # A clause after the comma, not an apposition; a term, not a name after a noun.
+        ("On successful completion of the MCU, the permanent state is updated.", "mcu", 0.3),
+        ("The output HDU will then have the structure of the input HDU.", "hdu", 0.3),
+    ],
+)
+def test_a_sentence_says_what_a_term_is(sentence: str, subject: str, how_plainly: float) -> None:
+    assert describes(subject, analyse([sentence])[0]) == how_plainly
 
 
 def _answer(text: str, doc_ids: list[str], refused: bool = False) -> Answer:
