@@ -115,7 +115,7 @@ def read(raw: bytes, path: Path) -> Extracted:
             blocks = read_blocks(decode(raw, path))
             # The first heading near the top, after any header fields ("Date: ...").
             title = next((b.text for b in blocks[:12] if b.kind == "heading"), None)
-            return _rendered(blocks, {"title": title} if title else {})
+            return _rendered(blocks, {"title": " ".join(title.split())} if title else {})
 
 
 def _markdown(text: str, path: Path) -> Extracted:

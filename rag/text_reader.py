@@ -14,7 +14,9 @@ from rag.blocks import LIST_MARKER, Block
 # A line of one repeated mark under a heading: "========", "--------", "~~~~".
 _UNDERLINE = re.compile(r"\s*([=\-~^*#+])\1{2,}\s*")
 # "DISCUSSION", "1. SCHEDULE", "3.2 INTERNALS": a line in capitals (with its section number).
-_CAPITALS = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][A-Z0-9 ,&/()'’-]*[A-Z0-9)]")
+_CAPITALS = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][A-Z0-9 ,:&/()'’-]*[A-Z0-9)]")
+# "*** System features ***", "== Usage ==": a heading between runs of one mark.
+_FRAMED = re.compile(r"\s*([*=#~-])\1+\s+(\S.*?)\s+\1{2,}\s*")
 # "TO:      All staff", "Author: Vinay Sajip": a field of a header, one to a line.
 _FIELD = re.compile(r":?[A-Za-z][\w .-]{0,24}:\s+\S")
 # Two or more spaces inside a line: columns of a table or aligned code; not the two spaces
@@ -79,6 +81,11 @@ def read_blocks(text: str) -> list[Block]:
         margin = margins[len(margins) // 2] if margins else 0
         for at, group in enumerate(groups):
             introduced = at > 0 and groups[at - 1][-1].rstrip().endswith(":")
+            if framed := _FRAMED.fullmatch(group[0]):
+                blocks.append(Block("heading", framed.group(2), level=2))
+                group = group[1:]
+                if not group:
+                    continue
             title = group[0].strip()
             if (
                 len(group) > 1
@@ -358,7 +365,7 @@ def _titled(lines: list[str]) -> bool:
     first, below = lines[0].strip(), lines[1].strip() if len(lines) > 1 else "A"
     return (
         len(first) <= 60
-        and not _FIELD.match(first)
+        and (not _FIELD.match(first) or bool(_CAPITALS.fullmatch(first)))  # "IJG JPEG LIBRARY: ..."
         and (first[-1].isalnum() or first[-1] == ")")  # "... Debian Project (v1.9)"
         and below[:1].isupper()
         and not _UNDERLINE.fullmatch(below)
@@ -483,7 +490,19 @@ def _items(lines: list[str]) -> list[Block]:
                 blocks.append(Block(kind, _joined(current)))  # type: ignore[arg-type]
             current, kind, marker_indent = [stripped], "item", _indent(line)
             text_indent = _indent(line) + len(marker.group()) if marker else _indent(line)
-        elif kind == "item" and _indent(line) <= marker_indent:
+        elif (
+            kind == "item"
+            and _indent(line) <= marker_indent
+            # (An item wrapped back to the margin goes on from a line that ends no sentence:
+            # "1. Master control ... This has two" / "responsibilities:"; an "o" opens an item,
+            # and an option or a table's row goes under one: "* New command-line options" /
+            # "--configuration".)
+            and (
+                current[-1].endswith((".", ":", "!", "?"))
+                or re.match(r"o\s|-", stripped)
+                or _COLUMNS.search(_SENTENCE_GAP.sub(". A", stripped))
+            )
+        ):
             # Back at the list's margin without a marker: a paragraph after the list.
             if current:
                 blocks.append(Block("item", _joined(current)))

@@ -1211,6 +1211,29 @@ def test_plain_text_outline_headings_and_two_spaces_after_a_full_stop(tmp_path: 
     assert "```\nsize    speed\nsmall   fast\n```" in doc.text, doc.text
 
 
+def test_a_plain_text_title_in_capitals_and_headings_between_stars(tmp_path: Path) -> None:
+    # libjpeg's structure.txt: a title in capitals with a colon in it, then sections
+    # headed "*** System features ***".
+    path = tmp_path / "structure.txt"
+    path.write_text(
+        "HARBOUR CODEC LIBRARY:  SYSTEM ARCHITECTURE\n\n"
+        "This file gives an overview of the codec's modules.\n\n\n"
+        "*** System features ***\n\n"
+        "The distribution contains two parts:\n"
+        "  * A library for compression.\n  * Two sample applications.\n\n"
+        "1. Master control for module selection and initialization.  This has two\n"
+        "responsibilities: it selects the modules and it starts them.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "structure.txt")
+    assert doc.title == "HARBOUR CODEC LIBRARY: SYSTEM ARCHITECTURE"
+    assert re.findall(r"^(#+) (.*)$", doc.text, re.MULTILINE) == [
+        ("#", "HARBOUR CODEC LIBRARY: SYSTEM ARCHITECTURE"),
+        ("##", "System features"),
+    ]
+    assert "This has two responsibilities: it selects" in doc.text, doc.text
+
+
 def test_markdown_underlined_headings_are_headings(tmp_path: Path) -> None:
     path = tmp_path / "README.md"
     path.write_text(
