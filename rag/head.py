@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rag.language import fold
 from rag.question import DOCUMENT_NOUNS, Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, is_field
@@ -140,7 +141,12 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     Koutsofios and Stephen North"): mostly people's names, as spaCy reads them."""
     from rag.language import analyse
 
-    short = [x for x in lines if len(x.text) <= 120 and not x.text.rstrip().endswith(".")]
+    # (Nor is the title, whatever the model takes its words for: "CFITSIO Quick Start Guide".)
+    short = [
+        x for x in lines
+        if len(x.text) <= 120 and not x.text.rstrip().endswith(".")
+        and fold(x.text.strip()) != fold(x.passage.title.strip())
+    ]  # fmt: skip
     # A date set on the byline's line is no part of the names ("Richard Stallman last updated
     # February 26, 2022").
     names = [_DATED_TAIL.sub("", x.text.lstrip("#* ")) for x in short]

@@ -158,6 +158,15 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         for line in page.lines:
             fonts[line.font] += len(line.text)
     font = fonts.most_common(1)[0][0] if fonts else ""
+    # A body face that pdfium weighs as bold throughout (TeX's CMR10 through Ghostscript, at
+    # 700) is the text's plain face: bold tells nothing in it.
+    heavy = sum(len(x.text) for page in pages for x in page.lines if x.font == font and x.bold)
+    if font and heavy > 0.9 * fonts[font]:
+        for page in pages:
+            page.lines = [
+                dataclasses.replace(x, bold=False, runin="") if x.font == font else x
+                for x in page.lines
+            ]
     heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
     # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
     # "glob-" + "deleteall" keeps its hyphen.
@@ -287,6 +296,10 @@ def _continues(
     said, code = previous.text.rstrip(), tail.text.strip()
     if tail.mono and previous.kind == "paragraph" and said.endswith(code) and code[-1:] in ")]}":
         said = said[: -len(code)].rstrip() or said
+    # A displayed formula's number ends no sentence ("The classical linear regression model
+    # yi = x⊤ i β + ui (1)" / "is still one of the most popular tools").
+    if re.search(r"\(\d{1,3}\)$", said) and block.text[:1].islower() and not new_page:
+        return same_size
     # Across a page break a closing bracket alone ends nothing: the page broke mid-sentence.
     ends = _SURE_END if new_page else _SENTENCE_END
     if ends.search(said) or LIST_MARKER.match(group[0].text):
@@ -512,11 +525,23 @@ def _bylines(blocks: list[Block]) -> tuple[list[Block], str | None]:
             break
         if block.kind != "heading":
             continue
-        said = _said_by(block.text)
+        names = _paired(block.text) or block.text.strip()
+        said = _said_by(names)
         if said:
             out[i] = dataclasses.replace(block, kind="paragraph", level=1)
-            author = author or (block.text.strip() if said == "PERSON" else None)
+            author = author or (names if said == "PERSON" else None)
     return out, author
+
+
+def _paired(text: str) -> str | None:
+    """Names set side by side, their footnote marks dropped ("Achim Zeileis Torsten
+    Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as
+    names; None for any other line."""
+    words = text.split()
+    if len(words) not in (4, 6, 8) or not all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        return None
+    names = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _said_by(text: str) -> str | None:

@@ -582,6 +582,40 @@ def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Pa
     assert doc.author == "Ada Quint and Ben Okafor"
 
 
+def test_a_pdf_title_pages_names_side_by_side_are_its_authors(tmp_path: Path) -> None:
+    # Two authors set apart on one line, their footnote marks dropped.
+    doc = _title_page(tmp_path, ("Achim Zeileis Torsten Hothorn", "1 Introduction"))
+    assert _headings(doc.text) == ["# Harbour almanac", "## 1 Introduction"], doc.text
+    assert doc.author == "Achim Zeileis and Torsten Hothorn"
+
+
+def test_a_pdf_set_all_in_a_bold_face_has_no_heading_for_each_short_line(
+    tmp_path: Path,
+) -> None:
+    # A body face that reads as bold throughout (TeX's CMR10 through Ghostscript): a short
+    # line before a displayed formula is the sentence's start, which goes on after the
+    # formula's number.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 11)
+    first = ("Ferries carry most of the island's goods. Each crossing is logged by the harbour "
+             "master, and the log is kept for ten years at the kiosk.")  # fmt: skip
+    pdf.multi_cell(0, 6, first)
+    pdf.ln(6)
+    pdf.cell(0, 6, "The classical tide model", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_x(60)
+    pdf.cell(80, 6, "h = a + b cos(t) (1)", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    rest = ("is still the one most harbours use for their tables, although it ignores the "
+            "wind. The kiosk sells the tables for two crowns.")  # fmt: skip
+    pdf.multi_cell(0, 6, rest)
+    pdf.output(str(tmp_path / "tides.pdf"))
+    doc = load_document(tmp_path / "tides.pdf", "tides.pdf")
+    assert not _headings(doc.text), doc.text
+    assert "The classical tide model h = a + b cos(t) (1) is still the one" in doc.text, doc.text
+
+
 def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path: Path) -> None:
     # "... the general principle that:" and the principle itself set apart below it, indented
     # and in italics, as typeset documents do: a reader reads one sentence.

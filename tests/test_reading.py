@@ -1038,6 +1038,18 @@ def test_a_manual_pages_authors_section_says_who_wrote_it() -> None:
     assert found is not None and found.text == "Ada Quint"
 
 
+def test_a_title_pages_byline_and_not_its_title_says_who_wrote_it() -> None:
+    from rag.head import header_answer
+
+    # The model takes "Quick Start Guide" for a person's name.
+    title = "CFITSIO Quick Start Guide"
+    text = f"# {title}\n\nWilliam Pence\n\nJanuary 2003\n\n## 1 Introduction\n\nThis guide helps."
+    chunks = [_section(1, title, text, 0).model_copy(update={"title": title, "doc_id": "q.pdf"})]
+    found = header_answer(read("who wrote the cfitsio quick start guide?"), chunks,
+                          _FakeStoredDocument(chunks))  # type: ignore[arg-type]  # fmt: skip
+    assert found is not None and found.text == "William Pence"
+
+
 @pytest.mark.slow
 def test_a_release_the_search_missed_is_read_from_its_section(real_pipeline: Pipeline) -> None:
     # A search for "1.0.0" found other releases; the document's own section for it says when.
