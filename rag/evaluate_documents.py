@@ -60,15 +60,17 @@ def running_noise(chunk: str, running: Iterable[str]) -> bool:
     return False
 
 
-def whole_sentence(quote: str) -> bool:
+def whole_sentence(quote: str, before: str = "") -> bool:
     """A quote that starts as a sentence (or a list item) starts and ends as one ends: not
     with a lower-case function word that shows it was cut from a longer one ("which was
     voted ...", "with certain exceptions ..."); a lower-case name may start one ("babelbib
-    has been developed ...")."""
+    has been developed ..."). `before` is the text before it, which may hold its bullet."""
     from rag.text import stopwords
 
-    item = re.match(r"[•◦▪‣∙·*–-]\s*", quote.strip())  # a list item may start in lower case
-    text = quote.strip()[item.end() if item else 0 :]
+    # A list item may start in lower case.
+    bullet = re.match(r"[•◦▪‣∙·*–-]\s*", quote.strip())
+    item = bullet or re.search(r"[•◦▪‣∙·*–-][ \t]*$", before)
+    text = quote.strip()[bullet.end() if bullet else 0 :]
     first = re.match(r"[\"'“‘(\[]?(\w+)", text)
     if first is None or (not item and first.group(1) in stopwords()):
         return False
@@ -171,7 +173,8 @@ def ask_questions(report: DocumentsReport, questions: Sequence[dict[str, Any]], 
             report.gold_in_top3 += said or bool(sentence and _mentions(top3, sentence))
         for citation in answer.citations:
             report.quotes += 1
-            if whole_sentence(citation.quote):
+            at = citation.passage.find(citation.quote)
+            if whole_sentence(citation.quote, citation.passage[: max(at, 0)]):
                 report.whole_quotes += 1
             else:
                 report.partial_quotes.append(citation.quote[:200])

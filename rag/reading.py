@@ -693,6 +693,12 @@ def cite(
     citations, parts = [], []
     for n, group in enumerate(groups, start=1):
         passage = group[0].passage
-        citations.append(citation(n, passage, group[0].start, group[-1].end))
-        parts += [f"{flat(s.said)} [{n}]" for s in group]
+        # A list's bullet is no word of the quote ("* Footnotes and endnotes."); its number is.
+        bullet = _BULLET.match(group[0].text)
+        start = group[0].start + (bullet.end() if bullet else 0)
+        citations.append(citation(n, passage, start, group[-1].end))
+        parts += [f"{flat(_BULLET.sub('', s.said))} [{n}]" for s in group]
     return citations, parts
+
+
+_BULLET = re.compile(r"^[•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-]\s+")

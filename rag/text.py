@@ -130,7 +130,8 @@ def same_root(a: str, b: str) -> bool:
     return len(short) >= 4 or long[len(short) :] in {"er", "or", short[-1] + "er"}
 
 
-_REFERENCE = re.compile(r"\[(\d{1,3})\]")
+# A reference mark, as citations are written; not an index of code ("myfile.fits[1]").
+_REFERENCE = re.compile(r"(?<!\w)\[(\d{1,3})\]")
 _FENCE_MARK = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$", re.MULTILINE)
 MIN_SENTENCE_CHARS = 15  # shorter "sentences" are list debris: "Director.", "Read more"
 _CODE = re.compile(rf"{CODE_MARKS}|^\s*[$>]\s")

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from rag.schema import Answer, Citation, Document, Passage
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"(?<!\w)\[(\d+)\]")  # "myfile.fits[1]" is code, no citation
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
 
 
@@ -19,7 +19,11 @@ def escaped(text: str) -> str:
     left as written: the chat links it, and a backslash inside one would show
     ("https://www\\.sqlite\\.org/")."""
     parts = _URL.split(text)
-    parts[::2] = [_MARKDOWN.sub(r"\\\1", part) for part in parts[::2]]
+    for i in range(0, len(parts), 2):
+        # The full stop after an address stays bare: the chat's linker would take a backslash
+        # before it into the link ("http://cran.r-project.org/doc/Rnews/\\.").
+        after = parts[i][: len(parts[i]) - len(parts[i].lstrip(".,;:!?"))] if i else ""
+        parts[i] = after + _MARKDOWN.sub(r"\\\1", parts[i][len(after) :])
     return "".join(parts)
 
 

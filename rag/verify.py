@@ -11,7 +11,8 @@ from rag.embed import Embedder
 from rag.schema import Citation, Claim, Passage
 from rag.text import content_terms, flat, sentence_spans
 
-MARKER = re.compile(r"\s?\[(\d{1,3})\]")
+# (Not an index of code: "myfile.fits[1]", "argv[2]".)
+MARKER = re.compile(r"\s?(?<!\w)\[(\d{1,3})\]")
 # An answer sentence ends at . ! ? (and any closing quote or markers after it) before a space.
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*(?:\s?\[\d{1,3}\])*|$)")
 

@@ -25,6 +25,7 @@ def test_running_lines_and_page_numbers_are_found_but_headings_are_not() -> None
 def test_a_quote_is_whole_unless_it_opens_mid_sentence() -> None:
     assert whole_sentence("babelbib has been developed for more languages.")
     assert whole_sentence("• the name of the file is changed.")
+    assert whole_sentence("the name of the file is changed.", "are met:\n\n• ")  # its bullet
     assert not whole_sentence("which was voted by close to half of the developers.")
     assert not whole_sentence("The Debian Project was officially founded by")
 

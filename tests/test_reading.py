@@ -453,6 +453,15 @@ def test_a_question_naming_one_document_by_its_title_is_not_answered_from_anothe
 
 
 @pytest.mark.slow
+def test_a_list_items_bullet_is_no_part_of_its_quote(real_pipeline: Pipeline) -> None:
+    note = _note("## Supported features\n\n* Headings and lists.\n\n"
+                 "* Footnotes and endnotes of the whole document.\n\n* Tables.")  # fmt: skip
+    answer = real_pipeline.engine.answer("does it support footnotes", note)
+    assert "Footnotes and endnotes" in answer.answer and "*" not in answer.answer, answer.answer
+    assert answer.citations[0].quote == "Footnotes and endnotes of the whole document."
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
@@ -627,6 +636,8 @@ def test_a_documents_own_reference_marks_are_not_the_answers_citations(
     answer = real_pipeline.engine.answer("which latex version should bibtex 0.99b use", note)
     assert "[ref. 2]" in answer.answer and "[2]" not in answer.answer, answer.answer
     assert [c.n for c in answer.citations] == [1]
+    # An index of code is neither: it is quoted as written.
+    assert flat("as in myfile.fits[1][-*, *] to read") == "as in myfile.fits[1][-*, *] to read"
 
 
 @pytest.mark.slow

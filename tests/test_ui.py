@@ -78,6 +78,17 @@ def test_chat_text_escapes_markdown_and_links_citations() -> None:
     assert text.endswith("[\\[1\\]](#source-1)")
 
 
+def test_chat_text_leaves_addresses_and_indexes_of_code_as_written() -> None:
+    # The full stop after an address has no backslash the chat's linker would take into the
+    # link; "fits[1]" is an index of code, not a citation.
+    answer = Answer(question="q", searched_for="q",
+                    answer="See http://cran.r-project.org/doc/Rnews/. Open myfile.fits[1] [1]",
+                    refused=False, citations=[], passages=[])  # fmt: skip
+    text = chat_text(answer)
+    assert "http://cran.r-project.org/doc/Rnews/. Open" in text, text
+    assert "myfile\\.fits\\[1\\] [\\[1\\]](#source-1)" in text, text
+
+
 def test_uncited_passages_are_folded_below_the_cards() -> None:
     answer = _hostile_answer()
     other = answer.passages[0].model_copy(update={"rank": 2, "doc_id": "other.md", "start": 0})
