@@ -9,6 +9,7 @@ import re
 
 from rag.blocks import LIST_MARKER
 from rag.sentences import Sentence, answers_anything, split_sentences
+from rag.text import content_terms
 
 
 def listed_items(sentence: Sentence, most: int = 8) -> list[Sentence]:
@@ -51,7 +52,11 @@ def goes_on(sentence: Sentence) -> Sentence | None:
         return None
     between = sentence.passage.text[sentence.end : after[0].start]
     if "\n\n" not in between:
-        return after[0]
+        # If it goes on about the same thing: it shares a word with it, or points back ("-v
+        # requests verbose output." is not told in "Before release 2.4 the counter was ...").
+        said = content_terms(sentence.text)
+        on = bool(said & content_terms(after[0].text)) or bool(_POINTS_BACK.match(after[0].text))
+        return after[0] if on else None
     # A reference's entry ("-k, --keep-index: ...") goes on in the paragraphs below it, up
     # to the next entry.
     entry = re.compile(r"[^:\n]{1,60}:\s")
@@ -60,3 +65,6 @@ def goes_on(sentence: Sentence) -> Sentence | None:
     if alone and entry.match(sentence.text) and not entry.match(after[0].text):
         return after[0] if between.strip() == "" else None
     return None
+
+
+_POINTS_BACK = re.compile(r"(?:it|its|this|that|these|those|they|their|such)\b", re.IGNORECASE)

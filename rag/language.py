@@ -11,7 +11,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -245,7 +245,11 @@ def respell(text: str, context: Iterable[str]) -> str:
         return text  # spaCy's model is not needed
     tokenizer = _model().tokenizer
     # "whats", "dont": typed without the apostrophe, the tokenizer still knows them.
-    unknown = {w for w in unseen if not is_english(fold(w)) and len(tokenizer(w.lower())) == 1}
+    unknown = {
+        w for w in unseen
+        if not is_english(fold(w)) and len(tokenizer(w.lower())) == 1
+        and not _inflected(w.lower(), seen)
+    }  # fmt: skip
     if not unknown:
         return text
     from rapidfuzz import process
@@ -297,6 +301,20 @@ def respell(text: str, context: Iterable[str]) -> str:
         return fixed.get(m.group(), m.group())
 
     return _LETTERS.sub(spelt, text) if fixed else text
+
+
+def _inflected(word: str, seen: Container[str]) -> bool:
+    """Whether a word is an inflected form of one the context writes ("gzipped" of "gzip",
+    "grepping" of "grep"): no typo, however close it is to another word ("gripped")."""
+    for cut in range(3, len(word)):
+        stem, rest = word[:cut], word[cut:]
+        doubled = rest[:1] == stem[-1] and rest[1:] in _INFLECTIONS
+        if stem in seen and (rest in _INFLECTIONS or doubled):
+            return True
+    return False
+
+
+_INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "er", "ers"})
 
 
 def _undoubled(word: str) -> str:

@@ -98,7 +98,9 @@ _DEFINITION = re.compile(r"^\s*(who|what)(?:['’]?s| is| was| are| were)\s+(.+?
 # "What does nit mean?", "what does FHS stand for", "define relative valuation", "meaning of X"
 _MEANING = re.compile(
     r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"
-    r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<b>.+?))\s*[?.!]*\s*$"
+    r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<b>.+?)"
+    # "what does -c do": an option is what its entry says it does
+    r"|what\s+(?:does|do)\s+(?:the\s+)?(?P<c>--?[a-z][\w-]*)(?:\s+option)?\s+do)\s*[?.!]*\s*$"
 )
 # "What's the difference between X and Y?", "compare X with Y", "how does X differ from Y?":
 # what each of the two is answers it.
@@ -179,7 +181,8 @@ def read(question: str) -> Reading:
     elif definition and _is_name(doc, question, definition.group(2)):
         kind, subject = "who_is", _within(_strip_article(definition.group(2)))
     elif meaning := _MEANING.match(low):
-        kind, subject = "who_is", _within(_strip_article(meaning.group("a") or meaning.group("b")))
+        term = meaning.group("a") or meaning.group("b") or meaning.group("c")
+        kind, subject = "who_is", _within(_strip_article(term))
     elif first in ("who", "whom", "whose"):
         kind = "who"
     elif first == "when":

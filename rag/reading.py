@@ -141,6 +141,19 @@ class ReadingWeights:
     restated: float = 0.8
 
 
+def _options(question: str) -> list[re.Pattern[str]]:
+    """A command's options the question names, as written: "-C" and "-c" differ."""
+    return [
+        re.compile(rf"(?<![\w-]){re.escape(m.group())}(?![\w-])")
+        for m in re.finditer(r"(?<![\w-])--?[A-Za-z][\w-]*", question)
+    ]
+
+
+def _other_case(options: Sequence[re.Pattern[str]], text: str) -> bool:
+    """Whether a text names one of the options in another case only."""
+    return any(not o.search(text) and re.search(o.pattern, text, re.IGNORECASE) for o in options)
+
+
 def title_words(reading: Reading, passages: Sequence[Passage]) -> tuple[str, ...]:
     """The question's words that only some of the documents found say, each of them in its
     title ("how do I add footnotes with mom": mom, of "Producing PDFs with groff and mom"): the
@@ -433,6 +446,7 @@ class ReadingEngine(Extractive):
         for i in range(1, len(sentences)):
             if sentences[i - 1].passage is sentences[i].passage:
                 before[sentences[i]] = stems[i - 1], sentences[i - 1].text
+        options = _options(reading.asked)
         found = []
         for sentence, sem, terms in zip(sentences, semantic, stems, strict=True):
             item = Signals(sentence, sem, coverage(reading.terms, terms, idf))
@@ -443,6 +457,8 @@ class ReadingEngine(Extractive):
             if reading.subject and may_describe(reading.subject, sentence.said):
                 item.typed = 1.0  # "The LDL software package is a set of ...", read closely
             item.context, item.numbers = context[id(sentence.passage)]
+            if options and _other_case(options, sentence.said):
+                item.context = 0.0  # "-C" is another option than "-c": it answers nothing
             item.wanted = says_wanted(reading, terms, sentence.said)
             item.measured = reading.measures <= terms
             found.append(item)

@@ -216,6 +216,9 @@ def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
     assert respell("whats the default shell on macos", context) == (
         "whats the default shell on macos"  # an apostrophe left out; a short unknown name
     )
+    # A word the passages write inflected is no typo for another they write.
+    zipped = ["The library reads files compressed by gzip. The rope was gripped."]
+    assert respell("can it read gzipped files", zipped) == "can it read gzipped files"
 
 
 def test_a_follow_up_typed_in_lower_case_swaps_the_name() -> None:
@@ -459,6 +462,17 @@ def test_a_list_items_bullet_is_no_part_of_its_quote(real_pipeline: Pipeline) ->
     answer = real_pipeline.engine.answer("does it support footnotes", note)
     assert "Footnotes and endnotes" in answer.answer and "*" not in answer.answer, answer.answer
     assert answer.citations[0].quote == "Footnotes and endnotes of the whole document."
+
+
+@pytest.mark.slow
+def test_an_option_in_another_case_is_another_option(real_pipeline: Pipeline) -> None:
+    note = _note("## Options\n\n-c, --constantshow: Constantly display the cursor position "
+                 "in the status bar.\n\n-B, --backup: When saving a file, keep the previous "
+                 "version of it with a tilde after its name.")  # fmt: skip
+    answer = real_pipeline.engine.answer("and what does -C do?", note)
+    assert "constantshow" not in answer.answer, answer.answer
+    answer = real_pipeline.engine.answer("what does -c do?", note)
+    assert "constantshow" in answer.answer, answer.answer
 
 
 @pytest.mark.slow
