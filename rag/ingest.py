@@ -85,7 +85,11 @@ def _first_heading_or_line(body: str, path: Path) -> str:
             alone = all(level > levels[0] for level in levels[1:])
             return heading_text(lines[0]) if alone else path.stem
     first_line = body.split("\n", 1)[0].strip()
-    return first_line[:200] or path.stem
+    # A short line may be a title ("Café résumé notes"); a paragraph's line is none (an OCR'd
+    # diary opening "however, did not last long; ..."): the file's name names it then.
+    if first_line and len(first_line) <= 80 and not first_line.endswith((".", ",", ";", ":")):
+        return heading_text(first_line) if first_line.startswith("#") else first_line
+    return path.stem.replace("_", " ")
 
 
 def doc_id_for(file: Path, root: Path) -> str:

@@ -14,7 +14,7 @@ from rag.pdf_lines import Line
 
 PAGE_NUMBER = re.compile(
     r"(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?"
-    r"|[-–]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–]?",  # "-1-", "- i -"
+    r"|[-–—]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]?",  # "-1-", "- i -", a signature's "—4"
     re.I,
 )
 # A page number at either end of a running line: "A Brief History of Debian ii", "2 / 21".
@@ -66,6 +66,24 @@ def running_lines(pages: list[list[Line]]) -> set[int]:
                 )
             ):
                 drop.add(id(line))
+    # A page's header read by OCR with a slip ("50 THE SIEGE OF VICKSBUEG.") is the one the
+    # other pages carry, at about their height and size.
+    found = [(_normalised(x)[0], x) for page in pages for x in page if id(x) in drop]
+    for page in pages:
+        for line in _margin_lines(page):
+            text = _normalised(line)[0]
+            if (
+                id(line) not in drop
+                and len(text) >= 8
+                and any(
+                    abs(line.top - x.top) <= 2 * x.size
+                    and abs(line.size - x.size) <= 0.2 * x.size
+                    and _alike(text, known)
+                    for known, x in found
+                )
+            ):
+                drop.add(id(line))
+    drop |= _line_numbers(pages)
     # A chapter's running header on its one page ("Acknowledgements 2") sits where the others
     # do, with a page number; a page's last line of text sits there too, without.
     for page in pages:
@@ -74,6 +92,32 @@ def running_lines(pages: list[list[Line]]) -> set[int]:
             words = re.sub(r"\d+", "#", line.text.lower().strip())
             if bands[round(line.top)] >= 2 and len(line.text) < 100 and _FOLIO.search(words):
                 drop.add(id(line))
+    return drop
+
+
+def _alike(one: str, other: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(one, other) >= 85
+
+
+def _line_numbers(pages: list[list[Line]]) -> set[int]:
+    """ids of the numbers a page sets in its margin beside each line (a specification's or a
+    draft's "9", "10", "11" left of the text): bare numbers, counting up down the page, none
+    inside the text's own width."""
+    drop: set[int] = set()
+    for page in pages:
+        text = [x for x in page if not re.fullmatch(r"\d{1,5}", x.text.strip())]
+        numbers = sorted(
+            (x for x in page if re.fullmatch(r"\d{1,5}", x.text.strip())), key=lambda x: -x.top
+        )
+        if len(numbers) < 5 or not text:
+            continue
+        left, right = min(x.left for x in text), max(x.right for x in text)
+        margin = [x for x in numbers if x.right <= left + 1 or x.left >= right - 1]
+        values = [int(x.text) for x in margin]
+        if len(margin) >= 5 and all(a < b for a, b in itertools.pairwise(values)):
+            drop |= {id(x) for x in margin}
     return drop
 
 

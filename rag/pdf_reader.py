@@ -304,6 +304,12 @@ def _continues(
     ends = _SURE_END if new_page else _SENTENCE_END
     if ends.search(said) or LIST_MARKER.match(group[0].text):
         return False
+    # A word broken at the line's end goes on in the next line whatever its size, as an OCR
+    # layer's sizes wander ("and we must im-" / "prove our quarters.").
+    below = 0 < tail.bottom - group[0].bottom < 2.5 * max(tail.size, group[0].size)
+    broken = re.search(r"[a-z]-$", said) and block.text[:1].islower()
+    if broken and below and not new_page and not (tail.mono or group[0].mono):
+        return True
     if not displayed and not same_size:
         return False  # a footnote below the paragraph, not its continuation
     if new_page:

@@ -616,6 +616,43 @@ def test_a_pdf_set_all_in_a_bold_face_has_no_heading_for_each_short_line(
     assert "The classical tide model h = a + b cos(t) (1) is still the one" in doc.text, doc.text
 
 
+def test_a_pdf_margins_line_numbers_and_an_ocr_slip_in_its_header_are_no_text(
+    tmp_path: Path,
+) -> None:
+    # A specification numbers its lines in the left margin; a scanned book's running head is
+    # read by OCR with a slip on one page ("VICKSBUEG"), in another size; and the OCR layer's
+    # sizes wander, so a line in lower case goes on with the one above in another size.
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    number = 1
+    for page in range(4):
+        pdf.add_page()
+        pdf.set_font("helvetica", "", 8 if page != 2 else 9)
+        pdf.set_xy(40, 10)
+        pdf.cell(0, 5, f"THE SIEGE OF {'VICKSBUEG' if page == 2 else 'VICKSBURG'}. {49 + page}")
+        for row in range(6):
+            pdf.set_xy(30, 30 + row * 8)
+            pdf.set_font("helvetica", "", 9 if row == 0 else 11)
+            word = WORDS[page]
+            pdf.cell(0, 5, f"On the {word} day the heat grew, and we must im-" if row == 0 else
+                     f"prove our quarters, wrote the {word} keeper." if row == 1 else
+                     f"At the {word} pier {WORDS[row]} boats came in at dusk.")  # fmt: skip
+        for row in range(6):  # set after the text, as a word processor writes them
+            pdf.set_xy(8, 30 + row * 8)
+            pdf.set_font("courier", "", 9)
+            pdf.cell(6, 5, str(number), align="R")
+            number += 1
+    pdf.output(str(tmp_path / "diary.pdf"))
+    doc = load_document(tmp_path / "diary.pdf", "diary.pdf")
+    assert "```" not in doc.text and "VICKSBU" not in doc.text, doc.text
+    assert "we must improve our quarters, wrote the third keeper." in doc.text, doc.text
+    assert "At the third pier fifth boats came in at dusk." in doc.text, doc.text
+
+
+WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+         "tenth"]  # fmt: skip
+
+
 def test_a_pdf_sentence_that_goes_on_below_its_colon_stays_one_sentence(tmp_path: Path) -> None:
     # "... the general principle that:" and the principle itself set apart below it, indented
     # and in italics, as typeset documents do: a reader reads one sentence.

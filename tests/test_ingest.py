@@ -33,6 +33,9 @@ def test_title_falls_back_to_heading_then_first_line() -> None:
     txt = parse_document(b"First line is the title\nBody text.", Path("y.txt"), "y.txt")
     assert txt.title == "First line is the title"
     assert txt.source is None and txt.published_at is None
+    # A paragraph's first line is no title: the file's name is.
+    prose = b"however, the watch did not last long; it became too conspicuous for use and was left."
+    assert parse_document(prose, Path("Siege_diary.txt"), "Siege_diary.txt").title == "Siege diary"
 
 
 def test_seed_article_has_title_and_no_invented_outlet_or_date() -> None:
