@@ -106,18 +106,25 @@ def _line_numbers(pages: list[list[Line]]) -> set[int]:
     draft's "9", "10", "11" left of the text): bare numbers, counting up down the page, none
     inside the text's own width."""
     drop: set[int] = set()
+    columns: set[int] = set()  # where they stand, by their right edge
+    margins = []
     for page in pages:
         text = [x for x in page if not re.fullmatch(r"\d{1,5}", x.text.strip())]
         numbers = sorted(
             (x for x in page if re.fullmatch(r"\d{1,5}", x.text.strip())), key=lambda x: -x.top
         )
-        if len(numbers) < 5 or not text:
+        if not numbers or not text:
             continue
         left, right = min(x.left for x in text), max(x.right for x in text)
         margin = [x for x in numbers if x.right <= left + 1 or x.left >= right - 1]
+        margins.append(margin)
         values = [int(x.text) for x in margin]
         if len(margin) >= 5 and all(a < b for a, b in itertools.pairwise(values)):
             drop |= {id(x) for x in margin}
+            columns |= {round(x.right) for x in margin}
+    # A page with few lines (a contents page) numbers them in the same column.
+    for margin in margins:
+        drop |= {id(x) for x in margin if round(x.right) in columns}
     return drop
 
 

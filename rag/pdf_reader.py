@@ -443,7 +443,7 @@ def _block(
         and len(text) <= 150
         and not text.rstrip().endswith(("-", ";", ","))
         and (numbered or not text.rstrip().endswith("."))
-        and "=" not in text
+        and (numbered or "=" not in text)  # "2.6.1 APRS (Control=0x03,PID=0xF0) digipeat"
         and letters >= 0.4 * len(words)
         # an index's "B", not a formula's "f(X)" or a letter of a drawing ("e")
         and (letters >= 3 or (len(words) == 1 and words.isupper()))
@@ -454,16 +454,18 @@ def _block(
         and not _BULLET.match(text)
         and text.count("“") <= text.count("”")
     )
+    # A heading's number set apart by its position, not a space: "2.10Beaconing".
+    heading = re.sub(r"^(\d+(?:\.\d+)+)(?=[A-Z][a-z])", r"\1 ", text)
     if short and first.size in heading_sizes and not ocr:
-        return Block("heading", text, first.page, level=heading_sizes.index(first.size) + 1)
+        return Block("heading", heading, first.page, level=heading_sizes.index(first.size) + 1)
     if short and all(line.bold for line in group) and first.size >= body and not ocr:
-        return Block("heading", text, first.page, level=len(heading_sizes) + 1)
+        return Block("heading", heading, first.page, level=len(heading_sizes) + 1)
     # Another typeface, or a numbered line in italics ("3.1. Creating destination points").
     other_face = len(group) == 1 and not LIST_MARKER.match(text)
     italic_numbered = first.italic and bool(_SECTION_HEAD.match(text))
     other_face = other_face and (first.font != font or italic_numbered)
     if short and other_face and first.size >= body and not ocr and len(text.split()) <= 12:
-        return Block("heading", text, first.page, level=len(heading_sizes) + 1)
+        return Block("heading", heading, first.page, level=len(heading_sizes) + 1)
     return Block(kind, text, first.page, ocr=ocr)
 
 

@@ -1649,6 +1649,9 @@ def test_a_pdf_numbered_heading_may_end_in_a_full_stop(tmp_path: Path) -> None:
     for heading, body in (
         ("1.8 Commands, case sensitivity, etc.", "Commands are separated by a semicolon."),
         ("5.4.1 Mixed arithmetic. The recycling rule", "Short vectors are recycled."),
+        # a setting in a numbered heading; a number set apart by its place, not a space
+        ("2.6.1 APRS (Control=0x03,PID=0xF0) digipeat", "Frames are relayed once."),
+        ("2.10Beaconing", "Beacons go out every ten minutes."),
     ):
         pdf.set_font("helvetica", style="B", size=15)
         pdf.cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
@@ -1659,6 +1662,8 @@ def test_a_pdf_numbered_heading_may_end_in_a_full_stop(tmp_path: Path) -> None:
     text = load_document(path, "intro.pdf").text
     headings = re.findall(r"^#+ (.*)$", text, re.MULTILINE)
     assert "5.4.1 Mixed arithmetic. The recycling rule" in headings, text
+    assert "2.6.1 APRS (Control=0x03,PID=0xF0) digipeat" in headings, text
+    assert "2.10 Beaconing" in headings, text
     assert "1.8 Commands, case sensitivity, etc." in headings or text.startswith(
         "# 1.8 Commands"
     ), text
