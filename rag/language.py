@@ -269,15 +269,15 @@ def respell(text: str, context: Iterable[str]) -> str:
         pools = [(written, most)] + ([] if named or len(word) < 6 else [(known, 1)])
         close = [
             # fewest edits, then one that differs only by a doubled letter ("writen":
-            # "written", not "write" or "writhen"), then the context's word, then one that
-            # keeps every letter typed (a dropped letter and two swapped ones are the
-            # commonest slips: "retrun" is "return", not "rerun"), then most letters in
-            # common, then the context's most frequent
+            # "written", not "write" or "writhen"), then one that keeps every letter typed
+            # (a dropped letter and two swapped ones are the commonest slips: "retrun" is
+            # "return", not "rerun"; "happend" is "happened", not "append"), then the
+            # context's word, then most letters in common, then the context's most frequent
             (
                 edits,
                 _undoubled(w) != _undoubled(low),
-                w not in seen,
                 len(w) < len(low),
+                w not in seen,
                 Indel.distance(low, w),
                 -seen.get(w, 0),
                 w,
@@ -287,6 +287,14 @@ def respell(text: str, context: Iterable[str]) -> str:
                 low, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
             )
         ]
+        if not named and len(word) >= 6:
+            # An English word with every letter typed, one dropped or two swapped ("happend":
+            # "happened"), though the lemma tables know only "happen".
+            close += [
+                (1, _undoubled(w) != _undoubled(low), False, w not in seen,
+                 Indel.distance(low, w), -seen.get(w, 0), w)
+                for w in _every_letter_kept(low) if is_english(w)
+            ]  # fmt: skip
         if close:
             right = min(close)[-1]
             as_written = forms.get(right)
@@ -301,6 +309,14 @@ def respell(text: str, context: Iterable[str]) -> str:
         return fixed.get(m.group(), m.group())
 
     return _LETTERS.sub(spelt, text) if fixed else text
+
+
+def _every_letter_kept(word: str) -> set[str]:
+    """The words one letter longer, or with two letters side by side swapped."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    longer = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return (longer | swapped) - {word}
 
 
 def _inflected(word: str, seen: Container[str]) -> bool:

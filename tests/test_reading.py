@@ -219,6 +219,10 @@ def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
     # A word the passages write inflected is no typo for another they write.
     zipped = ["The library reads files compressed by gzip. The rope was gripped."]
     assert respell("can it read gzipped files", zipped) == "can it read gzipped files"
+    # A dropped letter is likelier than one typed too many: "happend" is no "append".
+    assert respell("what happend to mod_imap", ["You can append text to mod_imap."]) == (
+        "what happened to mod_imap"
+    )
 
 
 def test_a_follow_up_typed_in_lower_case_swaps_the_name() -> None:
