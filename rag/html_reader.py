@@ -27,7 +27,8 @@ _FURNITURE = (
     r"titlearea|ttc|tagline"
 )
 _FURNITURE_CLASS = re.compile(rf"(?:^|[\s_-])(?:{_FURNITURE})(?:$|[\s_-])", re.I)
-_FURNITURE_ID = re.compile(rf"(?:{_FURNITURE})", re.I)  # a whole id: "header-files" is content
+# A whole id ("header-files" is content), or one of the page's or site's ("page-header").
+_FURNITURE_ID = re.compile(rf"(?:(?:page|site)[-_])?(?:{_FURNITURE})", re.I)
 _CREDITS = frozenset({"author", "corpauthor", "editor", "othercredit"})  # DocBook's title page
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PARAGRAPHS = {"p", "dd", "blockquote", "figcaption", "caption", "address", "summary"}
@@ -141,6 +142,21 @@ def _page_links(element: Any) -> bool:
     return sum(c.isalnum() for c in text) <= 0.1 * sum(c.isalnum() for c in linked)
 
 
+def _link_bar(element: Any) -> bool:
+    """Whether a paragraph or a box is a bar of links, set apart by "|" or ">": a breadcrumb
+    trail ("Apache > HTTP Server > Documentation") or a choice of languages ("Available
+    Languages: en | fr | ko"), perhaps after a label."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    links = list(element.iter("a"))
+    if tag not in ("p", "div") or len(links) < 3:
+        return False
+    text = "".join(element.itertext())
+    for a in links:
+        text = text.replace("".join(a.itertext()), " ", 1)
+    rest = re.sub(r"^\s*[^|>»:]{0,30}:", "", text)  # the bar's label
+    return bool(re.fullmatch(r"[\s|>»/·•]*", rest)) and bool(re.search(r"[|>»]", rest))
+
+
 def _section_inside(element: Any) -> bool:
     """Whether an element holds a heading (below the page's title) followed by text of five
     words or more without links."""
@@ -179,7 +195,7 @@ def _walk(element: Any) -> Iterator[Block]:
     if element.text:
         inline.append(element.text)
     for child in element:
-        if _furniture(child) or _page_links(child):
+        if _furniture(child) or _page_links(child) or _link_bar(child):
             if child.tail:
                 inline.append(child.tail)
             continue

@@ -56,6 +56,24 @@ def test_html_gives_main_text_and_metadata(tmp_path: Path) -> None:
     assert doc.source == "Quay Gazette"
 
 
+def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> None:
+    # The Apache manual's page: a header box, a breadcrumb trail, a choice of languages.
+    path = tmp_path / "features.html"
+    path.write_text(
+        '<html><body><div id="page-header"><p class="apache">Harbour Server Version 2.4</p>'
+        '</div><div id="path"><a href="/">Harbour</a> &gt; <a href="/s">Server</a> &gt; '
+        '<a href="/d">Documentation</a></div><div class="lang"><p><span>Available Languages: '
+        '</span><a href="en">en</a> | <a href="fr">fr</a> | <a href="ko">ko</a></p></div>'
+        "<h1>New features in Harbour Server 2.2</h1><p>This page lists the changes between "
+        'the 2.0 and 2.2 versions, with <a href="a">links</a> | to <a href="b">each</a> '
+        'module\'s <a href="c">page</a>.</p></body></html>',
+        encoding="utf-8",
+    )
+    doc = load_document(path, "features.html")
+    assert doc.text.startswith("This page lists the changes"), doc.text
+    assert "Available" not in doc.text and "Documentation" not in doc.text, doc.text
+
+
 def test_pdf_keeps_page_numbers_down_to_the_citation(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
