@@ -70,6 +70,8 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         subject = elliptic.group(1)
         if (swapped := _counterpart(previous, subject)) is not None:
             return swapped
+        if (swapped := _same_preposition(previous, subject)) is not None:
+            return swapped
         # The earlier question's name written like this one ("QUIT" for "INT") goes first.
         earlier = sorted(names(previous), key=lambda n: _shape(n) != _shape(subject))
         if earlier and _names_someone(subject):
@@ -142,6 +144,41 @@ def _counterpart(previous: str, subject: str) -> str | None:
     if len(same) != 1:
         return None
     return previous.replace(same[0], subject, 1).rstrip(" ?") + "?"
+
+
+def _same_preposition(previous: str, subject: str) -> str | None:
+    """The earlier question with its last phrase that opens with the subject's preposition
+    put in place of it ("what is the beaconing cycle for network beacons" and "for radio?":
+    "... for radio?"; "how do i convert a docx to html in node" and "to plain text?"), or
+    None."""
+    opening = re.match(rf"({'|'.join(_PREPOSITIONS)})\s+\S", subject, re.IGNORECASE)
+    if opening is None:
+        return None
+    word = opening.group(1).lower()
+    # The phrase runs to the next preposition or the end: "to html" of "to html in node".
+    phrase = rf"\b{word}\s+.+?(?=\s+(?:{'|'.join(_PREPOSITIONS)})\b|[?.!]*\s*$)"
+    found = list(re.finditer(phrase, previous, re.IGNORECASE))
+    if not found:
+        return None
+    at = found[-1]
+    return (previous[: at.start()] + subject.rstrip(" ?") + previous[at.end() :]).rstrip(" ?") + "?"
+
+
+_PREPOSITIONS = (
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "with",
+    "from",
+    "about",
+    "during",
+    "after",
+    "before",
+    "into",
+    "by",
+)
 
 
 def _names_someone(subject: str) -> bool:

@@ -49,6 +49,11 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         ("whats the Disclaimer field for", "and the comment one?",
          "whats the comment field for?"),
         ("what is a point event", "and a linear one?", "what is a linear event?"),
+        # A phrase that opens with a preposition swaps the earlier one that opens with it.
+        ("what is the beaconing cycle for network beacons", "and for radio?",
+         "what is the beaconing cycle for radio?"),
+        ("how do i convert a docx to html in node", "and to plain text?",
+         "how do i convert a docx to plain text in node?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
