@@ -4,6 +4,7 @@ of citations point into this text; headings, table rows and code are kept out of
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -153,8 +154,23 @@ def _starts_in_code(text: str) -> bool:
         return code(text) >= 0.6  # a piece of a code block too long for one chunk
     head, tail = code(text[: fences[0].start()]), code(text[fences[-1].end() :])
     if len(fences) % 2:
-        return head > tail
+        # Lines run together without a blank line between are a listing's (a log's "[quotes]
+        # DEBUG: Saved file quotes-2.html" / "2016-12-16 ... INFO: Closing spider"): the text
+        # writes each paragraph on a line of its own, with a blank line after it.
+        return max(head, _run_on(text[: fences[0].start()])) > tail
     return head >= 0.6 and tail >= 0.6  # from inside one code block into another
+
+
+def _run_on(part: str) -> float:
+    """The share of a text's lines that run on from the line before, with no blank line."""
+    lines = part.strip("\n").split("\n")
+    if len(lines) < 2:
+        return 0.0
+    run = sum(
+        bool(a.strip() and b.strip()) and not b.lstrip().startswith("|")  # a table's rows
+        for a, b in itertools.pairwise(lines)
+    )
+    return run / (len(lines) - 1)
 
 
 def heading_text(line: str) -> str:

@@ -1127,6 +1127,14 @@ def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     assert [inside[a:b] for a, b in answer_sentences(inside)] == [
         "NOCASE folds the upper case letters of ASCII to lower case before it compares."
     ]
+    # A log's lines, which read as no code, run on without a blank line between.
+    log = (
+        "[quotes] DEBUG: Saved file quotes-2.html\n2016-12-16 21:24:05 [scrapy.core.engine] "
+        "INFO: Closing spider (finished)\n...\n```\n\nNow, check the files in the directory."
+    )
+    assert [log[a:b] for a, b in answer_sentences(log)] == [
+        "Now, check the files in the directory."
+    ]
     whole = "x = f(1);\ny = g(x);\nprint(y);\nreturn y;"  # a piece with no fence at all
     assert answer_sentences(whole) == []
     prose = "Use foo() to open it.\n\nThen call bar(x) to read it.\n\nClose it with baz()."
