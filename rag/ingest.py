@@ -81,9 +81,11 @@ def _first_heading_or_line(body: str, path: Path) -> str:
         if lines:
             # The first of several headings at the top level heads a section, not the
             # document (a README's "Background" before "License" and "Building"): the
-            # file's name names it.
+            # file's name names it. One with headings under it first ("# Testing" /
+            # "## Introduction") is the title, a later one at its level notwithstanding.
             alone = all(level > levels[0] for level in levels[1:])
-            return heading_text(lines[0]) if alone else path.stem
+            titled = alone or levels[1] > levels[0]
+            return heading_text(lines[0]) if titled else path.stem
     first_line = body.split("\n", 1)[0].strip()
     # A short line may be a title ("Café résumé notes"); a paragraph's line is none (an OCR'd
     # diary opening "however, did not last long; ..."): the file's name names it then.

@@ -1388,6 +1388,11 @@ def test_a_markdown_readme_wrapped_at_80_columns(tmp_path: Path) -> None:
     doc = load_document(path, "README.md")
     assert doc.title == "README"
     assert "are kept for ten years. Refer to MINUTES.md for the older ones." in doc.text
+    # A top-level heading with sections under it first is the title, though another follows.
+    titled = tmp_path / "harbour-tests.md"
+    titled.write_text("# Testing\n\nHow the harbour tests run.\n\n## Introduction\n\nTests "
+                      "run nightly.\n\n# Choosing the format\n\nUse -f.\n")  # fmt: skip
+    assert load_document(titled, "harbour-tests.md").title == "Testing"
     assert (
         "- Ferry API: This API books a seat on the morning ferry.  See "
         "https://ferry.example/api for the details.\n"
