@@ -185,7 +185,7 @@ def _turns(history: History) -> list[Turn]:
 
 
 DOCUMENT_COLUMNS = [
-    "id", "title", "author", "source", "published", "format", "characters", "chunks",
+    "id", "title", "author", "source", "date", "format", "characters", "chunks",
     "indexed (UTC)",
 ]  # fmt: skip
 # In pixels, not shares of the width: on a phone, shares squeeze nine columns into letters
@@ -218,7 +218,8 @@ def _rows(documents: list[DocumentInfo], search: str | None) -> list[list[Any]]:
 
 def _row(d: DocumentInfo) -> list[Any]:
     indexed = (d.indexed_at or "")[:16].replace("T", " ")
-    date = (d.published_at or "")[:10]
+    # The date it was published, else the file's own ("created 2010-02-16").
+    date = (d.published_at or "")[:10] or (f"created {d.created_at[:10]}" if d.created_at else "")
     return [
         d.doc_id, d.title, d.author or "", d.source or "", date, d.format, d.chars or "",
         d.chunks, indexed,

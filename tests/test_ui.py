@@ -131,6 +131,18 @@ def test_documents_tab_uploads_lists_and_deletes(pipeline: Pipeline, tmp_path: P
     assert "Failed" in delete(pipeline, "uploads/harbour.md")
 
 
+def test_documents_tab_dates_a_document_by_its_file_when_nothing_says_it_was_published() -> None:
+    from rag.schema import DocumentInfo
+    from rag.ui import DOCUMENT_COLUMNS, _rows
+
+    documents = [
+        DocumentInfo(doc_id="a.pdf", title="Spec", created_at="2010-02-16", chunks=3),
+        DocumentInfo(doc_id="b.md", title="News", published_at="2024-03-05", chunks=1),
+    ]
+    dates = [row[DOCUMENT_COLUMNS.index("date")] for row in _rows(documents, "")]
+    assert dates == ["created 2010-02-16", "2024-03-05"]
+
+
 def test_card_folds_the_whole_document_with_the_quote_marked() -> None:
     answer = _hostile_answer()
     citation = answer.citations[0]
