@@ -231,6 +231,10 @@ def read(question: str) -> Reading:
     if kind == "summary":
         terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
     wanted = _wanted(tokens) if kind == "what" and not expected else None
+    if kind in ("how_many", "how_much") and len(tokens) > 2 and tokens[2].pos_ == "NOUN":
+        # "How many soldiers died": a number of men or of days does not say how many
+        # soldiers; a sentence that answers names them, or a word close to it.
+        wanted = stem(tokens[2].lemma_.lower())
     asks_subject = bool(tokens) and tokens[0].lower_ in _WH and tokens[0].dep_.startswith("nsubj")
     return Reading(
         text=question,

@@ -512,7 +512,7 @@ class ReadingEngine(Extractive):
             # (Said by the sentence itself: "You can, but this is NOT recommended." under "Can
             # I edit the files by hand?" says neither yes nor no to editing.)
             item.verb = asserts(reading, own)
-            item.wanted = says_wanted(reading, said, text)
+            item.wanted = says_wanted(reading, said | other, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
             if release and (heading := release_heading(item.sentence, stored, chunks)) is not None:

@@ -480,6 +480,18 @@ def test_an_option_in_another_case_is_another_option(real_pipeline: Pipeline) ->
 
 
 @pytest.mark.slow
+def test_how_many_of_a_thing_is_not_answered_by_a_number_of_another(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note("A report creeps into camp that Johnston is coming with fifty thousand men to "
+                 "raise the siege. The guns are nine-inch calibre.")  # fmt: skip
+    answer = real_pipeline.engine.answer("how many soldiers died during the siege", note)
+    assert answer.refused, answer.answer
+    answer = real_pipeline.engine.answer("how many men is johnston bringing", note)
+    assert "fifty thousand" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
