@@ -41,6 +41,8 @@ _CODE_SPAN = re.compile(r"((?<!`)`+(?!`)[^\n]*?(?<!`)`+(?!`))")
 _ROLE = re.compile(r"\{([\w:-]+)\}(`+)([^`\n]+)\2")
 # MyST's target for a cross-reference, a line of its own: "(labels/line-length)=".
 _TARGET = re.compile(r"^ {0,3}\([\w/.:-]+\)=[ \t]*(?:\n|$)", re.M)
+# A heading's attributes (attr_list, Pandoc, kramdown): "## Block Processors {: #blockprocessors }".
+_ATTRIBUTES = re.compile(r"(?m)^(#{1,6}[ \t].*?)[ \t]*\{:?[ \t]*[#.][^{}\n]*\}[ \t]*$")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
 
 
@@ -69,7 +71,7 @@ def _wrapped(text: str) -> bool:
 
 
 def _prose(text: str, wrapped: bool = False, labels: frozenset[str] = frozenset()) -> str:
-    text = _atx_headings(text)
+    text = _ATTRIBUTES.sub(r"\1", _atx_headings(text))
     cut = _TARGET.sub("", _DEFINITION.sub("", _COMMENT.sub("", text)))
     # Where a comment or a definition stood alone, one blank line is left, not three.
     text = re.sub(r"\n{3,}", "\n\n", cut) if cut != text else text

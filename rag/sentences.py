@@ -100,6 +100,8 @@ def answers_anything(sentence: Sentence) -> bool:
     text = sentence.text.rstrip()
     if row_reading(sentence.passage.text, sentence.start, sentence.end):
         return True  # a table's row: "Ticket: Adults; Price: $14"
+    if _POINTS_ELSEWHERE.match(text):
+        return False  # "See section Invoking the msgmerge Program, for more information."
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     # A change note's reference may follow its full stop: "Add support for SQLAlchemy 1.4.
     # (#6709)".
@@ -125,6 +127,11 @@ def answers_anything(sentence: Sentence) -> bool:
     return is_field(sentence)
 
 
+# A sentence that only sends the reader elsewhere says nothing of its own.
+_POINTS_ELSEWHERE = re.compile(
+    r"[(\[]?(?:see|refer to|for (?:more|further|full) (?:information|details)[^.,;]*,\s*see)\b",
+    re.IGNORECASE,
+)
 _PASSIVE = re.compile(
     r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,4} (?:is|was|are|were|has been|have been|had been) "
     r"(?:\w+ )?[a-z]+(?:ed|en|wn|ilt|ent)\b"

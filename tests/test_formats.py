@@ -1404,13 +1404,14 @@ def test_a_markdown_readme_wrapped_at_80_columns(tmp_path: Path) -> None:
 def test_markdown_emphasis_and_myst_targets_read_as_rendered(tmp_path: Path) -> None:
     path = tmp_path / "style.md"
     path.write_text(
-        "# The _Ferry_ style\n\n(labels/line-length)=\n\n### Line length\n\n"
+        "# The _Ferry_ style\n\n(labels/line-length)=\n\n### Line length {: #length }\n\n"
         "_Ferry_ keeps lines *short*, as in `from __future__ import annotations`, and "
         "multiplies 2 * 3 * 4 with `*args`. {pep}`557` added {obj}`dataclasses`.\n",
         encoding="utf-8",
     )
     doc = load_document(path, "style.md")
     assert doc.title == "The Ferry style" and "labels/" not in doc.text, doc.text
+    assert "\n### Line length\n" in doc.text, doc.text  # its attributes are no words of it
     assert (
         "Ferry keeps lines short, as in `from __future__ import annotations`, and multiplies "
         "2 * 3 * 4 with `*args`. PEP 557 added `dataclasses`."

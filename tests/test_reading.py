@@ -1130,6 +1130,18 @@ def test_who_wrote_a_document_without_an_author_is_refused(real_pipeline: Pipeli
     assert answer.refused, answer.answer
 
 
+def test_a_sentence_that_sends_the_reader_elsewhere_answers_nothing() -> None:
+    from rag.sentences import answers_anything
+
+    text = ("The msgmerge program refreshes a PO file from a newer template. See section "
+            "Invoking the msgmerge Program, for more information. For more details, see the "
+            "manual.")  # fmt: skip
+    passage = Passage(rank=1, doc_id="g.html", title="gettext", text=text, start=0,
+                      end=len(text), score=0.5)  # fmt: skip
+    said = [s.text for s in split_sentences(passage) if answers_anything(s)]
+    assert said == ["The msgmerge program refreshes a PO file from a newer template."]
+
+
 def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     inside = (
         "x FROM t1 WHERE a = d ORDER BY x;\n--result 1 4\n\n/* Sorting is performed using the "
