@@ -84,13 +84,46 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         if unread:
             raise IngestFailed(f"{name}: the PDF's pages are images without text, and {unread[0]}")
         raise IngestFailed(f"{name}: the PDF holds no text")
-    blocks = labels_demoted(scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
+    blocks = _terms_described(
+        labels_demoted(scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
+    )
     blocks, byline = _bylines(index_dropped(contents_dropped(blocks)))
     if not meta.get("title"):
         meta["title"] = _title(blocks)
     if not meta.get("author") and byline:
         meta["author"] = byline
     return blocks, meta
+
+
+def _terms_described(blocks: list[Block]) -> list[Block]:
+    """A term set on a line of its own in a typewriter face, and the text under it that says
+    what it does, read as one sentence, as a manual's table of options is read ("‘-i,
+    --case-insensitive’" / "instructs flex to generate a case-insensitive scanner.")."""
+    out: list[Block] = []
+    for block in blocks:
+        term = out[-1] if out else None
+        before = out[-2] if len(out) > 1 else None
+        if (
+            term is not None
+            and term.kind == "code"
+            and "\n" not in term.text.strip()
+            and len(term.text.strip()) <= 80
+            and block.kind == "paragraph"
+            and _SAYS_WHAT_IT_DOES.match(block.text)
+            and block.page == term.page
+            # not code set inside a sentence ("you can use" / code / "which will ...")
+            and (before is None or before.kind == "heading" or _ENDS.search(before.text))
+        ):
+            out[-1] = dataclasses.replace(block, text=f"{term.text.strip()} {block.text}")
+        else:
+            out.append(block)
+    return out
+
+
+# What a term does, said with a verb ("instructs flex to ...", "holds the length ...", "is the
+# file which ..."); not a clause that goes on ("which will update ...").
+_SAYS_WHAT_IT_DOES = re.compile(r"(?!(?:was|has|does|this|thus|as|is|its)\b)[a-z]+s\b|is\b|are\b")
+_ENDS = re.compile(r"[.!?:)][\"'”’)]*\s*$")
 
 
 def _pdfium() -> Any:

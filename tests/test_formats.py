@@ -634,6 +634,30 @@ def test_a_pdf_set_all_in_a_bold_face_has_no_heading_for_each_short_line(
     assert "The classical tide model h = a + b cos(t) (1) is still the one" in doc.text, doc.text
 
 
+def test_a_pdf_term_in_a_typewriter_face_reads_with_what_it_does(tmp_path: Path) -> None:
+    # Texinfo's table of options: the option on a line of its own in a typewriter face, what
+    # it does below it, starting with the verb.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The options below change how the scanner behaves at run time.")
+    pdf.ln(4)
+    options = (("-i, --case-insensitive", "instructs moor to ignore the case of letters."),
+               ("-d, --debug", "makes the scanner report each rule it matches."))  # fmt: skip
+    for term, text in options:
+        pdf.set_font("courier", "", 11)
+        pdf.cell(0, 6, term, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_x(25)
+        pdf.set_font("helvetica", "", 11)
+        pdf.multi_cell(0, 6, text)
+        pdf.ln(4)
+    pdf.output(str(tmp_path / "moor.pdf"))
+    text = load_document(tmp_path / "moor.pdf", "moor.pdf").text
+    assert "-i, --case-insensitive instructs moor to ignore the case of letters." in text, text
+    assert "```" not in text, text
+
+
 def test_a_pdf_margins_line_numbers_and_an_ocr_slip_in_its_header_are_no_text(
     tmp_path: Path,
 ) -> None:
