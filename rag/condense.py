@@ -134,6 +134,10 @@ def _counterpart(previous: str, subject: str) -> str | None:
     terms = [w.strip("?.,!;:'\"") for w in previous.split()]
     terms = [t for t in terms if t and t.lower() not in _NOT_NAMES]
     same = [t for t in terms if _shape(t) == ("code" if shape == "word" else shape)]
+    if not same and shape == "word" and not _english(subject):
+        # A name no dictionary has for the earlier question's one such name: "what does
+        # msgmerge do" and "and msgfmt?".
+        same = [t for t in terms if _shape(t) == "word" and len(t) >= 3 and not _english(t)]
     if not same and shape == "word":
         # A plain word for the earlier question's one common noun: "how are dictionaries
         # implemented in cpython" and "what about lists?".
@@ -179,6 +183,12 @@ _PREPOSITIONS = (
     "into",
     "by",
 )
+
+
+def _english(word: str) -> bool:
+    from rag.language import is_english
+
+    return is_english(word.lower())
 
 
 def _names_someone(subject: str) -> bool:

@@ -655,11 +655,17 @@ def _with_unretrieved(
     named = reading.subject and _names_document(reading.subject, passages[0])
     if reading.subject or (reading.numbers and reading.kind != "summary"):
         whole = stored.document(passages[0].doc_id)
-        if named:
-            extra += whole[:2]
-        elif reading.subject:
-            said = _said(reading.subject)
-            extra += [c for c in whole if said.search(fold(c.text))][:1]
+        if reading.subject:
+            # (And where it says "X is a ...", wherever that stands: "flex is a tool for
+            # generating scanners." in the Flex manual's third chapter.)
+            said, subject = _said(reading.subject), reading.subject
+            extra += whole[:2] if named else []
+            opens = re.compile(rf"(?:^|[.!?]\s+)(?:(?:an?|the)\s+)?{re.escape(fold(subject))}\s")
+            extra += [
+                c for c in whole
+                if may_describe(subject, c.text) and opens.search(fold(c.text))
+            ][:1]  # fmt: skip
+            extra += [] if named else [c for c in whole if said.search(fold(c.text))][:1]
         extra += release_section(whole, reading.numbers)[:3] if reading.numbers else []
     held = {(p.doc_id, p.start) for p in passages}
     added = {(c.doc_id, c.start): c for c in extra if (c.doc_id, c.start) not in held}

@@ -49,6 +49,8 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         ("whats the Disclaimer field for", "and the comment one?",
          "whats the comment field for?"),
         ("what is a point event", "and a linear one?", "what is a linear event?"),
+        # A name no dictionary has (a command's) for the earlier question's one such name.
+        ("what does msgmerge do", "and msgfmt?", "what does msgfmt do?"),
         # A phrase that opens with a preposition swaps the earlier one that opens with it.
         ("what is the beaconing cycle for network beacons", "and for radio?",
          "what is the beaconing cycle for radio?"),

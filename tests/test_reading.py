@@ -287,6 +287,19 @@ def test_what_a_term_is_is_looked_for_where_the_document_first_speaks_of_it() ->
     stored = SimpleNamespace(document=lambda doc_id: chunks)
     found = _with_unretrieved(read("what is an HDU?"), [chunks[3]], stored)  # type: ignore[arg-type]
     assert [p.text for p in found] == [texts[3], texts[1]]
+    # A document named by the term says what it is where it says "X is a ...", however far in.
+    texts = [
+        "Copyright 2001 the authors.",
+        "Contents: Introduction, Options.",
+        "Bugs go to the tracker.",
+        "Ferry is a tool for booking berths. It reads a plan.",
+    ]
+    chunks = [
+        c.model_copy(update={"title": "Booking with Ferry", "text": t, "end": c.start + len(t)})
+        for c, t in zip(chunks, texts, strict=True)
+    ]
+    found = _with_unretrieved(read("what is ferry?"), [chunks[2]], stored)  # type: ignore[arg-type]
+    assert texts[3] in [p.text for p in found]
 
 
 @pytest.mark.parametrize(
