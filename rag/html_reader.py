@@ -470,22 +470,39 @@ def _metadata(tree: Any) -> dict[str, Any]:
     url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     if url and urlsplit(str(url)).scheme not in ("http", "https"):
         url = None  # a file:// address names the machine the page was built on
+    by, dated = _byline(tree)
     author = (
         ld.get("author")
         or meta("author", "article:author", "dc.creator", "DC.creator")
         or _stated_author(tree)
+        or by
     )
     return {
         "title": title or None,
         "author": author,
         # Only a date the page states as its publication date: never a copyright year.
         "published_at": ld.get("datePublished")
-        or meta("article:published_time", "datePublished", "dc.date.issued", "DC.date.issued"),
+        or meta("article:published_time", "datePublished", "dc.date.issued", "DC.date.issued")
+        or dated,
         "url": url,
         "source": meta("og:site_name", "application-name")
         or site
         or (urlsplit(str(url)).hostname if url else None),
     }
+
+
+def _byline(tree: Any) -> tuple[str | None, str | None]:
+    """The author and the date a news page's visible byline states ("By Brian Heater,
+    TechCrunch, October 28, 2023" in an element classed "byline")."""
+    from rag.text import dates_in
+
+    for element in tree.xpath("//*[contains(concat(' ', @class, ' '), ' byline ')]"):
+        text = squash(_inline_text(element))
+        named = re.match(r"By\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})", text)
+        if named:
+            dates = sorted(dates_in(text))
+            return named.group(1), dates[0].isoformat() if len(dates) == 1 else None
+    return None, None
 
 
 def _json_ld(tree: Any) -> dict[str, str]:

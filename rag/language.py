@@ -321,7 +321,10 @@ def _every_letter_kept(word: str) -> set[str]:
 
 def _inflected(word: str, seen: Container[str]) -> bool:
     """Whether a word is an inflected form of one the context writes ("gzipped" of "gzip",
-    "grepping" of "grep"): no typo, however close it is to another word ("gripped")."""
+    "grepping" of "grep"), or the context's word with a prefix ("reenlisted" of "enlisted"):
+    no typo, however close it is to another word ("gripped")."""
+    if any(word.startswith(p) and word[len(p) :] in seen for p in _PREFIXES):
+        return True
     for cut in range(3, len(word)):
         stem, rest = word[:cut], word[cut:]
         doubled = rest[:1] == stem[-1] and rest[1:] in _INFLECTIONS
@@ -331,6 +334,7 @@ def _inflected(word: str, seen: Container[str]) -> bool:
 
 
 _INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "er", "ers"})
+_PREFIXES = ("re", "un", "pre", "non", "co", "de", "dis", "mis", "over", "under", "out", "sub")
 
 
 def _undoubled(word: str) -> str:

@@ -56,6 +56,18 @@ def test_html_gives_main_text_and_metadata(tmp_path: Path) -> None:
     assert doc.source == "Quay Gazette"
 
 
+def test_html_news_byline_gives_author_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "robots.html"
+    path.write_text(
+        "<html><head><title>Harbour robots</title></head><body><h1>Harbour robots</h1>"
+        '<p class="byline">By Ada Quint, Quay Gazette, October 28, 2023</p>'
+        "<p>The harbour now runs forty robots on the quay at night.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "robots.html")
+    assert (doc.author, doc.published_at) == ("Ada Quint", "2023-10-28")
+
+
 def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> None:
     # The Apache manual's page: a header box, a breadcrumb trail, a choice of languages.
     path = tmp_path / "features.html"

@@ -219,6 +219,8 @@ def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
     # A word the passages write inflected is no typo for another they write.
     zipped = ["The library reads files compressed by gzip. The rope was gripped."]
     assert respell("can it read gzipped files", zipped) == "can it read gzipped files"
+    sworn = ["Morgan enlisted in the Army and was sworn in again at 59."]
+    assert respell("when he reenlisted", sworn) == "when he reenlisted"  # a prefix, no typo
     # A dropped letter is likelier than one typed too many: "happend" is no "append".
     assert respell("what happend to mod_imap", ["You can append text to mod_imap."]) == (
         "what happened to mod_imap"
