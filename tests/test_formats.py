@@ -43,6 +43,13 @@ def _pdf(path: Path, pages: list[str]) -> None:
     pdf.output(str(path))
 
 
+def _loaded(tmp_path: Path, name: str, text: str) -> Document:
+    """A file of `text` read back as the app reads it."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_document(path, name)
+
+
 def test_html_gives_main_text_and_metadata(tmp_path: Path) -> None:
     path = tmp_path / "ferry.html"
     path.write_text(HTML)
@@ -57,31 +64,25 @@ def test_html_gives_main_text_and_metadata(tmp_path: Path) -> None:
 
 
 def test_html_news_byline_gives_author_and_date(tmp_path: Path) -> None:
-    path = tmp_path / "robots.html"
-    path.write_text(
+    doc = _loaded(tmp_path, "robots.html", (
         "<html><head><title>Harbour robots</title></head><body><h1>Harbour robots</h1>"
         '<p class="byline">By Ada Quint, Quay Gazette, October 28, 2023</p>'
-        "<p>The harbour now runs forty robots on the quay at night.</p></body></html>",
-        encoding="utf-8",
-    )
-    doc = load_document(path, "robots.html")
+        "<p>The harbour now runs forty robots on the quay at night.</p></body></html>"
+    ))  # fmt: skip
     assert (doc.author, doc.published_at) == ("Ada Quint", "2023-10-28")
 
 
 def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> None:
     # The Apache manual's page: a header box, a breadcrumb trail, a choice of languages.
-    path = tmp_path / "features.html"
-    path.write_text(
+    doc = _loaded(tmp_path, "features.html", (
         '<html><body><div id="page-header"><p class="apache">Harbour Server Version 2.4</p>'
         '</div><div id="path"><a href="/">Harbour</a> &gt; <a href="/s">Server</a> &gt; '
         '<a href="/d">Documentation</a></div><div class="lang"><p><span>Available Languages: '
         '</span><a href="en">en</a> | <a href="fr">fr</a> | <a href="ko">ko</a></p></div>'
         "<h1>New features in Harbour Server 2.2</h1><p>This page lists the changes between "
         'the 2.0 and 2.2 versions, with <a href="a">links</a> | to <a href="b">each</a> '
-        'module\'s <a href="c">page</a>.</p></body></html>',
-        encoding="utf-8",
-    )
-    doc = load_document(path, "features.html")
+        'module\'s <a href="c">page</a>.</p></body></html>'
+    ))  # fmt: skip
     assert doc.text.startswith("This page lists the changes"), doc.text
     assert "Available" not in doc.text and "Documentation" not in doc.text, doc.text
 
@@ -1339,18 +1340,15 @@ def test_plain_text_outline_headings_and_two_spaces_after_a_full_stop(tmp_path: 
 def test_a_plain_text_title_in_capitals_and_headings_between_stars(tmp_path: Path) -> None:
     # libjpeg's structure.txt: a title in capitals with a colon in it, then sections
     # headed "*** System features ***".
-    path = tmp_path / "structure.txt"
-    path.write_text(
+    doc = _loaded(tmp_path, "structure.txt", (
         "HARBOUR CODEC LIBRARY:  SYSTEM ARCHITECTURE\n\n"
         "This file gives an overview of the codec's modules.\n\n\n"
         "*** System features ***\n\n"
         "The distribution contains two parts:\n"
         "  * A library for compression.\n  * Two sample applications.\n\n"
         "1. Master control for module selection and initialization.  This has two\n"
-        "responsibilities: it selects the modules and it starts them.\n",
-        encoding="utf-8",
-    )
-    doc = load_document(path, "structure.txt")
+        "responsibilities: it selects the modules and it starts them.\n"
+    ))  # fmt: skip
     assert doc.title == "HARBOUR CODEC LIBRARY: SYSTEM ARCHITECTURE"
     assert re.findall(r"^(#+) (.*)$", doc.text, re.MULTILINE) == [
         ("#", "HARBOUR CODEC LIBRARY: SYSTEM ARCHITECTURE"),
