@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rag.language import fold
+from rag.language import fold, names_listed
 from rag.question import DOCUMENT_NOUNS, Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, is_field
@@ -150,6 +150,8 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     # A date set on the byline's line is no part of the names ("Richard Stallman last updated
     # February 26, 2022").
     names = [_DATED_TAIL.sub("", x.text.lstrip("#* ")) for x in short]
+    # Names set side by side, their marks dropped, are read as a list of them.
+    names = [names_listed(x) or x for x in names]
     for line, doc in zip(short, analyse(names), strict=True):
         # A person's name has two words at least: figure labels ("ContMap") are no byline.
         named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)

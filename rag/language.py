@@ -503,3 +503,14 @@ def _open_quote(text: str) -> bool:
     # A quotation mark quoted itself, as a manual shows a character (‘"’, '"', `"`), opens none.
     text = re.sub(r"""([‘'`])"([’'`])""", "", text)
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
+
+
+def names_listed(text: str) -> str | None:
+    """Names set side by side, their footnote marks dropped ("Achim Zeileis Torsten
+    Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as
+    names; None for any other line."""
+    words = text.split()
+    if len(words) not in (4, 6, 8) or not all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        return None
+    names = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+    return f"{', '.join(names[:-1])} and {names[-1]}"

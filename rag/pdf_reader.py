@@ -556,6 +556,8 @@ def _bylines(blocks: list[Block]) -> tuple[list[Block], str | None]:
     """A title page's names and date, set large after the title, are its byline, not sections
     ("Oren Patashnik", "February 8, 1988", "Josip Rodin and Osamu Aoki"): paragraphs, the
     names the author. spaCy's entities tell them; its model loads only for such a page."""
+    from rag.language import names_listed
+
     title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.page == 1), None)
     if title is None:
         return blocks, None
@@ -566,23 +568,12 @@ def _bylines(blocks: list[Block]) -> tuple[list[Block], str | None]:
             break
         if block.kind != "heading":
             continue
-        names = _paired(block.text) or block.text.strip()
+        names = names_listed(block.text) or block.text.strip()
         said = _said_by(names)
         if said:
             out[i] = dataclasses.replace(block, kind="paragraph", level=1)
             author = author or (names if said == "PERSON" else None)
     return out, author
-
-
-def _paired(text: str) -> str | None:
-    """Names set side by side, their footnote marks dropped ("Achim Zeileis Torsten
-    Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as
-    names; None for any other line."""
-    words = text.split()
-    if len(words) not in (4, 6, 8) or not all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
-        return None
-    names = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _said_by(text: str) -> str | None:

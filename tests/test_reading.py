@@ -1104,6 +1104,12 @@ def test_a_title_pages_byline_and_not_its_title_says_who_wrote_it() -> None:
     found = header_answer(read("who wrote the cfitsio quick start guide?"), chunks,
                           _FakeStoredDocument(chunks))  # type: ignore[arg-type]  # fmt: skip
     assert found is not None and found.text == "William Pence"
+    # Names set side by side, their marks dropped, are a byline too.
+    text = f"# {title}\n\nAchim Zeileis Torsten Hothorn\n\n## 1 Introduction\n\nThis guide helps."
+    chunks = [chunks[0].model_copy(update={"text": text, "end": len(text)})]
+    found = header_answer(read("who wrote the cfitsio quick start guide?"), chunks,
+                          _FakeStoredDocument(chunks))  # type: ignore[arg-type]  # fmt: skip
+    assert found is not None and found.text == "Achim Zeileis Torsten Hothorn"
 
 
 @pytest.mark.slow
