@@ -148,11 +148,14 @@ def _link_bar(element: Any) -> bool:
     Languages: en | fr | ko"), perhaps after a label."""
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     links = list(element.iter("a"))
-    if tag not in ("p", "div") or len(links) < 3:
+    if tag not in ("p", "div", "table") or len(links) < 3:
         return False
     text = "".join(element.itertext())
     for a in links:
         text = text.replace("".join(a.itertext()), " ", 1)
+    if tag == "table":
+        # texi2html's row of buttons: "[ << ] [ >> ] ... [Top] [Contents] [Index] [ ? ]".
+        return bool(re.fullmatch(r"[\s\[\]<>|»«?·•/-]*", text))
     rest = re.sub(r"^\s*[^|>»:]{0,30}:", "", text)  # the bar's label
     return bool(re.fullmatch(r"[\s|>»/·•]*", rest)) and bool(re.search(r"[|>»]", rest))
 

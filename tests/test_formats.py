@@ -81,10 +81,15 @@ def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> Non
         '</span><a href="en">en</a> | <a href="fr">fr</a> | <a href="ko">ko</a></p></div>'
         "<h1>New features in Harbour Server 2.2</h1><p>This page lists the changes between "
         'the 2.0 and 2.2 versions, with <a href="a">links</a> | to <a href="b">each</a> '
-        'module\'s <a href="c">page</a>.</p></body></html>'
+        'module\'s <a href="c">page</a>.</p>'
+        # texi2html's row of buttons, a table of links
+        '<table><tr><td>[ &lt;&lt; ]</td><td>[<a href="n.html"> &gt;&gt; </a>]</td><td>[<a '
+        'href="t.html">Top</a>]</td><td>[<a href="c.html">Contents</a>]</td></tr></table>'
+        "</body></html>"
     ))  # fmt: skip
     assert doc.text.startswith("This page lists the changes"), doc.text
     assert "Available" not in doc.text and "Documentation" not in doc.text, doc.text
+    assert "Contents" not in doc.text and "<<" not in doc.text, doc.text
 
 
 def test_pdf_keeps_page_numbers_down_to_the_citation(pipeline: Pipeline, tmp_path: Path) -> None:
