@@ -39,8 +39,8 @@ _KEEP = 32
 _KEEP_PER_OUTLET = 24
 _SAMPLE = 2048
 _T = TypeVar("_T")
-_FORMAT = 4  # of the word index's schema and folder (2: Snowball English stems; 3: accents folded;
-# 4: British spellings made American)
+_FORMAT = 5  # of the word index's schema and folder (2: Snowball English stems; 3: accents folded;
+# 4: British spellings made American; 5: "17th" is "17")
 # What tantivy's writer may buffer before it writes a segment (its floor is 15 MB per thread).
 _WRITER_HEAP = 64_000_000
 # How long a reader leaves a new generation's delta to its writer, who writes it straight

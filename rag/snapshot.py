@@ -365,9 +365,9 @@ class SearchSnapshot:
 
 
 _SAMPLE = 2048
-_SAVED_VERSION = (
-    4  # 2: words stemmed by Snowball English; 3: accents folded; 4: "licence" is "license"
-)
+# 2: words stemmed by Snowball English; 3: accents folded; 4: "licence" is "license"; 5: "17th"
+# is "17"
+_SAVED_VERSION = 5
 
 
 class SnapshotCache:

@@ -47,10 +47,15 @@ _STEMS_KEPT = 500_000
 
 
 def stem(word: str) -> str:
-    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded and
-    British spelling made American as `content_words` does."""
+    """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded,
+    British spelling made American and an ordinal its number, as `content_words` does."""
     lowered = _lowered(word)
+    if _ORDINAL.fullmatch(lowered):
+        return lowered.rstrip("stndrh")  # "17th" is "17": "June 17" finds "JUNE 17TH"
     return _stemmer()(_american().get(lowered, lowered))
+
+
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 
 
 @functools.cache

@@ -38,6 +38,9 @@ BODY = "The town bakery won the national sourdough prize. Judges praised the cru
         # British or American spelling
         ("the licence colours", "the license colors",
          "The software license permits copying and changes.", "what does the licence permit?"),
+        # an ordinal or its number
+        ("on June 17th", "on june 17",
+         "JUNE 17TH.—I was detailed to guard prisoners.", "what happened on june 17"),
     ],
 )  # fmt: skip
 def test_words_are_found_however_they_are_typed(
