@@ -18,11 +18,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import Settings, build_pipeline
+from rag.cite import cite
 from rag.condense import Turn
 from rag.evaluate_natural import COLLECTIONS, judge, load_natural
 from rag.pipeline import _distinct
 from rag.question import read
-from rag.reading import ReadingEngine, ReadingWeights, cite, select
+from rag.reading import ReadingEngine, ReadingWeights, select
 from rag.schema import Answer
 from rag.sentences import answers_anything, split_sentences
 

@@ -26,7 +26,10 @@ class Block:
 
 
 # A list item's marker at the start of a line: a bullet, "1." / "2)" or "(a)".
-LIST_MARKER = re.compile(r"(?:[•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+_BULLETS = "•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-"
+# A list item's bullet, with the space after it (not its number: "1." is a word of the item).
+BULLET = re.compile(rf"^[{_BULLETS}]\s+")
+LIST_MARKER = re.compile(rf"(?:[{_BULLETS}]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rag.blocks import BULLET
 from rag.evaluate_natural import _mentions as mentions
 from rag.schema import Answer
 
@@ -68,8 +69,8 @@ def whole_sentence(quote: str, before: str = "") -> bool:
     from rag.text import stopwords
 
     # A list item may start in lower case.
-    bullet = re.match(r"[•◦▪‣∙·*–-]\s*", quote.strip())
-    item = bullet or re.search(r"[•◦▪‣∙·*–-][ \t]*$", before)
+    bullet = BULLET.match(quote.strip())
+    item = bullet or BULLET.match(before.rstrip(" \t")[-1:] + " ")
     text = quote.strip()[bullet.end() if bullet else 0 :]
     first = re.match(r"[\"'“‘(\[]?(\w+)", text)
     if first is None or (not item and first.group(1) in stopwords()):

@@ -24,21 +24,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER
+from rag.cite import cite
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.follow_on import goes_on, listed_items
 from rag.head import AUTHORSHIP, WROTE, foreign_author_field, header_answer, of_document
 from rag.language import analyse, fold, is_english, truecase
+from rag.named_documents import says_all, title_words, with_unretrieved
 from rag.question import NEGATION, Reading, read
 from rag.releases import (
     asks_release,
     names_own_release,
     release_heading,
     release_headings,
-    release_section,
 )
-from rag.schema import Answer, Citation, Passage
+from rag.schema import Answer, Passage
 from rag.sentences import (
     BRACKETED,
     CONTRAST,
@@ -74,8 +75,8 @@ from rag.sentences import (
     with_antecedents,
 )
 from rag.summary import summarize
-from rag.text import content_terms, document_name, flat, stem
-from rag.verify import Verifier, citation
+from rag.text import content_terms, document_name, stem
+from rag.verify import Verifier
 
 if TYPE_CHECKING:
     import numpy as np
@@ -152,36 +153,6 @@ def _options(question: str) -> list[re.Pattern[str]]:
 def _other_case(options: Sequence[re.Pattern[str]], text: str) -> bool:
     """Whether a text names one of the options in another case only."""
     return any(not o.search(text) and re.search(o.pattern, text, re.IGNORECASE) for o in options)
-
-
-def title_words(reading: Reading, passages: Sequence[Passage]) -> tuple[str, ...]:
-    """The question's words that only some of the documents found say, each of them in its
-    title ("how do I add footnotes with mom": mom, of "Producing PDFs with groff and mom"): the
-    question is about those documents, and another one answers of something else."""
-    asked = {word for stem_, word in reading.words if stem_ in reading.key_terms}
-    asked = {fold(w.lower()) for w in asked if len(w) >= 3} - set(reading.entities)
-    if not asked:
-        return ()
-    docs = {p.doc_id for p in passages}
-    named = []
-    for word in sorted(asked):
-        said = re.compile(rf"\b{re.escape(word)}\b")
-        saying = {
-            p.doc_id for p in passages if said.search(fold(f"{named_by(p)} {p.text}".lower()))
-        }
-        titled = {
-            p.doc_id
-            for p in passages
-            if said.search(fold(document_name(p.title, p.doc_id).lower()))
-        }
-        if titled and saying == titled != docs:
-            named.append(word)
-    return tuple(named)
-
-
-def _says_all(words: Sequence[str], text: str) -> float:
-    folded = fold(text.lower())
-    return float(all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words))
 
 
 def combine(item: Signals, w: ReadingWeights) -> float:
@@ -333,7 +304,7 @@ class ReadingEngine(Extractive):
             shown = list(dict.fromkeys([header.passage, *passages]))
             return self._compose(question, shown, [header], "")
         if stored is not None:
-            passages = _with_unretrieved(reading, passages, stored)
+            passages = with_unretrieved(reading, passages, stored)
         sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
         if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
             sentences = [s for s in sentences if not foreign_author_field(reading, s)]
@@ -428,7 +399,7 @@ class ReadingEngine(Extractive):
             context[id(passage)] = (
                 min(
                     name_share(reading.entities, text) if reading.entities else 1.0,
-                    _says_all(titled, text),
+                    float(says_all(titled, text)),
                 ),
                 all(
                     # A unit may be written on ("16 bit" is "16bit"), a full stop may follow;
@@ -643,45 +614,6 @@ class ReadingEngine(Extractive):
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
 
 
-def _with_unretrieved(
-    reading: Reading, passages: Sequence[Passage], stored: StoredSentences
-) -> list[Passage]:
-    """The passages, with the top document's chunks a question this short rarely retrieves:
-    for "what is X", its opening when X names it ("What is LDL?" of the LDL user guide), else
-    where it first speaks of X, as a text says what a term is where it brings it in ("Each
-    table or image is called a Header-Data Unit, or HDU."); the section of a release it names
-    ("when was 1.0.0 released")."""
-    extra: list[Passage] = []
-    named = reading.subject and _names_document(reading.subject, passages[0])
-    if reading.subject or (reading.numbers and reading.kind != "summary"):
-        whole = stored.document(passages[0].doc_id)
-        if reading.subject:
-            # (And where it says "X is a ...", wherever that stands: "flex is a tool for
-            # generating scanners." in the Flex manual's third chapter.)
-            said, subject = _said(reading.subject), reading.subject
-            extra += whole[:2] if named else []
-            opens = re.compile(rf"(?:^|[.!?]\s+)(?:(?:an?|the)\s+)?{re.escape(fold(subject))}\s")
-            extra += [
-                c for c in whole
-                if may_describe(subject, c.text) and opens.search(fold(c.text))
-            ][:1]  # fmt: skip
-            extra += [] if named else [c for c in whole if said.search(fold(c.text))][:1]
-        extra += release_section(whole, reading.numbers)[:3] if reading.numbers else []
-    held = {(p.doc_id, p.start) for p in passages}
-    added = {(c.doc_id, c.start): c for c in extra if (c.doc_id, c.start) not in held}
-    return [*passages, *added.values()]
-
-
-def _names_document(subject: str, passage: Passage) -> bool:
-    """Whether a name is what a passage's document is about: a word of its title or file."""
-    return bool(_said(subject).search(fold(document_name(passage.title, passage.doc_id))))
-
-
-def _said(subject: str) -> re.Pattern[str]:
-    """A name as a whole word of a folded text ("Depends", not "Pre-Depends")."""
-    return re.compile(rf"(?<![\w-]){re.escape(fold(subject))}(?![\w-])")
-
-
 def _polarity(reading: Reading, best: Signals) -> str:
     """Yes or No only when the sentence settles it: it says what the question asks with the
     question's own verb and most of its words, plainly or negated. Otherwise nothing: the
@@ -689,38 +621,3 @@ def _polarity(reading: Reading, best: Signals) -> str:
     if not best.verb or best.lexical < 0.6 or best.key < 0.99:
         return ""  # (every noun and adjective asked about said in its own words, too)
     return "No:" if best.negated != reading.negated else "Yes:"
-
-
-def cite(
-    chosen: Sequence[Sentence], *, separate: bool = False, lead: Sentence | None = None
-) -> tuple[list[Citation], list[str]]:
-    """Order sentences by document (best first) and position; adjacent ones of one paragraph
-    share a citation (one quote spanning both) unless `separate` (a summary cites each of its
-    sentences); each sentence of the answer still ends with its marker. The sentences around
-    `lead` (the best answer) come first, so that the answer opens with it."""
-    doc_rank: dict[str, int] = {}
-    for s in chosen:
-        doc_rank.setdefault(s.passage.doc_id, len(doc_rank))
-    ordered = sorted(chosen, key=lambda s: (doc_rank[s.passage.doc_id], s.passage.start + s.start))
-    groups: list[list[Sentence]] = []
-    for s in ordered:
-        if groups and not separate:
-            last = groups[-1][-1]
-            between = s.passage.text[last.end : s.start]
-            if last.passage is s.passage and not between.strip() and "\n\n" not in between:
-                groups[-1].append(s)
-                continue
-        groups.append([s])
-    groups.sort(key=lambda group: lead not in group)  # stable: the rest keep their order
-    citations, parts = [], []
-    for n, group in enumerate(groups, start=1):
-        passage = group[0].passage
-        # A list's bullet is no word of the quote ("* Footnotes and endnotes."); its number is.
-        bullet = _BULLET.match(group[0].text)
-        start = group[0].start + (bullet.end() if bullet else 0)
-        citations.append(citation(n, passage, start, group[-1].end))
-        parts += [f"{flat(_BULLET.sub('', s.said))} [{n}]" for s in group]
-    return citations, parts
-
-
-_BULLET = re.compile(r"^[•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-]\s+")

@@ -50,7 +50,7 @@ def stem(word: str) -> str:
     """A word's stem (Snowball's English stemmer, "Porter2"), lower-cased, accents folded,
     British spelling made American and an ordinal its number, as `content_words` does."""
     lowered = _lowered(word)
-    if _ORDINAL.fullmatch(lowered):
+    if lowered[:1].isdigit() and _ORDINAL.fullmatch(lowered):
         return lowered.rstrip("stndrh")  # "17th" is "17": "June 17" finds "JUNE 17TH"
     return _stemmer()(_american().get(lowered, lowered))
 

@@ -10,13 +10,13 @@ import sys
 import pytest
 from conftest import ROOT, SEED_DOC
 
+from rag.cite import cite
 from rag.condense import Turn, condense
 from rag.evaluate_natural import judge
 from rag.ingest import load_document
 from rag.language import analyse, fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
 from rag.question import read
-from rag.reading import cite
 from rag.releases import release_heading, release_headings
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
@@ -280,14 +280,14 @@ def test_a_new_question_naming_nothing_takes_no_earlier_words_along() -> None:
 def test_what_a_term_is_is_looked_for_where_the_document_first_speaks_of_it() -> None:
     from types import SimpleNamespace
 
-    from rag.reading import _with_unretrieved
+    from rag.named_documents import with_unretrieved
 
     texts = ["FITS is a file format.", "Each table is called a Header-Data Unit, or HDU.",
              "Every HDU has a header.", "The output HDU is written last."]  # fmt: skip
     chunks = [Passage(rank=i + 1, doc_id="quick.pdf", title="Quick Start", text=t, start=100 * i,
                       end=100 * i + len(t), score=0.5) for i, t in enumerate(texts)]  # fmt: skip
     stored = SimpleNamespace(document=lambda doc_id: chunks)
-    found = _with_unretrieved(read("what is an HDU?"), [chunks[3]], stored)  # type: ignore[arg-type]
+    found = with_unretrieved(read("what is an HDU?"), [chunks[3]], stored)  # type: ignore[arg-type]
     assert [p.text for p in found] == [texts[3], texts[1]]
     # A document named by the term says what it is where it says "X is a ...", however far in.
     texts = [
@@ -300,7 +300,7 @@ def test_what_a_term_is_is_looked_for_where_the_document_first_speaks_of_it() ->
         c.model_copy(update={"title": "Booking with Ferry", "text": t, "end": c.start + len(t)})
         for c, t in zip(chunks, texts, strict=True)
     ]
-    found = _with_unretrieved(read("what is ferry?"), [chunks[2]], stored)  # type: ignore[arg-type]
+    found = with_unretrieved(read("what is ferry?"), [chunks[2]], stored)  # type: ignore[arg-type]
     assert texts[3] in [p.text for p in found]
 
 

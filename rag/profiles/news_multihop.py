@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 
 from rag.answer import Prompts
+from rag.cite import cite
 from rag.embed import Embedder
 from rag.profiles.news_shape import AnswerShape, corroborated_name
-from rag.reading import Extractive, cite
+from rag.reading import Extractive
 from rag.retrieve import StoredSentences
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import Sentence, similarities, split_sentences
