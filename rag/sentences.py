@@ -22,7 +22,7 @@ from rag.text import answer_sentences, content_terms, document_name, row_reading
 
 if TYPE_CHECKING:
     import numpy as np
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from rag.retrieve import StoredSentences
 
@@ -102,6 +102,8 @@ def answers_anything(sentence: Sentence) -> bool:
         return True  # a table's row: "Ticket: Adults; Price: $14"
     if _POINTS_ELSEWHERE.match(text):
         return False  # "See section Invoking the msgmerge Program, for more information."
+    if re.search(r"\?[\"'”’)\]]*$", text):
+        return False  # it asks: 'But why is Purdy known as "Mr. Irrelevant" if ...?'
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     # A change note's reference may follow its full stop: "Add support for SQLAlchemy 1.4.
     # (#6709)".
@@ -217,17 +219,32 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
     if not new:
         return 0.0, 0.0
     exact = any(e.label_ in reading.expected for e in new)
+    strength = 1.0 if exact else 0.6
+    if reading.expected & _PLACES:
+        # A place is said where it is: "at Madison Square Garden", "in Leuven"; a league, a
+        # show or a company the sentence names may be a place, more often it is not.
+        located = [e for e in new if e.label_ in _PLACES]
+        strength = 1.0 if any(_after_locative(e) for e in located) else 0.8 if located else 0.6
     anchors = [
         t.i for t in doc
         if stem(t.lemma_.lower()) in reading.terms or name_share(reading.names, t.text) > 0
     ]  # fmt: skip
-    strength = 1.0 if exact else 0.6
     if not anchors:
         return strength, 0.0
     distance = min(min(abs(a - e.start), abs(a - (e.end - 1))) for e in new for a in anchors)
     return strength, 1.0 / (1.0 + distance / 5.0)
 
 
+def _after_locative(entity: Span) -> bool:
+    """Whether a place stands after a preposition of place: "in Leuven", "at the Garden"."""
+    # (Read without the parser: the word before it, past an article.)
+    i = entity.start - 1
+    while i >= 0 and entity.doc[i].tag_ == "DT":
+        i -= 1
+    return i >= 0 and entity.doc[i].lower_ in _LOCATIVE
+
+
+_LOCATIVE = frozenset({"in", "at", "on", "near", "inside", "outside", "from", "to", "across"})
 _NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
 # A sentence that sets two things against each other: "X ..., while Y ...", "unlike X, Y ...".
 CONTRAST = re.compile(

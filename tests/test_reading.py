@@ -1163,6 +1163,40 @@ def test_a_sentence_that_sends_the_reader_elsewhere_answers_nothing() -> None:
     assert said == ["The msgmerge program refreshes a PO file from a newer template."]
 
 
+def test_a_sentence_that_asks_answers_nothing() -> None:
+    from rag.sentences import answers_anything
+
+    text = ('But why is Purdy known as "Mr. Irrelevant" if he was pivotal for the 49ers? Well, '
+            "Mr. Irrelevant is the nickname given to the final pick of the NFL Draft.")  # fmt: skip
+    passage = Passage(rank=1, doc_id="p.md", title="Purdy", text=text, start=0,
+                      end=len(text), score=0.5)  # fmt: skip
+    said = [s.text for s in split_sentences(passage) if answers_anything(s)]
+    assert said == [
+        "Well, Mr. Irrelevant is the nickname given to the final pick of the NFL Draft."
+    ]
+
+
+@pytest.mark.slow
+def test_where_is_answered_by_a_place_said_as_a_place(real_pipeline: Pipeline) -> None:
+    # A team, a league or a network a sentence names may be a place; "at Madison Square
+    # Garden" is one.
+    preview = _note(
+        "With the Rangers still figuring out how to deal with the loss of Fox, there should be "
+        "some opportunities there for Sprong to find at least three shots tonight. For the Red "
+        "Wings, they don't have Panarin, but this summer, they did acquire one of Kane's other "
+        "wing partners from the Blackhawks."
+    )
+    games = _note(
+        "Tuesday night's NHL national games feature an Original Six matchup at Madison Square "
+        "Garden in addition to a battle between the team that left and the team that came. The "
+        "Rangers are 5-1 and the Red Wings 4-2."
+    )[0].model_copy(update={"rank": 2, "doc_id": "games.md"})
+    answer = real_pipeline.engine.answer(
+        "Where are the Rangers playing the Red Wings?", [*preview, games]
+    )
+    assert not answer.refused and "Madison Square Garden" in answer.answer, answer.answer
+
+
 def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     inside = (
         "x FROM t1 WHERE a = d ORDER BY x;\n--result 1 4\n\n/* Sorting is performed using the "
