@@ -253,12 +253,34 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             ):
                 previous.text = _join(previous.text, block.text, group[0], vocabulary)
                 last[id(previous)] = group[-1]
+                turned = _page_turned(previous, block) if index == 0 else None
+                if turned is not None:
+                    last[id(turned)] = group[-1]
+                    blocks.append(turned)
                 continue
             if group[0].size < body * 0.92:
                 small.add(id(block))
             last[id(block)] = group[-1]
             blocks.append(block)
     return blocks
+
+
+def _page_turned(paragraph: Block, continued: Block) -> Block | None:
+    """The part of a paragraph carried over a page break that is on the next page, after the
+    sentence the break cut, as a paragraph of that page (`paragraph` keeps the rest): so a
+    quote from it cites the page a reader finds it on. None when the paragraph ends within
+    the sentence the break cut."""
+    from rag.text import sentence_spans
+
+    text = paragraph.text
+    turned_at = len(text) - len(continued.text.strip())
+    spans = sentence_spans(text)
+    after = [a for a, _ in spans if a >= turned_at]
+    if not after or not text[after[0] :].strip():
+        return None
+    paragraph.text = text[: after[0]].rstrip()
+    return Block(paragraph.kind, text[after[0] :].strip(), continued.page, paragraph.level,
+                 continued.ocr)  # fmt: skip
 
 
 def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:

@@ -298,6 +298,42 @@ def _report_pdf(path: Path) -> None:
     pdf.output(str(path))
 
 
+def test_a_paragraph_carried_over_a_page_cites_the_page_each_sentence_is_on(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    pdf = _Report()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", "", 11)
+
+    def lines(texts: list[str]) -> None:
+        for text in texts:
+            pdf.cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+
+    pdf.add_page()
+    lines([
+        "The harbour authority published its new information policy in March, after a year",
+        "of ferry delays and two storms that closed the northern quay for a week.",
+    ])  # fmt: skip
+    pdf.set_y(250)
+    lines(["The winter crossing to the island took twenty minutes in calm weather, and the"])
+    pdf.add_page()
+    lines(["cafe on the upper deck stayed open all season. The ferry's captain, Ada Quint,",
+           "retired after fifty winters at the wheel of the old boat."])  # fmt: skip
+    pdf.output(str(folder / "ferries.pdf"))
+    doc = load_document(folder / "ferries.pdf", "ferries.pdf")
+    assert (
+        "The winter crossing to the island took twenty minutes in calm weather, and the cafe "
+        "on the upper deck stayed open all season." in doc.text
+    ), doc.text
+
+    pipeline.ingest([folder])
+    answer = pipeline.ask("Which ferry captain retired after fifty winters?")
+    cited = [c for c in answer.citations if "Ada Quint" in c.quote]
+    assert cited and cited[0].page == 2, answer
+
+
 def test_a_pdf_reads_as_its_reader_sees_it(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
