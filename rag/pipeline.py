@@ -471,15 +471,17 @@ class Pipeline:
 
     def warm_up(self) -> None:
         """Load what a first question needs: the embedding model, the default collection's
-        search structures (a copy in memory, or Chroma's HNSW index and the word index) and
-        spaCy. The app calls it in a thread at start, so the first person to ask does not wait
-        for them. A failure is left for that question to report."""
+        search structures (a copy in memory, or Chroma's HNSW index and the word index),
+        spaCy and the sentence selector. The app calls it in a thread at start, so the first
+        person to ask does not wait for them. A failure is left for that question to report."""
         from rag.language import parse
 
         question = "What is this collection about?"
         with contextlib.suppress(RagError):
             self.search(question, 1)
         parse(question)
+        if isinstance(self.engine, Extractive):
+            self.engine.warm_up()
 
     def health(self) -> dict[str, Any]:
         """What is running: collections and their sizes, model, engine, versions."""

@@ -122,7 +122,8 @@ class Settings(BaseSettings):
         ge=1,
         description="Most sentences chosen for an extractive or LLM answer (a summary has 3; an "
         'extractive answer adds the sentence before one that points back, "This release ...", '
-        "and a comparison takes one for each thing).",
+        "and the sentence selector's pick when it differs, and a comparison takes one for each "
+        "thing).",
     )
     strict: bool = Field(False, description="Drop answer sentences their citations do not support.")
     support_threshold: float = Field(
@@ -136,6 +137,12 @@ class Settings(BaseSettings):
     llm_model: str = Field("default", description="`openai` engine: the model name to ask for.")
     llm_api_key: SecretStr | None = Field(None, description="`openai` engine: its API key, if any.")
     llm_max_tokens: int = Field(256, ge=16, description="LLM engines: longest answer, in tokens.")
+    answer_selector: bool = Field(
+        True,
+        description="Extractive: a learned sentence selector (a small cross-encoder shipped in "
+        "rag/models/selector) reads the likeliest sentences with the question and may put its "
+        "pick first or add it; off saves about 45 ms a question.",
+    )
     answer_threshold: float = Field(
         0.5,
         description="Extractive: the score (mostly the cosine of question and sentence) the "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rag.answer import AnswerEngine, LLMEngine, Prompts
 from rag.embed import Embedder, build_embedder
 from rag.errors import BackendUnavailable
@@ -9,9 +11,12 @@ from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
 from rag.pipeline import Pipeline
 from rag.reading import ReadingEngine, ReadingWeights
 from rag.retrieve import HybridOptions
+from rag.selector import Selector
 from rag.settings import Settings
 from rag.store import connect
 from rag.verify import Verifier
+
+log = logging.getLogger(__name__)
 
 
 def _chat_model(settings: Settings) -> ChatModel:
@@ -41,8 +46,17 @@ def _extractive_engine(
             corroboration=settings.answer_corroboration,
         )
     weights = ReadingWeights(refuse_below=settings.answer_threshold)
+    selector = Selector() if settings.answer_selector else None
+    if selector is not None and not selector.available():
+        log.warning("no sentence selector at %s: answering without it", selector.model_dir)
+        selector = None
     return ReadingEngine(
-        embedder, prompts, verifier, max_sentences=settings.max_answer_sentences, weights=weights
+        embedder,
+        prompts,
+        verifier,
+        max_sentences=settings.max_answer_sentences,
+        weights=weights,
+        selector=selector,
     )
 
 

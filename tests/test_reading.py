@@ -1197,6 +1197,39 @@ def test_where_is_answered_by_a_place_said_as_a_place(real_pipeline: Pipeline) -
     assert not answer.refused and "Madison Square Garden" in answer.answer, answer.answer
 
 
+def test_the_learned_selector_tells_the_answer_from_the_topic() -> None:
+    from rag.selector import Selector
+
+    selector = Selector()
+    assert selector.available()  # shipped in the repository, not fetched
+    topic, answer = selector.chances(
+        "Who plays the lead in the drama Harbour Lights?",
+        [
+            ("Harbour Lights", "Harbour Lights was the first live-action drama on the quay."),
+            ("Harbour Lights", "In the series we follow Mara Lind, played by Ada Quint."),
+        ],
+    )
+    assert answer > 2 * topic, (topic, answer)
+
+
+@pytest.mark.slow
+def test_the_selectors_pick_is_shown_when_the_signals_choose_otherwise(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "Unlike the wisecracking detective of the films, Harbour Lights was the first "
+        "live-action drama filmed on the North Quay, and it does not even take place in the "
+        "town of the novels. The drama's director, Tom Berg, also wrote the scripts. In the "
+        "series, we follow Mara Lind, played by the stage actress Ada Quint, a recent graduate "
+        "who moves to the coast to live alone for the first time. The first season has eight "
+        "episodes."
+    )
+    answer = real_pipeline.engine.answer(
+        "Who plays the lead in the live-action drama Harbour Lights?", note
+    )
+    assert not answer.refused and "Ada Quint" in answer.answer, answer.answer
+
+
 def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     inside = (
         "x FROM t1 WHERE a = d ORDER BY x;\n--result 1 4\n\n/* Sorting is performed using the "
