@@ -95,8 +95,9 @@ class Signals:
     semantic: float  # cosine to the question
     lexical: float  # share of the question's words (rarity-weighted), names left out
     key: float = 1.0  # share of its nouns, adjectives and numbers (1 when it has none)
-    # The same, counting the question's words it says in other words ("wrong": "incorrectly"):
-    # for choosing among answers only, as near words are also opposites ("husband": "wife").
+    # The same, counting the question's words it says in other words ("wrong": "incorrectly"),
+    # for whether it may answer; a Yes or No needs the question's own words (`key`), as near
+    # words are also opposites ("husband": "wife").
     reworded: float = 1.0
     names: float = 0.0  # share of the question's names it mentions
     typed: float = 0.0  # holds an entity of the wanted kind the question lacks (who_is: 0-1)
@@ -174,7 +175,7 @@ def eligible(reading: Reading, item: Signals, w: ReadingWeights) -> bool:
     """What an answering sentence must have, whatever its score."""
     return not (
         (reading.subject and not item.typed)  # "who is X?": it does not name X
-        or item.key < w.min_lexical
+        or item.reworded < w.min_lexical
         or (w.need_typed and reading.expected and not item.typed)
         or item.context < w.min_context
         or (w.need_numbers and not item.numbers)
@@ -194,8 +195,9 @@ def select(
     sentence is eligible, or the best eligible one scores low.
 
     Whether to answer and which sentence answers are two decisions. Refusal asks for a
-    sentence with some of the question's own nouns; the choice does not, since the sentence
-    that answers often says it in other words ("the score" against "winning 4-1")."""
+    sentence with some of the question's nouns, in its words or near ones ("get wrong":
+    "incorrectly"); the choice does not, since the sentence that answers often says it in
+    other words still ("the score" against "winning 4-1")."""
     answering = [s for s in found if eligible(reading, s, w)]
     if not answering:
         return None

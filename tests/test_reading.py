@@ -1230,6 +1230,20 @@ def test_the_selectors_pick_is_shown_when_the_signals_choose_otherwise(
     assert not answer.refused and "Ada Quint" in answer.answer, answer.answer
 
 
+@pytest.mark.slow
+def test_a_sentence_that_says_the_question_in_other_words_may_answer(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note(
+        "The Quay Gazette tested HarbourBot on questions about the Summer Regatta. Note that "
+        "HarbourBot claims incorrectly that Ada Quint won the Summer Regatta last year, not Tom "
+        "Berg, the actual winner. HarbourBot was released in May."
+    )
+    question = "What did HarbourBot get wrong about the Summer Regatta, per the Quay Gazette?"
+    answer = real_pipeline.engine.answer(question, note)
+    assert not answer.refused and "incorrectly" in answer.answer, answer.answer
+
+
 def test_a_chunk_that_starts_inside_code_quotes_none_of_it() -> None:
     inside = (
         "x FROM t1 WHERE a = d ORDER BY x;\n--result 1 4\n\n/* Sorting is performed using the "
