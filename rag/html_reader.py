@@ -186,31 +186,64 @@ def _prose(element: Any) -> bool:
 
 
 def _walk(element: Any) -> Iterator[Block]:
-    """Blocks in document order; inline text between block elements becomes a paragraph."""
+    """Blocks in document order; inline text between block elements becomes a paragraph.
+
+    Lines that are each one link within the page, five or more in a row with only line
+    breaks between, are a table of contents set without a list (the Fetchmail FAQ's
+    '<a href="#G1">G1. What is fetchmail ...?</a><br/>'): left out, as a listed one is."""
     inline: list[str] = []
+    linked: list[str] = []  # the text of the links within the page in `inline`
+    lines: list[Block] = []  # link lines in a row, held until it is known how many
 
     def flush() -> Iterator[Block]:
         text = squash("".join(inline))
+        link_line = len(linked) == 1 and squash(linked[0]) == text
         inline.clear()
+        linked.clear()
+        if text and link_line:
+            lines.append(Block("paragraph", text))
+            return
+        if text or lines:
+            yield from release()
         if text:
             yield Block("paragraph", text)
+
+    def release() -> Iterator[Block]:
+        if len(lines) < _CONTENTS_LINES:
+            yield from lines
+        lines.clear()
 
     if element.text:
         inline.append(element.text)
     for child in element:
-        if _furniture(child) or _page_links(child) or _link_bar(child):
+        if _furniture(child) or _page_links(child) or _link_bar(child) or _canned(child):
             if child.tail:
                 inline.append(child.tail)
             continue
         tag = child.tag.lower()
         if tag in _BLOCKISH:
             yield from flush()
+            if tag != "br":
+                yield from release()
             yield from _block(child, tag)
         else:
-            inline.append(_inline_text(child))
+            text = _inline_text(child)
+            if tag == "a" and (child.get("href") or "").startswith("#"):
+                linked.append(text)
+            inline.append(text)
         if child.tail:
             inline.append(child.tail)
     yield from flush()
+    yield from release()
+
+
+_CONTENTS_LINES = 3
+
+
+def _canned(element: Any) -> bool:
+    """A table whose summary says it is the page's header or footer ("Canned page footer")."""
+    summary = element.get("summary") or "" if isinstance(element.tag, str) else ""
+    return bool(re.search(r"\b(?:page )?(?:header|footer|navigation)\b", summary, re.I))
 
 
 def _block(element: Any, tag: str) -> Iterator[Block]:

@@ -43,6 +43,8 @@ _ROLE = re.compile(r"\{([\w:-]+)\}(`+)([^`\n]+)\2")
 _TARGET = re.compile(r"^ {0,3}\([\w/.:-]+\)=[ \t]*(?:\n|$)", re.M)
 # A heading's attributes (attr_list, Pandoc, kramdown): "## Block Processors {: #blockprocessors }".
 _ATTRIBUTES = re.compile(r"(?m)^(#{1,6}[ \t].*?)[ \t]*\{:?[ \t]*[#.][^{}\n]*\}[ \t]*$")
+# An empty HTML anchor, a link's target ('<a id="rotate"></a>' over "## Log rotation").
+_ANCHOR = re.compile(r"<a\s+(?:id|name)=[\"'][^\"'<>]*[\"']\s*(?:/>|>\s*</a>)", re.I)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[\w.+-]+@[\w-]+\.[\w.-]+)>")
 
 
@@ -72,7 +74,8 @@ def _wrapped(text: str) -> bool:
 
 def _prose(text: str, wrapped: bool = False, labels: frozenset[str] = frozenset()) -> str:
     text = _ATTRIBUTES.sub(r"\1", _atx_headings(text))
-    cut = _TARGET.sub("", _DEFINITION.sub("", _COMMENT.sub("", text)))
+    text = re.sub(rf"(?m)^[ \t]*{_ANCHOR.pattern}[ \t]*\n", "", text, flags=re.I)
+    cut = _TARGET.sub("", _DEFINITION.sub("", _COMMENT.sub("", _ANCHOR.sub("", text))))
     # Where a comment or a definition stood alone, one blank line is left, not three.
     text = re.sub(r"\n{3,}", "\n\n", cut) if cut != text else text
     text = _TABLE_RULE.sub("", text)  # a table's row of dashes under its header is no row

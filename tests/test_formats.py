@@ -92,6 +92,25 @@ def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> Non
     assert "Contents" not in doc.text and "<<" not in doc.text, doc.text
 
 
+def test_html_contents_set_as_lines_of_links_and_a_canned_footer_are_no_text(
+    tmp_path: Path,
+) -> None:
+    # The Fetchmail FAQ: its contents are bare links set line by line, and a table its
+    # summary calls the page's footer tops the page.
+    asked = ["What is the ferry app?", "Where are the timetables?", "Is there a mailing list?"]
+    contents = "".join(f'<a href="#G{i}">G{i}. {q}</a><br/>\n' for i, q in enumerate(asked, 1))
+    doc = _loaded(tmp_path, "faq.html", (
+        '<html><body><table summary="Canned page footer"><tr><td>Back to the Home Page</td>'
+        f"<td>$Date$</td></tr></table><h1>Ferry FAQ</h1><h1>Contents</h1>\n{contents}"
+        '<h2 id="G1">G1. What is the ferry app?</h2><p>It books crossings to the island. '
+        'See <a href="#G2">G2</a> for the timetables.</p></body></html>'
+    ))  # fmt: skip
+    assert "Home Page" not in doc.text and "$Date$" not in doc.text, doc.text
+    assert doc.text.count("What is the ferry app?") == 1, doc.text  # the heading's, not the link's
+    assert "Where are the timetables?" not in doc.text, doc.text
+    assert "It books crossings to the island. See G2 for the timetables." in doc.text, doc.text
+
+
 def test_pdf_keeps_page_numbers_down_to_the_citation(pipeline: Pipeline, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -1491,6 +1510,15 @@ def test_markdown_emphasis_and_myst_targets_read_as_rendered(tmp_path: Path) -> 
         "Ferry keeps lines short, as in `from __future__ import annotations`, and multiplies "
         "2 * 3 * 4 with `*args`. PEP 557 added `dataclasses`."
     ) in doc.text, doc.text
+
+
+def test_markdown_anchors_are_link_targets_not_text(tmp_path: Path) -> None:
+    doc = _loaded(tmp_path, "help.md", (
+        "# Help\n\n* [Log rotation](#rotate)\n\nSee below.\n\n<a id=\"rotate\"></a>\n"
+        "## Log rotation\n\nUse logrotate for the harbour logs.<a name=\"end\"/>\n"
+    ))  # fmt: skip
+    assert "<a" not in doc.text, doc.text
+    assert "See below.\n\n## Log rotation\n\nUse logrotate for the harbour logs." in doc.text
 
 
 def test_an_org_file_and_a_markdown_changelog(tmp_path: Path) -> None:
