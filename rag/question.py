@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.language import fold, parse
+from rag.language import fold, is_english, parse
 from rag.text import stem
 
 if TYPE_CHECKING:
@@ -249,7 +249,9 @@ def read(question: str) -> Reading:
         nouns=frozenset(stem(t.lemma_.lower()) for t in tokens if t.pos_ == "NOUN" and t.is_alpha)
         & key,
         entities=tuple(
-            fold(re.sub(r"['’]s?$", "", e.text)) for e in doc.ents if e.label_ in NAME_LABELS
+            fold(re.sub(r"['’]s?$", "", e.text))
+            for e in doc.ents
+            if e.label_ in NAME_LABELS and not common_word(e.text)
         ),
         subject=subject,
         compared=compared,
@@ -295,7 +297,14 @@ def names_in(doc: Doc | Span) -> list[str]:
             found.append((doc[i - len(run)].i, " ".join(run)))
         run = []
     cleaned = (re.sub(r"['’]s?$", "", n.strip(" '’\"")).strip() for _, n in sorted(found))
-    return [n for n in cleaned if n]
+    return [n for n in cleaned if n and not common_word(n)]
+
+
+def common_word(text: str) -> bool:
+    """Whether a name the model found is an English word typed in lower case ("get max
+    performance"): a name the passages write is given its capitals before a question is
+    read, so one still in lower case is most often no name."""
+    return text.islower() and all(is_english(w) for w in text.split())
 
 
 # "The default X", "the maximum X": a value of X, not what X is.

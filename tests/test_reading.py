@@ -1163,6 +1163,13 @@ def test_a_sentence_that_sends_the_reader_elsewhere_answers_nothing() -> None:
     assert said == ["The msgmerge program refreshes a PO file from a newer template."]
 
 
+def test_an_english_word_typed_in_lower_case_is_no_name() -> None:
+    reading = read("whats the best way to get max performance logging to stdout?")
+    assert reading.entities == () and reading.names == (), reading
+    assert "max" in reading.key_terms
+    assert "max verstappen" in read("Who is Max Verstappen?").names
+
+
 def test_a_sentence_that_asks_answers_nothing() -> None:
     from rag.sentences import answers_anything
 
