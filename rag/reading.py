@@ -380,8 +380,10 @@ class ReadingEngine(Extractive):
         listed = chosen if asks_release(reading) and not names_own_release(best.text) else []
         chosen = with_antecedents(chosen, may_point_back)
         chunks: dict[str, list[Passage]] = {}
+        # "When ...?" is answered by a heading that dates its release; "which release" by any.
+        when = reading.kind == "when"
         release = next(
-            (r for s in listed if (r := release_heading(s, stored, chunks)) is not None), None
+            (r for s in listed if (r := release_heading(s, stored, chunks, dated=when))), None
         )
         if release is not None:
             # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
@@ -467,6 +469,7 @@ class ReadingEngine(Extractive):
             item.measured = reading.measures <= terms
             found.append(item)
         release = asks_release(reading)
+        when = reading.kind == "when"
         chunks: dict[str, list[Passage]] = {}  # each document's, fetched once
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
@@ -519,7 +522,7 @@ class ReadingEngine(Extractive):
             item.wanted = says_wanted(reading, said | other, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
-            if release and (heading := release_heading(item.sentence, stored, chunks)) is not None:
+            if release and (heading := release_heading(item.sentence, stored, chunks, dated=when)):
                 # Listed under a release's heading, a change was made in that release: the
                 # heading's version or date answers, and its words are the sentence's too.
                 said = said | terms_of(heading.text)

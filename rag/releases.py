@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rag.blocks import segments
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import VERSION, Sentence
+from rag.sentences import VERSION, Sentence, looks_typed_date
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences
@@ -60,16 +60,16 @@ def _headings_up(passage: Passage, end: int) -> Iterator[tuple[Passage, re.Match
 
 
 def _nearest_release(
-    headings: Iterator[tuple[Passage, re.Match[str]]], level: int = 7
+    headings: Iterator[tuple[Passage, re.Match[str]]], level: int = 7, *, dated: bool = False
 ) -> Sentence | None:
     """Of headings read upwards, those a text sits under (each higher than the last), the
-    nearest that names a release."""
+    nearest that names a release (`dated`: and its date)."""
     for passage, m in headings:
         depth = len(m.group(1))
         if depth >= level:
             continue  # a sibling section's heading, not one the text sits under
         level = depth
-        if _names_release(m.group(2)):
+        if _names_release(m.group(2)) and (not dated or _dated(m.group(2))):
             return Sentence(passage, m.start(2), m.end(2))
     return None
 
@@ -78,6 +78,8 @@ def release_heading(
     sentence: Sentence,
     stored: StoredSentences | None = None,
     chunks: dict[str, list[Passage]] | None = None,
+    *,
+    dated: bool = False,
 ) -> Sentence | None:
     """The heading of the release a sentence is listed under ("Noteworthy changes in release
     1.4 (2010-01-20) [stable]" over "** Bug fixes" over "This fixes CVE-2010-0001."): above it
@@ -86,7 +88,7 @@ def release_heading(
     heading looks back (a news article's has none); `chunks` keeps each document's chunks for
     the question, as the store may fetch them."""
     passage = sentence.passage
-    found = _nearest_release(_headings_up(passage, sentence.start))
+    found = _nearest_release(_headings_up(passage, sentence.start), dated=dated)
     if found is not None or stored is None or not passage.section:
         return found
     chunks = {} if chunks is None else chunks
@@ -95,17 +97,23 @@ def release_heading(
     level = min((len(m.group(1)) for m in _heading_lines(passage.text)), default=7)
     earlier = [p for p in chunks[passage.doc_id] if p.end <= passage.start][-40:]
     headings = (h for chunk in reversed(earlier) for h in _headings_up(chunk, len(chunk.text)))
-    return _nearest_release(headings, level)
+    return _nearest_release(headings, level, dated=dated)
 
 
 def release_headings(passages: Sequence[Passage]) -> list[Sentence]:
-    """The headings of the passages that name a release, as sentences that say when."""
+    """The headings of the passages that name a release and its date, as sentences that say
+    when: "Noteworthy changes in release 1.4 (2010-01-20)", not a title page's "Version 4.0.2
+    Mathematics and Computer Science Division"."""
     return [
         Sentence(p, m.start(2), m.end(2))
         for p in passages
         for m in _heading_lines(p.text)
-        if _names_release(m.group(2))
+        if _names_release(m.group(2)) and _dated(m.group(2))
     ]
+
+
+def _dated(heading: str) -> bool:
+    return bool(_ISO_DATE.search(heading) or looks_typed_date(heading))
 
 
 def release_section(whole: Sequence[Passage], numbers: frozenset[str]) -> list[Passage]:

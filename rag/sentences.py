@@ -293,6 +293,11 @@ _SHAPES = {
 }
 
 
+def looks_typed_date(text: str) -> bool:
+    """Whether a text holds what reads as a date: a month and day, a weekday, a year."""
+    return bool(_SHAPES["DATE"].search(text))
+
+
 def looks_typed(reading: Reading, text: str) -> float:
     """A cheap first guess at `typed_entity` for every sentence, from its surface: a date, a number,
     or a capitalised word the question does not hold. spaCy's entities decide for the few
@@ -302,7 +307,7 @@ def looks_typed(reading: Reading, text: str) -> float:
     asked = fold(reading.text)
     if reading.kind == "how_old":
         return float(any(fold(m.group()) not in asked for m in _AGE.finditer(text)))
-    if reading.expected & {"DATE", "TIME"} and _SHAPES["DATE"].search(text):
+    if reading.expected & {"DATE", "TIME"} and looks_typed_date(text):
         return 1.0
     if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
         return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))

@@ -1423,6 +1423,26 @@ def test_a_release_heading_says_when_and_which_release(real_pipeline: Pipeline) 
     assert release_headings(listing) == []
 
 
+def test_a_title_pages_version_line_says_no_release_date() -> None:
+    # A user's guide's title page: its version over the lab's name, no date in the line.
+    title = _note(
+        "# Version 4.0.2 Harbour Systems Division Quay Laboratory\n\nThe guide explains how "
+        "to run ferries.\n\n# Changes in release 4.0 (2022-11-03)\n\nFaster crossings."
+    )
+    assert [s.text for s in release_headings(title)] == ["Changes in release 4.0 (2022-11-03)"]
+
+
+@pytest.mark.slow
+def test_when_is_not_answered_by_an_undated_version_line(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "# Version 4.0.2 Harbour Systems Division Quay Laboratory\n\nThis guide assumes "
+        "that FerryRun has already been installed. If FerryRun has not yet been installed, "
+        "see the FerryRun Installer's Guide."
+    )
+    answer = real_pipeline.engine.answer("when was ferryrun first released", note)
+    assert "Version 4.0.2" not in answer.answer, answer.answer
+
+
 @pytest.mark.slow
 def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> None:
     note = _note(
