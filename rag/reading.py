@@ -249,7 +249,9 @@ def select(
         and not repeats(confident.sentence, chosen)
     ):
         chosen.append(confident.sentence)
-    return chosen, _polarity(reading, best) if reading.kind == "yes_no" else ""
+    if reading.kind != "yes_no":
+        return chosen, ""
+    return chosen, _polarity(reading, best) or _stated_answer(best.sentence)
 
 
 class Extractive:
@@ -655,6 +657,17 @@ class ReadingEngine(Extractive):
 
 
 _MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
+
+
+def _stated_answer(sentence: Sentence) -> str:
+    """A FAQ's "Yes." or "No." that opens the answer a sentence is in, under the heading that
+    asks ("Is there a way to support disconnected IMAP mode?" / "No. Fetchmail is a mail
+    transport agent ..."): too short to answer alone, it says the answer the sentence gives
+    reasons for."""
+    if asked_above(sentence) is None:
+        return ""
+    said = re.search(r"(?:^|\n)[ \t]*(Yes|No)[.!][ \t]*$", sentence.passage.text[: sentence.start])
+    return f"{said.group(1)}:" if said else ""
 
 
 def _polarity(reading: Reading, best: Signals) -> str:

@@ -1444,6 +1444,17 @@ def test_when_is_not_answered_by_an_undated_version_line(real_pipeline: Pipeline
 
 
 @pytest.mark.slow
+def test_a_faqs_no_opening_its_answer_says_no(real_pipeline: Pipeline) -> None:
+    note = _note(
+        "## Can ferrymail keep mail on the server for offline reading?\n\nNo. Ferrymail is a "
+        "mail transport agent, best understood as a gateway between the quay's servers and "
+        "the harbour office. Offline reading requires an elaborate interactive client."
+    )
+    answer = real_pipeline.engine.answer("does ferrymail keep mail for offline reading", note)
+    assert answer.answer.startswith("No:"), answer.answer
+
+
+@pytest.mark.slow
 def test_a_faq_answer_need_not_repeat_its_question(real_pipeline: Pipeline) -> None:
     note = _note(
         "## Why does ps get signal 17?\n\nNo ps release has ever had this problem. Most likely "
