@@ -23,8 +23,9 @@ from rag.condense import Turn
 from rag.evaluate_natural import COLLECTIONS, judge, load_natural
 from rag.pipeline import _distinct
 from rag.question import read
-from rag.reading import ReadingEngine, ReadingWeights, select
+from rag.reading import ReadingEngine
 from rag.schema import Answer
+from rag.selection import ReadingWeights, select
 from rag.sentences import answers_anything, split_sentences
 
 

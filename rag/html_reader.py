@@ -242,7 +242,9 @@ _CONTENTS_LINES = 3
 
 def _canned(element: Any) -> bool:
     """A table whose summary says it is the page's header or footer ("Canned page footer")."""
-    summary = element.get("summary") or "" if isinstance(element.tag, str) else ""
+    if not isinstance(element.tag, str):
+        return False
+    summary = element.get("summary") or ""
     return bool(re.search(r"\b(?:page )?(?:header|footer|navigation)\b", summary, re.I))
 
 

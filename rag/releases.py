@@ -69,7 +69,7 @@ def _nearest_release(
         if depth >= level:
             continue  # a sibling section's heading, not one the text sits under
         level = depth
-        if _names_release(m.group(2)) and (not dated or _dated(m.group(2))):
+        if _names_release(m.group(2)) and (not dated or looks_typed_date(m.group(2))):
             return Sentence(passage, m.start(2), m.end(2))
     return None
 
@@ -108,12 +108,8 @@ def release_headings(passages: Sequence[Passage]) -> list[Sentence]:
         Sentence(p, m.start(2), m.end(2))
         for p in passages
         for m in _heading_lines(p.text)
-        if _names_release(m.group(2)) and _dated(m.group(2))
+        if _names_release(m.group(2)) and looks_typed_date(m.group(2))
     ]
-
-
-def _dated(heading: str) -> bool:
-    return bool(_ISO_DATE.search(heading) or looks_typed_date(heading))
 
 
 def release_section(whole: Sequence[Passage], numbers: frozenset[str]) -> list[Passage]:

@@ -9,8 +9,9 @@ from rag.embed import Embedder, build_embedder
 from rag.errors import BackendUnavailable
 from rag.llm import ChatModel, LlamaCppChat, OpenAIChat
 from rag.pipeline import Pipeline
-from rag.reading import ReadingEngine, ReadingWeights
+from rag.reading import ReadingEngine
 from rag.retrieve import HybridOptions
+from rag.selection import ReadingWeights
 from rag.selector import Selector
 from rag.settings import Settings
 from rag.store import connect
