@@ -27,7 +27,13 @@ def cite(
         if groups and not separate:
             last = groups[-1][-1]
             between = s.passage.text[last.end : s.start]
-            if last.passage is s.passage and not between.strip() and "\n\n" not in between:
+            # (A list's items are quoted each on its own: "* A." and "* B." are two points.)
+            if (
+                last.passage is s.passage
+                and not between.strip()
+                and "\n\n" not in between
+                and not BULLET.match(s.text.lstrip())
+            ):
                 groups[-1].append(s)
                 continue
         groups.append([s])

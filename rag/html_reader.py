@@ -221,7 +221,9 @@ def _walk(element: Any) -> Iterator[Block]:
                 inline.append(child.tail)
             continue
         tag = child.tag.lower()
-        if tag in _BLOCKISH:
+        if tag == "br" and _goes_on("".join(inline), child.tail or ""):
+            inline.append(" ")  # a line broken inside a sentence ("group;<br>subsequently")
+        elif tag in _BLOCKISH:
             yield from flush()
             if tag != "br":
                 yield from release()
@@ -238,6 +240,12 @@ def _walk(element: Any) -> Iterator[Block]:
 
 
 _CONTENTS_LINES = 3
+
+
+def _goes_on(before: str, after: str) -> bool:
+    """Whether the text after a line break goes on with the sentence before it: it opens in
+    lower case, and the line before it did not end a sentence."""
+    return after.strip()[:1].islower() and not before.rstrip().endswith((".", "!", "?", ":"))
 
 
 def _canned(element: Any) -> bool:
@@ -362,7 +370,8 @@ def _definitions(element: Any) -> Iterator[Block]:
             signature = "sig" in (child.get("class") or "").split()
             signature = signature or bool(re.search(r"\w\(", text))
             if text and len(text) <= 60 and not signature:
-                terms.append(text.rstrip(":").strip())
+                # (Its comma only parts it from the next term: "\\detokenize,".)
+                terms.append(text.rstrip(":,;").strip())
             elif text:
                 yield from (Block("item", t) for t in terms)
                 terms = []

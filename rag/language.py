@@ -362,7 +362,13 @@ _PROSE_END = re.compile(r"[,;:\-–—(]\s*$|\b(?:a|an|the|and|or|of|to|in|for|w
 # the sentence.
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z][a-z]{0,3}|(?<![\d.,])\b\d{1,2}"
-    r"|\b(?:etc|e\.g|eg|i\.e|ie|cf|vs|viz|approx|incl|esp|resp|al|ca))\.[\"”’)]?\s*$"
+    r"|\b(?:etc|e\.g|eg|i\.e|ie|cf|vs|viz|approx|incl|esp|resp|al|ca|pp|vol|ch|fig|eq|ed))"
+    r"\.[\"”’)]?\s*$"
+)
+# A title before a name ends no sentence either: "director general Adv. Ilit Ostrovitch-Levi".
+_TITLE_END = re.compile(
+    r"\b(?:Adv|Atty|Capt|Col|Cpl|Dr|Gen|Gov|Hon|Insp|Lt|Maj|Mr|Mrs|Ms|Prof|Rep|Rev|Sen|Sgt|Supt)"
+    r"\.\s*$"
 )
 
 
@@ -428,6 +434,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 # The tokenizer may leave an opening bracket after it ("Burger et al. (" /
                 # "2018), which is used ...").
                 or (_ABBREVIATION_END.search(previous.rstrip("([{“‘ ")) and not text[a].isupper())
+                or (_TITLE_END.search(previous) and text[a].isupper())
                 # No sentence ends in a comma: "the quantifiers *?," / "+?, ??, or {m,n}?".
                 or previous.endswith((",", ";"))
                 # Nor does one start with "which" or "and": a title or a link with its own

@@ -99,6 +99,10 @@ def _other_case(options: Sequence[re.Pattern[str]], text: str) -> bool:
     return any(not o.search(text) and re.search(o.pattern, text, re.IGNORECASE) for o in options)
 
 
+# The parts of speech that say what a sentence asserts of its subject.
+_PREDICATES = ("VERB", "AUX", "ADJ")
+
+
 class Extractive:
     """What the extractive engines share (this one and the news-multihop profile's): the
     models, rule-based follow-ups, streaming the finished answer, and refusal. A subclass
@@ -365,7 +369,10 @@ class ReadingEngine(Extractive):
             # "mandatory"), which would say "Yes" to a sentence that says no.
             # (Said by the sentence itself: "You can, but this is NOT recommended." under "Can
             # I edit the files by hand?" says neither yes nor no to editing.)
-            item.verb = asserts(reading, own)
+            # As a verb, too: "Use of arbitrary Python is forbidden" does not say one may use it.
+            item.verb = asserts(
+                reading, {stem(t.lemma_.lower()) for t in doc if t.pos_ in _PREDICATES} & own
+            )
             item.wanted = says_wanted(reading, said | other, text)
             if version:
                 item.typed = 1.0  # the version number is the answer's entity

@@ -45,9 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=int, default=8, help="candidates kept per question")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="questions to ask")
     args = parser.parse_args()
     excluded = set(EXCLUDED.read_text().split())
-    rows = [json.loads(line) for line in QUESTIONS.open(encoding="utf-8")]
+    rows = [json.loads(line) for line in args.questions.open(encoding="utf-8")]
     if {r["article"] for r in rows} & excluded:
         raise SystemExit("training questions name articles of the natural benchmark")
 

@@ -142,6 +142,10 @@ def main() -> None:
         "--shortlists", type=Path, default=None,
         help="groups from scripts/selector_shortlists.py instead of the article's sentences",
     )  # fmt: skip
+    parser.add_argument(
+        "--dev-articles", type=Path, default=None,
+        help="articles held apart for dev, one id a line (default: a tenth drawn by the seed)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     import torch
@@ -175,6 +179,9 @@ def main() -> None:
     articles = sorted({g["article"] for g in groups})
     rng.shuffle(articles)
     dev_articles = set(articles[: len(articles) // 10])
+    if args.dev_articles:
+        # The same questions held apart as for an earlier model, so the two compare.
+        dev_articles = set(args.dev_articles.read_text().split())
     train = [g for g in groups if g["article"] not in dev_articles]
     dev = [g for g in groups if g["article"] in dev_articles and g["positive"]]
 

@@ -398,13 +398,16 @@ HTML_MANUAL = """<!DOCTYPE html>
 <h2>Fees<a class="headerlink" href="#fees">¶</a></h2>
 <dl><dt>Day ticket</dt><dd>A day ticket costs four euros and is sold at the kiosk.</dd>
 <dt>-v, --verbose</dt><dd><p>With list, show the berths.</p><p>With prune, report removals.</p>
-</dd></dl>
+</dd><dt>\\moorings,</dt><dd>when followed by a berth, lists its lines.</dd></dl>
 <pre>moor --lines 2 --berth 14</pre>
 <h3><a class="toc-backref" href="#i">Pay by card?</a><a class="headerlink" href="#c">¶</a></h3>
 <p>Cards are taken at the kiosk.</p>
 <div class="important"><h3 class="title">Important</h3><p>Keep the receipt.</p></div>
 <table><tr><th>Berth</th><th>Fee</th></tr><tr><td>Small</td><td>10</td></tr></table>
 <p>Copyright 2019, Harbour Board.</p>
+Put on the web by Ada Quint, member of the board;<br>
+later updated by Ben Okafor.<br>
+Last updated: 30 July 1997<br>
 </div></body></html>"""
 
 
@@ -422,6 +425,7 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert "\n\nDay ticket: A day ticket costs four euros" in doc.text
     # Each short paragraph of a definition is said of its terms.
     assert "-v, --verbose: With list, show the berths.\n\n-v, --verbose: With prune" in doc.text
+    assert "\\moorings: when followed by a berth" in doc.text  # the term's comma is no word
     assert "```\nmoor --lines 2 --berth 14\n```" in doc.text
     # A heading set inside a link classed like furniture (Sphinx's "toc-backref") is a heading.
     assert "\n\n### Pay by card?\n\nCards are taken" in doc.text
@@ -429,6 +433,8 @@ def test_html_keeps_its_structure_and_joins_source_wraps(tmp_path: Path) -> None
     assert "Cards are taken at the kiosk.\n\nKeep the receipt." in doc.text, doc.text
     assert "| Berth | Fee |\n| Small | 10 |" in doc.text
     assert doc.published_at is None  # a copyright year is not a publication date
+    # A line break inside a sentence does not end it; one after it does.
+    assert "member of the board; later updated by Ben Okafor.\n\nLast updated" in doc.text
 
 
 def test_a_docbook_title_page_names_its_authors_without_making_them_sections(
@@ -671,6 +677,36 @@ def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Pa
     assert _headings(doc.text) == ["# Harbour almanac", "## 1 Ferries"], doc.text
     assert "\n\nAda Quint and Ben Okafor\n\nMarch 5, 2024\n\n" in doc.text
     assert doc.author == "Ada Quint and Ben Okafor"
+    assert doc.published_at == "2024-03-05"  # the date its title page gives
+
+
+def test_a_pdf_title_pages_names_in_columns_are_listed_and_its_date_taken(
+    tmp_path: Path,
+) -> None:
+    # LaTeX's \\and sets authors side by side, line after line, the last one alone; the date
+    # line may go on with the revisions.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 24)
+    pdf.cell(0, 12, "Harbour almanac", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 12)
+    pdf.ln(8)
+    for row in (("Ada Quint", "Ben Okafor", "Cleo Marsh"), ("Dag Holm", "Eva Lind"), ("Finn Roe",)):
+        for column, name in enumerate(row):
+            pdf.set_x(30 + 60 * column)
+            pdf.cell(40, 6, name)
+        pdf.ln(6)
+    pdf.ln(10)
+    pdf.cell(0, 6, "1999-12-13 (revised 2002-02-25, 2016-11-14)", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("helvetica", "", 11)
+    pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
+    pdf.output(str(tmp_path / "almanac.pdf"))
+    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+    names = "Ada Quint, Ben Okafor, Cleo Marsh, Dag Holm, Eva Lind, Finn Roe"
+    assert f"\n\n{names}\n\n" in doc.text, doc.text
+    assert doc.author == names
+    assert doc.published_at == "1999-12-13"
 
 
 def test_a_pdf_title_pages_names_side_by_side_are_its_authors(tmp_path: Path) -> None:

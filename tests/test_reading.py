@@ -89,7 +89,8 @@ def test_sentences_end_where_sentences_end() -> None:
         "(human) users.\n\nKeywords as “page”, etc. are used instead of »Seite« etc. It ends. "
         "RUnit by Burger et al. (2018) is used to run 1385 unit tests. It led to a vote titled "
         "init system coupling. which was voted by half of the developers. Unpack it (eg. "
-        "`x, y = point()`) to use it."
+        "`x, y = point()`) to use it. It was in: Proceedings of EuroTeX, Arnhem, pp. 359-370. "
+        "So says the director general Adv. Ilit Levi of the authority."
     )
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     assert found == [
@@ -120,6 +121,9 @@ def test_sentences_end_where_sentences_end() -> None:
         # No sentence starts with "which": a title's own full stop ended it too early.
         "It led to a vote titled init system coupling. which was voted by half of the developers.",
         "Unpack it (eg. `x, y = point()`) to use it.",
+        # Pages cited, and a title before a name.
+        "It was in: Proceedings of EuroTeX, Arnhem, pp. 359-370.",
+        "So says the director general Adv. Ilit Levi of the authority.",
     ]
 
 
@@ -519,6 +523,18 @@ def test_a_word_of_opposite_meaning_says_neither_yes_nor_no(real_pipeline: Pipel
     note = _note("Use of this mooring format is optional. Boats may keep their old papers.")
     answer = real_pipeline.engine.answer("is using this mooring format mandatory", note)
     assert answer.answer.startswith("Use of this mooring format is optional."), answer.answer
+
+
+@pytest.mark.slow
+def test_the_asked_verb_said_as_a_noun_says_neither_yes_nor_no(real_pipeline: Pipeline) -> None:
+    # "Use of ... is forbidden" has the question's "use", as a noun: it is no "Yes", and the
+    # list's next point is quoted apart, not under the same citation with its bullet.
+    note = _note("## Overview\n\n  * The berth file syntax is a plain list of names.\n"
+                 "  * Use of arbitrary scripts in berth files is forbidden.")  # fmt: skip
+    answer = real_pipeline.engine.answer("can i use arbitrary scripts in a berth file", note)
+    assert not answer.answer.startswith("Yes"), answer.answer
+    assert answer.answer.startswith("Use of arbitrary scripts"), answer.answer
+    assert all("*" not in c.quote for c in answer.citations), answer.citations
 
 
 @pytest.mark.slow
