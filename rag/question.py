@@ -55,6 +55,12 @@ _ANSWER_TYPES = {
     **_labels("WORK_OF_ART", "film movie album book song show title series"),
 }  # fmt: skip
 _VALUES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
+# The words that ask "how much" of money: the nouns that name a sum, and the verbs of paying.
+_MONEY = frozenset(
+    {noun for noun, labels in _ANSWER_TYPES.items() if "MONEY" in labels}
+    | {"money", "cash", "pay", "cost", "earn", "spend", "charge", "sell", "buy", "invest",
+       "owe", "raise", "sale", "dollar", "euro", "pound"}
+)  # fmt: skip
 # Nouns of amounts that the amount itself says: "the score" is "52-17", "the price" is "$5".
 _SAID_BY_AMOUNT = frozenset(
     {"number", "count", "total", "size", "score", "amount", "sum", "price", "cost", "fee",
@@ -199,6 +205,10 @@ def read(question: str) -> Reading:
     expected = _EXPECTED.get(kind, frozenset())
     kind_terms: frozenset[str] = frozenset()
     measures: frozenset[str] = frozenset()
+    if kind == "how_much" and any(t.lemma_.lower() in _MONEY for t in tokens):
+        # "How much did it cost?", "how much is it on sale for": a sum of money, not any
+        # number ("7/10", "23 tons") of the sentence.
+        expected = frozenset({"MONEY", "PERCENT"})
     if kind == "what":
         nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
         noun = next((n for n in nouns if n in _ANSWER_TYPES), None)

@@ -293,6 +293,14 @@ _SHAPES = {
 }
 
 
+_SUM = re.compile(
+    r"(?:[$€£¥₹]\s?(?:US|A|C|NZ|HK)?|\b(?:NIS|USD|EUR|GBP|CHF|INR|Rs\.?|JPY|CNY)\s?)\d"
+    r"|\b\d[\d,.]*\s?(?:%|per ?cent\b|(?:million |billion )?(?:dollars|euros|pounds|yen|"
+    r"crowns|francs|cents|rupees|yuan|NIS|USD|EUR|GBP)\b)",
+    re.IGNORECASE,
+)
+
+
 def looks_typed_date(text: str) -> bool:
     """Whether a text holds what reads as a date: a month and day, a weekday, a year."""
     return bool(_SHAPES["DATE"].search(text))
@@ -309,6 +317,9 @@ def looks_typed(reading: Reading, text: str) -> float:
         return float(any(fold(m.group()) not in asked for m in _AGE.finditer(text)))
     if reading.expected & {"DATE", "TIME"} and looks_typed_date(text):
         return 1.0
+    if reading.expected <= {"MONEY", "PERCENT"}:
+        # A sum says its currency or its per cent: "$2M", "four euros", "12%".
+        return float(any(m.group().lower() not in asked for m in _SUM.finditer(text)))
     if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
         return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
     if reading.expected & _PLACES and any(

@@ -511,6 +511,19 @@ def test_how_many_of_a_thing_is_not_answered_by_a_number_of_another(
 
 
 @pytest.mark.slow
+def test_how_much_of_money_is_not_answered_by_another_number(real_pipeline: Pipeline) -> None:
+    note = _note("The Series 9 (7/10, Wired Recommends) is the latest Harbour Watch. The customs "
+                 "men seized 23 tons of chocolate bars at the crossing.")  # fmt: skip
+    for question in ("how much is the harbour watch series 9 on sale for",
+                     "how much did the 23 tons of chocolate cost"):  # fmt: skip
+        answer = real_pipeline.engine.answer(question, note)
+        assert answer.refused, answer.answer
+    note = _note("The Series 9 is the latest Harbour Watch. It is on sale for $329 this week.")
+    answer = real_pipeline.engine.answer("how much is the harbour watch series 9 on sale for", note)
+    assert "$329" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_sentence_that_says_cannot_answers_no(real_pipeline: Pipeline) -> None:
     note = _note("The KX-200 works with 2.4 GHz networks only; it cannot connect to a 5 GHz one.")
     answer = real_pipeline.engine.answer("Does the KX-200 work with 5 GHz Wi-Fi?", note)
