@@ -101,6 +101,9 @@ _SUMMARY = re.compile(
 )
 # ("whats", "whos": typed without the apostrophe.)
 _DEFINITION = re.compile(r"^\s*(who|what)(?:['’]?s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
+# "Who is the Wild GM?", "who's the favorite for the job": someone in a role, not what a name
+# is ("Who is The Weeknd?" writes its article as part of the name).
+_ROLE = re.compile(r"^\s*(?i:(?:\w+\s+)?who(?:['’]?s| is| was| are| were))\s+the\s")
 # "What does nit mean?", "what does FHS stand for", "define relative valuation", "meaning of X"
 _MEANING = re.compile(
     r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"
@@ -184,7 +187,7 @@ def read(question: str) -> Reading:
         kind = "summary"
     elif comparison := _COMPARISON.match(low):
         kind, compared = "compare", _both(*(g for g in comparison.groups() if g))
-    elif definition and _is_name(doc, question, definition.group(2)):
+    elif definition and _is_name(doc, question, definition.group(2)) and not _ROLE.match(asked):
         kind, subject = "who_is", _within(_strip_article(definition.group(2)))
     elif meaning := _MEANING.match(low):
         term = meaning.group("a") or meaning.group("b") or meaning.group("c")

@@ -511,6 +511,15 @@ def test_how_many_of_a_thing_is_not_answered_by_a_number_of_another(
 
 
 @pytest.mark.slow
+def test_who_is_the_holder_of_a_role_asks_for_a_person(real_pipeline: Pipeline) -> None:
+    # "who's the favorite for the X job" asks who holds a role, not what "favorite" is.
+    note = _note("The Gulls will hire their sixth manager in ten years. Former Herons manager "
+                 "Mike Shildt is the favorite; Ryan Flaherty is considered.")  # fmt: skip
+    answer = real_pipeline.engine.answer("who's the favorite for the gulls job", note)
+    assert not answer.refused and "Shildt" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_how_much_of_money_is_not_answered_by_another_number(real_pipeline: Pipeline) -> None:
     note = _note("The Series 9 (7/10, Wired Recommends) is the latest Harbour Watch. The customs "
                  "men seized 23 tons of chocolate bars at the crossing.")  # fmt: skip
