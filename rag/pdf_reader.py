@@ -445,6 +445,17 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False  # a heading line in another typeface, shorter than the text below
     widest = max(g.right for g in group)
     ends = bool(_SENTENCE_END.search(prev.text))
+    if (
+        ends
+        and len(group) > 1
+        and abs(line.left - group[0].left) < 0.3 * line.size
+        and all(g.left > group[0].left + line.size for g in group[1:])
+        and line.font == group[0].font != group[1].font
+    ):
+        # A description list's items hang: the term at the margin in its own face, the rest
+        # indented under it; a line back at the term's margin, in the term's face, is the next
+        # item ("amscd Provides a CD environment ..." after "... is recommended instead.").
+        return False
     if ends and prev.right < widest - 3 * prev.size and len(group) > 1:
         return False  # a short last line: the paragraph ended
     return not (ends and line.left > prev.left + 1.2 * line.size)  # an indented first line

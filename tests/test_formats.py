@@ -716,6 +716,32 @@ def test_a_pdf_title_pages_names_side_by_side_are_its_authors(tmp_path: Path) ->
     assert doc.author == "Achim Zeileis and Torsten Hothorn"
 
 
+def test_a_pdf_description_lists_items_hang_and_are_read_apart(tmp_path: Path) -> None:
+    # LaTeX's description list: each term at the margin in its own face, the text after it,
+    # the item's next lines indented under it; no space between the items.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The harbour office lends these small tools to visiting crews.")
+    pdf.ln(4)
+    # (Their last lines run to the margin: a short last line would end the item anyway.)
+    items = (("gaff", "A pole with a hook for pulling a line or a buoy aboard from the",
+              "water by hand, kept by the door of the office for the crews to use."),
+             ("fender", "A cushion hung over the side so that the hull does not rub the",
+              "quay when the tide turns and the boats lean against the old stones."))  # fmt: skip
+    for term, first, rest in items:
+        pdf.set_x(10)
+        pdf.set_font("courier", "", 11)
+        pdf.cell(18, 6, term)
+        pdf.set_font("helvetica", "", 11)
+        pdf.cell(0, 6, first, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(28)
+        pdf.cell(0, 6, rest, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "tools.pdf"))
+    doc = load_document(tmp_path / "tools.pdf", "tools.pdf")
+    assert "for the crews to use.\n\nfender A cushion hung over the side" in doc.text, doc.text
+
+
 def test_a_pdf_set_all_in_a_bold_face_has_no_heading_for_each_short_line(
     tmp_path: Path,
 ) -> None:
