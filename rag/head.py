@@ -144,7 +144,7 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     # (Nor is the title, whatever the model takes its words for: "CFITSIO Quick Start Guide".)
     short = [
         x for x in lines
-        if len(x.text) <= 120 and not x.text.rstrip().endswith(".")
+        if len(x.text) <= 400 and not x.text.rstrip().endswith(".")  # (ten names and more)
         and fold(x.text.strip()) != fold(x.passage.title.strip())
     ]  # fmt: skip
     # A date set on the byline's line is no part of the names ("Richard Stallman last updated
@@ -152,10 +152,16 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     names = [_DATED_TAIL.sub("", x.text.lstrip("#* ")) for x in short]
     # Names set side by side, their marks dropped, are read as a list of them.
     names = [names_listed(x) or x for x in names]
+    bodies = []
     for line, doc in zip(short, analyse(names), strict=True):
         # A person's name has two words at least: figure labels ("ContMap") are no byline.
         named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
         letters = sum(c.isalpha() for c in doc.text)
         if letters and named >= 0.5 * letters:
             return line
-    return None
+        # Or bodies' names alone, just under the title: "American Mathematical Society, LaTeX
+        # Project" (when no person is named).
+        corporate = sum(len(e.text) for e in doc.ents if e.label_ == "ORG")
+        if letters and corporate >= 0.8 * letters and len(doc) >= 2 and line in short[:3]:
+            bodies.append(line)
+    return bodies[0] if bodies else None

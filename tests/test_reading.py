@@ -1148,6 +1148,15 @@ def test_a_title_pages_byline_and_not_its_title_says_who_wrote_it() -> None:
     found = header_answer(read("who wrote the cfitsio quick start guide?"), chunks,
                           _FakeStoredDocument(chunks))  # type: ignore[arg-type]  # fmt: skip
     assert found is not None and found.text == "Achim Zeileis Torsten Hothorn"
+    # A long list of names is one too; and bodies' names alone under the title, with no person.
+    names = ("Ada Quinton, Benjamin Okafor, Clara Marsh, Daniel Holm, Eva Lindqvist, "
+             "Frank Rowe, George Lamb, Helen Birk, Isabel Moss, James Reed")  # fmt: skip
+    for byline in (names, "American Mathematical Society, LaTeX Project"):
+        text = f"# {title}\n\n{byline}\n\nJanuary 2003\n\n## 1 Introduction\n\nThis guide helps."
+        chunks = [chunks[0].model_copy(update={"text": text, "end": len(text)})]
+        found = header_answer(read("who wrote the cfitsio quick start guide?"), chunks,
+                              _FakeStoredDocument(chunks))  # type: ignore[arg-type]  # fmt: skip
+        assert found is not None and found.text == byline
 
 
 @pytest.mark.slow
