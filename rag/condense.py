@@ -86,6 +86,10 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     if leaning is None:
         return typed
     carried = [n for n in names(previous) if n.lower() not in question.lower()]
+    if leaning == "joined":
+        # Only the earlier question's names: the earlier answer's ("Tessa Wullaert") is no
+        # part of a question about the other side.
+        return f"{question} ({', '.join(carried)})" if carried else typed
     if leaning == "bare" or (not carried and leaning == "pronoun"):
         # Nothing of its own to search for ("When was that?"): the earlier question's words.
         carried = [_content(previous)]
@@ -234,7 +238,9 @@ def stands_alone(question: str) -> bool:
 
 def _leans_back(question: str) -> str | None:
     """How a question leans on earlier turns: "bare" when it has nothing of its own to search
-    for, "pronoun" when it refers back but names things too, "unnamed" when it names nothing
+    for, "pronoun" when it refers back but names things too, "joined" when it names its own
+    things but goes on from the earlier question by its first word ("And who scored for
+    England?"), "unnamed" when it names nothing
     and points nowhere ("How long was the kick?": the earlier names come along, but not the
     earlier words, which would lead a new question about another thing astray, "whats the
     primary array? (extract a subsection of an image)"), None when it stands alone (a
@@ -272,6 +278,10 @@ def _leans_back(question: str) -> str | None:
         or (t.is_alpha and not t.is_stop and len(t.text) >= 4 and not is_english(t.lower_))
         for t in doc
     )
+    if named and doc[0].lower_ in _JOINING:
+        # "And who scored for England?" after a question about Belgium against England: it
+        # goes on with the earlier question by its first word, whatever it names itself.
+        return "joined"
     if named or len(own) > 3:
         return None
     # "and if the signature is wrong?" goes on from the earlier question by its first word.

@@ -20,7 +20,9 @@ VOLODIN = [Turn(role="user", content="What did Volodin claim?"),
         ("And Blinken?", "What did Blinken claim?"),
         ("What about Antony Blinken?", "What did Antony Blinken claim?"),
         ("What did he say about the US?", "What did he say about the US? (Volodin)"),
-        ("And what did Blinken say?", "And what did Blinken say?"),  # already standalone
+        # Joined by "And", it goes on with the earlier question: its names come along.
+        ("And what did Blinken say?", "And what did Blinken say? (Volodin)"),
+        ("What did Blinken say?", "What did Blinken say?"),  # it stands alone
         ("Who is the Russian ambassador?", "Who is the Russian ambassador?"),
     ],
 )
@@ -121,6 +123,12 @@ def test_words_of_the_last_answer_come_along_only_if_they_are_names() -> None:
     assert condense("and if the signature is wrong?", trust) == (
         "and if the signature is wrong? (happens if the archive index is unsigned)"
     )
+
+
+def test_and_with_its_own_names_carries_the_earlier_questions_names_not_the_answers() -> None:
+    match = [Turn(role="user", content="Who scored twice for Belgium against England?"),
+             Turn(role="assistant", content="Tessa Wullaert, and a late penalty. [1]")]  # fmt: skip
+    assert condense("And who scored for England?", match) == "And who scored for England? (Belgium)"
 
 
 def test_first_question_is_searched_as_asked() -> None:
