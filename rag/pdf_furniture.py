@@ -160,6 +160,12 @@ _SECTION_NUMBER = re.compile(
 _TRAILING_PAGE = re.compile(r"^(.*\S)\s+(?:\d{1,4}|[ivxlcdm]{1,7})$", re.I)
 
 
+# Where one contents entry ends and the next begins: after a page number, before a word.
+_AFTER_PAGE = re.compile(
+    r"(?:(?<=\s\d)|(?<=\s\d\d)|(?<=\s\d{3}))\s+(?=[^\d\s])"  # (lookbehinds of one width each)
+)
+
+
 def contents_dropped(blocks: list[Block]) -> list[Block]:
     """Without a table of contents set as headings: a heading that ends in a page number and
     repeats a heading further on ("Introduction 1" before "Introduction") is an entry of the
@@ -176,18 +182,38 @@ def contents_dropped(blocks: list[Block]) -> list[Block]:
         block = blocks[index]
         if block.kind != "heading":
             continue
-        entry = _TRAILING_PAGE.match(block.text)
+        # (Entries set close may run together into one: "11 Additional information 33
+        # References 35 Index 36".)
+        found = [_TRAILING_PAGE.match(part) for part in re.split(_AFTER_PAGE, block.text)]
+        if not all(found):
+            found = []  # one entry, or no entries at all
+        found.append(_TRAILING_PAGE.match(block.text))  # ("version 2 and 3 16" is one)
         # An appendix's entry may keep its letter ("A The Debian Manifesto 20").
-        entries = (
-            {plain(entry.group(1)), re.sub(r"^[a-z] ", "", plain(entry.group(1)))}
+        entries = {
+            form
+            for entry in found
             if entry
-            else set()
-        )
+            for form in (plain(entry.group(1)), re.sub(r"^[a-z] ", "", plain(entry.group(1))))
+        }
         if entries & later:
             dropped.add(index)
         else:
             later.add(plain(block.text))
-    return [block for index, block in enumerate(blocks) if index not in dropped]
+    kept = [block for index, block in enumerate(blocks) if index not in dropped]
+    # The contents' own heading, its entries gone, heads nothing.
+    return [
+        block
+        for index, block in enumerate(kept)
+        if not (
+            block.kind == "heading"
+            and _CONTENTS_HEADING.fullmatch(block.text.strip())
+            and index + 1 < len(kept)
+            and kept[index + 1].kind == "heading"
+        )
+    ]
+
+
+_CONTENTS_HEADING = re.compile(r"(?:table of )?contents", re.IGNORECASE)
 
 
 # A back-of-book index's heading: "Index", "Concept Index", "Environment variable index".
