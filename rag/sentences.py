@@ -152,8 +152,13 @@ _FIELD = re.compile(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0
 
 def is_field(sentence: Sentence) -> bool:
     """Whether a sentence is a field of its document's header, which says a fact of the
-    document itself (its author, its date) in a label and a value."""
-    return bool(_FIELD.fullmatch(sentence.text.strip()))
+    document itself (its author, its date) in a label and a value; a picture's caption and
+    credit ("iPad Air Photograph: Apple") is none."""
+    text = sentence.text.strip()
+    return bool(_FIELD.fullmatch(text)) and not _CREDIT.search(text.split(":")[0])
+
+
+_CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|image|illustration|credit|video)$", re.IGNORECASE)
 
 
 def term_weights(terms: frozenset[str], stems: Sequence[set[str]]) -> dict[str, float]:

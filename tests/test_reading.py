@@ -519,6 +519,16 @@ def test_who_is_the_holder_of_a_role_asks_for_a_person(real_pipeline: Pipeline) 
     assert not answer.refused and "Shildt" in answer.answer, answer.answer
 
 
+def test_a_pictures_caption_and_credit_is_no_answer() -> None:
+    # A news page's caption ("iPad Air Photograph: Apple") reads like a header's field.
+    from rag.sentences import answers_anything, split_sentences
+
+    note = _note("Author: Ada Quint\n\nWatch Air Photograph: Quay Gazette\n\n"
+                 "The Harbour Watch Air comes with a steel case.")  # fmt: skip
+    said = [s.text for s in split_sentences(note[0]) if answers_anything(s)]
+    assert said == ["Author: Ada Quint", "The Harbour Watch Air comes with a steel case."], said
+
+
 @pytest.mark.slow
 def test_how_much_of_money_is_not_answered_by_another_number(real_pipeline: Pipeline) -> None:
     note = _note("The Series 9 (7/10, Wired Recommends) is the latest Harbour Watch. The customs "
