@@ -122,6 +122,17 @@ def answers_anything(sentence: Sentence) -> bool:
     example = sentence.passage.text[sentence.end :].lstrip().startswith(("```", "~~~"))
     if text.endswith(":") and example and len(text.split()) >= 8 and not _POINTS_ON.search(text):
         return True
+    # So does a long one set over a display, whose last words do not point at it: "The command
+    # \boxed puts a box around its argument, like \fbox except that the contents are in math
+    # mode:" / a formula.
+    last = " ".join(text.split()[-3:])
+    if (
+        text.endswith(":")
+        and len(text.split()) >= 12
+        and "\n" not in text
+        and not _POINTS_ON.search(last)
+    ):
+        return True
     # A statement set on a line of its own without a full stop, as a title page sets one:
     # "This version was compiled on January 11, 2022".
     if "\n" not in text and len(text.split()) >= 5 and _PASSIVE.search(text):

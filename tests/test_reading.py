@@ -519,6 +519,18 @@ def test_who_is_the_holder_of_a_role_asks_for_a_person(real_pipeline: Pipeline) 
     assert not answer.refused and "Shildt" in answer.answer, answer.answer
 
 
+def test_a_long_statement_over_a_display_answers_but_a_lead_in_does_not() -> None:
+    from rag.sentences import answers_anything, split_sentences
+
+    note = _note("The command \\boxed puts a box around its argument, like \\fbox except that "
+                 "the contents are in math mode:\n\n(4.2) x ≤ C(y)\n\nThe rebase "
+                 "command's --no-ff option provides a way to do that for a branch like this:"
+                 "\n\n(4.3) z")  # fmt: skip
+    said = [s.text for s in split_sentences(note[0]) if answers_anything(s)]
+    assert said == ["The command \\boxed puts a box around its argument, like \\fbox except that "
+                    "the contents are in math mode:"], said  # fmt: skip
+
+
 def test_a_pictures_caption_and_credit_is_no_answer() -> None:
     # A news page's caption ("iPad Air Photograph: Apple") reads like a header's field.
     from rag.sentences import answers_anything, split_sentences
