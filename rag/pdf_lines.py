@@ -86,6 +86,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
         leading = True
         family = ""
         lefts: list[float] = []  # the left edge of each column after the first
+        rules = _underscores(page)
 
         def close() -> None:
             nonlocal bold, mono, slanted, lead, leading, family, opens_mono
@@ -172,6 +173,14 @@ def text_lines(page: Any, number: int) -> list[Line]:
             if boxes and (rect.top <= boxes[-1][2] or rect.bottom >= boxes[-1][3]):
                 close()  # wholly below or above the last character: pdfium ran lines together
             size = c.FPDFText_GetFontSize(raw, i)
+            if boxes and rules and _ruled(rules, boxes[-1], rect.left, size):
+                # An underscore TeX draws as a rule, not a character: "MPI_COMM_WORLD", which
+                # pdfium reads as "MPI COMM WORLD".
+                if chars[-1].isspace():
+                    chars[-1] = "_"
+                else:
+                    chars.append("_")
+                    placed.append(None)
             if boxes and rect.left - boxes[-1][1] > _COLUMN_GAP * size:
                 # Wider than any space between words: the next column of a table.
                 chars.append(_CELL)
@@ -207,6 +216,42 @@ def text_lines(page: Any, number: int) -> list[Line]:
         return _fragments_joined(_markers_joined(lines))
     finally:
         textpage.close()
+
+
+def _underscores(page: Any) -> list[tuple[float, float, float, float]]:
+    """The page's short, thin horizontal rules (left, bottom, right, top): where a typesetter
+    drew an underscore instead of setting one."""
+    import pypdfium2.raw as c
+
+    found = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for i in range(c.FPDFPage_CountObjects(page.raw)):
+        item = c.FPDFPage_GetObject(page.raw, i)
+        if c.FPDFPageObj_GetType(item) != c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not c.FPDFPageObj_GetBounds(item, left, bottom, right, top):
+            continue
+        if top.value - bottom.value <= 1.5 and 1.0 <= right.value - left.value <= 20.0:
+            found.append((left.value, bottom.value, right.value, top.value))
+    return found
+
+
+def _ruled(
+    rules: list[tuple[float, float, float, float]],
+    before: tuple[float, float, float, float],
+    left: float,
+    size: float,
+) -> bool:
+    """Whether an underscore's rule fills the gap between a character and the next one, at the
+    foot of the line."""
+    gap = left - before[1]
+    return gap > 0.2 * size and any(
+        r[0] >= before[1] - 1.0
+        and r[2] <= left + 1.0
+        and r[2] - r[0] >= 0.5 * gap
+        and before[2] - 1.0 <= r[1] <= before[2] + 0.5 * size
+        for r in rules
+    )
 
 
 def _drop_note_marks(chars: list[str], placed: list[tuple[float, float, float] | None]) -> None:

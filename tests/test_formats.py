@@ -723,6 +723,24 @@ def test_a_pdf_title_pages_names_side_by_side_are_its_authors(tmp_path: Path) ->
     assert doc.author == "Achim Zeileis and Torsten Hothorn"
 
 
+def test_a_pdf_underscore_drawn_as_a_rule_is_an_underscore(tmp_path: Path) -> None:
+    # TeX draws "\\_" as a short rule at the foot of the line, not as a character.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.text(20, 30, "Every process belongs to")
+    x = 20 + pdf.get_string_width("Every process belongs to ")
+    for n, word in enumerate(("MPI", "COMM", "WORLD.")):
+        if n:
+            pdf.rect(x, 30, 2.0, 0.3, style="F")  # the underscore, drawn
+            x += 2.2
+        pdf.text(x, 30, word)
+        x += pdf.get_string_width(word) + 0.2
+    pdf.output(str(tmp_path / "mpi.pdf"))
+    doc = load_document(tmp_path / "mpi.pdf", "mpi.pdf")
+    assert "belongs to MPI_COMM_WORLD." in doc.text, doc.text
+
+
 def test_a_pdf_description_lists_items_hang_and_are_read_apart(tmp_path: Path) -> None:
     # LaTeX's description list: each term at the margin in its own face, the text after it,
     # the item's next lines indented under it; no space between the items.
