@@ -152,7 +152,14 @@ def select(
     # The learned selector, sure of a sentence the signals put lower, is more often right
     # than they are (natural questions: 10 of 13 such picks against 2 of 13): its pick first.
     confident = max(ranked[: w.shortlist], key=lambda s: s.selected)
-    if confident.selected >= w.selector_first and ranked[0].selected < confident.selected / 2:
+    # (Not for a Yes or No, which the first sentence settles by the question's own verb: the
+    # selector learnt what answers, not which way; "Messi starts on the bench" said "Yes" to
+    # "Did Messi start?".)
+    if (
+        reading.kind != "yes_no"
+        and confident.selected >= w.selector_first
+        and ranked[0].selected < confident.selected / 2
+    ):
         ranked = [confident, *(s for s in ranked if s is not confident)]
     best, top = ranked[0], choice(ranked[0])
     chosen = [best.sentence]
