@@ -68,6 +68,7 @@ from rag.sentences import (
     query_vector,
     related_terms,
     says_wanted,
+    says_who_after,
     similarities,
     split_sentences,
     term_weights,
@@ -364,6 +365,12 @@ class ReadingEngine(Extractive):
                 item.typed = max(
                     describes(reading.subject, doc),
                     0.9 * opens_section(reading.subject, item.sentence),
+                    # "... was Craig Albernaz. He is the catching and bullpen coach for ..."
+                    float(
+                        says_who_after(
+                            reading.subject, item.sentence.said, before.get(item.sentence)
+                        )
+                    ),
                 ) * (0.9 if LIST_MARKER.match(item.sentence.text) else 1.0)
             # Its own words only: a word close in meaning may be the opposite ("optional" for
             # "mandatory"), which would say "Yes" to a sentence that says no.

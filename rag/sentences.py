@@ -389,6 +389,25 @@ def may_describe(subject: str, text: str) -> bool:
     return bool(re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", fold(text)))
 
 
+def says_who_after(subject: str, said: str, before: tuple[set[str], str] | None) -> bool:
+    """Whether a sentence says who someone is by a pronoun, just after the sentence that names
+    them ("... would be Joe Espada, age 48." / "Since 2018, he has been the bench coach for the
+    Astros.")."""
+    if before is None or not _WHO_AFTER.search(said):
+        return False
+    last = fold(subject).split()[-1]
+    return (
+        len(last) >= 3
+        and re.search(rf"(?<!\w){re.escape(last)}(?!\w)", fold(before[1])) is not None
+    )
+
+
+# A pronoun's copula and what it is: "He is the ...", ", she has been a ...".
+_WHO_AFTER = re.compile(
+    r"(?:^|,\s)(?:he|she)\s+(?:is|was|has been|had been)\s+(?:a|an|the)\s", re.IGNORECASE
+)
+
+
 def describes(subject: str, doc: Doc) -> float:
     """How plainly a sentence says what `subject` is: "X, the ...", "X is a ...", "the
     Philippine Education Development Fund (X)" (1); a role before the name, "President X",

@@ -511,6 +511,16 @@ def test_how_many_of_a_thing_is_not_answered_by_a_number_of_another(
 
 
 @pytest.mark.slow
+def test_who_is_someone_is_said_by_he_is_after_the_sentence_naming_them(
+    real_pipeline: Pipeline,
+) -> None:
+    note = _note("One applicant slated for an interview was Ray Albers. He is the catching and "
+                 "bullpen coach for the Harbour City Gulls, says the Quay Gazette.")  # fmt: skip
+    answer = real_pipeline.engine.answer("who is ray albers", note)
+    assert "bullpen coach" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_who_is_the_holder_of_a_role_asks_for_a_person(real_pipeline: Pipeline) -> None:
     # "who's the favorite for the X job" asks who holds a role, not what "favorite" is.
     note = _note("The Gulls will hire their sixth manager in ten years. Former Herons manager "
