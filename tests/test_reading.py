@@ -225,6 +225,13 @@ def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
     assert respell("can it read gzipped files", zipped) == "can it read gzipped files"
     sworn = ["Morgan enlisted in the Army and was sworn in again at 59."]
     assert respell("when he reenlisted", sworn) == "when he reenlisted"  # a prefix, no typo
+    # A word cut short from one the passages write is no typo ("config" is no "confit"), and
+    # accents left out make no typo either.
+    config = ["This is the only configuration file that must be present. A crème brûlée."]
+    assert respell("which config file must be present", config) == (
+        "which config file must be present"
+    )
+    assert respell("how is the creme brulee made", config) == "how is the creme brulee made"
     # A dropped letter is likelier than one typed too many: "happend" is no "append".
     assert respell("what happend to mod_imap", ["You can append text to mod_imap."]) == (
         "what happened to mod_imap"
