@@ -240,14 +240,16 @@ def respell(text: str, context: Iterable[str]) -> str:
             seen[word] = seen.get(word, 0) + 1
             shapes = forms.setdefault(word, {})
             shapes[m.group()] = shapes.get(m.group(), 0) + 1
-    folded = {fold(word) for word in seen}  # "brulee" typed for the context's "brûlée"
-    unseen = [
-        w for w in typed
-        if w.lower() not in seen and fold(w) not in folded
-        # A word cut short from one the context writes ("config" of "configuration") is no
-        # typo of another word ("confit").
-        and not (len(w) >= 5 and any(s.startswith(w.lower()) for s in seen))
-    ]  # fmt: skip
+    unseen = [w for w in typed if w.lower() not in seen]
+    if unseen:
+        folded = {fold(word) for word in seen}  # "brulee" typed for the context's "brûlée"
+        unseen = [
+            w for w in unseen
+            if fold(w) not in folded
+            # A word cut short from one the context writes ("config" of "configuration") is
+            # no typo of another word ("confit").
+            and not (len(w) >= 5 and any(s.startswith(w.lower()) for s in seen))
+        ]  # fmt: skip
     if not unseen:
         return text  # spaCy's model is not needed
     tokenizer = _model().tokenizer

@@ -33,6 +33,7 @@ from rag.pdf_furniture import (
 )
 from rag.pdf_lines import Line, has_images, ocr_lines, text_lines
 from rag.pdf_tables import tables
+from rag.pdf_title_page import bylines, names_apart, title_of
 from rag.text import stopwords
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
         pages = list(_pages(document, name, unread, damaged))
         meta = _metadata(document)
         if pages:
-            pages[0].lines = _names_apart(pages[0].lines)
+            pages[0].lines = names_apart(pages[0].lines)
     finally:
         document.close()
     if not any(page.lines for page in pages):
@@ -89,9 +90,9 @@ def read_blocks(raw: bytes, name: str) -> tuple[list[Block], dict[str, Any]]:
     blocks = _terms_described(
         labels_demoted(scattered_dropped(_wrapped_headings_joined(_blocks(pages))))
     )
-    blocks, byline, dated = _bylines(index_dropped(contents_dropped(blocks)))
+    blocks, byline, dated = bylines(index_dropped(contents_dropped(blocks)))
     if not meta.get("title"):
-        meta["title"] = _title(blocks)
+        meta["title"] = title_of(blocks)
     if not meta.get("author") and byline:
         meta["author"] = byline
     if dated:
@@ -587,101 +588,3 @@ def _join(
     if tail[:1] in (",", ";", ":", ")"):
         return head + tail  # no line starts so; the rest of one broken at a footnote mark
     return f"{head} {tail}"
-
-
-def _bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
-    """A title page's names and date after the title ("Oren Patashnik", "February 8, 1988",
-    "Josip Rodin and Osamu Aoki"): set large, they are paragraphs, not sections; the names
-    are the author, the date the document's (ISO). spaCy's entities tell them; its model
-    loads only for such a page."""
-    from rag.language import names_listed
-    from rag.text import DATE, dates_in
-
-    title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.page == 1), None)
-    if title is None:
-        return blocks, None, None
-    out, dated = list(blocks), None
-    by: dict[str, str] = {}  # people, else bodies ("American Mathematical Society")
-    for i in range(title + 1, min(len(out), title + 6)):
-        block = out[i]
-        if block.page != 1:
-            break
-        # A line of its own, not prose: a heading, or a short paragraph with no full stop.
-        if block.kind != "heading" and (len(block.text) > 300 or block.text.rstrip().endswith(".")):
-            continue
-        names = names_listed(block.text) or block.text.strip()
-        said = _said_by(names)
-        # A date that a revision history follows: "1999-12-13 (revised 2002-02-25, ...)".
-        if said is None and DATE.match(block.text.strip()) and len(block.text) <= 200:
-            said = "DATE"
-        if said and block.kind == "heading":
-            out[i] = dataclasses.replace(block, kind="paragraph", level=1)
-        if said in ("PERSON", "ORG"):
-            by.setdefault(said, names)
-        elif said == "DATE" and (days := dates_in(block.text)):
-            dated = dated or min(days).isoformat()
-    return out, by.get("PERSON") or by.get("ORG"), dated
-
-
-def _names_apart(lines: list[Line]) -> list[Line]:
-    """A title page's names set side by side in columns ("Pavan Balaji   Sudheer Chunduri"),
-    line after line, as the list they are: "Pavan Balaji, Sudheer Chunduri, ...", so that
-    they do not run together into one long name."""
-    out = list(lines)
-    run: list[int] = []
-    for i, line in enumerate([*out, None]):
-        named = line is not None and (
-            (len(line.cells) >= 2 and all(_name_shaped(text) for _, text in line.cells))
-            or (bool(run) and not line.cells and _name_shaped(line.text))
-        )
-        if named:
-            run.append(i)
-            continue
-        for at in run:
-            parts = [text for _, text in out[at].cells] or [out[at].text]
-            text = ", ".join(p.strip() for p in parts) + ("," if at != run[-1] else "")
-            out[at] = dataclasses.replace(out[at], text=text, cells=())
-        run = []
-    return out
-
-
-# A person's name as a title page sets it: two to four words, each capitalised or an initial
-# ("William D. Gropp"), or a particle of a name inside it ("Ludwig van Beethoven").
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*\.?")
-_PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "du", "le", "la"})
-
-
-def _name_shaped(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 4 and all(
-        _NAME_WORD.fullmatch(w) and (w[0].isupper() or (w in _PARTICLES and 0 < n < len(words) - 1))
-        for n, w in enumerate(words)
-    )
-
-
-def _said_by(text: str) -> str | None:
-    """ "PERSON" for a line that is names (of people, with their places), "ORG" for one of
-    bodies' names alone, "DATE" for a date, else None."""
-    from rag.language import parse
-
-    doc = parse(text)
-    letters = sum(c.isalnum() for c in text) or 1
-    share = {
-        label: sum(sum(c.isalnum() for c in e.text) for e in doc.ents if e.label_ in labels)
-        / letters
-        for label, labels in (("PERSON", ("PERSON", "ORG", "GPE")), ("DATE", ("DATE",)))
-    }
-    if share["DATE"] >= 0.8:
-        return "DATE"
-    if share["PERSON"] >= 0.5 and any(e.label_ == "PERSON" for e in doc.ents):
-        return "PERSON"
-    if share["PERSON"] >= 0.8 and len(text.split()) >= 2:
-        return "ORG"  # bodies only: "American Mathematical Society, LaTeX Project"
-    return None
-
-
-def _title(blocks: list[Block]) -> str | None:
-    for block in blocks[:12]:
-        if block.kind == "heading" and block.page == 1:
-            return block.text.strip()
-    return None
