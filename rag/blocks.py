@@ -30,6 +30,10 @@ _BULLETS = "•◦▪▸►‣∙·●○■□◆◇➢➤✓✔*–-"
 # A list item's bullet, with the space after it (not its number: "1." is a word of the item).
 BULLET = re.compile(rf"^[{_BULLETS}]\s+")
 LIST_MARKER = re.compile(rf"(?:[{_BULLETS}]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s")
+# A version number: "1.12", "5.1.0b2".
+VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z\d]*\b")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
@@ -137,6 +141,8 @@ _CODE_LINE = re.compile(rf"{CODE_MARKS}|^\s*(?:[$>#]|--|/\*|\*/|//)")
 
 
 _PROSE_END = re.compile(r"[.!?:][\"'”’)\]]*\s*$")
+# A list's point of some words, which says something whatever marks it holds.
+POINT = re.compile(rf"\s*(?:{LIST_MARKER.pattern})(?:[^\W\d_]{{2,}}\W+){{4}}")
 
 
 def _starts_in_code(text: str) -> bool:
@@ -149,8 +155,13 @@ def _starts_in_code(text: str) -> bool:
     def code(part: str) -> float:
         # A heading ("## Bug fixes") is neither: a shell comment looks the same.
         lines = [x for x in part.split("\n") if x.strip() and not _ATX.match(x)]
-        # Prose mentions calls ("use foo() to ..."), but ends as sentences end.
-        coded = [x for x in lines if _CODE_LINE.search(x) and not _PROSE_END.search(x)]
+        # Prose mentions calls ("use foo() to ..."), but ends as sentences end; a list's
+        # point may not ("- Fix daemon failing to boot; switched to bare specifiers").
+        coded = [
+            x
+            for x in lines
+            if _CODE_LINE.search(x) and not _PROSE_END.search(x) and not POINT.match(x)
+        ]
         return len(coded) / len(lines) if lines else 0.0
 
     if not fences:
@@ -179,3 +190,14 @@ def _run_on(part: str) -> float:
 def heading_text(line: str) -> str:
     """A heading line's words, without its `#` marks."""
     return line.strip().lstrip("#").strip().rstrip("#").strip()
+
+
+# A section under a release's heading is named after it: "7.0.3 › Bug Fixes".
+SECTION_PATH = " › "
+
+
+def names_release(heading: str) -> bool:
+    """Whether a heading names a release of a changelog or release notes ("7.0.3", "1.2.0 -
+    2025-10-26"), its own section number aside ("4.9 The 8.x Releases" does not)."""
+    heading = _SECTION_NUMBER.sub("", heading)
+    return bool(VERSION.search(heading) or _ISO_DATE.search(heading))

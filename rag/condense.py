@@ -76,6 +76,11 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         earlier = sorted(names(previous), key=lambda n: _shape(n) != _shape(subject))
         if earlier and _names_someone(subject):
             return previous.replace(earlier[0], subject, 1)
+        # "What did he post on X?" / "And Brockman?": he was someone else; Brockman now.
+        pronoun = _PERSON.search(previous)
+        if pronoun and _names_someone(subject):
+            said = f"{subject}'s" if pronoun.group().lower() in ("his", "her", "their") else subject
+            return f"{previous[: pronoun.start()]}{said}{previous[pronoun.end() :]}"
         # "When was the encoding argument added?" / "And the style parameter?": asked the
         # same way ("when was the style parameter?"), about the earlier question's topic;
         # "what about ..." asks anything about it.
@@ -101,6 +106,9 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     carried += [n for n in replied[:2] if n.lower() not in " ".join(carried).lower()
                 and n.lower() not in question.lower()]  # fmt: skip
     return f"{question} ({', '.join(c for c in carried if c)})" if any(carried) else question
+
+
+_PERSON = re.compile(r"\b(?:he|she|him|his|her|they|them|their)\b", re.IGNORECASE)
 
 
 def _shape(word: str) -> str:

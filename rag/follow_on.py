@@ -43,9 +43,10 @@ def listed_items(sentence: Sentence, most: int = 8) -> list[Sentence]:
 _INTRODUCES = re.compile(r"\b(?:the following|as follows|following \w+|these|below)\b", re.I)
 
 
-def goes_on(sentence: Sentence) -> Sentence | None:
-    """The sentence after a short one in its paragraph, if the paragraph goes on."""
-    if len(sentence.text.split()) > 25:
+def goes_on(sentence: Sentence, longest: int = 25) -> Sentence | None:
+    """The sentence after a short one (of `longest` words at most) in its paragraph, if the
+    paragraph goes on."""
+    if len(sentence.text.split()) > longest:
         return None
     after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
     if not after or not answers_anything(after[0]):
@@ -67,4 +68,6 @@ def goes_on(sentence: Sentence) -> Sentence | None:
     return None
 
 
-_POINTS_BACK = re.compile(r"(?:it|its|this|that|these|those|they|their|such)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(
+    r"(?:it|its|this|that|these|those|they|their|such|he|she|his|her)\b", re.IGNORECASE
+)

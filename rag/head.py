@@ -114,6 +114,30 @@ def header_answer(
     return _byline(lines[:15])
 
 
+def author_byline(
+    reading: Reading, passages: Sequence[Passage], stored: StoredSentences | None
+) -> Sentence | None:
+    """For "who is X?" of someone the documents only name as an author, the byline that
+    names them ("who is terry therneau": "Terry Therneau, Cynthia Crowson, Elizabeth
+    Atkinson" under the vignette's title), or None."""
+    if reading.kind != "who_is" or not reading.subject or stored is None:
+        return None
+    last = fold(reading.subject).split()[-1]
+    if len(last) < 3:
+        return None
+    for doc_id in dict.fromkeys(p.doc_id for p in passages[:3]):
+        head = stored.document(doc_id)[:2]
+        lines = [
+            Sentence(p, m.start() + len(m.group(1) or ""), m.end())
+            for p in head
+            for m in re.finditer(r"(#{1,6} +)?[^\n]+", p.text)
+        ]
+        byline = _byline(lines[:15])
+        if byline is not None and re.search(rf"\b{re.escape(last)}\b", fold(byline.text)):
+            return byline
+    return None
+
+
 # A section that names a document's authors: a manual page's "AUTHOR(S)", "Authors".
 _CREDITS = re.compile(r"^#{1,6} +(?:authors?|author\(s\)|written by|credits)[ \t]*$", re.I | re.M)
 _LINE = re.compile(r"^[ \t]*(?!```)([^\s#][^\n]*)", re.M)  # a fence's line is no name

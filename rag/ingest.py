@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from rag.blocks import heading_text, segments
+from rag.blocks import SECTION_PATH, heading_text, names_release, segments
 from rag.errors import IngestFailed, InvalidInput
 from rag.formats import SUPPORTED_SUFFIXES, as_text, read
 from rag.language import sentence_spans
@@ -85,6 +85,8 @@ def _first_heading_or_line(body: str, path: Path) -> str:
             # "## Introduction") is the title, a later one at its level notwithstanding.
             alone = all(level > levels[0] for level in levels[1:])
             titled = alone or levels[1] > levels[0]
+            # A changelog opens with its latest release ("## 7.0.4"), which names no document.
+            titled = titled and not names_release(heading_text(lines[0]))
             return heading_text(lines[0]) if titled else path.stem
     first_line = body.split("\n", 1)[0].strip()
     # A short line may be a title ("Café résumé notes"); a paragraph's line is none (an OCR'd
@@ -219,22 +221,55 @@ class Chunker:
 
 
 def _regions(text: str, page_starts: list[int]) -> list[tuple[int, int, str | None]]:
-    """(start, end, heading) of each stretch that no chunk crosses: a section, cut where a
-    page begins (pages begin at a block, so no sentence is cut)."""
+    """(start, end, section) of each stretch that no chunk crosses: a section, cut where a
+    page begins (pages begin at a block, so no sentence is cut).
+
+    A heading with nothing under it but a sub-heading ("## 7.0.3" / "### Bug Fixes") opens
+    its first sub-section rather than a chunk of its own, and a section under a release's
+    heading is named with it ("7.0.3 › Bug Fixes"): a changelog has a "Bug Fixes" for every
+    release, and a question names the release."""
     cuts = {0, len(text), *page_starts}
-    headings: list[tuple[int, str]] = []
+    headings: list[tuple[int, int, str]] = []  # start, level, text
     for segment in segments(text):
         if segment.kind == "heading":
+            line = text[segment.start : segment.end].strip()
+            level = len(line) - len(line.lstrip("#")) or 1
             cuts.add(segment.start)
-            headings.append((segment.start, heading_text(text[segment.start : segment.end])))
+            headings.append((segment.start, level, heading_text(line)))
     bounds = sorted(c for c in cuts if 0 <= c <= len(text))
-    regions = []
+    regions: list[tuple[int, int, str | None]] = []
+    opened: int | None = None  # the start of a heading left without text of its own
     for a, b in itertools.pairwise(bounds):
         if not text[a:b].strip():
             continue
-        before = [h for s, h in headings if s <= a]
-        regions.append((a, b, before[-1] if before else None))
+        above = [h for h in headings if h[0] <= a]
+        if (
+            above
+            and above[-1][0] == a
+            and not text[a:b].strip().count("\n")
+            and b in {h[0] for h in headings}
+        ):
+            opened = a if opened is None else opened
+            continue  # a heading alone: it goes with what follows
+        regions.append((a if opened is None else opened, b, _section(above)))
+        opened = None
+    if opened is not None:
+        regions.append((opened, len(text), _section([h for h in headings if h[0] <= opened])))
     return regions
+
+
+def _section(above: list[tuple[int, int, str]]) -> str | None:
+    """The name of the section under the last of these headings: its own, after the release
+    it is listed under, if any."""
+    if not above:
+        return None
+    _, level, own = above[-1]
+    for _, higher, heading in reversed(above[:-1]):
+        if higher < level:
+            if names_release(heading) and not names_release(own):
+                return f"{heading}{SECTION_PATH}{own}"
+            level = higher
+    return own
 
 
 def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from rag.language import fold
 from rag.question import Reading
 from rag.releases import release_section
 from rag.schema import Passage
-from rag.sentences import may_describe, named_by
+from rag.sentences import KIND_FIRST, may_describe, named_by
 from rag.text import document_name
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ def says_all(words: Sequence[str], text: str) -> bool:
 
 
 def _word(word: str) -> re.Pattern[str]:
-    """A question's word in a folded text, a part of a hyphenated one too ("fried" of
-    "Bankman-Fried")."""
-    return re.compile(rf"\b{re.escape(word)}\b")
+    """A question's word in a folded text, a part of a hyphenated one or an identifier too
+    ("fried" of "Bankman-Fried", "time" of "kill_retry_time")."""
+    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])")
 
 
 def word_in(name: str) -> re.Pattern[str]:
@@ -73,7 +73,10 @@ def with_unretrieved(
             named = _names_document(subject, passages[0])
             folded = [fold(c.text) for c in whole]  # once for each chunk
             said = word_in(subject)
-            opens = re.compile(rf"(?:^|[.!?]\s+)(?:(?:an?|the)\s+)?{re.escape(fold(subject))}\s")
+            opens = re.compile(
+                rf"(?:^|[.!?]\s+)(?:(?:an?|the)\s+|{KIND_FIRST})?{re.escape(fold(subject))}(?![\w-])",
+                re.IGNORECASE,
+            )
             extra += whole[:2] if named else []
             extra += [
                 c for c, text in zip(whole, folded, strict=True)

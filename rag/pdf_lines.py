@@ -38,6 +38,26 @@ _COMBINING = dict(
 # columns (a justified line's widest space between words is about one).
 _COLUMN_GAP = 1.5
 _CELL = "\t"
+# A TeX font with no map to Unicode leaves its own codes, control characters, where its
+# ligatures and dashes are: "\x1cnd" is "find", "65\x1585%" is "65–85%". A bitmap font (an
+# unnamed "Type 3", from dvips or Sweave) is in Cork (T1) encoding; Computer Modern's text
+# fonts are in OT1, which has only the ligatures there. A symbol font's codes are symbols.
+_T1_CODES = {
+    0x10: "\u201c", 0x11: "\u201d", 0x12: "\u201e", 0x13: "\u00ab", 0x14: "\u00bb",
+    0x15: "\u2013", 0x16: "\u2014", 0x19: "i", 0x1A: "j",
+    0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl",
+}  # fmt: skip
+_OT1_CODES = {0x0B: "ff", 0x0C: "fi", 0x0D: "fl", 0x0E: "ffi", 0x0F: "ffl"}
+_CM_TEXT = re.compile(r"(?:[A-Z]{6}\+)?CM(?:R|BX|TI|SL|SS|SSBX|SSI|TT|CSC|B|U|BXTI|DUNH)\d")
+
+
+def _tex_code(code: int, font: str) -> str:
+    """What a TeX font's control character stands for, or "" if it is none of these."""
+    if not font:
+        return _T1_CODES.get(code, "")
+    return _OT1_CODES.get(code, "") if _CM_TEXT.match(font) else ""
+
+
 _SPACING_ACCENT = re.compile(r"([^\W\d_])\s?([´¨ˆ˜ˇ˘˙˚¸˛˝])")
 
 
@@ -162,9 +182,13 @@ def text_lines(page: Any, number: int) -> list[Line]:
             if code == 10:
                 close()
                 continue
-            if code == 13:
+            char = ""
+            if 0x0B <= code <= 0x1F and c.FPDFText_IsGenerated(raw, i) != 1:
+                c.FPDFText_GetFontInfo(raw, i, font, 128, ctypes.byref(flags))
+                char = _tex_code(code, font.value.decode("latin-1"))
+            if code == 13 and not char:
                 continue
-            char = chr(code)
+            char = char or chr(code)
             if char.isspace() or c.FPDFText_IsGenerated(raw, i) == 1:
                 chars.append(char)
                 placed.append(None)

@@ -38,7 +38,9 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
             said = "DATE"
         if said and block.kind == "heading":
             out[i] = dataclasses.replace(block, kind="paragraph", level=1)
-        if said in ("PERSON", "ORG"):
+        if said == "PERSON":
+            by.setdefault(said, _without_affiliation(names))
+        elif said == "ORG":
             by.setdefault(said, names)
         elif said == "DATE" and (days := dates_in(block.text)):
             dated = dated or min(days).isoformat()
@@ -100,6 +102,24 @@ def _said_by(text: str) -> str | None:
     if share["PERSON"] >= 0.8 and len(text.split()) >= 2:
         return "ORG"  # bodies only: "American Mathematical Society, LaTeX Project"
     return None
+
+
+def _without_affiliation(names: str) -> str:
+    """People's names without the body set under them ("Terry Therneau, Cynthia Crowson,
+    Mayo Clinic": the clinic is where they work, not an author)."""
+    from rag.language import parse
+
+    parts = [p.strip() for p in names.split(",")]
+    while len(parts) > 1:
+        last = parse(parts[-1])
+        if not (last.ents and all(e.label_ in ("ORG", "GPE", "FAC") for e in last.ents)):
+            break
+        if sum(c.isalnum() for e in last.ents for c in e.text) < 0.8 * sum(
+            c.isalnum() for c in parts[-1]
+        ):
+            break
+        parts.pop()
+    return ", ".join(parts)
 
 
 def title_of(blocks: list[Block]) -> str | None:

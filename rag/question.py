@@ -86,7 +86,8 @@ QUESTION_OPENERS = _WH | AUXILIARIES | {"whats", "what's"}
 DOCUMENT_NOUNS = (
     "article", "story", "piece", "report", "document", "text", "page", "memo", "minutes",
     "post", "news", "guide", "manual", "howto", "spec", "specification", "paper", "book",
-    "file", "faq", "tutorial", "chapter",
+    "file", "faq", "tutorial", "chapter", "vignette", "changelog", "readme", "handbook",
+    "thesis", "transcript", "brochure",
 )  # fmt: skip
 _DOCUMENT_NOUN = rf"(?:{'|'.join(DOCUMENT_NOUNS)}|it)"
 _SUMMARY = re.compile(
@@ -94,13 +95,23 @@ _SUMMARY = re.compile(
     r"|main (?:points|idea|ideas|takeaways))\b"
     rf"|\bwhat(?:'s| is| was| are)\b.*\b{_DOCUMENT_NOUN}\b.*\babout\b"
     rf"|^\s*(?:what(?:'s| is| was)) (?:this|the|that) {_DOCUMENT_NOUN}\b\s*\??\s*$"
+    # "what is this time dependent covariates vignette about": this, whatever it is called.
+    r"|^\s*what(?:'?s| is| was)\s+this\b.*\babout\s*\??\s*$"
     # What a release changed, listed in its section: "what changed in libffi 3.3", "what was
     # fixed in celery 5.1.2", "what's new in 3.1".
     r"|^\s*what(?:'?s| is| was| were| got| has been| have been)?\s+"
-    r"(?:changed|new|fixed|added|removed)\s+(?:in|since)\b.*\d",
+    r"(?:changed|new|fixed|added|removed)\s+(?:in|since)\b.*\d"
+    # ... or asked of the release: "what did pm2 7.0.3 fix", "what does 2.0 change".
+    r"|^\s*what\s+(?:did|does|do|has|have)\s+[^?]*\d[\w.]*\s+"
+    r"(?:fix|change|add|remove|break|introduce|deprecate|bring)\w*\s*\??\s*$",
 )
-# ("whats", "whos": typed without the apostrophe.)
-_DEFINITION = re.compile(r"^\s*(who|what)(?:['’]?s| is| was| are| were)\s+(.+?)\s*[?.!]*\s*$")
+# ("whats", "whos": typed without the apostrophe.) Not "who is on the new EP", "who was at
+# the meeting": someone there, not what a name is.
+_DEFINITION = re.compile(
+    r"^\s*(who|what)(?:['’]?s| is| was| are| were)\s+"
+    r"(?!(?:on|in|at|with|behind|from|among|into|inside|under|playing|running|leading)\s)"
+    r"(.+?)\s*[?.!]*\s*$"
+)
 # "Who is the Wild GM?", "who's the favorite for the job": someone in a role, not what a name
 # is ("Who is The Weeknd?" writes its article as part of the name).
 _ROLE = re.compile(r"^\s*(?i:(?:\w+\s+)?who(?:['’]?s| is| was| are| were))\s+the\s")
@@ -217,13 +228,17 @@ def read(question: str) -> Reading:
         noun = next((n for n in nouns if n in _ANSWER_TYPES), None)
         if noun:
             expected = _ANSWER_TYPES[noun]
+            said_as = next(t for t in tokens if t.lemma_.lower() == noun)
+            if noun == "time" and any(c.dep_ in ("compound", "amod") for c in said_as.children):
+                # "the default kill retry time", "the load time": how long, not when.
+                expected = _EXPECTED["how_long"]
             # A value ("percentage", "year", "price") is what its noun names; a name is not
             # ("husband": someone named in the sentence need not be the husband).
             if expected <= _VALUES:
                 kind_terms = frozenset({stem(noun)})
                 if not expected & {"DATE", "TIME"} and noun not in _SAID_BY_AMOUNT:
                     measures = kind_terms
-    terms, key = set(), set()
+    terms, key, when = set(), set(), set()
     said: dict[str, str] = {}
     for t in tokens:
         if t.idx >= len(asked):
@@ -237,10 +252,17 @@ def read(question: str) -> Reading:
             or not any(c.isalnum() for c in t.text)
         ):
             continue
+        if _circumstance(t):
+            when.add(stem(lemma))
+            continue
         terms.add(stem(lemma))
         said.setdefault(stem(lemma), lemma)
         if t.pos_ in ("NOUN", "ADJ", "NUM", "PROPN"):
             key.add(stem(lemma))
+    if not (terms or spans):
+        # "What happened after the election?": the time is all it names.
+        terms, key = terms | when, key | when
+        said.update({w: w for w in when})
     if kind == "summary":
         terms -= {stem(w) for w in ("summarize", "summarise", "summary", "key", "point", "main")}
     wanted = _wanted(tokens) if kind == "what" and not expected else None
@@ -365,6 +387,22 @@ def _task(tokens: list[Token]) -> frozenset[str]:
 
 
 _ASKERS = frozenset({"i", "we", "you", "one"})
+
+
+# "What did Son say after the loss?": when it was said, not what; the answer ("It's
+# unacceptable," said Son) need not name the loss.
+_WHEN_PREPOSITIONS = frozenset({"after", "before", "during", "following", "since", "until"})
+
+
+def _circumstance(token: Token) -> bool:
+    """Whether a word only says when the thing asked about happened: it sits in a phrase of
+    time ("after the loss") that hangs on the question's verb."""
+    noun = token.head if token.dep_ in ("compound", "amod", "poss", "nummod") else token
+    return (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ in _WHEN_PREPOSITIONS
+        and noun.head.head.pos_ in ("VERB", "AUX")
+    )
 
 
 def _wanted(tokens: list[Token]) -> str | None:

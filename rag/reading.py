@@ -23,13 +23,20 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rag.blocks import LIST_MARKER
+from rag.blocks import LIST_MARKER, SECTION_PATH, names_release
 from rag.cite import cite
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.embed import Embedder
 from rag.follow_on import goes_on, listed_items
-from rag.head import AUTHORSHIP, WROTE, foreign_author_field, header_answer, of_document
+from rag.head import (
+    AUTHORSHIP,
+    WROTE,
+    author_byline,
+    foreign_author_field,
+    header_answer,
+    of_document,
+)
 from rag.language import analyse, fold, is_english, truecase
 from rag.named_documents import says_all, title_words, with_unretrieved
 from rag.question import NEGATION, Reading, read
@@ -52,6 +59,7 @@ from rag.sentences import (
     asserts,
     coverage,
     cut_short,
+    dated_by_another,
     describes,
     heading_above,
     is_field,
@@ -208,6 +216,10 @@ class ReadingEngine(Extractive):
             sentences += release_headings(passages)
         found = self.signals(reading, sentences, stored)
         picked = select(reading, found, self.weights, self._max_sentences, passages)
+        if picked is None and (byline := author_byline(reading, passages, stored)) is not None:
+            # Named only as an author: that much the documents say of them.
+            shown = list(dict.fromkeys([byline.passage, *passages]))
+            return self._compose(question, shown, [byline], "Named as an author:")
         if picked is None:
             return self.refusal(question, passages)
         chosen, prefix = picked
@@ -219,17 +231,36 @@ class ReadingEngine(Extractive):
             # "The following fields may be present in a Files stanza." says only that a list
             # follows; its items say which.
             chosen = [chosen[0], *items]
+        elif (
+            reading.kind == "why_how"
+            and not _GIVES_REASON.search(chosen[0].text)
+            and (following := goes_on(chosen[0], longest=60)) is not None
+            and following not in chosen
+        ):
+            # A claim first, its reason next: "Yes it is usually not such a bright idea to use
+            # thread locals." / "They cause troubles for servers that are not based on ..."
+            chosen = [chosen[0], following, *chosen[1:]]
         # A sentence that already names what the question names, or holds the kind of answer
         # it wants, says enough without the sentence before it.
+        # (Not so one dated by the sentence before: "... was patented the following year.")
         may_point_back = {
             item.sentence: item.doc
             for item in found
             if item.doc is not None
-            and (reading.asks_subject or not (reading.names and item.names >= 1.0))
-            and not (reading.expected and item.typed >= 1.0)
+            and (
+                dated_by_another(item.doc)
+                or (
+                    (reading.asks_subject or not (reading.names and item.names >= 1.0))
+                    and not (reading.expected and item.typed >= 1.0)
+                )
+            )
         }
         best = chosen[0]
-        listed = chosen if asks_release(reading) and not names_own_release(best.text) else []
+        # (A changelog's point may name other versions than its release's: "Require Node.js
+        # >= 18.0.0", listed under "7.0.0".)
+        under = (best.passage.section or "").split(SECTION_PATH)[0]
+        own_release = names_own_release(best.text) and not names_release(under)
+        listed = chosen if asks_release(reading) and not own_release else []
         chosen = with_antecedents(chosen, may_point_back)
         chunks: dict[str, list[Passage]] = {}
         # "When ...?" is answered by a heading that dates its release; "which release" by any.
@@ -237,7 +268,7 @@ class ReadingEngine(Extractive):
         release = next(
             (r for s in listed if (r := release_heading(s, stored, chunks, dated=when))), None
         )
-        if release is not None:
+        if release is not None and release.text not in best.text:
             # "Which release fixed CVE-2010-0001?": "This fixes CVE-2010-0001." says what, the
             # release's heading it is listed under says which.
             chosen = [*chosen, release]
@@ -515,4 +546,11 @@ class ReadingEngine(Extractive):
         )
 
 
-_MORE_DIGITS = r"|\.\d"  # a decimal part: "2.4" is no "2"
+# Words that give a reason or a way: a sentence without them rarely says why or how.
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|as a result|thanks to|so that|in order to|reasons?|"
+    r"caus\w*|led to|leads? to|by \w+ing|after)\b",
+    re.IGNORECASE,
+)
+# A decimal part: "2.4" is no "2"; but a release "7.0.0" is the "pm2 7" a question names.
+_MORE_DIGITS = r"|\.(?!0(?:\.0)*(?![.\d]))\d"

@@ -9,17 +9,15 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rag.blocks import segments
+from rag.blocks import VERSION, names_release, segments
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import VERSION, Sentence, looks_typed_date
+from rag.sentences import Sentence, looks_typed_date
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences
 
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _HEADING_LINE = re.compile(r"(?m)^(#{1,6})[ \t]+(.+)$")
-_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _ASKS_RELEASE = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:release|version)s?\b", re.I)
 # A sentence that names its own release: "Changed in version 3.9", "in 2010"; not the year of
 # an identifier ("CVE-2010-0001").
@@ -34,13 +32,6 @@ def asks_release(reading: Reading) -> bool:
 def names_own_release(text: str) -> bool:
     """Whether a sentence says its release itself ("Available since 1.5.")."""
     return bool(_RELEASED_IN.search(text))
-
-
-def _names_release(heading: str) -> bool:
-    """Whether a heading names a release, its own section number aside ("4.9 The 8.x
-    Releases" does not)."""
-    heading = _SECTION_NUMBER.sub("", heading)
-    return bool(VERSION.search(heading) or _ISO_DATE.search(heading))
 
 
 def _heading_lines(text: str, end: int | None = None) -> list[re.Match[str]]:
@@ -69,7 +60,7 @@ def _nearest_release(
         if depth >= level:
             continue  # a sibling section's heading, not one the text sits under
         level = depth
-        if _names_release(m.group(2)) and (not dated or looks_typed_date(m.group(2))):
+        if names_release(m.group(2)) and (not dated or looks_typed_date(m.group(2))):
             return Sentence(passage, m.start(2), m.end(2))
     return None
 
@@ -86,7 +77,25 @@ def release_heading(
     in its passage, or, with the `stored` document, in the chunks before it, as a chunk starts
     at each heading and a release's heading may be a chunk of its own. Only a chunk under a
     heading looks back (a news article's has none); `chunks` keeps each document's chunks for
-    the question, as the store may fetch them."""
+    the question, as the store may fetch them. `dated`: the nearest release heading with a
+    date, or, in a changelog that dates none, the nearest ("when did pm2 drop Node.js 16
+    support": "7.0.0")."""
+    found = _release_heading(sentence, stored, chunks, dated=dated)
+    if found is None and dated:
+        # (A heading of the version alone: "Version 4.0.2 Harbour Systems Division" over a
+        # guide says what it documents, not when anything happened.)
+        found = _release_heading(sentence, stored, chunks)
+        found = found if found is not None and len(found.text.split()) <= 3 else None
+    return found
+
+
+def _release_heading(
+    sentence: Sentence,
+    stored: StoredSentences | None,
+    chunks: dict[str, list[Passage]] | None,
+    *,
+    dated: bool = False,
+) -> Sentence | None:
     passage = sentence.passage
     found = _nearest_release(_headings_up(passage, sentence.start), dated=dated)
     if found is not None or stored is None or not passage.section:
@@ -108,7 +117,7 @@ def release_headings(passages: Sequence[Passage]) -> list[Sentence]:
         Sentence(p, m.start(2), m.end(2))
         for p in passages
         for m in _heading_lines(p.text)
-        if _names_release(m.group(2)) and looks_typed_date(m.group(2))
+        if names_release(m.group(2)) and looks_typed_date(m.group(2))
     ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.blocks import LIST_MARKER
+from rag.blocks import LIST_MARKER, VERSION
 from rag.embed import Embedder
 from rag.language import fold
 from rag.question import NAME_LABELS, Reading
@@ -58,23 +58,32 @@ def with_antecedents(chosen: Sequence[Sentence], read: Mapping[Sentence, Doc]) -
         doc = read.get(sentence)
         if doc is not None and points_back(doc):
             before = [s for s in split_sentences(sentence.passage) if s.end <= sentence.start]
+            if dated_by_another(doc):
+                # The date it goes by may be a sentence or two further back ("In 1890, ...").
+                near = max(len(before) - 3, 0)
+                dated = [i for i in range(near, len(before)) if _YEAR.search(before[i].text)]
+                before = before[: dated[-1] + 1] if dated else before
             # A list item or a heading above it ("• ANY DEFINED BY.") is not what it means.
+            # (One chosen after it goes before it.)
             if (
                 before
-                and before[-1] not in chosen
                 and before[-1] not in out
                 and answers_anything(before[-1])
                 and not LIST_MARKER.match(before[-1].text.lstrip())
             ):
                 out.append(before[-1])
-        out.append(sentence)
+        if sentence not in out:
+            out.append(sentence)
     return out
 
 
 def points_back(doc: Doc) -> bool:
     """Whether a sentence opens with a third-person pronoun or a demonstrative ("He", "They",
-    "This release"), after any conjunction ("But he ..."). "It" only before a passive verb: as
-    often as not it points nowhere ("It is worth noting that ...")."""
+    "This release"), after any conjunction ("But he ..."), or dates itself by the sentence
+    before ("The board was patented the following year."). "It" only before a passive verb:
+    as often as not it points nowhere ("It is worth noting that ...")."""
+    if dated_by_another(doc):
+        return True
     for token in doc:
         if token.is_punct or token.pos_ == "CCONJ":
             continue
@@ -94,6 +103,25 @@ def points_back(doc: Doc) -> bool:
     return False
 
 
+# A date said by another one: "the following year", "two days later", "that same week".
+_RELATIVE_DATE = re.compile(
+    r"\b(?:following|next|previous|prior|same|later|earlier|afterwards?)\b|^(?:that|this)\b",
+    re.IGNORECASE,
+)
+
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
+
+
+def dated_by_another(doc: Doc) -> bool:
+    """Whether a sentence's only dates are said by another date ("the following year"), which
+    the sentence before it gives."""
+    dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    return bool(dates) and all(
+        _RELATIVE_DATE.search(e.text) and not any(c.isdigit() for c in e.text) for e in dates
+    )
+
+
 def answers_anything(sentence: Sentence) -> bool:
     """A sentence, not a headline, label or question: it ends as sentences end, or in the
     code it introduces."""
@@ -104,6 +132,8 @@ def answers_anything(sentence: Sentence) -> bool:
         return False  # "See section Invoking the msgmerge Program, for more information."
     if re.search(r"\?[\"'”’)\]]*$", text):
         return False  # it asks: 'But why is Purdy known as "Mr. Irrelevant" if ...?'
+    if _STATED_ITEM.match(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 4:
+        return True  # a list's point, stated without a full stop: "- Fix `pm2 serve` ..."
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     # A change note's reference may follow its full stop: "Add support for SQLAlchemy 1.4.
     # (#6709)".
@@ -139,6 +169,11 @@ def answers_anything(sentence: Sentence) -> bool:
         return True
     return is_field(sentence)
 
+
+# A point of a list, of some words (not a lead-in to points of its own under it): changelogs
+# and notes often leave off the full stop ("- Require Node.js >= 18.0.0 (dropped Node.js 16
+# support)").
+_STATED_ITEM = re.compile(rf"(?:{LIST_MARKER.pattern})(?s:.*)(?<![:,;])$")
 
 # A sentence that only sends the reader elsewhere says nothing of its own.
 _POINTS_ELSEWHERE = re.compile(
@@ -184,14 +219,16 @@ def coverage(terms: frozenset[str], found: set[str], idf: dict[str, float]) -> f
 
 
 def name_share(names: Sequence[str], text: str) -> float:
-    """The share of the question's names a sentence mentions; a surname counts."""
+    """The share of the question's names a sentence mentions; a surname counts, and so do
+    two names typed as one ("the spurs west ham game": "Spurs", "West Ham")."""
     if not names:
         return 0.0
     folded = fold(text)
     found = 0
     for name in names:
-        last = name.split()[-1]
-        if name in folded or (len(last) >= 4 and re.search(rf"\b{re.escape(last)}\b", folded)):
+        words = name.split()
+        said = [bool(re.search(rf"\b{re.escape(w)}\b", folded)) for w in words]
+        if name in folded or (len(words[-1]) >= 4 and said[-1]) or (len(words) >= 3 and all(said)):
             found += 1
     return found / len(names)
 
@@ -386,7 +423,15 @@ def may_describe(subject: str, text: str) -> bool:
     """A cheap guess at `describes`, without spaCy: the text says "X (a noun or two) is a
     ..." ("The LDL software package is a set of ...")."""
     said = re.escape(fold(subject))
-    return bool(re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", fold(text)))
+    folded = fold(text)
+    return bool(
+        re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", folded)
+        or re.match(rf"{KIND_FIRST}{said}(?![\w-])", folded, re.IGNORECASE)
+    )
+
+
+# What it is first, then its name: "A useful function for building data sets is tmerge, ...".
+KIND_FIRST = r"(?:an?|the|one)\s[^,;:.]{3,80}?\s(?:is|was)\s+(?:called\s+)?"
 
 
 def says_who_after(subject: str, said: str, before: tuple[set[str], str] | None) -> bool:
@@ -431,6 +476,8 @@ def describes(subject: str, doc: Doc) -> float:
     if apposition and not _clause_after(doc, end + apposition.end()):
         return 1.0
     if re.match(COPULA, after) or re.match(_DEFINES, after):
+        return 1.0
+    if re.fullmatch(KIND_FIRST, before, re.IGNORECASE) and re.match(r"\s*(?:[,.;]|$)", after):
         return 1.0
     # The name of a tool or a term set before the noun of its kind: "The debmake command is
     # the helper script ...", "the globstar option means ...".
@@ -619,9 +666,6 @@ def related_terms(
 
 
 # A version number as documents write it: "1.12", "3.1.2", "5.1.0b2", "0.99b".
-VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)*[a-z\d]*\b")
-
-
 def terms_of(text: str) -> set[str]:
     """A text's terms, its version numbers whole ("5.1.2"), as a question names them."""
     return content_terms(text) | set(VERSION.findall(text))

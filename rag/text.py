@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.blocks import CODE_MARKS, segments
+from rag.blocks import CODE_MARKS, POINT, segments
 from rag.language import sentence_spans as sentence_spans
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -248,7 +248,7 @@ def _reads_as_prose(sentence: str) -> bool:
     # call and introduces its example ("The subn() method does the same work, but returns a
     # 2-tuple containing ...:").
     clause = sentence.rstrip().endswith(":") and len(words) >= 8
-    if not ends and not clause and _CODE.search(sentence):
+    if not ends and not clause and _CODE.search(sentence) and not POINT.match(sentence):
         return False
     # Mostly words, spaces and numbers: a line of code is mostly marks ("{x[i] = 0;}"), and a
     # sentence may be mostly numbers ("1000…65533 and 65536…4294967294 → regular users").

@@ -58,6 +58,10 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
          "what is the beaconing cycle for radio?"),
         ("how do i convert a docx to html in node", "and to plain text?",
          "how do i convert a docx to plain text in node?"),
+        # The earlier question said "he": the name goes in its place (trial 56's "what did
+        # he post on x" / "and brockman?" had become "what did Brockman? (post on x)").
+        ("what did he post on x", "and Brockman?", "what did Brockman post on x"),
+        ("what was her salary", "and Bob Smith?", "what was Bob Smith's salary"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:

@@ -379,9 +379,13 @@ def test_a_pdf_reads_as_its_reader_sees_it(pipeline: Pipeline, tmp_path: Path) -
     assert cited[0].page == 2 and cited[0].section == "2. Lighthouse"
     assert cited[0].quote == "The lighthouse keeper, Ada Quint, retired after fifty winters."
     chunks = pipeline.retriever().stored.document("report.pdf")  # type: ignore[union-attr]
-    # Chunks never cross a section: a heading only ever opens one.
+    # Chunks never cross a section: headings only ever open one (a heading with nothing
+    # under it but a sub-heading, the title over "1. Ferries", opens it with the other).
     for chunk in chunks:
-        assert "\n#" not in chunk.text and "##" not in chunk.text[2:]
+        body = re.sub(r"\A(?:#+ [^\n]*\n+)+", "", chunk.text)
+        assert "#" not in body, chunk.text
+    assert chunks[0].text.startswith("# Harbour report 2024\n\n## 1. Ferries\n\n")
+    assert chunks[0].section == "1. Ferries"
 
 
 HTML_MANUAL = """<!DOCTYPE html>
@@ -687,33 +691,48 @@ def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Pa
     assert doc.published_at == "2024-03-05"  # the date its title page gives
 
 
-def test_a_pdf_title_pages_names_in_columns_are_listed_and_its_date_taken(
-    tmp_path: Path,
-) -> None:
-    # LaTeX's \\and sets authors side by side, line after line, the last one alone; the date
-    # line may go on with the revisions.
+def _names_in_columns(
+    tmp_path: Path, rows: tuple[tuple[str, ...], ...], date: str = ""
+) -> Document:
+    """A title page whose names are set side by side, row after row (LaTeX's \\and)."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", "B", 24)
     pdf.cell(0, 12, "Harbour almanac", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 12)
     pdf.ln(8)
-    for row in (("Ada Quint", "Ben Okafor", "Cleo Marsh"), ("Dag Holm", "Eva Lind"), ("Finn Roe",)):
+    for row in rows:
         for column, name in enumerate(row):
             pdf.set_x(30 + 60 * column)
             pdf.cell(40, 6, name)
         pdf.ln(6)
     pdf.ln(10)
-    pdf.cell(0, 6, "1999-12-13 (revised 2002-02-25, 2016-11-14)", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    if date:
+        pdf.cell(0, 6, date, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
     pdf.set_font("helvetica", "", 11)
     pdf.cell(0, 6, "The night ferry to Skarholm runs twice a week in winter.")
     pdf.output(str(tmp_path / "almanac.pdf"))
-    doc = load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+    return load_document(tmp_path / "almanac.pdf", "almanac.pdf")
+
+
+def test_a_pdf_title_pages_names_in_columns_are_listed_and_its_date_taken(
+    tmp_path: Path,
+) -> None:
+    # The last name alone on its line; the date line may go on with the revisions.
+    rows = (("Ada Quint", "Ben Okafor", "Cleo Marsh"), ("Dag Holm", "Eva Lind"), ("Finn Roe",))
+    doc = _names_in_columns(tmp_path, rows, "1999-12-13 (revised 2002-02-25, 2016-11-14)")
     names = "Ada Quint, Ben Okafor, Cleo Marsh, Dag Holm, Eva Lind, Finn Roe"
     assert f"\n\n{names}\n\n" in doc.text, doc.text
     assert doc.author == names
     assert doc.published_at == "1999-12-13"
+
+
+def test_a_pdf_title_pages_affiliation_under_the_names_is_no_author(tmp_path: Path) -> None:
+    # Sweave's vignette: the authors side by side, the clinic they work at under them.
+    doc = _names_in_columns(tmp_path, (("Ada Quint", "Ben Okafor", "Cleo Marsh"), ("Mayo Clinic",)))
+    assert "Ada Quint, Ben Okafor, Cleo Marsh, Mayo Clinic" in doc.text, doc.text
+    assert doc.author == "Ada Quint, Ben Okafor, Cleo Marsh"
 
 
 def test_a_pdf_title_pages_names_side_by_side_are_its_authors(tmp_path: Path) -> None:
@@ -739,6 +758,68 @@ def test_a_pdf_underscore_drawn_as_a_rule_is_an_underscore(tmp_path: Path) -> No
     pdf.output(str(tmp_path / "mpi.pdf"))
     doc = load_document(tmp_path / "mpi.pdf", "mpi.pdf")
     assert "belongs to MPI_COMM_WORLD." in doc.text, doc.text
+
+
+def _type3_pdf(path: Path, lines: list[str]) -> None:
+    """A page set in an unnamed Type 3 font, as dvips and Sweave set TeX's bitmap fonts: its
+    letters have their glyph names, its ligatures and dashes names that say nothing, so a
+    reader sees only their codes (T1: 0x1C "fi", 0x1B "ff", 0x15 "–", 0x10/0x11 quotes)."""
+    codes = sorted({ord(ch) for line in lines for ch in line} | {32})
+    names = {c: chr(c) if chr(c).isalpha() else f"a{c}" for c in codes} | {32: "space"}
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    box = b"500 0 0 0 400 600 d1 0 0 400 600 re f"
+    procs = {
+        n: add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(box), box))
+        for n in set(names.values())
+    }
+    font = add(
+        (
+            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 600]"
+            " /FontMatrix [0.02 0 0 0.02 0 0] /Resources << >>"
+            f" /CharProcs << {' '.join(f'/{n} {i} 0 R' for n, i in procs.items())} >>"
+            f" /Encoding << /Differences [{' '.join(f'{c} /{names[c]}' for c in codes)}] >>"
+            f" /FirstChar {codes[0]} /LastChar {codes[-1]}"
+            f" /Widths [{' '.join('500' for _ in range(codes[0], codes[-1] + 1))}] >>"
+        ).encode()
+    )
+    shown = "".join(
+        f"BT /F1 1 Tf 72 {740 - 14 * i} Td ({line}) Tj ET\n" for i, line in enumerate(lines)
+    ).encode("latin-1")
+    content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(shown), shown))
+    page = add(b"")
+    pages = add(f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
+    objects[page - 1] = (
+        f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 612 792]"
+        f" /Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>"
+    ).encode()
+    catalog = add(f"<< /Type /Catalog /Pages {pages} 0 R >>".encode())
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+
+
+def test_a_pdf_in_a_tex_bitmap_font_reads_its_ligatures_and_dashes(tmp_path: Path) -> None:
+    # A vignette made by Sweave read "The \x1crst data set", "\x10wins\x11", "65\x1585%".
+    _type3_pdf(
+        tmp_path / "vignette.pdf",
+        ["The \x1crst e\x1bect was \x10small\x11 in 65\x1585% of the cases.", "A second line."],
+    )
+    doc = load_document(tmp_path / "vignette.pdf", "vignette.pdf")
+    assert "The first effect was \u201csmall\u201d in 65\u201385% of the cases." in doc.text, (
+        doc.text
+    )
 
 
 def test_a_pdf_description_lists_items_hang_and_are_read_apart(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED_DOC
@@ -25,6 +26,7 @@ from rag.sentences import (
     describes,
     is_field,
     looks_typed,
+    name_share,
     related_terms,
     split_sentences,
     typed_entity,
@@ -58,6 +60,12 @@ from rag.text import answer_sentences, flat
         ("How do hard links differ from symbolic links?", "compare", None),
         ("And who scored for England?", "who", "PERSON"),  # a follow-up's joining word
         ("So when did it start?", "when", "DATE"),
+        # What this is about, whatever the reader calls it; what a release changed.
+        ("what is this time dependent covariates vignette about", "summary", None),
+        ("what did pm2 7.0.3 fix", "summary", None),
+        # A time of something is how long it takes, or when.
+        ("whats the default kill retry time", "what", "QUANTITY"),
+        ("who is on craig morgans new ep", "who", "PERSON"),  # someone on it, not who it is
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
@@ -73,6 +81,21 @@ def test_the_words_asked_about_leave_out_names_and_framing() -> None:
     assert reading.names == ("scalable capital",)
     assert "revenu" in reading.terms and "say" not in reading.terms
     assert "capit" not in reading.terms
+
+
+def test_a_phrase_of_time_on_the_verb_is_not_what_is_asked() -> None:
+    # "what did son say after the loss": Son's "It's unacceptable" need not name the loss.
+    assert read("What did Son say after the loss?").terms == frozenset()
+    assert read("What did Biden say during the debate about taxes?").terms == {"taxi"}
+    # All it names is the time: then that is what it asks about.
+    assert read("What happened after the election?").terms == {"elect"}
+
+
+def test_two_names_typed_as_one_are_each_mentioned() -> None:
+    # "the spurs west ham game" was read as one name no passage says.
+    text = "West Ham are three points back from Spurs."
+    assert name_share(("spurs west ham",), text) == 1.0
+    assert name_share(("spurs west bromwich",), text) == 0.0
 
 
 def test_sentences_end_where_sentences_end() -> None:
@@ -1667,3 +1690,89 @@ def test_an_aside_in_brackets_speaks_of_the_sentence_before(real_pipeline: Pipel
     )
     answer = real_pipeline.engine.answer("who contributed the Counter class", note)
     assert "Raymond Hettinger" in answer.answer, answer.answer
+
+
+CHANGELOG = """## 2.1.0
+
+### Features
+
+- Add the `--tide` option to plan berths around high water
+- Show berth numbers in the summary table
+
+### Bug Fixes
+
+- Fix `moor plan` crashing on an empty harbour list — the parser expected one berth at least
+
+## 2.0.1
+
+### Bug Fixes
+
+- Fix mooring lines drawn twice on Windows; switched to a single drawing pass
+
+## 2.0.0
+
+### Breaking Changes
+
+- Require Python >= 3.10 (dropped Python 3.8 support)
+- Rename the `dock` command to `berth`
+"""
+
+
+@pytest.mark.slow
+def test_a_changelogs_points_answer_under_their_release(
+    real_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    # A changelog as npm packages write them: releases over "Bug Fixes", points without a
+    # full stop (pm2's, trial 57, had every one of its questions refused).
+    folder = tmp_path / "moor"
+    folder.mkdir()
+    (folder / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    real_pipeline.ingest([folder], "changelog")
+    chunks = real_pipeline.retriever("changelog").stored.document("CHANGELOG.md")  # type: ignore[union-attr]
+    assert chunks[0].title == "CHANGELOG"  # not its latest release's "2.1.0"
+    assert {c.section for c in chunks} >= {"2.0.1 › Bug Fixes", "2.1.0 › Bug Fixes"}
+
+    def ask(question: str) -> str:
+        return real_pipeline.ask(question, collection="changelog").answer
+
+    assert "drawn twice" in ask("what did moor 2.0.1 fix")
+    assert "2.1.0" in ask("which version fixed moor plan crashing on an empty harbour list")
+    dropped = ask("when did moor drop python 3.8 support")
+    assert "dropped Python 3.8 support" in dropped and "2.0.0" in dropped, dropped
+    assert "Python >= 3.10" in ask("what python version does moor 2 require")
+
+
+@pytest.mark.slow
+def test_a_sentence_dated_by_another_comes_with_the_date(real_pipeline: Pipeline) -> None:
+    # "The Ouija board was patented the following year." said no year (trial 56).
+    note = _note(
+        "In 1890, a medium in Baltimore asked the talking board what she should call it. The "
+        "board spelled out a name, which it said meant good luck.\n\nThe talking board was "
+        "patented the following year. Toy makers sold it for decades."
+    )
+    answer = real_pipeline.engine.answer("when was the talking board patented", note)
+    assert "the following year" in answer.answer and "1890" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_someone_named_only_as_an_author_is_said_to_be_one(
+    real_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    # "who is terry therneau" of the vignette he wrote had been refused (trial 57).
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 24)
+    pdf.cell(0, 12, "Harbour almanac", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 14)
+    pdf.cell(0, 10, "Ada Quint and Ben Okafor", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The night ferry to Skarholm runs twice a week in winter. " * 3)
+    folder = tmp_path / "almanac"
+    folder.mkdir()
+    pdf.output(str(folder / "almanac.pdf"))
+    real_pipeline.ingest([folder], "almanac")
+    answer = real_pipeline.ask("who is ben okafor", collection="almanac")
+    assert not answer.refused and "Ben Okafor" in answer.answer, answer.answer
+    assert real_pipeline.ask("who is cleo marsh", collection="almanac").refused
