@@ -43,9 +43,9 @@ def listed_items(sentence: Sentence, most: int = 8) -> list[Sentence]:
 _INTRODUCES = re.compile(r"\b(?:the following|as follows|following \w+|these|below)\b", re.I)
 
 
-def goes_on(sentence: Sentence, longest: int = 25) -> Sentence | None:
+def goes_on(sentence: Sentence, longest: int = 25, *, whatever: bool = False) -> Sentence | None:
     """The sentence after a short one (of `longest` words at most) in its paragraph, if the
-    paragraph goes on."""
+    paragraph goes on (about the same thing, unless `whatever` it says)."""
     if len(sentence.text.split()) > longest:
         return None
     after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
@@ -57,7 +57,7 @@ def goes_on(sentence: Sentence, longest: int = 25) -> Sentence | None:
         # requests verbose output." is not told in "Before release 2.4 the counter was ...").
         said = content_terms(sentence.text)
         on = bool(said & content_terms(after[0].text)) or bool(_POINTS_BACK.match(after[0].text))
-        return after[0] if on else None
+        return after[0] if on or whatever else None
     # A reference's entry ("-k, --keep-index: ...") goes on in the paragraphs below it, up
     # to the next entry.
     entry = re.compile(r"[^:\n]{1,60}:\s")

@@ -84,10 +84,12 @@ def _spacy_info(*args: Any, **kwargs: Any) -> Any:
     return info(*args, **kwargs)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents or typographic variants: how names are compared."""
+def fold(text: str, *, lower: bool = True) -> str:
+    """Lower case (unless not `lower`) without accents or typographic variants: how names are
+    compared."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.lower() if lower else folded
 
 
 @functools.cache

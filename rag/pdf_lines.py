@@ -16,8 +16,12 @@ from typing import Any
 from rag.blocks import LIST_MARKER
 from rag.errors import BackendUnavailable
 
-_MONO = re.compile(r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d", re.I)
-_BOLD = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
+# (TeX's typewriter faces: upright "cmtt", "sftt"; slanted "cmsltt", "sfst", in which Sweave
+# sets the commands it echoes; italic "cmitt", "sfit".)
+_MONO = re.compile(
+    r"mono|nimbusmon|courier|typewriter|consol|code|menlo|cmtt|sftt|tt\d|sfst\d|sfit\d", re.I
+)
+BOLD_FACE = re.compile(r"bold|medi|black|heavy|demi|bx\d|cmb\d", re.I)
 # A font that names itself regular: pdfium's weight for it is not to be trusted (LaTeX's
 # "LMRoman10-Regular" reports 744, as heavy as bold).
 _ITALIC = re.compile(r"italic|oblique|slant", re.I)
@@ -228,7 +232,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             if not family:
                 family = re.split(r"[-,]", re.sub(r"^[A-Z]{6}\+", "", name))[0]
             weight = c.FPDFText_GetFontWeight(raw, i)
-            heavy = bool(_BOLD.search(name)) or (weight >= 600 and not _PLAIN.search(name))
+            heavy = bool(BOLD_FACE.search(name)) or (weight >= 600 and not _PLAIN.search(name))
             bold += heavy
             slanted += bool(flags.value & 64) or bool(_ITALIC.search(name))  # flag 7: Italic
             leading = leading and heavy

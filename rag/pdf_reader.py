@@ -31,7 +31,7 @@ from rag.pdf_furniture import (
     running_lines,
     scattered_dropped,
 )
-from rag.pdf_lines import Line, has_images, ocr_lines, text_lines
+from rag.pdf_lines import BOLD_FACE, Line, has_images, ocr_lines, text_lines
 from rag.pdf_tables import tables
 from rag.pdf_title_page import bylines, names_apart, title_of
 from rag.text import stopwords
@@ -185,7 +185,6 @@ def _metadata(document: Any) -> dict[str, Any]:
 
 
 def _blocks(pages: list[_Page]) -> list[Block]:
-    running = running_lines([page.lines for page in pages])
     sizes: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
@@ -198,13 +197,19 @@ def _blocks(pages: list[_Page]) -> list[Block]:
     font = fonts.most_common(1)[0][0] if fonts else ""
     # A body face that pdfium weighs as bold throughout (TeX's CMR10 through Ghostscript, at
     # 700) is the text's plain face: bold tells nothing in it.
+    # So is every face of the document then that does not name itself bold (its typewriter
+    # face, "SFTT1000", whose commands had read as headings).
     heavy = sum(len(x.text) for page in pages for x in page.lines if x.font == font and x.bold)
     if font and heavy > 0.9 * fonts[font]:
         for page in pages:
             page.lines = [
-                dataclasses.replace(x, bold=False, runin="") if x.font == font else x
+                dataclasses.replace(x, bold=False, runin="")
+                if x.font == font or (x.bold and not BOLD_FACE.search(x.font))
+                else x
                 for x in page.lines
             ]
+    # (After the faces are settled: the lines are new objects.)
+    running = running_lines([page.lines for page in pages])
     heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
     # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
     # "glob-" + "deleteall" keeps its hyphen.

@@ -42,9 +42,13 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
             by.setdefault(said, _without_affiliation(names))
         elif said == "ORG":
             by.setdefault(said, names)
-        elif said == "DATE" and (days := dates_in(block.text)):
+        elif said == "DATE" and (days := dates_in(block.text)) and not _BUILT.search(block.text):
+            # (When it was typeset or compiled is no date of the document's own.)
             dated = dated or min(days).isoformat()
     return out, by.get("PERSON") or by.get("ORG"), dated
+
+
+_BUILT = re.compile(r"\b(?:typeset|compiled|generated|built|printed)\b", re.IGNORECASE)
 
 
 def names_apart(lines: list[Line]) -> list[Line]:
@@ -95,7 +99,7 @@ def _said_by(text: str) -> str | None:
         / letters
         for label, labels in (("PERSON", ("PERSON", "ORG", "GPE")), ("DATE", ("DATE",)))
     }
-    if share["DATE"] >= 0.8:
+    if share["DATE"] >= 0.65:
         return "DATE"
     if share["PERSON"] >= 0.5 and any(e.label_ == "PERSON" for e in doc.ents):
         return "PERSON"
@@ -119,7 +123,21 @@ def _without_affiliation(names: str) -> str:
         ):
             break
         parts.pop()
-    return ", ".join(parts)
+    names = ", ".join(parts)
+    # Or set on the line under them, run into the last name: "Martin Maechler and Douglas
+    # Bates R Core Development Team" (the model may read the body as part of that name). A
+    # name is taken to be two words then.
+    words = re.split(r",\s*|\s+and\s+", names)[-1].split()
+    if len(words) >= 4 and _BODY.fullmatch(words[-1]) and all(w[:1].isupper() for w in words):
+        names = names[: len(names) - len(" ".join(words[2:]))].rstrip()
+    return names
+
+
+# What bodies call themselves, last in their names.
+_BODY = re.compile(
+    r"Team|Group|Project|Lab|Laboratory|Institute|University|Department|Division|Society|"
+    r"Foundation|Association|Center|Centre|Committee|Consortium|Corporation|Inc\.?|Ltd\.?"
+)
 
 
 def title_of(blocks: list[Block]) -> str | None:

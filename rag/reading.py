@@ -56,6 +56,7 @@ from rag.sentences import (
     WordVectors,
     answers_anything,
     asked_above,
+    asks_itself,
     asserts,
     coverage,
     cut_short,
@@ -231,15 +232,10 @@ class ReadingEngine(Extractive):
             # "The following fields may be present in a Files stanza." says only that a list
             # follows; its items say which.
             chosen = [chosen[0], *items]
-        elif (
-            reading.kind == "why_how"
-            and not _GIVES_REASON.search(chosen[0].text)
-            and (following := goes_on(chosen[0], longest=60)) is not None
-            and following not in chosen
-        ):
-            # A claim first, its reason next: "Yes it is usually not such a bright idea to use
-            # thread locals." / "They cause troubles for servers that are not based on ..."
+        elif (following := _told_next(reading, chosen[0])) is not None and following not in chosen:
             chosen = [chosen[0], following, *chosen[1:]]
+            if reading.kind == "yes_no" and (said := _ANSWER_IS.match(following.text)):
+                prefix = f"{said.group(1).capitalize()}:"  # "The answer is no, we do not."
         # A sentence that already names what the question names, or holds the kind of answer
         # it wants, says enough without the sentence before it.
         # (Not so one dated by the sentence before: "... was patented the following year.")
@@ -552,5 +548,20 @@ _GIVES_REASON = re.compile(
     r"caus\w*|led to|leads? to|by \w+ing|after)\b",
     re.IGNORECASE,
 )
+
+
+def _told_next(reading: Reading, sentence: Sentence) -> Sentence | None:
+    """The next sentence, when it tells what this one leads up to: a claim's reason ("Yes it is
+    usually not such a bright idea to use thread locals." / "They cause troubles for servers
+    ..."), a question's answer ("One common question ... is whether we need to worry about
+    correlated data ..." / "The answer is no, we do not.")."""
+    if asks_itself(sentence.text):
+        return goes_on(sentence, 60, whatever=True)
+    if reading.kind == "why_how" and not _GIVES_REASON.search(sentence.text):
+        return goes_on(sentence, 60)
+    return None
+
+
+_ANSWER_IS = re.compile(r"(?:the|my|our|short)?\s*answer\s+is\s+(yes|no)\b", re.IGNORECASE)
 # A decimal part: "2.4" is no "2"; but a release "7.0.0" is the "pm2 7" a question names.
 _MORE_DIGITS = r"|\.(?!0(?:\.0)*(?![.\d]))\d"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import Sentence, asked_above, is_row, repeats
+from rag.sentences import Sentence, asked_above, asks_itself, is_row, repeats
 from rag.text import content_terms, document_name
 
 if TYPE_CHECKING:
@@ -201,4 +201,6 @@ def _polarity(reading: Reading, best: Signals) -> str:
     sentence speaks for itself."""
     if not best.verb or best.lexical < 0.6 or best.key < 0.99:
         return ""  # (every noun and adjective asked about said in its own words, too)
+    if asks_itself(best.sentence.text):
+        return ""  # "One common question is whether ...": the next sentence says which
     return "No:" if best.negated != reading.negated else "Yes:"

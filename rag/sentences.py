@@ -122,6 +122,17 @@ def dated_by_another(doc: Doc) -> bool:
     )
 
 
+def asks_itself(text: str) -> bool:
+    """Whether a sentence only asks what it leads up to ("One common question with this data
+    setup is whether we need to worry about correlated data"): the next one answers."""
+    return bool(_ASKS_ITSELF.search(text))
+
+
+_ASKS_ITSELF = re.compile(
+    r"\bquestions?\b[^.?!]*\b(?:is|was|are)\s+(?:whether|if|why|how)\b", re.IGNORECASE
+)
+
+
 def answers_anything(sentence: Sentence) -> bool:
     """A sentence, not a headline, label or question: it ends as sentences end, or in the
     code it introduces."""
@@ -134,6 +145,15 @@ def answers_anything(sentence: Sentence) -> bool:
         return False  # it asks: 'But why is Purdy known as "Mr. Irrelevant" if ...?'
     if _STATED_ITEM.match(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 4:
         return True  # a list's point, stated without a full stop: "- Fix `pm2 serve` ..."
+    if (
+        text.endswith(":")
+        and len(text.split()) >= 6
+        and _LIST_BELOW.match(sentence.passage.text, sentence.end)
+    ):
+        # A clause that opens the list under it, which the answer then quotes ("This
+        # question is easy to answer: because there is not a single command line utility
+        # for Python out there which ticks the following boxes:" / "- is lazily composable").
+        return True
     # or the code it introduces: "With apt, you can hold a package using" / "apt-mark hold"
     # A change note's reference may follow its full stop: "Add support for SQLAlchemy 1.4.
     # (#6709)".
@@ -175,6 +195,8 @@ def answers_anything(sentence: Sentence) -> bool:
 # support)").
 _STATED_ITEM = re.compile(rf"(?:{LIST_MARKER.pattern})(?s:.*)(?<![:,;])$")
 
+_LIST_BELOW = re.compile(rf"[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:{LIST_MARKER.pattern})")
+
 # A sentence that only sends the reader elsewhere says nothing of its own.
 _POINTS_ELSEWHERE = re.compile(
     r"[(\[]?(?:see|refer to|for (?:more|further|full) (?:information|details)[^.,;]*,\s*see)\b",
@@ -201,7 +223,17 @@ def is_field(sentence: Sentence) -> bool:
     document itself (its author, its date) in a label and a value; a picture's caption and
     credit ("iPad Air Photograph: Apple") is none."""
     text = sentence.text.strip()
-    return bool(_FIELD.fullmatch(text)) and not _CREDIT.search(text.split(":")[0])
+    if not _FIELD.fullmatch(text) or _CREDIT.search(text.split(":")[0]):
+        return False
+    # A link to another story is set like one: "MORE: Why the 49ers traded for Chase Young,
+    # explained", "POWER RANKINGS: Where Saints, Jaguars check in ..." ("FULLTIME: Chicago
+    # Fire 4-1 Inter Miami" says a fact).
+    label, value = text.split(":", 1)
+    return not (label.isupper() and (_LINK_LABEL.fullmatch(label) or _HEADLINE.match(value)))
+
+
+_LINK_LABEL = re.compile(r"(?:READ )?MORE|RELATED|SEE ALSO|WATCH|LISTEN|READ NEXT")
+_HEADLINE = re.compile(r"\s*(?:Why|Where|How|What|Who|When|Which)\b")
 
 
 _CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|image|illustration|credit|video)$", re.IGNORECASE)
@@ -323,7 +355,10 @@ _PATH = re.compile(
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
 )
 _APPOSITION = r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an|who|which|whose|[a-z]+'s|[a-z]+ of)\b"
-COPULA = r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+(?:the|a|an)\b"
+COPULA = (
+    r"\s+(?:is|was|are|were|has been|had been|serves as|served as|became)\s+"
+    r"(?:the|a|an|one of)\b"
+)
 # "X means ...", "called zoo which stands for Z's ordered observations".
 _DEFINES = (
     r"\s*(?:,?\s*(?:which|that)\s+)?"
@@ -424,10 +459,21 @@ def may_describe(subject: str, text: str) -> bool:
     ..." ("The LDL software package is a set of ...")."""
     said = re.escape(fold(subject))
     folded = fold(text)
+    # A person's surname says it too, written as a name: "Cue is one of the ..." of Eddy Cue.
+    surname = _surname(subject)
     return bool(
         re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", folded)
         or re.match(rf"{KIND_FIRST}{said}(?![\w-])", folded, re.IGNORECASE)
+        or (
+            surname and re.search(rf"(?<![\w-]){surname}(?![\w-]){COPULA}", fold(text, lower=False))
+        )
     )
+
+
+def _surname(subject: str) -> str:
+    """The last of a person's names, capitalised, as a pattern; "" for one word."""
+    words = fold(subject).split()
+    return re.escape(words[-1].capitalize()) if len(words) >= 2 and len(words[-1]) >= 3 else ""
 
 
 # What it is first, then its name: "A useful function for building data sets is tmerge, ...".
@@ -461,8 +507,11 @@ def describes(subject: str, doc: Doc) -> float:
     folded, target = fold(text), fold(subject)
     last = target.split()[-1]
     # A word of a longer hyphenated one is another term: "Depends" is not "Pre-Depends".
-    found = re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded) or (
-        len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded)
+    surname = _surname(subject)  # ("Cue", written as a name)
+    found = (
+        re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded)
+        or (len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded))
+        or (surname and re.search(rf"(?<![\w-]){surname}(?![\w-])", fold(text, lower=False)))
     )
     if not found:
         return 0.0

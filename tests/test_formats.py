@@ -716,6 +716,50 @@ def _names_in_columns(
     return load_document(tmp_path / "almanac.pdf", "almanac.pdf")
 
 
+def test_a_pdf_title_pages_typeset_date_and_team_are_no_section_date_or_author(
+    tmp_path: Path,
+) -> None:
+    # Sweave's vignette (trial 59): the team under the names, run into them; a line of dates
+    # ending "(typeset on ...)", which had become a section.
+    doc = _title_page(
+        tmp_path,
+        (
+            "Ada Quint and Ben Okafor Harbour Survey Team",
+            "Spring 2008; Aug 2022 (typeset on November 10, 2022)",
+            "1 Ferries",
+        ),
+    )
+    assert _headings(doc.text) == ["# Harbour almanac", "## 1 Ferries"], doc.text
+    assert doc.author == "Ada Quint and Ben Okafor"
+    assert doc.published_at is None  # when it was typeset is no date of its own
+
+
+def test_a_pdf_set_all_in_bold_loses_its_page_numbers_and_nothing_else(tmp_path: Path) -> None:
+    # A face pdfium weighs as bold throughout is the plain one; its page numbers still go (they
+    # stayed, and other lines went, when the lines were made anew after they were found).
+    boats = ["Skarholm", "Vinga", "Tistlarna", "Donsö", "Styrsö", "Vrångö", "Asperö", "Knarrholmen"]
+    places = ["quay", "pier", "jetty", "wharf", "harbour", "slip", "dock", "mole", "berth"]
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    lines = []
+    for number in range(1, 4):
+        pdf.add_page()
+        pdf.set_font("helvetica", "B", 11)
+        pdf.set_xy(20, 30)
+        for n, place in enumerate(places):
+            lines.append(
+                f"The {boats[(n + number) % 8]} boat sails from the {place} {n + number * 9}"
+            )
+            pdf.cell(0, 6, lines[-1] + " times.")
+            pdf.ln(8)
+        pdf.set_xy(100, 280)
+        pdf.cell(10, 6, str(number))
+    pdf.output(str(tmp_path / "bold.pdf"))
+    doc = load_document(tmp_path / "bold.pdf", "bold.pdf")
+    assert not any(p.strip().isdigit() for p in doc.text.split("\n\n")), doc.text
+    assert all(line in doc.text for line in lines), doc.text
+
+
 def test_a_pdf_title_pages_names_in_columns_are_listed_and_its_date_taken(
     tmp_path: Path,
 ) -> None:

@@ -1776,3 +1776,45 @@ def test_someone_named_only_as_an_author_is_said_to_be_one(
     answer = real_pipeline.ask("who is ben okafor", collection="almanac")
     assert not answer.refused and "Ben Okafor" in answer.answer, answer.answer
     assert real_pipeline.ask("who is cleo marsh", collection="almanac").refused
+
+
+@pytest.mark.slow
+def test_a_claim_comes_with_its_reason_and_a_question_with_its_answer(
+    real_pipeline: Pipeline,
+) -> None:
+    # Trial 57: "why are thread locals a bad idea" got the claim without its reason, and
+    # "do i need to worry about ..." the question restated without its answer.
+    note = _note(
+        "Yes it is usually not such a bright idea to use harbour locks. They jam when the tide "
+        "turns and make large marinas harder to run.\n\nOne common question with this setup is "
+        "whether we need to worry about moorings that share a post. The answer is no, we do "
+        "not. Each boat keeps its own line."
+    )
+    why = real_pipeline.engine.answer("why are harbour locks a bad idea", note)
+    assert "They jam when the tide turns" in why.answer, why.answer
+    worry = real_pipeline.engine.answer(
+        "do i need to worry about moorings that share a post?", note
+    )
+    assert worry.answer.startswith("No:") and "The answer is no" in worry.answer, worry.answer
+
+
+def test_a_link_to_another_story_is_no_header_field() -> None:
+    story = _note(
+        "The team has cap room for him.\n\nMORE: Why the Gulls traded for Ben Okafor, "
+        "explained\n\nOkafor signed a one-year deal."
+    )[0]
+    memo = _note("TO: All staff of the harbour office on the quay\n\nFROM: Ada Quint\n\nHi.")[0]
+    link, memo_to = (next(s for s in split_sentences(p) if ":" in s.text) for p in (story, memo))
+    assert not is_field(link)  # trial 58 quoted "POWER RANKINGS: Where Saints, ..."
+    assert is_field(memo_to)
+
+
+@pytest.mark.slow
+def test_who_is_someone_is_said_by_their_surname_too(real_pipeline: Pipeline) -> None:
+    # "who is eddy cue": "Cue is one of the highest-profile witnesses ..." (trial 58).
+    note = _note(
+        "Eddy Vane, in a dark suit, peered down at the monitor in front of him. Vane is one of "
+        "the highest-profile witnesses in the case so far."
+    )
+    answer = real_pipeline.engine.answer("who is eddy vane", note)
+    assert "one of the highest-profile witnesses" in answer.answer, answer.answer
