@@ -175,7 +175,7 @@ def _docx(raw: bytes, path: Path) -> Extracted:
             elif style.startswith("List") or (
                 element.pPr is not None and element.pPr.numPr is not None
             ):
-                blocks.append(Block("item", text))
+                blocks.append(Block("item", f"- {text}"))  # marked as Markdown marks it
             else:
                 blocks.append(Block("paragraph", text))
         elif tag == "tbl":

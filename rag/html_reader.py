@@ -306,13 +306,17 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
     elif tag in ("hr", "br"):
         return
     elif tag in _ITEMS or tag in _PARAGRAPHS:
+        # A list's point is marked as Markdown marks it, so that the clause over the list reads
+        # as opening it ("... which ticks the following boxes:" / "- Is lazily composable").
+        mark = "- " if tag == "li" else ""
         if _has_blocks(element):
             for index, block in enumerate(_walk(element)):
                 if index == 0 and tag in _ITEMS and block.kind == "paragraph":
-                    block.kind = "item"
+                    block.kind, block.text = "item", mark + block.text
                 yield block
         else:
-            yield Block("item" if tag in _ITEMS else "paragraph", _inline_text(element))
+            text = _inline_text(element)
+            yield Block("item" if tag in _ITEMS else "paragraph", mark + text if text else text)
     else:
         yield from _walk(element)
 

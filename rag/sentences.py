@@ -422,6 +422,10 @@ def looks_typed(reading: Reading, text: str) -> float:
 
 # A FAQ's question run in at the head of its answer's paragraph: "What is ktup? – All of ...".
 _RUN_IN_QUESTION = re.compile(r"(?:^|\n\n)([^\n?]{3,200}\?)[ \t]*[–—-]?[ \t]*$")
+# A paragraph that ends in a question, and the next that opens by answering it: "...; why does
+# Click exist?" / "This question is easy to answer: because ...".
+_QUESTION_PARAGRAPH = re.compile(r"([^\n?.!;]{3,200}\?)[ \t]*\n\n$")
+_ANSWERS_IT = re.compile(r"(?:this|that|the)\s+(?:question|answer|short answer|reason)\b", re.I)
 
 
 def heading_above(sentence: Sentence) -> str | None:
@@ -431,6 +435,8 @@ def heading_above(sentence: Sentence) -> str | None:
     programs ...")."""
     before = sentence.passage.text[: sentence.start]
     if asked := _RUN_IN_QUESTION.search(before):
+        return asked.group(1).strip()
+    if _ANSWERS_IT.match(sentence.text) and (asked := _QUESTION_PARAGRAPH.search(before)):
         return asked.group(1).strip()
     heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
     if heading is None or before[heading.end() :].strip("\n").count("\n\n"):

@@ -149,7 +149,7 @@ def test_docx_headings_lists_tables_and_its_dates(tmp_path: Path) -> None:
     document.save(str(path))
     doc = load_document(path, "minutes.docx")
     assert doc.text == (
-        "# Decisions\n\nThe board approved the new crane.\n\nPaint the north pier\n\n"
+        "# Decisions\n\nThe board approved the new crane.\n\n- Paint the north pier\n\n"
         "| Item | Cost |\n| Crane | 40,000 |"
     )
     assert doc.title == "Minutes of the harbour board" and doc.author == "Board Secretary"
@@ -1106,7 +1106,7 @@ def test_html_contents_links_and_doxygen_listings(tmp_path: Path) -> None:
     )
     doc = load_document(path, "guide.html")
     assert "Section 3" not in doc.text and "[ToC]" not in doc.text, doc.text
-    assert "\n\nsingle\n" in doc.text and "return" in doc.text
+    assert "\n\n- single\n" in doc.text and "- return" in doc.text  # marked as list points
     assert "(: The ( key moves back half a page." in doc.text
     assert "\n-quiet: say nothing." in doc.text and "options: -quiet" not in doc.text
     assert "```\nif (!boardFerry())\n    // wait for the next one\n```" in doc.text

@@ -1818,3 +1818,29 @@ def test_who_is_someone_is_said_by_their_surname_too(real_pipeline: Pipeline) ->
     )
     answer = real_pipeline.engine.answer("who is eddy vane", note)
     assert "one of the highest-profile witnesses" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_question_set_as_a_paragraph_is_answered_by_the_next_with_its_list(
+    real_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    # Click's "Why Click?" page (trial 59): the question closes a paragraph, the answer opens
+    # the next and ends in a colon over an HTML list, whose points had lost their markers.
+    folder = tmp_path / "moor"
+    folder.mkdir()
+    (folder / "why.html").write_text(
+        "<html><head><title>Why Moor?</title></head><body><h1>Why Moor?</h1>"
+        "<p>There are so many tools out there for planning berths; why does Moor exist?</p>"
+        "<p>This question is easy to answer: because there is not a single berth planner out "
+        "there which ticks the following boxes:</p><ul><li><p>Is lazily composable without "
+        "restrictions.</p></li><li><p>Supports reading tide tables out of the box.</p></li></ul>"
+        "<p>There are many alternatives to Moor; the obvious ones are Dock and Quay. Moor is "
+        "designed to be fun and customizable but not overly flexible.</p></body></html>",
+        encoding="utf-8",
+    )
+    real_pipeline.ingest([folder], "moor")
+    text = real_pipeline.retriever("moor").stored.document("why.html")[0].text  # type: ignore[union-attr]
+    assert "\n\n- Is lazily composable without restrictions." in text, text
+    answer = real_pipeline.ask("why does moor exist", collection="moor").answer
+    assert "because there is not a single berth planner" in answer, answer
+    assert "Is lazily composable" in answer, answer
