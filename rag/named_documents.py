@@ -7,11 +7,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rag.describing import KIND_FIRST, may_describe
 from rag.language import fold
 from rag.question import Reading
 from rag.releases import release_section
 from rag.schema import Passage
-from rag.sentences import KIND_FIRST, may_describe, named_by
+from rag.sentences import named_by
 from rag.text import document_name
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from rag.blocks import LIST_MARKER, SECTION_PATH, names_release
 from rag.cite import cite
 from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
+from rag.describing import describes, may_describe, says_who_after
 from rag.embed import Embedder
 from rag.follow_on import goes_on, listed_items
 from rag.head import (
@@ -61,12 +62,10 @@ from rag.sentences import (
     coverage,
     cut_short,
     dated_by_another,
-    describes,
     heading_above,
     is_field,
     is_row,
     looks_typed,
-    may_describe,
     name_share,
     named_by,
     names_row,
@@ -77,7 +76,6 @@ from rag.sentences import (
     query_vector,
     related_terms,
     says_wanted,
-    says_who_after,
     similarities,
     split_sentences,
     term_weights,

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER, segments
+from rag.describing import COPULA
 from rag.embed import Embedder
 from rag.head import DOCUMENT_WORDS
 from rag.question import Reading
 from rag.releases import release_section
 from rag.schema import Passage
 from rag.sentences import (
-    COPULA,
     Sentence,
     answers_anything,
     is_field,

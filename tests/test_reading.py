@@ -13,6 +13,7 @@ from conftest import ROOT, SEED_DOC
 
 from rag.cite import cite
 from rag.condense import Turn, condense
+from rag.describing import describes
 from rag.evaluate_natural import judge
 from rag.ingest import load_document
 from rag.language import analyse, fold, respell, sentence_spans, truecase
@@ -23,7 +24,6 @@ from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     Sentence,
     WordVectors,
-    describes,
     is_field,
     looks_typed,
     name_share,
