@@ -197,7 +197,12 @@ class ReadingEngine(Extractive):
             return self._compose(question, shown, [header], "")
         if stored is not None:
             passages = with_unretrieved(reading, passages, stored)
-        sentences = [s for p in passages for s in split_sentences(p) if answers_anything(s)]
+        sentences = [
+            s
+            for p in passages
+            for s in split_sentences(p)
+            if answers_anything(s) or _introduces_subject(reading, s)
+        ]
         if reading.kind == "who" and AUTHORSHIP.search(reading.asked):
             sentences = [s for s in sentences if not foreign_author_field(reading, s)]
         if (
@@ -546,6 +551,19 @@ _GIVES_REASON = re.compile(
     r"caus\w*|led to|leads? to|by \w+ing|after)\b",
     re.IGNORECASE,
 )
+
+
+def _introduces_subject(reading: Reading, sentence: Sentence) -> bool:
+    """Whether a lead-in to a quote names the person a "who is X?" asks about with their role
+    ("Wild GM Bill Guerin gave the following comment:"): it says who they are, though it
+    answers nothing else."""
+    text = sentence.text.rstrip()
+    return (
+        reading.kind == "who_is"
+        and reading.subject is not None
+        and text.endswith(":")
+        and fold(reading.subject) in fold(text)
+    )
 
 
 def _told_next(reading: Reading, sentence: Sentence) -> Sentence | None:

@@ -1844,3 +1844,16 @@ def test_a_question_set_as_a_paragraph_is_answered_by_the_next_with_its_list(
     answer = real_pipeline.ask("why does moor exist", collection="moor").answer
     assert "because there is not a single berth planner" in answer, answer
     assert "Is lazily composable" in answer, answer
+
+
+@pytest.mark.slow
+def test_who_is_someone_is_said_by_the_role_that_leads_in_their_quote(
+    real_pipeline: Pipeline,
+) -> None:
+    # "who is bill guerin": "Wild GM Bill Guerin gave the following comment:" (trial 56).
+    note = _note(
+        "The Gulls have relieved their head coach of his duties.\n\nGulls GM Ben Okafor gave "
+        'the following comment:\n\n"Dean did an excellent job during his tenure with the Gulls."'
+    )
+    answer = real_pipeline.engine.answer("who is ben okafor", note)
+    assert "Gulls GM Ben Okafor" in answer.answer, answer.answer
