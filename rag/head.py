@@ -94,12 +94,7 @@ def header_answer(
         p for p in passages if p.doc_id == doc_id
     ]
     label = _AUTHOR_FIELD if asks_author else _DATE_FIELD
-    # Each line without a heading's marks, which no quote holds.
-    lines = [
-        Sentence(p, m.start() + len(m.group(1) or ""), m.end())
-        for p in head
-        for m in re.finditer(r"(#{1,6} +)?[^\n]+", p.text)
-    ]
+    lines = _lines(head)
     for line in lines:
         if label.match(line.text) and is_field(line):
             return line
@@ -126,16 +121,19 @@ def author_byline(
     if len(last) < 3:
         return None
     for doc_id in dict.fromkeys(p.doc_id for p in passages[:3]):
-        head = stored.document(doc_id)[:2]
-        lines = [
-            Sentence(p, m.start() + len(m.group(1) or ""), m.end())
-            for p in head
-            for m in re.finditer(r"(#{1,6} +)?[^\n]+", p.text)
-        ]
-        byline = _byline(lines[:15])
+        byline = _byline(_lines(stored.document(doc_id)[:2])[:15])
         if byline is not None and re.search(rf"\b{re.escape(last)}\b", fold(byline.text)):
             return byline
     return None
+
+
+def _lines(head: Sequence[Passage]) -> list[Sentence]:
+    """A document head's lines, each without a heading's marks, which no quote holds."""
+    return [
+        Sentence(p, m.start() + len(m.group(1) or ""), m.end())
+        for p in head
+        for m in re.finditer(r"(#{1,6} +)?[^\n]+", p.text)
+    ]
 
 
 # A section that names a document's authors: a manual page's "AUTHOR(S)", "Authors".

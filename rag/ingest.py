@@ -237,24 +237,19 @@ def _regions(text: str, page_starts: list[int]) -> list[tuple[int, int, str | No
             cuts.add(segment.start)
             headings.append((segment.start, level, heading_text(line)))
     bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    starts = {h[0] for h in headings}
     regions: list[tuple[int, int, str | None]] = []
     opened: int | None = None  # the start of a heading left without text of its own
     for a, b in itertools.pairwise(bounds):
         if not text[a:b].strip():
             continue
-        above = [h for h in headings if h[0] <= a]
-        if (
-            above
-            and above[-1][0] == a
-            and not text[a:b].strip().count("\n")
-            and b in {h[0] for h in headings}
-        ):
+        if a in starts and b in starts and "\n" not in text[a:b].strip():
+            # A heading alone: it goes with what follows (a heading, so there is some).
             opened = a if opened is None else opened
-            continue  # a heading alone: it goes with what follows
+            continue
+        above = [h for h in headings if h[0] <= a]
         regions.append((a if opened is None else opened, b, _section(above)))
         opened = None
-    if opened is not None:
-        regions.append((opened, len(text), _section([h for h in headings if h[0] <= opened])))
     return regions
 
 

@@ -111,17 +111,8 @@ def _said_by(text: str) -> str | None:
 def _without_affiliation(names: str) -> str:
     """People's names without the body set under them ("Terry Therneau, Cynthia Crowson,
     Mayo Clinic": the clinic is where they work, not an author)."""
-    from rag.language import parse
-
     parts = [p.strip() for p in names.split(",")]
-    while len(parts) > 1:
-        last = parse(parts[-1])
-        if not (last.ents and all(e.label_ in ("ORG", "GPE", "FAC") for e in last.ents)):
-            break
-        if sum(c.isalnum() for e in last.ents for c in e.text) < 0.8 * sum(
-            c.isalnum() for c in parts[-1]
-        ):
-            break
+    while len(parts) > 1 and _said_by(parts[-1]) == "ORG":
         parts.pop()
     names = ", ".join(parts)
     # Or set on the line under them, run into the last name: "Martin Maechler and Douglas
