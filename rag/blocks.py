@@ -71,7 +71,8 @@ def render(blocks: Iterable[Block]) -> tuple[str, list[int] | None, list[int]]:
 def _markup(block: Block) -> str:
     match block.kind:
         case "heading":
-            text = squash(block.text).lstrip("#").strip()
+            # (Less a link's mark copied with it: a Sphinx page's "Error Log ¶".)
+            text = squash(block.text).lstrip("#").rstrip("¶ ").strip()
             return f"{'#' * min(max(block.level, 1), 6)} {text}" if text else ""
         case "code":
             code = block.text.strip("\n")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.blocks import BULLET
+from rag.blocks import BULLET, LIST_MARKER
 from rag.evaluate_natural import _mentions as mentions
 from rag.schema import Answer
 
@@ -61,11 +61,14 @@ def running_noise(chunk: str, running: Iterable[str]) -> bool:
     return False
 
 
-def whole_sentence(quote: str, before: str = "") -> bool:
+def whole_sentence(quote: str, before: str = "", after: str | None = None) -> bool:
     """A quote that starts as a sentence (or a list item) starts and ends as one ends: not
     with a lower-case function word that shows it was cut from a longer one ("which was
     voted ...", "with certain exceptions ..."); a lower-case name may start one ("babelbib
-    has been developed ..."). `before` is the text before it, which may hold its bullet."""
+    has been developed ..."). `before` and `after` are the passage's text around it: its
+    bullet may be before it, and a line quoted whole, from its start (or its list marker) to
+    its end, is whole as written with no full stop ("• 1.1 Buzz released June 1996 (474
+    packages, ...)", "Author: Gordon McMillan")."""
     from rag.text import stopwords
 
     # A list item may start in lower case.
@@ -75,7 +78,17 @@ def whole_sentence(quote: str, before: str = "") -> bool:
     first = re.match(r"[\"'“‘(\[]?(\w+)", text)
     if first is None or (not item and first.group(1) in stopwords()):
         return False
-    return bool(re.search(r"[.!?:]['\"”’)\]]?$", text))
+    if re.search(r"[.!?:]['\"”’)\]]?$", text):
+        return True
+    # A whole line, unless it ends in a function word: then a line break cut it ("... founded by").
+    line_start = before.rsplit("\n", 1)[-1]
+    last = re.search(r"(\w+)\W*$", text)
+    return (
+        after is not None
+        and (not line_start.strip() or bool(LIST_MARKER.fullmatch(line_start.lstrip())))
+        and (not after.strip(" \t") or after.lstrip(" \t").startswith("\n"))
+        and not (last and last.group(1).lower() in stopwords())
+    )
 
 
 @dataclass
@@ -175,7 +188,10 @@ def ask_questions(report: DocumentsReport, questions: Sequence[dict[str, Any]], 
         for citation in answer.citations:
             report.quotes += 1
             at = citation.passage.find(citation.quote)
-            if whole_sentence(citation.quote, citation.passage[: max(at, 0)]):
+            before, after = "", None
+            if at >= 0:
+                before, after = citation.passage[:at], citation.passage[at + len(citation.quote) :]
+            if whole_sentence(citation.quote, before, after):
                 report.whole_quotes += 1
             else:
                 report.partial_quotes.append(citation.quote[:200])

@@ -167,7 +167,13 @@ def _docx(raw: bytes, path: Path) -> Extracted:
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
             if not text:
                 continue
-            if style == "Title" and title is None:
+            runs = [run for run in paragraph.runs if run.text.strip()]
+            if _MONOSPACED.search(style) or (runs and all(_monospaced(run) for run in runs)):
+                # Code: a paragraph in a code style, or all in a monospaced face (as pandoc and
+                # word processors set a listing), keeps its lines.
+                code = paragraph.text.strip("\n")
+                blocks.append(Block("code", code if "\n" in code else code.strip()))
+            elif style == "Title" and title is None:
                 title = text  # shown as the title, not repeated in the body
             elif style.startswith("Heading"):
                 level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
@@ -180,7 +186,8 @@ def _docx(raw: bytes, path: Path) -> Extracted:
                 blocks.append(Block("paragraph", text))
         elif tag == "tbl":
             table = docx.table.Table(element, document)
-            rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
+            # A cell's paragraphs (a list in it: "ErrorLog", "LogLevel") are one cell's text.
+            rows = [" | ".join(_cell(cell) for cell in row.cells) for row in table.rows]
             if any(row.strip(" |") for row in rows):
                 blocks.append(Block("table", "\n".join(rows)))
     props = document.core_properties
@@ -191,3 +198,19 @@ def _docx(raw: bytes, path: Path) -> Extracted:
         "created_at": props.created,
     }
     return _rendered(blocks, meta)
+
+
+# A paragraph style for code: pandoc's "Source Code", Word's "HTML Preformatted", "Code".
+_MONOSPACED = re.compile(r"\b(?:source code|code|preformatted|verbatim)\b", re.IGNORECASE)
+_MONOSPACED_FONT = re.compile(r"mono|courier|consol|menlo", re.IGNORECASE)
+
+
+def _monospaced(run: Any) -> bool:
+    style = run.style
+    font = run.font.name or (style.font.name if style is not None else None) or ""
+    name = (style.name if style is not None else None) or ""
+    return bool(_MONOSPACED_FONT.search(font) or _MONOSPACED.search(name))
+
+
+def _cell(cell: Any) -> str:
+    return "; ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()).replace("|", "/")

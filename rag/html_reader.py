@@ -423,11 +423,12 @@ def _fields(element: Any) -> list[tuple[str, str]] | None:
 
 
 def _stated_author(tree: Any) -> str | None:
-    """The author a docutils or Sphinx page states in its field list ("Author: ...")."""
+    """The author a docutils or Sphinx page states in its field list ("Author: ..."), or the
+    authors, one field each ("author: Peter Moody", "author: Nick Coghlan")."""
     for element in tree.iter("dl"):
-        for name, value in _fields(element) or ():
-            if name.lower() in ("author", "authors"):
-                return value
+        named = [v for n, v in _fields(element) or () if n.lower() in ("author", "authors")]
+        if named:
+            return ", ".join(dict.fromkeys(named))
     for row in tree.xpath("//table[contains(@class, 'docinfo')]//tr"):
         cells = [squash(_inline_text(cell)) for cell in row if cell.tag in ("td", "th")]
         if len(cells) == 2 and cells[0].rstrip(":").lower() in ("author", "authors"):

@@ -92,6 +92,42 @@ def fold(text: str, *, lower: bool = True) -> str:
     return folded.lower() if lower else folded
 
 
+# Words an acronym may leave out ("DoD": "Department of Defense").
+_LEFT_OUT = frozenset({"of", "and", "for", "the", "on", "in", "to", "&"})
+_SPELLED_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether a text writes out an acronym in full: "cfo" as "Chief Financial Officer",
+    "usmnt" as "U.S. men's national team". Each word gives its first letter ("U.S." both);
+    words of three letters and fewer must be capitalised, as a short one is easily matched by
+    chance ("can find out")."""
+    letters = acronym.lower()
+    words = _SPELLED_WORD.findall(text)
+    if not 2 <= len(letters) <= 6 or not letters.isalpha() or len(words) < len(letters) - 1:
+        return False
+
+    def initials(word: str) -> str:
+        return word.replace(".", "").lower() if word[1:2] == "." else word[0].lower()
+
+    def matches(k: int, j: int) -> bool:
+        if j == len(letters):
+            return True
+        if k == len(words):
+            return False
+        word = words[k]
+        if word.lower() in _LEFT_OUT and j and matches(k + 1, j):
+            return True
+        said = initials(word)
+        capital = word[0].isupper() or len(letters) > 3 or word.lower() in _LEFT_OUT
+        return capital and letters.startswith(said, j) and matches(k + 1, j + len(said))
+
+    return any(
+        word.lower() not in _LEFT_OUT and letters.startswith(initials(word)) and matches(k, 0)
+        for k, word in enumerate(words)
+    )
+
+
 @functools.cache
 def _blank_tokenizer() -> Tokenizer:
     # The tokenizer's rules only: no model, fast enough for ingest.
@@ -528,7 +564,21 @@ def names_listed(text: str) -> str | None:
     Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as
     names; None for any other line."""
     words = text.split()
-    if len(words) not in (4, 6, 8) or not all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+    # A name is a first name, its initials and a surname ("Michael A. Harrison"); the list may
+    # end in "et al.".
+    more = words[-2:] == ["et", "al."]
+    words = words[:-2] if more else words
+    names: list[str] = []
+    while words and re.fullmatch(r"[A-Z][a-z]+", words[0]):
+        initials = 1
+        while initials < len(words) and re.fullmatch(r"[A-Z]\.", words[initials]):
+            initials += 1
+        if initials == len(words) or not re.fullmatch(r"[A-Z][a-z]+", words[initials]):
+            return None
+        names.append(" ".join(words[: initials + 1]))
+        words = words[initials + 1 :]
+    if words or not 2 <= len(names) <= 4:
         return None
-    names = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+    if more:
+        return f"{', '.join(names)} et al."
     return f"{', '.join(names[:-1])} and {names[-1]}"

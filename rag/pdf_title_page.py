@@ -28,8 +28,10 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
         block = out[i]
         if block.page != 1:
             break
-        # A line of its own, not prose: a heading, or a short paragraph with no full stop.
-        if block.kind != "heading" and (len(block.text) > 300 or block.text.rstrip().endswith(".")):
+        # A line of its own, not prose: a heading, or a short paragraph with no full stop
+        # (but the one of "Pehong Chen, Michael A. Harrison et al.").
+        stop = block.text.rstrip().endswith(".") and not _ET_AL.search(block.text)
+        if block.kind != "heading" and (len(block.text) > 300 or stop):
             continue
         names = names_listed(block.text) or block.text.strip()
         said = _said_by(names)
@@ -48,6 +50,7 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
     return out, by.get("PERSON") or by.get("ORG"), dated
 
 
+_ET_AL = re.compile(r"\bet al\.\s*$")
 _BUILT = re.compile(r"\b(?:typeset|compiled|generated|built|printed)\b", re.IGNORECASE)
 
 

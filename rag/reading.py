@@ -80,6 +80,7 @@ from rag.sentences import (
     split_sentences,
     term_weights,
     terms_of,
+    titles_name,
     typed_entity,
     with_antecedents,
 )
@@ -359,6 +360,7 @@ class ReadingEngine(Extractive):
         docs = list(analyse([s.sentence.said for s in short]))
         # The question's words a sentence says in other words ("get wrong": "incorrectly").
         related = related_terms(self._words, dict(reading.words), docs)
+        literal: set[int] = set()  # the sentences that say the noun "which" picks, as asked
         for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
@@ -389,6 +391,8 @@ class ReadingEngine(Extractive):
                 item.reworded = coverage(reading.key_terms, said | answered | other, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
             item.typed = max(typed, 0.5 * item.typed)
+            if not reading.expected and titles_name(reading, doc):
+                item.typed = 1.0  # "which councilor": "Councilor Derek Olsen"
             if reading.subject:
                 # Saying what X is beats opening a section about X, and a point of a list
                 # ("• SDoP is a single program") is one thing among others about it.
@@ -411,6 +415,8 @@ class ReadingEngine(Extractive):
                 reading, {stem(t.lemma_.lower()) for t in doc if t.pos_ in _PREDICATES} & own
             )
             item.wanted = says_wanted(reading, said | other, text)
+            if item.wanted and says_wanted(reading, said, text):
+                literal.add(id(item))
             if version:
                 item.typed = 1.0  # the version number is the answer's entity
             if release and (heading := release_heading(item.sentence, stored, chunks, dated=when)):
@@ -436,6 +442,12 @@ class ReadingEngine(Extractive):
             item.measured = reading.measures <= said
             item.negated = any(t.lower_ in NEGATION for t in doc)
             item.doc = doc
+        if literal:
+            # Where some sentences name the thing "which" picks in the question's own word
+            # ("Our current exhibition, ..."), one that names only a thing near it in meaning
+            # ("The museum tells the story of ...") says no such thing.
+            for item in short:
+                item.wanted = item.wanted and id(item) in literal
         if self._selector is not None:
             read_by = short[: self.weights.selector_candidates]
             chances = self._selector.chances(

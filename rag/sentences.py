@@ -15,10 +15,18 @@ from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER, VERSION
 from rag.embed import Embedder
-from rag.language import fold
+from rag.language import fold, spells_out
 from rag.question import NAME_LABELS, Reading
 from rag.schema import Passage
-from rag.text import answer_sentences, content_terms, document_name, row_reading, stem, words
+from rag.text import (
+    answer_sentences,
+    content_terms,
+    document_name,
+    is_signature,
+    row_reading,
+    stem,
+    words,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -220,9 +228,12 @@ _FIELD = re.compile(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0
 
 def is_field(sentence: Sentence) -> bool:
     """Whether a sentence is a field of its document's header, which says a fact of the
-    document itself (its author, its date) in a label and a value; a picture's caption and
-    credit ("iPad Air Photograph: Apple") is none."""
+    document itself (its author, its date) in a label and a value, or its signature ("Ravi
+    Menon" / "Chief Financial Officer" of the report); a picture's caption and credit ("iPad
+    Air Photograph: Apple") is none."""
     text = sentence.text.strip()
+    if is_signature(text):
+        return True
     if not _FIELD.fullmatch(text) or _CREDIT.search(text.split(":")[0]):
         return False
     # A link to another story is set like one: "MORE: Why the 49ers traded for Chase Young,
@@ -262,6 +273,8 @@ def name_share(names: Sequence[str], text: str) -> float:
         said = [bool(re.search(rf"\b{re.escape(w)}\b", folded)) for w in words]
         if name in folded or (len(words[-1]) >= 4 and said[-1]) or (len(words) >= 3 and all(said)):
             found += 1
+        elif len(words) == 1 and spells_out(name, text):
+            found += 1  # "CFO": "Chief Financial Officer"
     return found / len(names)
 
 
@@ -294,6 +307,21 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
             is not None
             and fold(m.group()) not in question
         ]
+    if "score" in reading.kind_terms:
+        # A score is two numbers ("a 52-17 win", "1-0 up"), not any number of the game.
+        new = [
+            span
+            for m in _SCORE.finditer(doc.text)
+            if (span := doc.char_span(m.start(), m.end(), "CARDINAL", alignment_mode="expand"))
+            is not None
+            and m.group() not in reading.text
+        ]
+    if reading.expected & {"TIME"}:
+        # A time on the clock the small model may miss: "The ferry leaves at 07:45 every ...".
+        for m in _CLOCK.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label="TIME", alignment_mode="expand")
+            if span is not None and m.group() not in reading.text:
+                new.append(span)
     if reading.expected & {"DATE"}:
         # In a manual, when is a release: "Changed in version 3.9: The encoding argument was
         # added.", "Available since Ninja 1.5."
@@ -347,6 +375,8 @@ _RELEASE = re.compile(
     r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+(?:[a-z]+\d*)?\b",
     re.IGNORECASE,
 )
+_SCORE = re.compile(r"(?<![\d.,:-])\d{1,3} ?[-–] ?\d{1,3}(?![\d.,:-]?\d)")
+_CLOCK = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 # A file system path, a web address or a mail address: "/run", "/usr/share/ppd",
 # "https://lore.kernel.org", "debian-private@lists.debian.org" (where to send something).
 _PATH = re.compile(
@@ -359,7 +389,7 @@ _SHAPES = {
     "DATE": re.compile(
         r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
         r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:19|20)\d\d|today|tomorrow|yesterday"
-        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b)",
+        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]))",
         re.IGNORECASE,
     ),
     "NUMBER": re.compile(
@@ -392,6 +422,8 @@ def looks_typed(reading: Reading, text: str) -> float:
     asked = fold(reading.text)
     if reading.kind == "how_old":
         return float(any(fold(m.group()) not in asked for m in _AGE.finditer(text)))
+    if "score" in reading.kind_terms:
+        return float(any(m.group() not in reading.text for m in _SCORE.finditer(text)))
     if reading.expected & {"DATE", "TIME"} and looks_typed_date(text):
         return 1.0
     if reading.expected <= {"MONEY", "PERCENT"}:
@@ -628,6 +660,26 @@ def says_wanted(reading: Reading, terms: set[str], text: str) -> bool:
 
 
 _NUMERAL = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+
+
+def titles_name(reading: Reading, doc: Doc) -> bool:
+    """Whether the noun a "which" picks is the title of a name the sentence gives and the
+    question does not ("which councilor": "Absent: Councilor Derek Olsen"; "what exhibition":
+    "Our current exhibition, Lights Along the Shoal"): that name is the answer, as a person's
+    is for "who"."""
+    if reading.wanted is None:
+        return False
+    question = fold(reading.text)
+    for entity in doc.ents:
+        if entity.label_ not in NAME_LABELS or fold(entity.text) in question:
+            continue
+        # Its first word, the word before it, or the one before that comma.
+        title = [entity[0], *doc[max(entity.start - 1, 0) : entity.start]]
+        if title[-1].text == "," and entity.start >= 2:
+            title.append(doc[entity.start - 2])
+        if any(stem(t.lemma_.lower()) == reading.wanted for t in title):
+            return True
+    return False
 
 
 def new_version(reading: Reading, text: str) -> bool:

@@ -181,7 +181,30 @@ def answer_sentences(text: str) -> list[tuple[int, int]]:
         if b - a >= MIN_SENTENCE_CHARS and _reads_as_prose(text[a:b])
     ]
     rows = [row for s in parts if s.kind == "table" for row in _rows(text, s.start, s.end)]
-    return sorted(prose + rows)
+    signed = [
+        (m.start(), m.end())
+        for s in parts
+        if s.kind == "prose"
+        for m in _SIGNATURE.finditer(text, s.start, s.end)
+        if text[: m.start()].rstrip().endswith((*_ENDS, ","))
+    ]
+    return sorted(prose + rows + signed)
+
+
+# A letter's or report's signature, set below its last paragraph: a name and a title, on one
+# line or two ("Ravi Menon" / "Chief Financial Officer"). It says who holds the post.
+_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]\.)"
+_TITLE_WORD = r"(?:[A-Z][A-Za-z'’-]+|of|and|the|for|&)"
+_SIGNED = (
+    rf"{_NAME_WORD}(?:[ \t]{_NAME_WORD}){{1,2}},?[ \t]*\n?[ \t]*[A-Z][A-Za-z'’-]+"
+    rf"(?:,?[ \t]{_TITLE_WORD}){{0,6}}"
+)
+_SIGNATURE = re.compile(rf"(?<=\n\n){_SIGNED}(?=[ \t]*(?:\n\n|\n?$))")
+
+
+def is_signature(sentence: str) -> bool:
+    """Whether an answering sentence is a signature: a name and a title, no clause."""
+    return re.fullmatch(_SIGNED, sentence.strip()) is not None
 
 
 _ROW = re.compile(r"[^\n]+")

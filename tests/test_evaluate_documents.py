@@ -30,6 +30,17 @@ def test_a_quote_is_whole_unless_it_opens_mid_sentence() -> None:
     assert not whole_sentence("The Debian Project was officially founded by")
 
 
+def test_a_line_quoted_whole_is_whole_without_a_full_stop() -> None:
+    # A list point or a field is whole as written, when quoted from its line's start to its end.
+    item = "1.1 Buzz released June 1996 (474 packages, 2.0 kernel)"
+    assert whole_sentence(item, "this time:\n\n• ", "\n\n• 1.2 Rex released")
+    assert whole_sentence("Author: Gordon McMillan", "", "\n\nAbstract")
+    assert not whole_sentence(item, "this time:\n\n• ", " and 1.2 Rex")  # the line goes on
+    assert not whole_sentence(item, "Between 1993 and ", "\n")  # it starts mid-line
+    # A line that ends in a function word was cut by a line break.
+    assert not whole_sentence("The Debian Project was officially founded by", "\n", "\nIan")
+
+
 def test_answers_are_matched_by_their_words_in_order() -> None:
     assert _mentions("Ian Murdock, and his wife, Debra.", "Ian Murdock and his wife Debra")
     assert _mentions("Named after Nicolás Maduro.", "Nicolas Maduro")

@@ -2006,3 +2006,55 @@ def test_a_pdf_numbered_heading_may_end_in_a_full_stop(tmp_path: Path) -> None:
     assert "1.8 Commands, case sensitivity, etc." in headings or text.startswith(
         "# 1.8 Commands"
     ), text
+
+
+def test_docx_code_lists_in_cells_and_link_marks(tmp_path: Path) -> None:
+    # Trial 60, a guide pandoc made from HTML: a listing's lines had run together, a cell's list
+    # had made rows of its own, and each heading ended in the page's "¶".
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.add_heading("Log Files ¶", level=1)
+    document.add_paragraph("The access log is set by two lines:")
+    listing = document.add_paragraph()
+    for n, line in enumerate(('LogFormat "%h %l" common', 'CustomLog "logs/access_log" common')):
+        run = listing.add_run(line)
+        run.font.name = "Courier New"
+        run.font.size = Pt(10)
+        if n == 0:
+            run.add_break()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "core"
+    table.cell(0, 1).text = "ErrorLog"
+    table.cell(0, 1).add_paragraph("LogLevel")
+    path = tmp_path / "logs.docx"
+    document.save(str(path))
+    doc = load_document(path, "logs.docx")
+    assert doc.text == (
+        "# Log Files\n\nThe access log is set by two lines:\n\n"
+        '```\nLogFormat "%h %l" common\nCustomLog "logs/access_log" common\n```\n\n'
+        "| core | ErrorLog; LogLevel |"
+    ), doc.text
+
+
+def test_a_sphinx_pages_authors_are_each_of_its_author_fields(tmp_path: Path) -> None:
+    # "author: Peter Moody" / "author: Nick Coghlan": the second had been left out (trial 60).
+    fields = "".join(
+        f'<dt class="field-odd">author<span class="colon">:</span></dt><dd><p>{n}</p></dd>'
+        for n in ("Mara Quint", "Ben Okafor")
+    )
+    path = tmp_path / "pier.html"
+    path.write_text(
+        f'<html><body><h1>Pier rules</h1><dl class="field-list simple">{fields}</dl>'
+        "<p>Boats must be moored with two lines.</p></body></html>"
+    )
+    assert load_document(path, "pier.html").author == "Mara Quint, Ben Okafor"
+
+
+def test_a_pdf_title_pages_names_with_initials_and_et_al_are_its_authors(
+    tmp_path: Path,
+) -> None:
+    # "Pehong Chen Michael A. Harrison et al." over the affiliation: the line ends in a full
+    # stop, and the affiliation had been taken for the author (trial 60).
+    doc = _title_page(tmp_path, ("Ada Quint Ben A. Okafor et al.", "Harbour College", "Ferries"))
+    assert doc.author == "Ada Quint, Ben A. Okafor et al.", doc.author
