@@ -80,6 +80,7 @@ from rag.sentences import (
     split_sentences,
     term_weights,
     terms_of,
+    titled_by,
     titles_name,
     typed_entity,
     with_antecedents,
@@ -284,7 +285,7 @@ class ReadingEngine(Extractive):
             return []
         query = query_vector(self._embedder, reading.text)
         semantic = similarities(self._embedder, reading.text, sentences, stored, query)
-        semantic, restated = self._headed(sentences, semantic, query)
+        semantic, restated = self._headed(sentences, semantic, query, reading.text)
         # A header's field speaks of its document: the title's words are its words too
         # ("Author: Vinay Sajip" says who wrote the Logging HOWTO).
         stems = [
@@ -411,9 +412,9 @@ class ReadingEngine(Extractive):
             # (Said by the sentence itself: "You can, but this is NOT recommended." under "Can
             # I edit the files by hand?" says neither yes nor no to editing.)
             # As a verb, too: "Use of arbitrary Python is forbidden" does not say one may use it.
-            item.verb = asserts(
-                reading, {stem(t.lemma_.lower()) for t in doc if t.pos_ in _PREDICATES} & own
-            )
+            verbs = {stem(t.lemma_.lower()) for t in doc if t.pos_ in _PREDICATES} & own
+            item.verb = asserts(reading, verbs)
+            item.some_verb = bool(reading.verbs & verbs)
             item.wanted = says_wanted(reading, said | other, text)
             if item.wanted and says_wanted(reading, said, text):
                 literal.add(id(item))
@@ -458,7 +459,7 @@ class ReadingEngine(Extractive):
         return found
 
     def _headed(
-        self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray
+        self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray, question: str
     ) -> tuple[list[float], set[int]]:
         """Similarities, each sentence of the first paragraph under a heading given the
         heading's own, when closer: a FAQ's or a manual's heading asks the question its
@@ -466,7 +467,18 @@ class ReadingEngine(Extractive):
         With them, the sentences under a heading that restates the question."""
         import numpy as np
 
-        under = {i: h for i, s in enumerate(sentences) if (h := heading_above(s))}
+        # A title line counts where the question names it: under "New York Rangers", a
+        # sentence is about the Rangers, but not about where they play the Red Wings.
+        asked = fold(question)
+
+        def head(sentence: Sentence) -> str | None:
+            if heading := heading_above(sentence):
+                return heading
+            title = titled_by(sentence)
+            named = title and re.search(rf"(?<!\w){re.escape(fold(title))}(?!\w)", asked)
+            return title if named else None
+
+        under = {i: h for i, s in enumerate(sentences) if (h := head(s))}
         if not under:
             return semantic, set()
         headings = sorted(set(under.values()))

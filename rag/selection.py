@@ -38,7 +38,8 @@ class Signals:
     names: float = 0.0  # share of the question's names it mentions
     typed: float = 0.0  # holds an entity of the wanted kind the question lacks (who_is: 0-1)
     near: float = 0.0  # how near that entity stands to the question's words
-    verb: bool = False  # yes/no: it has the question's own verb, so it can settle it
+    verb: bool = False  # yes/no: it has the question's own verbs, so it can settle it
+    some_verb: bool = False  # yes/no: it has one of them, so it can deny it
     negated: bool = False  # it says "not", "cannot", "never", ... (read by spaCy's tokenizer)
     context: float = 0.0  # share of the question's names its passage mentions
     numbers: bool = True  # its passage holds every number and year the question names
@@ -199,8 +200,13 @@ def _polarity(reading: Reading, best: Signals) -> str:
     """Yes or No only when the sentence settles it: it says what the question asks with the
     question's own verb and most of its words, plainly or negated. Otherwise nothing: the
     sentence speaks for itself."""
-    if not best.verb or best.lexical < 0.6 or best.key < 0.99:
-        return ""  # (every noun and adjective asked about said in its own words, too)
     if asks_itself(best.sentence.text):
         return ""  # "One common question is whether ...": the next sentence says which
+    # A sentence that denies with one of the question's verbs says no, with some of its nouns
+    # ("Apple never seriously considered switching to another provider" for "Did Apple
+    # consider walking away from its Google search deal?"); a yes needs all that is asked.
+    if best.negated and not reading.negated and best.some_verb and best.key >= 0.3:
+        return "No:"
+    if not best.verb or best.lexical < 0.6 or best.key < 0.99:
+        return ""  # (every noun and adjective asked about said in its own words, too)
     return "No:" if best.negated != reading.negated else "Yes:"

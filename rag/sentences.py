@@ -233,7 +233,10 @@ def is_field(sentence: Sentence) -> bool:
     Air Photograph: Apple") is none."""
     text = sentence.text.strip()
     if is_signature(text):
-        return True
+        # A name and a title, not a title line ("The Salt Road"): the model knows the name.
+        from rag.language import parse
+
+        return any(e.label_ == "PERSON" and e.start == 0 for e in parse(text).ents)
     if not _FIELD.fullmatch(text) or _CREDIT.search(text.split(":")[0]):
         return False
     # A link to another story is set like one: "MORE: Why the 49ers traded for Chase Young,
@@ -463,6 +466,26 @@ def heading_above(sentence: Sentence) -> str | None:
     if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
         return None
     return re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", heading.group(1)).strip() or None
+
+
+def titled_by(sentence: Sentence) -> str | None:
+    """A line of its own over the paragraph a sentence is in, as a news article sets its
+    subheads and a review the titles it reviews ("Stone Yard Devotional" / "Charlotte Wood,
+    Allen & Unwin, $32.99. ...")."""
+    before = sentence.passage.text[: sentence.start]
+    paragraph = _PARAGRAPH_SO_FAR.search(before)
+    bare = _BARE_HEADING.search(before[: paragraph.start() if paragraph else len(before)])
+    if bare is None or len(bare.group(1).split()) > 10 or not sentence.text[:1].isupper():
+        return None
+    return bare.group(1).strip()
+
+
+# The paragraph a sentence is in, up to it; and a short line alone above it, with no mark of
+# a list, table, quote or code, that does not end as a sentence or a lead-in does.
+_PARAGRAPH_SO_FAR = re.compile(r"(?:(?<=\n\n)|\A)[^\n]*(?:\n(?!\n)[^\n]*)*\Z")
+_BARE_HEADING = re.compile(
+    r"(?:\A|\n\n)((?![-*•>|#`\d]+\s)[A-Z0-9\"“'‘][^\n]{0,78}[^\s.!?:;,])\n\n\Z"
+)
 
 
 def opens_section(subject: str, sentence: Sentence) -> float:

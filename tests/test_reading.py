@@ -1929,3 +1929,33 @@ def test_a_score_is_two_numbers_not_any_number_of_the_game(real_pipeline: Pipeli
     )
     answer = real_pipeline.engine.answer("What was the final score of Gulls vs Terns?", note)
     assert "24-18" in answer.answer.split("[1]")[0], answer.answer
+
+
+@pytest.mark.slow
+def test_a_sentence_denying_with_the_questions_verb_says_no(real_pipeline: Pipeline) -> None:
+    # "Did Apple consider walking away from its Google search deal?": "Apple never seriously
+    # considered switching to another provider" says no, in other words than the question's.
+    note = _note(
+        "The ferries run twice a day in summer. The chair said the harbour board never "
+        "seriously considered switching to another operator when its ferry contract ran out."
+    )
+    answer = real_pipeline.engine.answer(
+        "Did the harbour board consider walking away from its ferry contract?", note
+    )
+    assert answer.answer.startswith("No:") and "never seriously" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_title_line_the_question_names_heads_its_paragraph(real_pipeline: Pipeline) -> None:
+    # A review list sets each book's title on a line of its own: "Stone Yard Devotional" /
+    # "Charlotte Wood, Allen & Unwin, $32.99. ..." answers "Who wrote Stone Yard Devotional?".
+    note = _note(
+        "Here are the best books for October.\n\nThe Salt Road\n\nBen Okafor, Harbour Press, "
+        "$29.99. A sailor's memoir of the coast, told by a writer who has been unable to write "
+        "about his mother until now.\n\nTide Tables\n\nAda Quint, Gull Books, $32.99. Another "
+        "reckoning with a family's past, from the sure hands of a novelist."
+    )
+    answer = real_pipeline.engine.answer("Who wrote Tide Tables?", note)
+    assert answer.answer.startswith("Ada Quint") and "Okafor" not in answer.answer, answer.answer
+    # (A title line is no signature, though set as one is: "Ben Okafor" / "Harbour Press".)
+    assert "The Salt Road" not in answer.answer
