@@ -55,6 +55,7 @@ _ANSWER_TYPES = {
     **_labels("WORK_OF_ART", "film movie album book song show title series"),
 }  # fmt: skip
 _VALUES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
+_WORKS = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # The words that ask "how much" of money: the nouns that name a sum, and the verbs of paying.
 _MONEY = frozenset(
     {noun for noun, labels in _ANSWER_TYPES.items() if "MONEY" in labels}
@@ -238,6 +239,9 @@ def read(question: str) -> Reading:
                 kind_terms = frozenset({stem(noun)})
                 if not expected & {"DATE", "TIME"} and noun not in _SAID_BY_AMOUNT:
                     measures = kind_terms
+            elif expected <= _WORKS:
+                # So is a work: "Christmas Memories: Remixed & Remastered" is the album.
+                kind_terms = frozenset({stem(noun)})
     terms, key, when = set(), set(), set()
     said: dict[str, str] = {}
     for t in tokens:

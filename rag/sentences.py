@@ -6,6 +6,7 @@ to choose."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER, VERSION
 from rag.embed import Embedder
-from rag.language import fold, spells_out
+from rag.language import fold, sentence_spans, spells_out
 from rag.question import NAME_LABELS, Reading
 from rag.schema import Passage
 from rag.text import (
@@ -297,7 +298,7 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
     ]  # fmt: skip
     if reading.expected & _PLACES:
         # In a manual, a place is a path or an address: "PID files must be placed in /run".
-        for m in _PATH.finditer(doc.text):
+        for m in itertools.chain(_PATH.finditer(doc.text), _STREET.finditer(doc.text)):
             span = doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand")
             if span is not None and fold(m.group()) not in question:
                 new.append(span)
@@ -378,6 +379,12 @@ _RELEASE = re.compile(
     r"\b(?:versions?|releases?|since)\s+(?:[A-Z][\w.+-]*\s+)?v?\d+(?:\.\d+)+(?:[a-z]+\d*)?\b",
     re.IGNORECASE,
 )
+# A street of an address, which the small model often misses: "the public lot on Cannery
+# Lane", "3 Wharf Road".
+_STREET = re.compile(
+    r"\b(?:\d+[A-Za-z]? )?(?:[A-Z][a-z]+ ){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|"
+    r"Boulevard|Blvd\.|Drive|Way|Square|Place|Court|Terrace|Parkway|Highway|Quay|Wharf|Pier)\b"
+)
 _SCORE = re.compile(r"(?<![\d.,:-])\d{1,3} ?[-–] ?\d{1,3}(?![\d.,:-]?\d)")
 _CLOCK = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 # A file system path, a web address or a mail address: "/run", "/usr/share/ppd",
@@ -435,7 +442,8 @@ def looks_typed(reading: Reading, text: str) -> float:
     if reading.expected & {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}:
         return float(any(m.group().lower() not in asked for m in _SHAPES["NUMBER"].finditer(text)))
     if reading.expected & _PLACES and any(
-        fold(m.group()) not in asked for m in _PATH.finditer(text)
+        fold(m.group()) not in asked
+        for m in itertools.chain(_PATH.finditer(text), _STREET.finditer(text))
     ):
         return 1.0
     if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
@@ -447,9 +455,11 @@ def looks_typed(reading: Reading, text: str) -> float:
 # A FAQ's question run in at the head of its answer's paragraph: "What is ktup? – All of ...".
 _RUN_IN_QUESTION = re.compile(r"(?:^|\n\n)([^\n?]{3,200}\?)[ \t]*[–—-]?[ \t]*$")
 # A paragraph that ends in a question, and the next that opens by answering it: "...; why does
-# Click exist?" / "This question is easy to answer: because ...".
-_QUESTION_PARAGRAPH = re.compile(r"([^\n?.!;]{3,200}\?)[ \t]*\n\n$")
-_ANSWERS_IT = re.compile(r"(?:this|that|the)\s+(?:question|answer|short answer|reason)\b", re.I)
+# Click exist?" / "This question is easy to answer: because ...", or "Well, ...", as a writer
+# answers the question they asked.
+_ANSWERS_IT = re.compile(
+    r"(?:this|that|the)\s+(?:question|answer|short answer|reason)\b|well,", re.IGNORECASE
+)
 
 
 def heading_above(sentence: Sentence) -> str | None:
@@ -458,10 +468,18 @@ def heading_above(sentence: Sentence) -> str | None:
     question run in just before it at the head of its paragraph ("What is ktup? – All of the
     programs ...")."""
     before = sentence.passage.text[: sentence.start]
-    if asked := _RUN_IN_QUESTION.search(before):
-        return asked.group(1).strip()
-    if _ANSWERS_IT.match(sentence.text) and (asked := _QUESTION_PARAGRAPH.search(before)):
-        return asked.group(1).strip()
+    if run_in := _RUN_IN_QUESTION.search(before):
+        return run_in.group(1).strip()
+    if _ANSWERS_IT.match(sentence.text) and before.endswith("?\n\n"):
+        # The last sentence of the paragraph before, or its last clause ("...; why does Click
+        # exist?"): "But why is Purdy known as "Mr. Irrelevant" if he is so good?" / "Well,
+        # Mr. Irrelevant is the nickname ...".
+        paragraph = before.rstrip("\n").rpartition("\n\n")[2]
+        spans = sentence_spans(paragraph)
+        asked = paragraph[spans[-1][0] :].strip() if spans else ""
+        asked = asked.rpartition("; ")[2] if len(asked) > 200 else asked
+        if 3 <= len(asked) <= 200:
+            return asked
     heading = next(reversed(list(re.finditer(r"(?m)^#{1,6}[ \t]+(.+)$", before))), None)
     if heading is None or before[heading.end() :].strip("\n").count("\n\n"):
         return None
