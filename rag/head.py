@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rag.language import fold, names_listed
+from rag.language import ends_as_sentence, fold, names_listed
 from rag.question import DOCUMENT_NOUNS, Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, is_field
@@ -166,7 +166,7 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     # (Nor is the title, whatever the model takes its words for: "CFITSIO Quick Start Guide".)
     short = [
         x for x in lines
-        if len(x.text) <= 400 and not x.text.rstrip().endswith(".")  # (ten names and more)
+        if len(x.text) <= 400 and not ends_as_sentence(x.text)  # (ten names and more)
         and fold(x.text.strip()) != fold(x.passage.title.strip())
     ]  # fmt: skip
     # A date set on the byline's line is no part of the names ("Richard Stallman last updated

@@ -559,6 +559,13 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
+def ends_as_sentence(text: str) -> bool:
+    """Whether a line ends with a full stop as a sentence does: a list of names may end in
+    "et al." ("Pehong Chen Michael A. Harrison et al.")."""
+    text = text.rstrip()
+    return text.endswith(".") and not re.search(r"\bet al\.$", text)
+
+
 def names_listed(text: str) -> str | None:
     """Names set side by side, their footnote marks dropped ("Achim Zeileis Torsten
     Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as

@@ -16,7 +16,7 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
     "Josip Rodin and Osamu Aoki"): set large, they are paragraphs, not sections; the names
     are the author, the date the document's (ISO). spaCy's entities tell them; its model
     loads only for such a page."""
-    from rag.language import names_listed
+    from rag.language import ends_as_sentence, names_listed
     from rag.text import DATE, dates_in
 
     title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.page == 1), None)
@@ -28,10 +28,8 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
         block = out[i]
         if block.page != 1:
             break
-        # A line of its own, not prose: a heading, or a short paragraph with no full stop
-        # (but the one of "Pehong Chen, Michael A. Harrison et al.").
-        stop = block.text.rstrip().endswith(".") and not _ET_AL.search(block.text)
-        if block.kind != "heading" and (len(block.text) > 300 or stop):
+        # A line of its own, not prose: a heading, or a short paragraph with no full stop.
+        if block.kind != "heading" and (len(block.text) > 300 or ends_as_sentence(block.text)):
             continue
         names = names_listed(block.text) or block.text.strip()
         said = _said_by(names)
@@ -50,7 +48,6 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
     return out, by.get("PERSON") or by.get("ORG"), dated
 
 
-_ET_AL = re.compile(r"\bet al\.\s*$")
 _BUILT = re.compile(r"\b(?:typeset|compiled|generated|built|printed)\b", re.IGNORECASE)
 
 

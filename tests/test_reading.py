@@ -1647,6 +1647,16 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
                     text=text, start=0, end=len(text), score=0.5)]  # fmt: skip
     answer = real_pipeline.engine.answer("who wrote the harbour masters document", note)
     assert answer.citations[0].quote == "Ada Quint last updated February 26, 2022", answer.answer
+    # Names that end in "et al.", over the body they work at (trial 60's "who wrote the index
+    # preparation paper" had been answered by "Computer Science Division University of ...").
+    text = (
+        "# Tide Preparation and Processing\n\nAda Quint Ben A. Okafor et al.\n\nComputer "
+        "Science Division University of Gullhaven\n\nAbstract\n\nTide tables are tedious work."
+    )
+    note = [Passage(rank=1, doc_id="tides.pdf", title="Tide Preparation and Processing",
+                    text=text, start=0, end=len(text), score=0.5)]  # fmt: skip
+    answer = real_pipeline.engine.answer("who wrote the tide preparation paper", note)
+    assert answer.citations[0].quote == "Ada Quint Ben A. Okafor et al.", answer.answer
 
 
 class _Chunks:
