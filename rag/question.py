@@ -120,8 +120,10 @@ _ROLE = re.compile(r"^\s*(?i:(?:\w+\s+)?who(?:['’]?s| is| was| are| were))\s+t
 _MEANING = re.compile(
     r"^\s*(?:what\s+(?:does|do|did)\s+(?P<a>.+?)\s+(?:mean|stand\s+for)"
     r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<b>.+?)"
-    # "what does -c do": an option is what its entry says it does
-    r"|what\s+(?:does|do)\s+(?:the\s+)?(?P<c>--?[a-z][\w-]*)(?:\s+option)?\s+do)\s*[?.!]*\s*$"
+    # "what does -c do": an option is what its entry says it does; so is a format's directive
+    # ("what does %L do in the log format").
+    r"|what\s+(?:does|do)\s+(?:the\s+)?(?P<c>--?[a-z][\w-]*|%[{\w<>][\w{}<>-]*)"
+    r"(?:\s+(?:option|directive|token))?\s+do(?:\s+in\s+.+?)?)\s*[?.!]*\s*$"
 )
 # "What's the difference between X and Y?", "compare X with Y", "how does X differ from Y?":
 # what each of the two is answers it.

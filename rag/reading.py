@@ -97,10 +97,11 @@ if TYPE_CHECKING:
 
 
 def _options(question: str) -> list[re.Pattern[str]]:
-    """A command's options the question names, as written: "-C" and "-c" differ."""
+    """A command's options and a format's directives the question names, as written: "-C"
+    and "-c" differ, and so do "%b" and "%B"."""
     return [
         re.compile(rf"(?<![\w-]){re.escape(m.group())}(?![\w-])")
-        for m in re.finditer(r"(?<![\w-])--?[A-Za-z][\w-]*", question)
+        for m in re.finditer(r"(?<![\w-])(?:--?|%)[A-Za-z][\w-]*", question)
     ]
 
 

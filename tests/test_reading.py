@@ -2013,3 +2013,17 @@ def test_a_work_named_answers_what_the_work_is_called(real_pipeline: Pipeline) -
     )
     answer = real_pipeline.engine.answer("What's Ada Quint's new album called?", note)
     assert "Harbour Lights" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_formats_directive_is_what_its_sentence_says_it_does(real_pipeline: Pipeline) -> None:
+    # Trial 60: "what does %L do in the log format" was answered by the format's general
+    # sentence, and "%b" by the one about "%B", another directive.
+    note = _note(
+        "The format string consists of percent directives, each of which tell the server to "
+        'log a particular piece of information. To log "0" for no content, use %B instead. '
+        "Putting a %L token in both logs will produce a log entry ID to correlate them."
+    )
+    answer = real_pipeline.engine.answer("what does %L do in the log format?", note)
+    assert answer.answer.startswith("Putting a %L token"), answer.answer
+    assert "%B" not in real_pipeline.engine.answer("what does %b do?", note).answer
