@@ -187,7 +187,13 @@ def read(question: str) -> Reading:
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     # "And who scored for England?", "So what did he say?": the question starts after the
     # word that joins it to the conversation.
-    while len(tokens) > 1 and (tokens[0].pos_ in ("CCONJ", "INTJ") or tokens[0].lower_ in _JOINING):
+    while len(tokens) > 1 and (
+        tokens[0].pos_ in ("CCONJ", "INTJ")
+        or tokens[0].lower_ in _JOINING
+        # "Since when has that deal been in place?", "by whom", "from where": the question
+        # word after its preposition says what is asked.
+        or (tokens[0].pos_ in ("ADP", "SCONJ") and tokens[1].lower_ in _WH)
+    ):
         tokens = tokens[1:]
     low = fold(asked[tokens[0].idx :] if tokens else asked).strip()
     first = tokens[0].lower_ if tokens else ""

@@ -66,6 +66,9 @@ from rag.text import answer_sentences, flat
         # A time of something is how long it takes, or when.
         ("whats the default kill retry time", "what", "QUANTITY"),
         ("who is on craig morgans new ep", "who", "PERSON"),  # someone on it, not who it is
+        # The question word after its preposition (trial 61: "place" had wanted a place).
+        ("and since when has that deal been in place?", "when", "DATE"),
+        ("by whom was the lighthouse built?", "who", "PERSON"),
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
