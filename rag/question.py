@@ -62,6 +62,8 @@ _MONEY = frozenset(
     | {"money", "cash", "pay", "cost", "earn", "spend", "charge", "sell", "buy", "invest",
        "owe", "raise", "sale", "dollar", "euro", "pound"}
 )  # fmt: skip
+# How a price is asked by its adjective: "how cheap", "how expensive".
+_PRICED = frozenset({"cheap", "expensive", "costly", "pricey", "affordable"})
 # Nouns of amounts that the amount itself says: "the score" is "52-17", "the price" is "$5".
 _SAID_BY_AMOUNT = frozenset(
     {"number", "count", "total", "size", "score", "amount", "sum", "price", "cost", "fee",
@@ -220,6 +222,8 @@ def read(question: str) -> Reading:
         kind = "where"
     elif first == "how" and second in ("many", "much", "old", "long"):
         kind = f"how_{second}"
+    elif first == "how" and second in _PRICED:
+        kind = "how_much"  # "how cheap do pixel buds get on sale": a price
     elif first in ("why", "how"):
         kind = "why_how"
     elif first in AUXILIARIES:
@@ -228,7 +232,7 @@ def read(question: str) -> Reading:
     expected = _EXPECTED.get(kind, frozenset())
     kind_terms: frozenset[str] = frozenset()
     measures: frozenset[str] = frozenset()
-    if kind == "how_much" and any(t.lemma_.lower() in _MONEY for t in tokens):
+    if kind == "how_much" and any(t.lemma_.lower() in _MONEY | _PRICED for t in tokens):
         # "How much did it cost?", "how much is it on sale for": a sum of money, not any
         # number ("7/10", "23 tons") of the sentence.
         expected = frozenset({"MONEY", "PERCENT"})

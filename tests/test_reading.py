@@ -69,6 +69,7 @@ from rag.text import answer_sentences, flat
         # The question word after its preposition (trial 61: "place" had wanted a place).
         ("and since when has that deal been in place?", "when", "DATE"),
         ("by whom was the lighthouse built?", "who", "PERSON"),
+        ("how cheap do the earbuds get on sale", "how_much", "MONEY"),  # a price (trial 61)
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
