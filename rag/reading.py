@@ -413,7 +413,14 @@ class ReadingEngine(Extractive):
             # (Said by the sentence itself: "You can, but this is NOT recommended." under "Can
             # I edit the files by hand?" says neither yes nor no to editing.)
             # As a verb, too: "Use of arbitrary Python is forbidden" does not say one may use it.
-            verbs = {stem(t.lemma_.lower()) for t in doc if t.pos_ in _PREDICATES} & own
+            # (An adjective before its noun says no more than which thing: "recursive functions
+            # are thus illegal" does not say that functions can be recursive.)
+            verbs = {
+                stem(t.lemma_.lower())
+                for t in doc
+                if t.pos_ in _PREDICATES
+                and not (t.pos_ == "ADJ" and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "NOUN")
+            } & own
             item.verb = asserts(reading, verbs)
             item.some_verb = bool(reading.verbs & verbs)
             item.wanted = says_wanted(reading, said | other, text)

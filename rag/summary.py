@@ -106,6 +106,8 @@ def summarize(
         # "It also creates charts ..." says nothing without the sentence it points back to.
         if _PRONOUN_SUBJECT.match(sentences[i].text) and (not i or sentences[i - 1] not in chosen):
             continue
+        if not _states(sentences[i].text):
+            continue  # "Certainly not concerning the technological fight for our future."
         chosen.append(sentences[i])
     chosen.sort(key=lambda s: s.passage.start + s.start)
     return chosen, list(dict.fromkeys([*parts, *passages]))
@@ -161,6 +163,16 @@ def _sums_up(sentence: Sentence, *, long: bool) -> bool:
         or text.startswith("|")  # a table's row
         or licence
     )
+
+
+def _states(text: str) -> bool:
+    """Whether a sentence states something with a verb of its own (a finite one, or one that
+    opens it as an order), not an answer cut from the question before it ("Certainly not
+    concerning the technological fight for our future climate.")."""
+    from rag.language import analyse
+
+    (doc,) = analyse([text])
+    return any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or (t.i == 0 and t.tag_ == "VB") for t in doc)
 
 
 # A sentence whose subject is a pronoun, after any opening phrase: "It also creates charts",

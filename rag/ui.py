@@ -17,7 +17,7 @@ from rag.formats import SUPPORTED_SUFFIXES
 from rag.language import fold
 from rag.schema import Answer, DocumentInfo, IngestProgress
 from rag.sync import UPLOAD_PREFIX
-from rag.ui_html import chat_text, escaped, render_sources
+from rag.ui_html import chat_plain, chat_text, escaped, render_sources
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -180,7 +180,10 @@ def _turns(history: History) -> list[Turn]:
             content = " ".join(
                 p.get("text", "") if isinstance(p, dict) else str(p) for p in content
             )
-        turns.append(Turn(role=str(message.get("role", "")), content=str(content or "")))
+        role = str(message.get("role", ""))
+        text = str(content or "")
+        # What the assistant said, as the chat shows it: its markup taken off again.
+        turns.append(Turn(role=role, content=chat_plain(text) if role == "assistant" else text))
     return turns
 
 

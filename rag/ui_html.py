@@ -30,6 +30,20 @@ def escaped(text: str) -> str:
 _URL = re.compile(r"(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])")
 
 
+def chat_plain(content: str) -> str:
+    """An answer shown by `chat_text` as plain text again, its citations "[n]": what the
+    conversation said, for reading follow-ups ("inflateInit\\(\\)" was "inflateInit()")."""
+    text = content.removeprefix(_REFUSED).split(_UNSUPPORTED, 1)[0]
+    text = _LINKED_MARKER.sub(r"[\1]", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
+_REFUSED = "**Not in the documents.** "
+_UNSUPPORTED = "\n\n_Not supported by the cited sources:_ "
+_LINKED_MARKER = re.compile(r"\[\\\[(\d+)\\\]\]\(#source-\d+\)")
+_ESCAPE = re.compile(r"\\(.)")
+
+
 CSS = """
 /* Gradio's Source Sans Pro SemiBold file holds 55 glyphs (capitals, no lower case), so bold
    text mixed faces: the "A" of "Ask" or "Add" from it, the rest from a fallback. Its full Bold
@@ -305,8 +319,8 @@ def chat_text(answer: Answer) -> str:
             out.append(escaped(piece))
     text = "".join(out)
     if answer.refused:
-        return f"**Not in the documents.** {text}"
+        return f"{_REFUSED}{text}"
     unsupported = [escaped(c.text) for c in answer.claims if not c.supported]
     if unsupported:
-        text += "\n\n_Not supported by the cited sources:_ " + " / ".join(unsupported)
+        text += _UNSUPPORTED + " / ".join(unsupported)
     return text

@@ -936,6 +936,21 @@ def test_a_summary_sentence_that_leans_on_the_one_before_comes_with_it_or_not_at
 
 
 @pytest.mark.slow
+def test_a_summary_sentence_states_something_with_a_verb(real_pipeline: Pipeline) -> None:
+    # Trial 61: "Certainly not concerning the technological fight for our future climate."
+    # opened a summary; it answers the question before it, and says nothing alone.
+    text = (
+        "Tidewatch predicts the tides of a harbour from the readings of its gauges. Certainly "
+        "not concerning the tides of a harbour and the readings of its gauges. The harbour "
+        "master reads the tide forecast each morning. The ferry company buys the forecast of "
+        "the tides. Gauges are cleaned in spring."
+    )
+    answer = real_pipeline.engine.answer("summarize this document", _note(text))
+    assert len(answer.citations) >= 2, answer.answer
+    assert "Certainly not" not in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_who_is_answers_first_with_what_the_person_is(real_pipeline: Pipeline) -> None:
     # "When Maduro won ..." only mentions him; "President Nicolas Maduro's victory" and "the
     # incumbent president, Maduro." say who he is.
@@ -2031,3 +2046,15 @@ def test_a_formats_directive_is_what_its_sentence_says_it_does(real_pipeline: Pi
     answer = real_pipeline.engine.answer("what does %L do in the log format?", note)
     assert answer.answer.startswith("Putting a %L token"), answer.answer
     assert "%B" not in real_pipeline.engine.answer("what does %b do?", note).answer
+
+
+@pytest.mark.slow
+def test_an_adjective_before_its_noun_settles_no_yes_or_no(real_pipeline: Pipeline) -> None:
+    # Trial 63: "can functions be recursive?" was answered "Yes: You must define a function
+    # before using it; recursive functions are thus illegal."
+    note = _note(
+        "You must define a function before using it; recursive functions are thus illegal. "
+        "A function may call any function defined before it."
+    )
+    answer = real_pipeline.engine.answer("can functions be recursive?", note)
+    assert not answer.answer.startswith("Yes"), answer.answer

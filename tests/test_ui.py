@@ -89,6 +89,25 @@ def test_chat_text_leaves_addresses_and_indexes_of_code_as_written() -> None:
     assert "myfile\\.fits\\[1\\] [\\[1\\]](#source-1)" in text, text
 
 
+def test_a_follow_up_reads_the_earlier_answer_as_it_was_said_not_as_shown() -> None:
+    # Trial 63: the chat's escapes went into a follow-up's search ("(inflateInit\\(\\)").
+    said = "No decompression is performed by inflateInit(), so *avail_out* is unset. [1]"
+    answer = Answer(question="q", searched_for="q", answer=said, refused=False,
+                    citations=[], passages=[])  # fmt: skip
+    shown = [{"role": "user", "content": "what does inflateInit need?"},
+             {"role": "assistant", "content": chat_text(answer)}]  # fmt: skip
+
+    asked: dict[str, Any] = {}
+
+    class Recording:
+        def ask_stream(self, question: str, **kwargs: Any) -> Any:
+            asked.update(kwargs)
+            return iter(())
+
+    list(respond(Recording(), "and avail_in?", shown))  # type: ignore[arg-type]
+    assert [t.content for t in asked["history"]] == ["what does inflateInit need?", said]
+
+
 def test_uncited_passages_are_folded_below_the_cards() -> None:
     answer = _hostile_answer()
     other = answer.passages[0].model_copy(update={"rank": 2, "doc_id": "other.md", "start": 0})
