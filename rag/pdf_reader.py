@@ -553,6 +553,8 @@ def _join(
     tail = following.lstrip()
     if head.endswith(("/-", ".-")) and tail[:1].isalnum():
         return head[:-1] + tail  # a web address broken with a hyphen: "debian.org/-" + "doc/"
+    if head.endswith("-") and re.match(r"(?:and|or|to|nor)\b", tail):
+        return f"{head} {tail}"  # a hyphen left hanging: "upper-" + "and lower-case"
     if head.endswith("-") and tail[:1].islower():
         start = _WORDS.search(tail)
         before = re.search(r"([^\W\d_]+)-$", head)

@@ -526,6 +526,8 @@ def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Pa
         "date system to numbered citations, as the infor-",
         "mation stays readable. Its files are machine-",
         "dependent, as each machine writes its own, and those are not dependent on the year.",
+        "BibTeX here treats upper-",
+        "and lower-case letters as different.",
     ]:
         pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(tmp_path / "styles.pdf"))
@@ -535,6 +537,8 @@ def test_a_hyphen_the_document_writes_elsewhere_stays_at_a_line_end(tmp_path: Pa
     assert "as the information stays readable" in doc.text  # a plain word is still rejoined
     # Two words the document writes alone, and together no English word: a compound.
     assert "Its files are machine-dependent, as" in doc.text, doc.text
+    # A hyphen left hanging before "and" keeps its space (trial 63: "upper-and lower-case").
+    assert "treats upper- and lower-case letters" in doc.text, doc.text
 
 
 def test_a_pdf_contents_page_and_a_wrapped_heading_make_no_false_sections(
