@@ -464,7 +464,11 @@ def _same_block(group: list[Line], line: Line) -> bool:
         return False
     if ends and prev.right < widest - 3 * prev.size and len(group) > 1:
         return False  # a short last line: the paragraph ended
-    return not (ends and line.left > prev.left + 1.2 * line.size)  # an indented first line
+    # An indented first line; but a closing quote or bracket with no full stop before it,
+    # and a line that goes on in lower case, is the rest of a description list's item hanging
+    # under its term ("adds a ‘.’ to it if the last non‘}’" / "character isn’t ...").
+    hangs = line.text[:1].islower() and not _SURE_END.search(prev.text)
+    return not (ends and not hangs and line.left > prev.left + 1.2 * line.size)
 
 
 # A line that ends inside a web address, at a dot: the address goes on on the next line.

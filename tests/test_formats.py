@@ -2062,3 +2062,24 @@ def test_a_pdf_title_pages_names_with_initials_and_et_al_are_its_authors(
     # stop, and the affiliation had been taken for the author (trial 60).
     doc = _title_page(tmp_path, ("Ada Quint Ben A. Okafor et al.", "Harbour College", "Ferries"))
     assert doc.author == "Ada Quint, Ben A. Okafor et al.", doc.author
+
+
+def test_a_pdf_description_items_rest_hangs_under_it_past_a_closing_bracket(
+    tmp_path: Path,
+) -> None:
+    # Trial 63 (btxhak.pdf): "add.period$ Pops ... if the last non‘}’" / (indented) "character
+    # isn’t a ‘.’ ..." had been read as two paragraphs, the sentence cut in two.
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    rows = [
+        (20, "swap$ Swaps the top two literals on the stack, and leaves the rest alone."),
+        (20, "add.period$ Pops the top literal and adds a period to it if the last (non-brace)"),
+        (32, "character is not a period, and pushes this resulting string."),
+        (20, "call.type$ Executes the function whose name is the type of an entry."),
+    ]
+    for y, (x, text) in enumerate(rows):
+        pdf.text(x, 30 + 6 * y, text)
+    pdf.output(str(tmp_path / "styles.pdf"))
+    doc = load_document(tmp_path / "styles.pdf", "styles.pdf")
+    assert "if the last (non-brace) character is not a period, and pushes" in doc.text, doc.text
