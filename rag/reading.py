@@ -65,7 +65,6 @@ from rag.sentences import (
     heading_above,
     is_field,
     is_row,
-    looks_typed,
     name_share,
     named_by,
     names_row,
@@ -81,12 +80,11 @@ from rag.sentences import (
     term_weights,
     terms_of,
     titled_by,
-    titles_name,
-    typed_entity,
     with_antecedents,
 )
 from rag.summary import summarize
 from rag.text import content_terms, stem
+from rag.typed import looks_typed, titles_name, typed_entity
 from rag.verify import Verifier
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from rag.blocks import VERSION, names_release, segments
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import Sentence, looks_typed_date
+from rag.sentences import Sentence
+from rag.typed import looks_typed_date
 
 if TYPE_CHECKING:
     from rag.retrieve import StoredSentences

@@ -25,13 +25,12 @@ from rag.sentences import (
     Sentence,
     WordVectors,
     is_field,
-    looks_typed,
     name_share,
     related_terms,
     split_sentences,
-    typed_entity,
 )
 from rag.text import answer_sentences, flat
+from rag.typed import looks_typed, typed_entity
 
 
 @pytest.mark.parametrize(
@@ -2013,8 +2012,6 @@ def test_a_street_is_a_place_the_model_does_not_tag() -> None:
     # Cannery Lane, ..." had been no place to the small model, and lost to the museum's
     # address (trial documents of the natural set).
     from rag.language import analyse
-    from rag.question import read
-    from rag.sentences import typed_entity
 
     reading = read("Where do I park for the maritime museum?")
     (doc,) = analyse(["Visitor parking is in the public lot on Cannery Lane, which costs $2."])
