@@ -222,7 +222,10 @@ _POINTS_ON = re.compile(
 
 # "Author: Vinay Sajip <...>", "DATE: September 9, 2024", "Absent: Councilor Derek Olsen":
 # a field of a document's header, one to a line.
-_FIELD = re.compile(r"[A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:[ \t]+[^\s:][^\n]{0,200}")
+# (A label may carry a note in brackets: "Captain (1.5x points, 1.5x salary): WR DK Metcalf".)
+_FIELD = re.compile(
+    r"[A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2}(?: \([^()\n]{1,40}\))?:[ \t]+[^\s:][^\n]{0,200}"
+)
 
 
 def is_field(sentence: Sentence) -> bool:

@@ -1835,6 +1835,10 @@ def test_a_link_to_another_story_is_no_header_field() -> None:
     link, memo_to = (next(s for s in split_sentences(p) if ":" in s.text) for p in (story, memo))
     assert not is_field(link)  # trial 58 quoted "POWER RANKINGS: Where Saints, ..."
     assert is_field(memo_to)
+    # A label with a note in brackets (trial 62's "who is the captain in the draftkings lineup").
+    lineup = _note("Lineup\n\nCaptain (1.5x points, 1.5x salary): WR Ben Okafor, Gulls ($14,400)")
+    (captain,) = (s for s in split_sentences(lineup[0]) if ":" in s.text)
+    assert is_field(captain)
 
 
 @pytest.mark.slow
