@@ -6,6 +6,7 @@ these to choose."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -235,10 +236,7 @@ def is_field(sentence: Sentence) -> bool:
     Air Photograph: Apple") is none."""
     text = sentence.text.strip()
     if is_signature(text):
-        # A name and a title, not a title line ("The Salt Road"): the model knows the name.
-        from rag.language import parse
-
-        return any(e.label_ == "PERSON" and e.start == 0 for e in parse(text).ents)
+        return _signed_by_someone(text)
     if not _FIELD.fullmatch(text) or _CREDIT.search(text.split(":")[0]):
         return False
     # A link to another story is set like one: "MORE: Why the 49ers traded for Chase Young,
@@ -246,6 +244,15 @@ def is_field(sentence: Sentence) -> bool:
     # Fire 4-1 Inter Miami" says a fact).
     label, value = text.split(":", 1)
     return not (label.isupper() and (_LINK_LABEL.fullmatch(label) or _HEADLINE.match(value)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _signed_by_someone(text: str) -> bool:
+    """A signature's name is a person's, not a title line set like one ("The Salt Road"): the
+    model knows it. (Asked of the same line by every signal, read once.)"""
+    from rag.language import parse
+
+    return any(e.label_ == "PERSON" and e.start == 0 for e in parse(text).ents)
 
 
 _LINK_LABEL = re.compile(r"(?:READ )?MORE|RELATED|SEE ALSO|WATCH|LISTEN|READ NEXT")

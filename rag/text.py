@@ -200,11 +200,12 @@ _SIGNED = (
     rf"(?:,?[ \t]{_TITLE_WORD}){{0,6}}"
 )
 _SIGNATURE = re.compile(rf"(?<=\n\n){_SIGNED}(?=[ \t]*(?:\n\n|\n?$))")
+_SIGNATURE_ALONE = re.compile(_SIGNED)
 
 
 def is_signature(sentence: str) -> bool:
     """Whether an answering sentence is a signature: a name and a title, no clause."""
-    return re.fullmatch(_SIGNED, sentence.strip()) is not None
+    return _SIGNATURE_ALONE.fullmatch(sentence.strip()) is not None
 
 
 _ROW = re.compile(r"[^\n]+")

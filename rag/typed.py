@@ -130,7 +130,7 @@ _SHAPES = {
     "DATE": re.compile(
         r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
         r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:19|20)\d\d|today|tomorrow|yesterday"
-        r"|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]))",
+        rf"|\d{{1,2}}(?::\d\d)?\s?[ap]\.?m\b|{_CLOCK.pattern})",
         re.IGNORECASE,
     ),
     "NUMBER": NUMBER,
