@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,65 +151,7 @@ def _rendered(blocks: list[Block], meta: dict[str, Any]) -> Extracted:
 
 
 def _docx(raw: bytes, path: Path) -> Extracted:
-    docx = _requires("docx", "python-docx")
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises zip and XML errors alike
-        raise IngestFailed(f"{path}: not a readable .docx ({type(exc).__name__})") from exc
-    blocks: list[Block] = []
-    title = None
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = docx.text.paragraph.Paragraph(element, document)
-            text = paragraph.text.strip()
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
-            if not text:
-                continue
-            runs = [run for run in paragraph.runs if run.text.strip()]
-            if _MONOSPACED.search(style) or (runs and all(_monospaced(run) for run in runs)):
-                # Code: a paragraph in a code style, or all in a monospaced face (as pandoc and
-                # word processors set a listing), keeps its lines.
-                code = paragraph.text.strip("\n")
-                blocks.append(Block("code", code if "\n" in code else code.strip()))
-            elif style == "Title" and title is None:
-                title = text  # shown as the title, not repeated in the body
-            elif style.startswith("Heading"):
-                level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
-                blocks.append(Block("heading", text, level=level))
-            elif style.startswith("List") or (
-                element.pPr is not None and element.pPr.numPr is not None
-            ):
-                blocks.append(Block("item", f"- {text}"))  # marked as Markdown marks it
-            else:
-                blocks.append(Block("paragraph", text))
-        elif tag == "tbl":
-            table = docx.table.Table(element, document)
-            # A cell's paragraphs (a list in it: "ErrorLog", "LogLevel") are one cell's text.
-            rows = [" | ".join(_cell(cell) for cell in row.cells) for row in table.rows]
-            if any(row.strip(" |") for row in rows):
-                blocks.append(Block("table", "\n".join(rows)))
-    props = document.core_properties
-    meta = {
-        "title": props.title or title,
-        "author": props.author,
-        # A .docx records when the file (or its template) was created, not a publication.
-        "created_at": props.created,
-    }
+    from rag.docx_reader import read_docx
+
+    blocks, meta = read_docx(_requires("docx", "python-docx"), raw, path)
     return _rendered(blocks, meta)
-
-
-# A paragraph style for code: pandoc's "Source Code", Word's "HTML Preformatted", "Code".
-_MONOSPACED = re.compile(r"\b(?:source code|code|preformatted|verbatim)\b", re.IGNORECASE)
-_MONOSPACED_FONT = re.compile(r"mono|courier|consol|menlo", re.IGNORECASE)
-
-
-def _monospaced(run: Any) -> bool:
-    style = run.style
-    font = run.font.name or (style.font.name if style is not None else None) or ""
-    name = (style.name if style is not None else None) or ""
-    return bool(_MONOSPACED_FONT.search(font) or _MONOSPACED.search(name))
-
-
-def _cell(cell: Any) -> str:
-    return "; ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()).replace("|", "/")

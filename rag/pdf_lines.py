@@ -102,6 +102,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
         sizes: list[float] = []
+        fixeds: list[bool] = []  # whether each character is set in a monospaced face
         # each character's size, bottom and left edge
         placed: list[tuple[float, float, float] | None] = []
         bold = mono = slanted = 0
@@ -142,6 +143,14 @@ def text_lines(page: Any, number: int) -> list[Line]:
                     if part
                 )
             text = " ".join(text.replace(_CELL, " ").split()) if lefts else text
+            is_mono = (
+                mono >= 0.8 * len(sizes) or (opens_mono and mono * 2 > len(sizes))
+            ) and not LIST_MARKER.match(text)
+            # Prose is measured by its own type: a command or a name in a monospaced face,
+            # often set a point smaller, that opens the line ("magic-deleteall is used to
+            # ...") is no change of size or face from the line above.
+            prose = [size for size, fixed in zip(sizes, fixeds, strict=True) if not fixed]
+            measured = sizes if is_mono or not prose else prose
             if text and boxes:
                 lines.append(
                     Line(
@@ -156,15 +165,14 @@ def text_lines(page: Any, number: int) -> list[Line]:
                         top=max(b[3] for b in boxes),
                         # Its first characters' size: a note in smaller type at the end of
                         # a line ("verso pages. (github issue 704)") is not what the line is.
-                        size=round(statistics.median(sizes[:8]), 1),
+                        size=round(statistics.median(measured[:8]), 1),
                         bold=bold * 2 > len(sizes),
                         italic=slanted * 2 > len(sizes),
                         # A bulleted line is a list item, whatever its font. A line that
                         # opens in prose is prose, with a setting in it ("Nodes are drawn, by
                         # default, with shape=ellipse, width=.75"); code may end in a comment
                         # set in another face ("a <- b[1] # creates an array").
-                        mono=(mono >= 0.8 * len(sizes) or (opens_mono and mono * 2 > len(sizes)))
-                        and not LIST_MARKER.match(text),
+                        mono=is_mono,
                         hyphenated=hyphenated,
                         runin=runin if text.startswith(runin) else "",
                         font=family,
@@ -176,6 +184,7 @@ def text_lines(page: Any, number: int) -> list[Line]:
             placed.clear()
             boxes.clear()
             sizes.clear()
+            fixeds.clear()
             bold = mono = slanted = lead = 0
             opens_mono = False
             leading = True
@@ -238,6 +247,9 @@ def text_lines(page: Any, number: int) -> list[Line]:
             leading = leading and heavy
             lead += leading
             fixed = bool(_MONO.search(name)) or bool(flags.value & 1)  # FixedPitch
+            fixeds.append(fixed)
+            if over:
+                fixeds[-2:] = fixeds[:-3:-1]
             opens_mono = opens_mono or (fixed and len(sizes) == 1)
             mono += fixed
         close()

@@ -417,7 +417,10 @@ def _group(lines: list[Line]) -> list[list[Line]]:
 
 def _same_block(group: list[Line], line: Line) -> bool:
     prev = group[-1]
-    if abs(prev.size - line.size) > 0.08 * max(prev.size, line.size):
+    # A monospaced face is often set a point smaller than the prose it stands in: a path on a
+    # line of its own inside a paragraph ("/usr/share/mime/text/html.xml, ..., and").
+    leeway = 0.15 if prev.mono != line.mono and not group[0].mono else 0.08
+    if abs(prev.size - line.size) > leeway * max(prev.size, line.size):
         return False
     # Bottoms, not tops: pdfium sometimes reports two visual lines as one tall line.
     step = prev.bottom - line.bottom

@@ -1572,6 +1572,40 @@ def test_a_pdf_line_of_prose_with_a_setting_in_it_is_prose(tmp_path: Path) -> No
     assert "```\nrows <- mat[2, , drop = FALSE] # a row\n```" in text, text
 
 
+def test_a_pdf_paragraph_keeps_lines_that_open_with_smaller_typewriter_words(
+    tmp_path: Path,
+) -> None:
+    """Trial 65's shared-mime-info spec: a line opening with a name set a point smaller in a
+    typewriter face ("magic-deleteall is used ..."), and a line of paths alone, were each read
+    as a paragraph of their own, and quotes were cut at them."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    lines = [
+        [("times", 10, "For example, the defaults mean loading the files, in this order,")],
+        [("courier", 9, "/usr/share/mime/text/html.xml, /usr/local/share/mime/text/html.xml,")],
+        [("times", 10, "(if they exist). Information found in a directory is added to the")],
+        [("times", 10, "information found in previous directories, except when "),
+         ("courier", 9, "glob-deleteall"), ("times", 10, " or")],
+        [("courier", 9, "magic-deleteall"),
+         ("times", 10, " is used to overwrite parts of a mimetype definition.")],
+    ]  # fmt: skip
+    for row, runs in enumerate(lines):
+        x = 72.0
+        for family, size, words in runs:
+            pdf.set_font(family, size=size)
+            pdf.text(x, 100 + 13 * row, words)
+            x += pdf.get_string_width(words)
+    path = tmp_path / "spec.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "spec.pdf").text
+    assert (
+        "Information found in a directory is added to the information found in previous "
+        "directories, except when glob-deleteall or magic-deleteall is used to overwrite parts "
+        "of a mimetype definition." in text
+    ), text
+    assert "in this order, /usr/share/mime/text/html.xml" in text, text
+
+
 _NEWS = """\
 Harbour tools NEWS                                    -*- outline -*-
 
@@ -2039,6 +2073,49 @@ def test_docx_code_lists_in_cells_and_link_marks(tmp_path: Path) -> None:
         '```\nLogFormat "%h %l" common\nCustomLog "logs/access_log" common\n```\n\n'
         "| core | ErrorLog; LogLevel |"
     ), doc.text
+
+
+def test_docx_tables_that_lay_out_text_are_read_as_text(tmp_path: Path) -> None:
+    """Trial 65, a DocBook FAQ LibreOffice made into a .docx: each question and its answer sat
+    in a table's rows ("1.1. | How do you pronounce ...?"), the section heading in a cell
+    merged across the columns, the navigation bar in a table of links; answers had quoted the
+    questions, "1. Background: 1.2.; ..." and "| << Harbour FAQ | Up | Home >> |"."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_heading("Harbour FAQ", level=1)
+    faq = document.add_table(rows=4, cols=2)
+    merged = faq.cell(0, 0).merge(faq.cell(0, 1))
+    merged.paragraphs[0].text = "1. Moorings"
+    merged.paragraphs[0].style = document.styles["Heading 3"]
+    faq.cell(1, 0).text = "1.1."
+    faq.cell(1, 1).text = "Can I moor overnight at the north quay?"
+    faq.cell(2, 1).text = "No. The north quay is kept clear for the ferry from dusk to dawn."
+    faq.cell(2, 1).add_paragraph(
+        "Overnight berths are on the south pontoons, booked at the office."
+    )
+    faq.cell(3, 0).text = "1.2."
+    faq.cell(3, 1).text = "Where is the fuel dock?"
+    links = document.add_table(rows=1, cols=3)
+    for cell, words in zip(links.rows[0].cells, ("<< Harbour FAQ", "Up", "Home >>"), strict=True):
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), "rId99")
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = words
+        run.append(text)
+        link.append(run)
+        cell.paragraphs[0]._p.append(link)
+    path = tmp_path / "faq.docx"
+    document.save(str(path))
+    text = load_document(path, "faq.docx").text
+    assert "### 1. Moorings\n\n#### 1.1. Can I moor overnight at the north quay?\n\n" in text, text
+    assert (
+        "No. The north quay is kept clear for the ferry from dusk to dawn.\n\n"
+        "Overnight berths are on the south pontoons" in text
+    ), text
+    assert "Up" not in text and "Home" not in text and "|" not in text, text
 
 
 def test_a_sphinx_pages_authors_are_each_of_its_author_fields(tmp_path: Path) -> None:
