@@ -56,12 +56,22 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     that leans on earlier turns ("And Blinken?", "What did he say about the US?", "When was
     that?", "Summarize the article"), the question with the earlier question's subject.
     """
-    asked = [t.content for t in history if t.role == "user" and t.content.strip()]
+    return _condense(question, history, _EARLIER_TURNS)
+
+
+def _condense(question: str, history: Sequence[Turn], depth: int) -> str:
+    asked = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     if not asked:
         return question
     # Names typed in lower case ("and blinken?") are known by the capitals of the replies.
     replies = [t.content for t in history if t.role == "assistant"]
-    previous = truecase(asked[-1], replies, starts=True)
+    last = asked[-1]
+    # The earlier question as it was searched, when it leaned on the turns before it in turn:
+    # "who scored West Ham's winner" / "and the equaliser?" / "what did their manager say?".
+    previous = history[last].content
+    if depth > 1:
+        previous = _condense(previous, history[:last], depth - 1)
+    previous = truecase(previous, replies, starts=True)
     typed, question = question, truecase(question, replies, starts=True)
     elliptic = _ELLIPSIS.match(question)
     if elliptic and not _QUESTION_WORDS.search(elliptic.group(1)):
@@ -90,6 +100,16 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     leaning = _leans_back(question)
     if leaning is None:
         return typed
+    said = _PERSONAL.search(question)
+    if (
+        leaning in ("bare", "pronoun")
+        and said is not None
+        and (named := _one_person(previous)) is not None
+    ):
+        # "Who is he?" after "What did Tim Sherwood say about Spurs?": he is the one person
+        # the earlier question named.
+        name = f"{named}'s" if said.group().lower() in ("his", "hers") else named
+        return f"{question[: said.start()]}{name}{question[said.end() :]}"
     carried = [n for n in names(previous) if n.lower() not in question.lower()]
     if leaning == "joined":
         # Only the earlier question's names: the earlier answer's ("Tessa Wullaert") is no
@@ -109,6 +129,28 @@ def condense(question: str, history: Sequence[Turn]) -> str:
 
 
 _PERSON = re.compile(r"\b(?:he|she|him|his|her|they|them|their)\b", re.IGNORECASE)
+# One person, unlike "they" (a team, a company, several people).
+_PERSONAL = re.compile(r"\b(?:he|she|him|his|hers)\b", re.IGNORECASE)
+_EARLIER_TURNS = 3  # how many earlier questions a follow-up's reading goes back through
+
+
+def _one_person(previous: str) -> str | None:
+    """The one person an earlier question names, unless it asked who someone was ("Who
+    replaced Harbaugh?": "he" is then more often the one the answer named)."""
+    from rag.language import parse
+
+    doc = parse(re.sub(r"\s*\([^()]*\)\s*$", "", previous))
+    people = list(dict.fromkeys(e.text for e in doc.ents if e.label_ == "PERSON"))
+    if len(people) > 1:
+        # A full name before a word the small model takes for one: "Tim Sherwood", "Spurs".
+        people = [p for p in people if " " in p]
+    if len(people) != 1 or _PERSON.search(doc.text):
+        return None
+    first = next((t for t in doc if not t.is_punct), None)
+    asked_who = first is not None and first.lower_ in ("who", "whom", "whose")
+    if asked_who and not re.match(r"\s*who(?:'s| is| was| are)\b", doc.text, re.IGNORECASE):
+        return None
+    return re.sub(r"['’]s$", "", people[0])
 
 
 def _shape(word: str) -> str:
@@ -140,6 +182,8 @@ def _counterpart(previous: str, subject: str) -> str | None:
         if len(before) != 1:
             return None
         return previous.replace(before[0].text, one.group(1), 1).rstrip(" ?") + "?"
+    # "And the equaliser?" after "who scored West Ham's winner": the noun, without its article.
+    subject = re.sub(r"^(?:the|a|an)\s+(?=[a-z])", "", subject.strip())
     shape = _shape(subject)
     if len(subject.split()) != 1 or shape == "capitalised":
         return None

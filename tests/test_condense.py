@@ -19,7 +19,8 @@ VOLODIN = [Turn(role="user", content="What did Volodin claim?"),
     [
         ("And Blinken?", "What did Blinken claim?"),
         ("What about Antony Blinken?", "What did Antony Blinken claim?"),
-        ("What did he say about the US?", "What did he say about the US? (Volodin)"),
+        # "he" is the one person the earlier question named.
+        ("What did he say about the US?", "What did Volodin say about the US?"),
         # Joined by "And", it goes on with the earlier question: its names come along.
         ("And what did Blinken say?", "And what did Blinken say? (Volodin)"),
         ("What did Blinken say?", "What did Blinken say?"),  # it stands alone
@@ -28,6 +29,42 @@ VOLODIN = [Turn(role="user", content="What did Volodin claim?"),
 )
 def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) -> None:
     assert condense(question, VOLODIN) == standalone
+
+
+@pytest.mark.parametrize(
+    ("earlier", "reply", "question", "standalone"),
+    [
+        # Trial 64's "who is he?" was searched as "who is he? (Tim Sherwood say about Spurs)"
+        # and refused.
+        ("what did tim sherwood say about spurs",
+         "On Optus Sport, ex-Spurs boss Tim Sherwood tore strips off Spurs. [1]",
+         "who is he?", "who is Tim Sherwood?"),
+        ("who is andrea gacki", "Andrea Gacki is the Director of FinCEN. [1]",
+         "what did she tell him?", "what did Andrea Gacki tell him?"),
+        # Asked who someone was, "he" is more often the one the answer named: both come along.
+        ("Who replaced Harbaugh?", "Sherrone Moore coached Michigan against Penn State. [1]",
+         "how old is he?", "how old is he? (Harbaugh, Sherrone Moore, Michigan)"),
+    ],
+)  # fmt: skip
+def test_he_or_she_is_the_one_person_the_earlier_question_named(
+    earlier: str, reply: str, question: str, standalone: str
+) -> None:
+    history = [Turn(role="user", content=earlier), Turn(role="assistant", content=reply)]
+    assert condense(question, history) == standalone
+
+
+def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
+    """ "what did their manager say?" after "and the equaliser?" after "who scored West Ham's
+    winner": the earlier question is about West Ham's equaliser, not "the equaliser" alone."""
+    history = [
+        Turn(role="user", content="who scored west hams winner"),
+        Turn(role="assistant", content="The rebound fell for the midfielder to finish. [1]"),
+        Turn(role="user", content="and the equaliser?"),
+        Turn(role="assistant", content="The ball fell into the path of the winger. [1]"),
+    ]
+    assert condense("what did their manager say after?", history) == (
+        "what did their manager say after? (scored west hams equaliser)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,6 +99,9 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
         # he post on x" / "and brockman?" had become "what did Brockman? (post on x)").
         ("what did he post on x", "and Brockman?", "what did Brockman post on x"),
         ("what was her salary", "and Bob Smith?", "what was Bob Smith's salary"),
+        # A noun with its article for the earlier question's one noun (trial 64's "and the
+        # equaliser?" had become "who the equaliser? (scored west hams winner)").
+        ("who scored west hams winner", "and the equaliser?", "who scored west hams equaliser?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
