@@ -170,6 +170,7 @@ def _model() -> Language:
 
 # A word as truecasing sees it: letters, with inner apostrophes and dots ("O'Rourke", "U.S").
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")  # "DraftKings", "McDonald", "iPhone"
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”()\[\]\n-])\s*$")
 
 
@@ -204,7 +205,13 @@ def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
                 lower.add(key)
             elif word[0].isupper():
                 forms[key][word] = forms[key].get(word, 0) + 1
-                if starts or not _SENTENCE_START.search(passage[max(0, m.start() - 3) : m.start()]):
+                # A capital inside a word is never a sentence's: "Seahawks vs. Cowboys:
+                # DraftKings Showdown lineup".
+                if (
+                    starts
+                    or _INNER_CAPITAL.search(word)
+                    or not _SENTENCE_START.search(passage[max(0, m.start() - 3) : m.start()])
+                ):
                     inside.add(key)
     best = {
         key: max(seen, key=seen.__getitem__)

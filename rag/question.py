@@ -239,6 +239,10 @@ def read(question: str) -> Reading:
     if kind == "what":
         nouns = [t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"]
         noun = next((n for n in nouns if n in _ANSWER_TYPES), None)
+        if (picked := _picked(tokens)) is not None and picked.pos_ == "NOUN":
+            # The noun "what" picks says what is asked: "what Python version could you start
+            # passing values" asks for a version, not the value a later noun names.
+            noun = picked.lemma_.lower() if picked.lemma_.lower() in _ANSWER_TYPES else None
         if noun:
             expected = _ANSWER_TYPES[noun]
             said_as = next(t for t in tokens if t.lemma_.lower() == noun)
@@ -424,6 +428,12 @@ def _circumstance(token: Token) -> bool:
 def _wanted(tokens: list[Token]) -> str | None:
     """The stem of the noun a leading "what"/"which" picks ("What uid", "Which new shows",
     "What kind of car": car)."""
+    head = _picked(tokens)
+    return stem(head.lemma_.lower()) if head is not None else None
+
+
+def _picked(tokens: list[Token]) -> Token | None:
+    """The noun a leading "what"/"which" picks, as spaCy read it."""
     if not tokens or tokens[0].lower_ not in ("what", "which"):
         return None
     head = tokens[0].head if tokens[0].dep_ == "det" else None
@@ -442,7 +452,7 @@ def _wanted(tokens: list[Token]) -> str | None:
         head = next((c for p in head.children if p.lower_ == "of" for c in p.children), head)
     if head.is_stop or head.pos_ not in ("NOUN", "ADJ", "PROPN"):
         return None
-    return stem(head.lemma_.lower())
+    return head
 
 
 def _both(first: str, second: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER, SECTION_PATH, names_release
@@ -53,6 +53,7 @@ from rag.selector import Selector
 from rag.sentences import (
     BRACKETED,
     CONTRAST,
+    RELATED,
     Sentence,
     WordVectors,
     answers_anything,
@@ -84,7 +85,7 @@ from rag.sentences import (
 )
 from rag.summary import summarize
 from rag.text import content_terms, stem
-from rag.typed import looks_typed, titles_name, typed_entity
+from rag.typed import counts_other, looks_typed, titles_name, typed_entity
 from rag.verify import Verifier
 
 if TYPE_CHECKING:
@@ -361,6 +362,7 @@ class ReadingEngine(Extractive):
         # The question's words a sentence says in other words ("get wrong": "incorrectly").
         related = related_terms(self._words, dict(reading.words), docs)
         literal: set[int] = set()  # the sentences that say the noun "which" picks, as asked
+        counts_asked = self._counts(reading)
         for item, doc, other in zip(short, docs, related, strict=True):
             lemmas = {stem(t.lemma_.lower()) for t in doc if not t.is_stop}
             lemmas |= content_terms(doc.text)
@@ -370,7 +372,7 @@ class ReadingEngine(Extractive):
             if is_field(item.sentence):
                 lemmas |= terms_of(named_by(item.sentence.passage))
             item.lexical = coverage(reading.terms, lemmas | other, idf)
-            typed, item.near = typed_entity(reading, doc)
+            typed, item.near = typed_entity(reading, doc, counts_asked)
             # A sentence that opens with "They" or "This release" names what the sentence
             # before it names ("Of the forms of IPC, sockets are the most popular. They were
             # invented in Berkeley").
@@ -390,7 +392,10 @@ class ReadingEngine(Extractive):
                 item.key = coverage(reading.key_terms, said | answered, idf)
                 item.reworded = coverage(reading.key_terms, said | answered | other, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
-            item.typed = max(typed, 0.5 * item.typed)
+            if not (counts_asked and counts_other(reading, doc, counts_asked)):
+                item.typed = max(typed, 0.5 * item.typed)
+            else:
+                item.typed = typed
             if not reading.expected and titles_name(reading, doc):
                 item.typed = 1.0  # "which councilor": "Councilor Derek Olsen"
             if reading.subject:
@@ -463,6 +468,25 @@ class ReadingEngine(Extractive):
             for item, chance in zip(read_by, chances, strict=True):
                 item.selected = chance
         return found
+
+    def _counts(self, reading: Reading) -> Callable[[str], bool] | None:
+        """Whether a noun is the one "how many" counts, or a word close to it in meaning
+        ("staff" for "employees")."""
+        if reading.wanted is None:
+            return None
+        asked = dict(reading.words).get(reading.wanted, reading.wanted)
+
+        def counts(noun: str) -> bool:
+            if stem(noun) == reading.wanted:
+                return True
+            vectors = self._words.get({asked, noun})
+            return (
+                asked in vectors
+                and noun in vectors
+                and (float(vectors[asked] @ vectors[noun]) >= RELATED)
+            )
+
+        return counts
 
     def _headed(
         self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray, question: str

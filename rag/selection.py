@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.language import is_english
 from rag.question import Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, asked_above, asks_itself, is_row, repeats
@@ -64,11 +65,12 @@ class ReadingWeights:
     shortlist: int = 12
     refuse_below: float = 0.5  # the best eligible sentence's score under which it refuses
     # What an answer must have, whatever its score: some of the question's nouns and
-    # adjectives, its passage naming the people, places and works the question names, and the
-    # numbers it names ("the 2027 World Cup" is not answered by the 2023 one).
+    # adjectives, its passage naming every person, place and work the question names ("How
+    # much money did Hamas raise on TikTok?" is not answered by a passage on Hamas's money
+    # alone), and the numbers it names ("the 2027 World Cup" is not answered by the 2023 one).
     min_lexical: float = 0.1
     need_typed: bool = True
-    min_context: float = 0.5
+    min_context: float = 1.0
     need_numbers: bool = True
     second_within: float = 0.85  # a second sentence joins when this close to the best
     name_only_discount: float = 0.15
@@ -134,7 +136,11 @@ def select(
             *(content_terms(f"{document_name(p.title, p.doc_id)} {p.text}") for p in passages)
         )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
-        unseen = reading.nouns - used or (reading.task and not reading.task & used)
+        # A word cut short is said by one it starts ("apps": "applications").
+        unseen = {
+            n for n in reading.nouns - used
+            if not (len(n) >= 3 and not is_english(n) and any(w.startswith(n) for w in used))
+        } or (reading.task and not reading.task & used)  # fmt: skip
         bar += w.unseen_noun_cost if unseen else 0.0
     if combine(best, w) < bar:
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rag.language import fold
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 
-def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
+def typed_entity(
+    reading: Reading, doc: Doc, counts_asked: Callable[[str], bool] | None = None
+) -> tuple[float, float]:
     """Whether a sentence holds an entity of the wanted kind that the question does not name,
-    and how near the nearest such entity stands to the question's own words (1 beside them)."""
+    and how near the nearest such entity stands to the question's own words (1 beside them).
+    `counts_asked` says whether a noun a number counts is the one "how many" asks about."""
     if not reading.expected:
         return 0.0, 0.0
     question = fold(reading.text)
@@ -32,6 +36,9 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
         and fold(e.text) not in question
         and not any(fold(e.text) in n or n in fold(e.text) for n in reading.names)
     ]  # fmt: skip
+    if reading.kind == "how_many" and reading.wanted and counts_asked is not None:
+        # "How many employees did Pebble have": "20,000 registered users" counts another thing.
+        new = [e for e in new if (noun := _counted(e)) is None or counts_asked(noun)]
     if reading.expected & _PLACES:
         # In a manual, a place is a path or an address: "PID files must be placed in /run".
         for m in itertools.chain(_PATH.finditer(doc.text), _STREET.finditer(doc.text)):
@@ -86,6 +93,29 @@ def typed_entity(reading: Reading, doc: Doc) -> tuple[float, float]:
         return strength, 0.0
     distance = min(min(abs(a - e.start), abs(a - (e.end - 1))) for e in new for a in anchors)
     return strength, 1.0 / (1.0 + distance / 5.0)
+
+
+def counts_other(reading: Reading, doc: Doc, counts_asked: Callable[[str], bool]) -> bool:
+    """Whether each number of a sentence counts a thing other than what "how many" asks about
+    ("How many employees": "growing to just 20,000 registered users")."""
+    if reading.kind != "how_many" or not reading.wanted:
+        return False
+    counted = [_counted(e) for e in doc.ents if e.label_ in ("CARDINAL", "QUANTITY")]
+    return bool(counted) and all(c is not None and not counts_asked(c) for c in counted)
+
+
+def _counted(entity: Span) -> str | None:
+    """The noun a number counts, when the number stands before it: "20,000 registered users",
+    "3,000 daily active users". (Read without the parser: past a few adjectives.)"""
+    doc = entity.doc
+    i = entity.end
+    while i < min(len(doc), entity.end + 3) and (
+        doc[i].pos_ == "ADJ" or doc[i].tag_ in ("VBN", "VBG")
+    ):
+        i += 1
+    if i < len(doc) and doc[i].pos_ == "NOUN":
+        return str(doc[i].lemma_.lower())
+    return None
 
 
 def _after_locative(entity: Span) -> bool:

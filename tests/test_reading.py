@@ -69,6 +69,10 @@ from rag.typed import looks_typed, typed_entity
         ("and since when has that deal been in place?", "when", "DATE"),
         ("by whom was the lighthouse built?", "who", "PERSON"),
         ("how cheap do the earbuds get on sale", "how_much", "MONEY"),  # a price (trial 61)
+        # The noun "what" picks says what is asked, not a later one (trial 65: "values" had
+        # wanted a sum of money).
+        ("in what python version could you start passing values into a generator", "what", None),
+        ("what is the value of the ring road contract", "what", "MONEY"),
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
@@ -220,6 +224,12 @@ def test_names_typed_in_lower_case_are_read_with_the_documents_capitals() -> Non
     ]
     assert truecase("what did volodin say", context) == "what did Volodin say"
     assert truecase("who is nicolas maduro", context) == "who is Nicolás Maduro"
+    # A capital inside a word is never a sentence's, even after a colon (trial 64's
+    # "draftkings" stayed a word and the lineup's lines did not answer).
+    lineup = ["Seahawks vs. Cowboys: DraftKings Showdown lineup\n\nCaptain: Tony Pollard $14,700"]
+    assert truecase("how much does pollard cost on draftkings", lineup) == (
+        "how much does Pollard cost on DraftKings"
+    )
     # A word the documents also write in lower case stays as typed, as do capitals typed.
     assert truecase("what did the president say", context) == "what did the president say"
     assert truecase("What did Blinken say?", context) == "What did Blinken say?"
@@ -2059,3 +2069,67 @@ def test_an_adjective_before_its_noun_settles_no_yes_or_no(real_pipeline: Pipeli
     )
     answer = real_pipeline.engine.answer("can functions be recursive?", note)
     assert not answer.answer.startswith("Yes"), answer.answer
+
+
+@pytest.mark.slow
+def test_how_many_is_not_answered_by_a_number_of_another_thing(real_pipeline: Pipeline) -> None:
+    """Trial questions: "How many employees did Pebble have" had been answered with "20,000
+    registered users"; a number of the thing asked about, or of a word close to it, answers."""
+    note = _note(
+        "Pebble, an app started by former Twitter employees, shut down after a year, growing "
+        "to just 20,000 registered users. Its founders thanked the community."
+    )
+    engine = real_pipeline.engine
+    assert engine.answer("How many employees did Pebble have?", note).refused
+    answer = engine.answer("How many users did Pebble have?", note)
+    assert not answer.refused and "20,000" in answer.answer, answer.answer
+    staffed = _note("Pebble employed 14 staff when it shut down after a year.")
+    answer = engine.answer("How many employees did Pebble have?", staffed)
+    assert not answer.refused and "14" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_an_answer_comes_from_a_passage_naming_all_the_question_names(
+    real_pipeline: Pipeline,
+) -> None:
+    """Trial 64: "how much money did hamas raise on tiktok" was answered from a passage about
+    Hamas's money that never names TikTok. A name said in the plural counts ("Oscars")."""
+    note = _note("Hamas raises $100 million a year through charities and money changers.")
+    engine = real_pipeline.engine
+    assert engine.answer("How much money did Hamas raise on TikTok?", note).refused
+    answer = engine.answer("How much money does Hamas raise?", note)
+    assert not answer.refused and "$100 million" in answer.answer, answer.answer
+    oscars = _note("Gemini claims incorrectly that Brendan Gleeson won Best Actor at the Oscar "
+                   "ceremony last year, not Brendan Fraser.")  # fmt: skip
+    answer = engine.answer("What did Gemini get wrong about the Oscars?", oscars)
+    assert not answer.refused and "Gleeson" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_words_vector_does_not_depend_on_the_words_beside_it(real_pipeline: Pipeline) -> None:
+    """The int8 model scales a batch's activations together: "licence" embedded beside other
+    words had another vector than alone, and a question was refused after one question and
+    answered after another."""
+    import numpy as np
+
+    from rag.sentences import WordVectors
+
+    embedder = real_pipeline.engine._embedder
+    alone = WordVectors(embedder).get(["licence"])["licence"]
+    crowded = WordVectors(embedder).get(["licence", "antidisestablishmentarianism", "a", "x"])
+    assert np.array_equal(alone, crowded["licence"])
+
+
+@pytest.mark.slow
+def test_a_question_word_cut_short_is_said_by_the_word_it_starts(real_pipeline: Pipeline) -> None:
+    """Trial 65: "what command do apps have to run ..." was refused: no passage says "apps",
+    and a noun the documents never use makes refusal likelier; "applications" says it."""
+    note = _note(
+        "Each application installs a single XML file into the packages directory. After "
+        "installing, uninstalling or modifying this file, the application MUST run the "
+        "update-mime-database command."
+    )
+    answer = real_pipeline.engine.answer(
+        "what command do apps have to run after installing their xml file", note
+    )
+    assert not answer.refused and "update-mime-database" in answer.answer, answer.answer
