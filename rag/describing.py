@@ -24,6 +24,9 @@ _DEFINES = (
 )
 
 
+_PLURAL = r"(?:s|es)?"  # a term's plural: "generator expressions" of "generator expression"
+
+
 def may_describe(subject: str, text: str) -> bool:
     """A cheap guess at `describes`, without spaCy: the text says "X (a noun or two) is a
     ..." ("The LDL software package is a set of ...")."""
@@ -32,7 +35,7 @@ def may_describe(subject: str, text: str) -> bool:
     # A person's surname says it too, written as a name: "Cue is one of the ..." of Eddy Cue.
     surname = _surname(subject)
     return bool(
-        re.search(rf"(?<![\w-]){said}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", folded)
+        re.search(rf"(?<![\w-]){said}{_PLURAL}(?![\w-])(?:\s+[a-z]+){{0,2}}{COPULA}", folded)
         or re.match(rf"{KIND_FIRST}{said}(?![\w-])", folded, re.IGNORECASE)
         or (
             surname and re.search(rf"(?<![\w-]){surname}(?![\w-]){COPULA}", fold(text, lower=False))
@@ -78,9 +81,10 @@ def describes(subject: str, doc: Doc) -> float:
     last = target.split()[-1]
     # A word of a longer hyphenated one is another term: "Depends" is not "Pre-Depends".
     surname = _surname(subject)  # ("Cue", written as a name)
+    # What a kind of thing is, is said of them all: "Generator expressions return an ...".
     found = (
-        re.search(rf"(?<![\w-]){re.escape(target)}(?![\w-])", folded)
-        or (len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}(?![\w-])", folded))
+        re.search(rf"(?<![\w-]){re.escape(target)}{_PLURAL}(?![\w-])", folded)
+        or (len(last) >= 4 and re.search(rf"(?<![\w-]){re.escape(last)}{_PLURAL}(?![\w-])", folded))
         or (surname and re.search(rf"(?<![\w-]){surname}(?![\w-])", fold(text, lower=False)))
     )
     if not found:
@@ -95,6 +99,8 @@ def describes(subject: str, doc: Doc) -> float:
     if apposition and not _clause_after(doc, end + apposition.end()):
         return 1.0
     if re.match(COPULA, after) or re.match(_DEFINES, after):
+        return 1.0
+    if _plural_kind(doc, found.group(), end, after):
         return 1.0
     if re.fullmatch(KIND_FIRST, before, re.IGNORECASE) and re.match(r"\s*(?:[,.;]|$)", after):
         return 1.0
@@ -154,6 +160,20 @@ def describes(subject: str, doc: Doc) -> float:
     ):
         return 0.8
     return 0.3
+
+
+def _plural_kind(doc: Doc, said: str, end: int, after: str) -> bool:
+    """Whether a kind of thing named in the plural is said to be things of another kind, with
+    no article: "Quantum dots are tiny particles of ..." (not "... are surrounded by ...", nor
+    "... are preferable in ...")."""
+    copula = re.match(r"\s+(?:are|were)\s+", after)
+    if not said.endswith("s") or copula is None:
+        return False
+    following = [t for t in doc if t.idx >= end + copula.end()]
+    words = 0
+    while words < len(following) and words < 3 and following[words].pos_ in ("ADJ", "ADV"):
+        words += 1
+    return words < len(following) and following[words].pos_ == "NOUN"
 
 
 def _clause_after(doc: Doc, at: int) -> bool:

@@ -437,6 +437,8 @@ def _picked(tokens: list[Token]) -> Token | None:
     if not tokens or tokens[0].lower_ not in ("what", "which"):
         return None
     head = tokens[0].head if tokens[0].dep_ == "det" else None
+    if head is not None and head.pos_ not in ("NOUN", "ADJ", "PROPN"):
+        head = None  # "what option tracks ...", parsed as the verb's: the noun after it
     if head is None:
         # The parser may take "which" for the object ("Which Ninja version added ..."): the
         # first common noun before the verb is what it picks.

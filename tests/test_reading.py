@@ -73,6 +73,7 @@ from rag.typed import looks_typed, typed_entity
         # wanted a sum of money).
         ("in what python version could you start passing values into a generator", "what", None),
         ("what is the value of the ring road contract", "what", "MONEY"),
+        ("what option tracks where uninitialised values come from", "what", None),
     ],
 )
 def test_a_question_says_what_kind_of_answer_it_wants(
@@ -361,6 +362,11 @@ def test_what_a_term_is_is_looked_for_where_the_document_first_speaks_of_it() ->
         # A clause after the comma, not an apposition; a term, not a name after a noun.
         ("On successful completion of the MCU, the permanent state is updated.", "mcu", 0.3),
         ("The output HDU will then have the structure of the input HDU.", "hdu", 0.3),
+        # A kind of thing named in the plural (trial 65's "what is a generator expression" had
+        # found no sentence naming it): what they are, or a mention.
+        ("Quantum dots are tiny particles of a semiconductor.", "quantum dot", 1.0),
+        ("Generator expressions return an iterator.", "generator expression", 0.3),
+        ("Generator expressions are surrounded by parentheses.", "generator expression", 0.3),
     ],
 )
 def test_a_sentence_says_what_a_term_is(sentence: str, subject: str, how_plainly: float) -> None:
