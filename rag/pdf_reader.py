@@ -210,6 +210,10 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             ]
     # (After the faces are settled: the lines are new objects.)
     running = running_lines([page.lines for page in pages])
+    # A manuscript set double-spaced (1.8 times its type's size from line to line, against 1.2
+    # in most) has its paragraphs' lines as far apart as other documents' paragraphs.
+    spacing = _leading(pages, body) / body
+    spacing = spacing if spacing >= 1.65 else 1.2
     heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
     # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
     # "glob-" + "deleteall" keeps its hyphen.
@@ -230,7 +234,9 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             if isinstance(piece, Block):
                 pieces.append(piece)
             else:
-                pieces += [notes for group in _group(piece) for notes in _notes_apart(group, body)]
+                pieces += [
+                    notes for group in _group(piece, spacing) for notes in _notes_apart(group, body)
+                ]
         for index, group in enumerate(pieces):
             if isinstance(group, Block):
                 blocks.append(group)
@@ -404,18 +410,39 @@ def _notes_apart(group: list[Line], body: float) -> list[list[Line]]:
     return notes
 
 
-def _group(lines: list[Line]) -> list[list[Line]]:
+def _leading(pages: list[_Page], body: float) -> float:
+    """The step from one line of body text to the next that the document sets most often:
+    1.2 times the type's size in most, nearer 2 in a manuscript set double-spaced."""
+    steps: Counter[float] = Counter()
+    for page in pages:
+        for above, below in itertools.pairwise(page.lines):
+            step = above.bottom - below.bottom
+            if (
+                abs(above.size - body) < 0.08 * body
+                and abs(below.size - body) < 0.08 * body
+                and 0 < step < 3 * body
+                and abs(above.left - below.left) < body
+            ):
+                steps[round(step * 2) / 2] += 1
+    # (Told by many lines, most of them so set: a title page's few lines say nothing of it.)
+    if not steps:
+        return 1.2 * body
+    step, count = steps.most_common(1)[0]
+    return step if count >= 10 and count >= 0.5 * steps.total() else 1.2 * body
+
+
+def _group(lines: list[Line], spacing: float = 1.2) -> list[list[Line]]:
     """Consecutive lines of one block: same style, close below each other, no bullet."""
     groups: list[list[Line]] = []
     for line in lines:
-        if groups and _same_block(groups[-1], line):
+        if groups and _same_block(groups[-1], line, spacing):
             groups[-1].append(line)
         else:
             groups.append([line])
     return groups
 
 
-def _same_block(group: list[Line], line: Line) -> bool:
+def _same_block(group: list[Line], line: Line, spacing: float = 1.2) -> bool:
     prev = group[-1]
     # A monospaced face is often set a point smaller than the prose it stands in: a path on a
     # line of its own inside a paragraph ("/usr/share/mime/text/html.xml, ..., and").
@@ -435,7 +462,9 @@ def _same_block(group: list[Line], line: Line) -> bool:
             return False
     elif code:
         return 0 < step < 3.0 * line.size  # code keeps its blank lines
-    if step <= 0 or step > 1.6 * max(prev.size, line.size):
+    # (A document set double-spaced, `spacing` its lines' step over their size, steps further
+    # from line to line.)
+    if step <= 0 or step > max(1.6, 1.15 * spacing) * max(prev.size, line.size):
         return False  # a new column, or a gap between paragraphs
     if LIST_MARKER.match(line.text):
         return False

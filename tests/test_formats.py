@@ -1606,6 +1606,32 @@ def test_a_pdf_paragraph_keeps_lines_that_open_with_smaller_typewriter_words(
     assert "in this order, /usr/share/mime/text/html.xml" in text, text
 
 
+def test_a_pdf_set_double_spaced_keeps_its_paragraphs_whole(tmp_path: Path) -> None:
+    """Trial 67's R vignette, its lines 1.8 times their type's size apart: every line had been
+    read as a paragraph of its own ("described in Genz and" / "Bretz (1999).")."""
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("times", size=11)
+    lines = [
+        *(
+            f"Line {n} of the opening paragraph says how the harbour keeps its records, and"
+            for n in range(10)
+        ),
+        "the log is read each morning by the pilots. We refer to the work described by Genz and",
+        "Bretz (1999) for the method. The procedures proposed there are implemented in the",
+        "package, which is available from the office.",
+        "    A second paragraph opens on an indented line, as the manuscript sets them, and it",
+        "ends here.",
+    ]
+    for row, words in enumerate(lines):
+        pdf.text(72, 100 + 19.5 * row, words)
+    path = tmp_path / "vignette.pdf"
+    pdf.output(str(path))
+    text = load_document(path, "vignette.pdf").text
+    assert "described by Genz and Bretz (1999) for the method." in text, text
+    assert "available from the office.\n\nA second paragraph opens" in text, text
+
+
 _NEWS = """\
 Harbour tools NEWS                                    -*- outline -*-
 
