@@ -84,7 +84,13 @@ def _condense(question: str, history: Sequence[Turn], depth: int) -> str:
             return swapped
         # The earlier question's name written like this one ("QUIT" for "INT") goes first.
         earlier = sorted(names(previous), key=lambda n: _shape(n) != _shape(subject))
-        if earlier and _names_someone(subject):
+        # One name asked about before, and a word or two that swap with nothing else: "and
+        # howe?" after "what did Moyes say after the win" asks it of Howe, though "howe" is
+        # also a word.
+        lone = len(earlier) == 1 and len(subject.split()) <= 2
+        if earlier and (_names_someone(subject) or lone):
+            if _shape(earlier[0]) == "capitalised" and subject.islower():
+                subject = subject.title()  # a name, as the earlier one was written
             return previous.replace(earlier[0], subject, 1)
         # "What did he post on X?" / "And Brockman?": he was someone else; Brockman now.
         pronoun = _PERSON.search(previous)
@@ -190,10 +196,11 @@ def _counterpart(previous: str, subject: str) -> str | None:
     terms = [w.strip("?.,!;:'\"") for w in previous.split()]
     terms = [t for t in terms if t and t.lower() not in _NOT_NAMES]
     same = [t for t in terms if _shape(t) == ("code" if shape == "word" else shape)]
+    unknown = [t for t in terms if _shape(t) == "word" and len(t) >= 3 and not _english(t)]
     if not same and shape == "word" and not _english(subject):
         # A name no dictionary has for the earlier question's one such name: "what does
         # msgmerge do" and "and msgfmt?".
-        same = [t for t in terms if _shape(t) == "word" and len(t) >= 3 and not _english(t)]
+        same = unknown
     if not same and shape == "word":
         # A plain word for the earlier question's one common noun: "how are dictionaries
         # implemented in cpython" and "what about lists?".
@@ -201,6 +208,8 @@ def _counterpart(previous: str, subject: str) -> str | None:
 
         said = parse(f"the {subject}")[-1]  # tagged as a noun after its article
         same = [t.text for t in parse(previous) if t.pos_ == "NOUN" and t.tag_ == said.tag_]
+        # Or for its one name no dictionary has: "what does geturl do" and "and info?".
+        same = same or unknown
     if len(same) != 1:
         return None
     return previous.replace(same[0], subject, 1).rstrip(" ?") + "?"
@@ -361,6 +370,8 @@ def _opening(question: str) -> str:
 
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
+    # An earlier follow-up as it was searched, its context in brackets: one list of words.
+    question = re.sub(r"\?\s*\(", ", ", question).replace(")", "")
     words = question.strip(" ?.!").split()
     skipped = _NOT_NAMES | _LEADING | _ASKER | _OPENERS | _BACK_PRONOUNS
     while words and words[0].lower().strip(",") in skipped:

@@ -53,6 +53,31 @@ def test_he_or_she_is_the_one_person_the_earlier_question_named(
     assert condense(question, history) == standalone
 
 
+def test_a_name_that_is_also_a_word_swaps_with_the_earlier_name() -> None:
+    """Trial 66: "and howe?" after "what did moyes say after the west ham win" had been
+    searched as "what did howe? (Moyes say ...)", and "what about dyche" after it as "what did
+    howe? dyche say after the west ham win)?": "howe" is a word too."""
+    history = [
+        Turn(role="user", content="what did moyes say after the west ham win"),
+        Turn(role="assistant", content='"Huge performance," said coach David Moyes. [1]'),
+    ]
+    assert condense("and howe?", history) == "what did Howe say after the west ham win"
+    history += [
+        Turn(role="user", content="and howe?"),
+        Turn(role="assistant", content='"We have to do better," said Howe. [1]'),
+    ]
+    assert condense("what about dyche", history) == "what did Dyche say after the west ham win"
+    # An earlier follow-up's context is carried as words, not brackets within brackets.
+    history = [
+        Turn(role="user", content="who stars in the last seduction"),
+        Turn(role="assistant", content="The real star of the show is Joan Crawford. [1]"),
+        Turn(role="user", content="and who directed it?"),
+        Turn(role="assistant", content="Director: Robert Wise [1]"),
+    ]
+    searched = condense("when was that released", history)
+    assert searched.count("(") == 1 and "?" not in searched, searched
+
+
 def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
     """ "what did their manager say?" after "and the equaliser?" after "who scored West Ham's
     winner": the earlier question is about West Ham's equaliser, not "the equaliser" alone."""
@@ -102,6 +127,9 @@ def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
         # A noun with its article for the earlier question's one noun (trial 64's "and the
         # equaliser?" had become "who the equaliser? (scored west hams winner)").
         ("who scored west hams winner", "and the equaliser?", "who scored west hams equaliser?"),
+        # The one term no dictionary has makes way for a word that is one (trial 67's "and
+        # info?" had become "what does info? (geturl)").
+        ("what does geturl do", "and info?", "what does info do?"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:

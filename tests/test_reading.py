@@ -278,7 +278,8 @@ def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
 def test_a_follow_up_typed_in_lower_case_swaps_the_name() -> None:
     history = [Turn(role="user", content="what did volodin say"),
                Turn(role="assistant", content="Volodin wrote that Maduro won [1].")]  # fmt: skip
-    assert condense("and blinken?", history) == "what did blinken say"
+    # (Written as the earlier name was, with its capital.)
+    assert condense("and blinken?", history) == "what did Blinken say"
 
 
 HISTORY = [Turn(role="user", content="Who kicked Colorado's winning field goal?"),
