@@ -29,9 +29,15 @@ def read_docx(docx: Any, raw: bytes, path: Path) -> tuple[list[Block], dict[str,
         elif tag == "tbl":
             reader.table(docx.table.Table(element, document))
     props = document.core_properties
+    byline = _byline(reader.blocks)
+    if byline is not None:
+        # Pandoc sets a DocBook page's author as a heading under the title ("### John Fleck"):
+        # the document's byline, not a section.
+        at, names = byline
+        reader.blocks[at] = Block("paragraph", names)
     meta = {
         "title": props.title or reader.title,
-        "author": props.author,
+        "author": props.author or (byline[1] if byline else None),
         # A .docx records when the file (or its template) was created, not a publication.
         "created_at": props.created,
     }
@@ -96,6 +102,24 @@ class _Reader:
                 for paragraph in cell.paragraphs:
                     self.paragraph(paragraph, label)
                     label = ""
+
+
+def _byline(blocks: list[Block]) -> tuple[int, str] | None:
+    """A heading of people's names just under the title, before any paragraph: its place and
+    the names."""
+    from rag.language import analyse
+
+    for at, block in enumerate(blocks[:4]):
+        if block.kind != "heading":
+            return None
+        if at == 0 or len(block.text) > 120:
+            continue
+        doc = analyse([block.text])[0]
+        named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+        letters = sum(c.isalpha() for c in block.text)
+        if letters and named >= 0.6 * letters:
+            return at, block.text
+    return None
 
 
 def _cells(row: Any) -> list[Any]:

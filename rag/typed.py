@@ -106,7 +106,10 @@ def counts_other(reading: Reading, doc: Doc, counts_asked: Callable[[str], bool]
 
 def _counted(entity: Span) -> str | None:
     """The noun a number counts, when the number stands before it: "20,000 registered users",
-    "3,000 daily active users". (Read without the parser: past a few adjectives.)"""
+    "3,000 daily active users" (read without the parser: past a few adjectives); a score
+    ("1-0 up") counts goals or points, not fans."""
+    if _SCORE.match(entity.doc.text, entity.start_char):  # (the model may tag "1" of "1-0")
+        return "score"
     doc = entity.doc
     i = entity.end
     while i < min(len(doc), entity.end + 3) and (

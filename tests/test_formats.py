@@ -2144,6 +2144,23 @@ def test_docx_tables_that_lay_out_text_are_read_as_text(tmp_path: Path) -> None:
     assert "Up" not in text and "Home" not in text and "|" not in text, text
 
 
+def test_docx_byline_heading_under_the_title_is_its_author(tmp_path: Path) -> None:
+    """Trial 67, libxslt's tutorial made into a .docx by pandoc: the DocBook author came as a
+    heading ("### John Fleck"), a section of its own, and the document had no author."""
+    document = docx.Document()
+    document.add_heading("Harbour Tutorial", level=1)
+    document.add_heading("Ada Quint", level=3)
+    document.add_paragraph("This is version 0.4 of the harbour tutorial.")
+    document.add_heading("Introduction", level=2)
+    document.add_paragraph("The harbour keeps a log of every vessel.")
+    document.core_properties.author = ""
+    path = tmp_path / "tutorial.docx"
+    document.save(str(path))
+    doc = load_document(path, "tutorial.docx")
+    assert doc.author == "Ada Quint"
+    assert _headings(doc.text) == ["# Harbour Tutorial", "## Introduction"], doc.text
+
+
 def test_a_sphinx_pages_authors_are_each_of_its_author_fields(tmp_path: Path) -> None:
     # "author: Peter Moody" / "author: Nick Coghlan": the second had been left out (trial 60).
     fields = "".join(

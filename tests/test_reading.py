@@ -2090,6 +2090,9 @@ def test_how_many_is_not_answered_by_a_number_of_another_thing(real_pipeline: Pi
     assert engine.answer("How many employees did Pebble have?", note).refused
     answer = engine.answer("How many users did Pebble have?", note)
     assert not answer.refused and "20,000" in answer.answer, answer.answer
+    # A score counts goals, not fans (trial 64: "how many fans were at the spurs west ham game").
+    scored = _note("The fans don't deserve this, when you go 1-0 up you should play with energy.")
+    assert engine.answer("How many fans were at the match?", scored).refused
     staffed = _note("Pebble employed 14 staff when it shut down after a year.")
     answer = engine.answer("How many employees did Pebble have?", staffed)
     assert not answer.refused and "14" in answer.answer, answer.answer
