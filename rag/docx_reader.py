@@ -134,15 +134,19 @@ def _cells(row: Any) -> list[Any]:
 
 def _laid_out(rows: list[list[Any]]) -> bool:
     """Whether a table lays out text rather than holding data: a heading in a cell, one cell
-    of text in the whole table, or two columns with paragraphs of prose in them."""
+    of text in the whole table, or two columns with paragraphs of prose in them and rows that
+    fill one cell only (a question's number beside it, its answer under it)."""
     paragraphs = [p for row in rows for cell in row for p in cell.paragraphs if p.text.strip()]
     if any((p.style.name if p.style is not None else "").startswith("Heading") for p in paragraphs):
         return True
     filled = [cell for row in rows for cell in row if _cell_text(cell)]
     if len(filled) == 1:
         return True
-    return max((len(row) for row in rows), default=0) <= 2 and any(
-        len(p.text) >= 150 and _SENTENCE_END.search(p.text.strip()) for p in paragraphs
+    # (A glossary, a term beside each long definition, fills both cells of every row: data.)
+    return (
+        max((len(row) for row in rows), default=0) <= 2
+        and any(len([c for c in row if _cell_text(c)]) == 1 for row in rows)
+        and any(len(p.text) >= 150 and _SENTENCE_END.search(p.text.strip()) for p in paragraphs)
     )
 
 

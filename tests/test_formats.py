@@ -2142,6 +2142,17 @@ def test_docx_tables_that_lay_out_text_are_read_as_text(tmp_path: Path) -> None:
         "Overnight berths are on the south pontoons" in text
     ), text
     assert "Up" not in text and "Home" not in text and "|" not in text, text
+    # A glossary, a term beside each long definition, stays a table.
+    glossary = docx.Document()
+    terms = glossary.add_table(rows=2, cols=2)
+    for row, (term, meaning) in enumerate(
+        (("bollard", "A short post on a quay"), ("fender", "A cushion hung over the side"))
+    ):
+        terms.cell(row, 0).text = term
+        terms.cell(row, 1).text = f"{meaning}, used by every crew in the harbour. " * 4
+    glossary.save(str(tmp_path / "glossary.docx"))
+    text = load_document(tmp_path / "glossary.docx", "glossary.docx").text
+    assert text.startswith("| bollard | A short post on a quay"), text
 
 
 def test_docx_byline_heading_under_the_title_is_its_author(tmp_path: Path) -> None:
