@@ -522,7 +522,7 @@ def _metadata(tree: Any) -> dict[str, Any]:
     url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     if url and urlsplit(str(url)).scheme not in ("http", "https"):
         url = None  # a file:// address names the machine the page was built on
-    by, dated = _byline(tree)
+    by, dated, outlet = _byline(tree)
     author = (
         ld.get("author")
         or meta("author", "article:author", "dc.creator", "DC.creator")
@@ -539,13 +539,14 @@ def _metadata(tree: Any) -> dict[str, Any]:
         "url": url,
         "source": meta("og:site_name", "application-name")
         or site
+        or outlet
         or (urlsplit(str(url)).hostname if url else None),
     }
 
 
-def _byline(tree: Any) -> tuple[str | None, str | None]:
-    """The author and the date a news page's visible byline states ("By Brian Heater,
-    TechCrunch, October 28, 2023" in an element classed "byline")."""
+def _byline(tree: Any) -> tuple[str | None, str | None, str | None]:
+    """The author, the date and the outlet a news page's visible byline states ("By Brian
+    Heater, TechCrunch, October 28, 2023" in an element classed "byline")."""
     from rag.text import dates_in
 
     for element in tree.xpath("//*[contains(concat(' ', @class, ' '), ' byline ')]"):
@@ -553,8 +554,16 @@ def _byline(tree: Any) -> tuple[str | None, str | None]:
         named = re.match(r"By\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})", text)
         if named:
             dates = sorted(dates_in(text))
-            return named.group(1), dates[0].isoformat() if len(dates) == 1 else None
-    return None, None
+            # The part between the name and the date, when it names no date itself:
+            # ", TechCrunch,", " | Essentially Sports |".
+            part = re.match(r"\s*[,|]\s*([^,|\d]{2,60}?)\s*[,|]", text[named.end() :])
+            outlet = part.group(1).strip() if part and not dates_in(part.group(1)) else None
+            return (
+                named.group(1),
+                dates[0].isoformat() if len(dates) == 1 else None,
+                outlet if outlet and not re.match(r"(?i)published|updated", outlet) else None,
+            )
+    return None, None, None
 
 
 def _json_ld(tree: Any) -> dict[str, str]:

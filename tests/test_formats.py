@@ -63,13 +63,20 @@ def test_html_gives_main_text_and_metadata(tmp_path: Path) -> None:
     assert doc.source == "Quay Gazette"
 
 
-def test_html_news_byline_gives_author_and_date(tmp_path: Path) -> None:
+def test_html_news_byline_gives_author_date_and_outlet(tmp_path: Path) -> None:
+    # The outlet between the name and the date (trial 66's page had shown no outlet).
     doc = _loaded(tmp_path, "robots.html", (
         "<html><head><title>Harbour robots</title></head><body><h1>Harbour robots</h1>"
         '<p class="byline">By Ada Quint, Quay Gazette, October 28, 2023</p>'
         "<p>The harbour now runs forty robots on the quay at night.</p></body></html>"
     ))  # fmt: skip
-    assert (doc.author, doc.published_at) == ("Ada Quint", "2023-10-28")
+    assert (doc.author, doc.published_at, doc.source) == ("Ada Quint", "2023-10-28", "Quay Gazette")
+    doc = _loaded(tmp_path, "ferry.html", (
+        "<html><head><title>Ferry</title></head><body><h1>Ferry</h1>"
+        '<p class="byline">By Ada Quint | Published October 28, 2023</p>'
+        "<p>The ferry runs twice a day.</p></body></html>"
+    ))  # fmt: skip
+    assert (doc.author, doc.source) == ("Ada Quint", None)
 
 
 def test_html_bars_of_links_and_a_page_header_are_no_text(tmp_path: Path) -> None:
