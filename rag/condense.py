@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from rag.language import truecase
-from rag.question import AUXILIARIES, DOCUMENT_NOUNS
+from rag.question import AUXILIARIES, DOCUMENT_NOUNS, without_context
 
 _NOT_NAMES = frozenset(
     {
@@ -145,7 +145,7 @@ def _one_person(previous: str) -> str | None:
     replaced Harbaugh?": "he" is then more often the one the answer named)."""
     from rag.language import parse
 
-    doc = parse(re.sub(r"\s*\([^()]*\)\s*$", "", previous))
+    doc = parse(without_context(previous))
     people = list(dict.fromkeys(e.text for e in doc.ents if e.label_ == "PERSON"))
     if len(people) > 1:
         # A full name before a word the small model takes for one: "Tim Sherwood", "Spurs".

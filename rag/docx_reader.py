@@ -107,17 +107,12 @@ class _Reader:
 def _byline(blocks: list[Block]) -> tuple[int, str] | None:
     """A heading of people's names just under the title, before any paragraph: its place and
     the names."""
-    from rag.language import analyse
+    from rag.language import analyse, people_share
 
     for at, block in enumerate(blocks[:4]):
         if block.kind != "heading":
             return None
-        if at == 0 or len(block.text) > 120:
-            continue
-        doc = analyse([block.text])[0]
-        named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
-        letters = sum(c.isalpha() for c in block.text)
-        if letters and named >= 0.6 * letters:
+        if at > 0 and len(block.text) <= 120 and people_share(analyse([block.text])[0]) >= 0.6:
             return at, block.text
     return None
 

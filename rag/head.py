@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rag.language import ends_as_sentence, fold, names_listed
+from rag.language import ends_as_sentence, fold, names_listed, people_share
 from rag.question import DOCUMENT_NOUNS, Reading
 from rag.schema import Passage
 from rag.sentences import Sentence, is_field
@@ -176,11 +176,9 @@ def _byline(lines: Sequence[Sentence]) -> Sentence | None:
     names = [names_listed(x) or x for x in names]
     bodies = []
     for line, doc in zip(short, analyse(names), strict=True):
-        # A person's name has two words at least: figure labels ("ContMap") are no byline.
-        named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
-        letters = sum(c.isalpha() for c in doc.text)
-        if letters and named >= 0.5 * letters:
+        if people_share(doc) >= 0.5:
             return line
+        letters = sum(c.isalpha() for c in doc.text)
         # Or bodies' names alone, just under the title: "American Mathematical Society, LaTeX
         # Project" (when no person is named).
         corporate = sum(len(e.text) for e in doc.ents if e.label_ == "ORG")

@@ -573,6 +573,14 @@ def ends_as_sentence(text: str) -> bool:
     return text.endswith(".") and not re.search(r"\bet al\.$", text)
 
 
+def people_share(doc: Doc) -> float:
+    """The share of a text's letters in people's names as the model reads them, each of two
+    words at least (figure labels, "ContMap", are no names): a byline is mostly that."""
+    letters = sum(c.isalpha() for c in doc.text)
+    named = sum(len(e.text) for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+    return named / letters if letters else 0.0
+
+
 def names_listed(text: str) -> str | None:
     """Names set side by side, their footnote marks dropped ("Achim Zeileis Torsten
     Hothorn"), as a list ("Achim Zeileis and Torsten Hothorn"), which the model reads as

@@ -32,6 +32,14 @@ from rag.pdf_furniture import (
     scattered_dropped,
 )
 from rag.pdf_lines import BOLD_FACE, Line, has_images, ocr_lines, text_lines
+from rag.pdf_paragraphs import (
+    SECTION_HEAD,
+    SENTENCE_END,
+    SURE_END,
+    line_spacing,
+    notes_apart,
+    paragraphs,
+)
 from rag.pdf_tables import tables
 from rag.pdf_title_page import bylines, names_apart, title_of
 from rag.text import stopwords
@@ -39,14 +47,7 @@ from rag.text import stopwords
 log = logging.getLogger(__name__)
 
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I)
-_SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
-# A sentence's end for certain: its mark, then any closing quotes and brackets. A bracket alone
-# may close an aside mid-sentence ("PNG (libpng-devel)" / "and OpenSSL ... will be required").
-_SURE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+\S")  # "2.1 New features", "3. Results"
-# A section's number and the first word of its title: "3.1. Creating", "12.5 Results" (not a
-# numbered line of a listing, "19 ⟨color4⟩ \dimen@ii").
-_SECTION_HEAD = re.compile(r"(?:\d+\.)+\d*\s+[A-Z][a-z]")
 _WORDS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _BULLET = re.compile(
@@ -210,10 +211,7 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             ]
     # (After the faces are settled: the lines are new objects.)
     running = running_lines([page.lines for page in pages])
-    # A manuscript set double-spaced (1.8 times its type's size from line to line, against 1.2
-    # in most) has its paragraphs' lines as far apart as other documents' paragraphs.
-    spacing = _leading(pages, body) / body
-    spacing = spacing if spacing >= 1.65 else 1.2
+    spacing = line_spacing([page.lines for page in pages], body)
     heading_sizes = sorted({s for s in sizes if s >= body * 1.12}, reverse=True)
     # Words the document spells whole somewhere: "manage-" + "ment" is rejoined, while
     # "glob-" + "deleteall" keeps its hyphen.
@@ -235,7 +233,9 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 pieces.append(piece)
             else:
                 pieces += [
-                    notes for group in _group(piece, spacing) for notes in _notes_apart(group, body)
+                    notes
+                    for group in paragraphs(piece, spacing)
+                    for notes in notes_apart(group, body)
                 ]
         for index, group in enumerate(pieces):
             if isinstance(group, Block):
@@ -312,7 +312,7 @@ def _wrapped_headings_joined(blocks: list[Block]) -> list[Block]:
             and previous.page == block.page
             and _NUMBERED.match(previous.text)
             and not _NUMBERED.match(block.text)
-            and not _SENTENCE_END.search(previous.text)
+            and not SENTENCE_END.search(previous.text)
             and block.text[:1].isalnum()
         ):
             previous.text = f"{previous.text} {block.text}"
@@ -372,7 +372,7 @@ def _continues(
     if re.search(r"\(\d{1,3}\)$", said) and block.text[:1].islower() and not new_page:
         return same_size
     # Across a page break a closing bracket alone ends nothing: the page broke mid-sentence.
-    ends = _SURE_END if new_page else _SENTENCE_END
+    ends = SURE_END if new_page else SENTENCE_END
     if ends.search(said) or LIST_MARKER.match(group[0].text):
         return False
     # A word broken at the line's end goes on in the next line whatever its size, as an OCR
@@ -392,117 +392,6 @@ def _continues(
 
 
 # A footnote's own mark at the start of its first line: "11The default ...", "1⁴The ...".
-_NOTE_MARK = re.compile(r"^[\d¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}(?=[A-Z][a-z])")
-
-
-def _notes_apart(group: list[Line], body: float) -> list[list[Line]]:
-    """Footnotes in small type that the grouping ran together, one block each, without the
-    mark that opens each ("11The default package name ..." is a note of its own)."""
-    if group[0].size >= body * 0.92 or not _NOTE_MARK.match(group[0].text):
-        return [group]
-    notes: list[list[Line]] = []
-    for line in group:
-        mark = _NOTE_MARK.match(line.text)
-        if mark:
-            notes.append([dataclasses.replace(line, text=line.text[mark.end() :])])
-        else:
-            notes[-1].append(line)
-    return notes
-
-
-def _leading(pages: list[_Page], body: float) -> float:
-    """The step from one line of body text to the next that the document sets most often:
-    1.2 times the type's size in most, nearer 2 in a manuscript set double-spaced."""
-    steps: Counter[float] = Counter()
-    for page in pages:
-        for above, below in itertools.pairwise(page.lines):
-            step = above.bottom - below.bottom
-            if (
-                abs(above.size - body) < 0.08 * body
-                and abs(below.size - body) < 0.08 * body
-                and 0 < step < 3 * body
-                and abs(above.left - below.left) < body
-            ):
-                steps[round(step * 2) / 2] += 1
-    # (Told by many lines, most of them so set: a title page's few lines say nothing of it.)
-    if not steps:
-        return 1.2 * body
-    step, count = steps.most_common(1)[0]
-    return step if count >= 10 and count >= 0.5 * steps.total() else 1.2 * body
-
-
-def _group(lines: list[Line], spacing: float = 1.2) -> list[list[Line]]:
-    """Consecutive lines of one block: same style, close below each other, no bullet."""
-    groups: list[list[Line]] = []
-    for line in lines:
-        if groups and _same_block(groups[-1], line, spacing):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    return groups
-
-
-def _same_block(group: list[Line], line: Line, spacing: float = 1.2) -> bool:
-    prev = group[-1]
-    # A monospaced face is often set a point smaller than the prose it stands in: a path on a
-    # line of its own inside a paragraph ("/usr/share/mime/text/html.xml, ..., and").
-    leeway = 0.15 if prev.mono != line.mono and not group[0].mono else 0.08
-    if abs(prev.size - line.size) > leeway * max(prev.size, line.size):
-        return False
-    # Bottoms, not tops: pdfium sometimes reports two visual lines as one tall line.
-    step = prev.bottom - line.bottom
-    if abs(step) < 0.3 * line.size and 0 <= line.left - prev.right < 2 * line.size:
-        return True  # the rest of the same visual line, which pdfium broke at a raised mark
-    code = group[0].mono
-    if code != line.mono:
-        if code:
-            return False
-        # A monospaced line inside prose is a path or a command the paragraph wrapped onto it.
-        if not (0 < step <= 1.6 * line.size and abs(line.left - prev.left) < line.size):
-            return False
-    elif code:
-        return 0 < step < 3.0 * line.size  # code keeps its blank lines
-    # (A document set double-spaced, `spacing` its lines' step over their size, steps further
-    # from line to line.)
-    if step <= 0 or step > max(1.6, 1.15 * spacing) * max(prev.size, line.size):
-        return False  # a new column, or a gap between paragraphs
-    if LIST_MARKER.match(line.text):
-        return False
-    # A line that goes on with the sentence above ("The toc_sections," / "toc_printed_sections,
-    # and ... control", the names in bold) is no heading under it or over it.
-    goes_on = not _SENTENCE_END.search(prev.text) and line.text[:1].islower()
-    if prev.bold != line.bold and (len(group) == 1 or all(g.bold for g in group)) and not goes_on:
-        return False  # a heading in bold, over a line or two
-    if len(group) == 1 and prev.italic and not line.italic and _SECTION_HEAD.match(prev.text):
-        return False  # a numbered heading in italics ("3.5. Assigning a colour to links")
-    if (
-        prev.font != line.font
-        and len(group) == 1
-        and prev.right - prev.left < 0.8 * (line.right - line.left)
-    ):
-        return False  # a heading line in another typeface, shorter than the text below
-    widest = max(g.right for g in group)
-    ends = bool(_SENTENCE_END.search(prev.text))
-    if (
-        ends
-        and len(group) > 1
-        and abs(line.left - group[0].left) < 0.3 * line.size
-        and all(g.left > group[0].left + line.size for g in group[1:])
-        and line.font == group[0].font != group[1].font
-    ):
-        # A description list's items hang: the term at the margin in its own face, the rest
-        # indented under it; a line back at the term's margin, in the term's face, is the next
-        # item ("amscd Provides a CD environment ..." after "... is recommended instead.").
-        return False
-    if ends and prev.right < widest - 3 * prev.size and len(group) > 1:
-        return False  # a short last line: the paragraph ended
-    # An indented first line; but a closing quote or bracket with no full stop before it,
-    # and a line that goes on in lower case, is the rest of a description list's item hanging
-    # under its term ("adds a ‘.’ to it if the last non‘}’" / "character isn’t ...").
-    hangs = line.text[:1].islower() and not _SURE_END.search(prev.text)
-    return not (ends and not hangs and line.left > prev.left + 1.2 * line.size)
-
-
 # A line that ends inside a web address, at a dot: the address goes on on the next line.
 _URL_END = re.compile(r"(?:https?://|www\.)\S*\.$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://")
@@ -574,7 +463,7 @@ def _block(
         return Block("heading", heading, first.page, level=len(heading_sizes) + 1)
     # Another typeface, or a numbered line in italics ("3.1. Creating destination points").
     other_face = len(group) == 1 and not LIST_MARKER.match(text)
-    italic_numbered = first.italic and bool(_SECTION_HEAD.match(text))
+    italic_numbered = first.italic and bool(SECTION_HEAD.match(text))
     other_face = other_face and (first.font != font or italic_numbered)
     if short and other_face and first.size >= body and not ocr and len(text.split()) <= 12:
         return Block("heading", heading, first.page, level=len(heading_sizes) + 1)

@@ -179,13 +179,19 @@ class Reading:
     words: tuple[tuple[str, str], ...] = ()
 
 
+def without_context(question: str) -> str:
+    """A follow-up as asked, without the context rag/condense.py put after it in brackets
+    ("What was the score? (Michigan)")."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", question)
+
+
 def read(question: str) -> Reading:
     """Read a question's kind, names and terms with spaCy."""
     doc = parse(question)
     # A follow-up carries its context in brackets ("What was the score? (Michigan)"): the
     # kind of question and the words an answer should hold are read off what was asked; the
     # context says which passages can answer it.
-    asked = re.sub(r"\s*\([^()]*\)\s*$", "", question)
+    asked = without_context(question)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     # "And who scored for England?", "So what did he say?": the question starts after the
     # word that joins it to the conversation.

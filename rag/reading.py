@@ -38,7 +38,7 @@ from rag.head import (
     header_answer,
     of_document,
 )
-from rag.language import analyse, fold, is_english, truecase
+from rag.language import analyse, fold, truecase
 from rag.named_documents import says_all, title_words, with_unretrieved
 from rag.question import NEGATION, Reading, read
 from rag.releases import (
@@ -53,7 +53,6 @@ from rag.selector import Selector
 from rag.sentences import (
     BRACKETED,
     CONTRAST,
-    RELATED,
     Sentence,
     WordVectors,
     answers_anything,
@@ -76,6 +75,7 @@ from rag.sentences import (
     query_vector,
     related_terms,
     says_wanted,
+    short_words,
     similarities,
     split_sentences,
     term_weights,
@@ -303,9 +303,7 @@ class ReadingEngine(Extractive):
         stems = [terms | asked.get(s, set()) for s, terms in zip(sentences, stems, strict=True)]
         # A word the question cuts short ("int", "config", "repo") is said by a sentence's
         # word that it starts ("integer").
-        cut = frozenset(
-            t for t in reading.terms if len(t) >= 3 and t.isalpha() and not is_english(t)
-        )
+        cut = short_words(reading.terms)
         stems = [terms | cut_short(cut, terms) for terms in stems]
         idf = term_weights(reading.terms, stems)
         context = {}
@@ -392,10 +390,9 @@ class ReadingEngine(Extractive):
                 item.key = coverage(reading.key_terms, said | answered, idf)
                 item.reworded = coverage(reading.key_terms, said | answered | other, idf)
             # The surface guess stands for a number the model did not tag ("a thousand").
-            if not (counts_asked and counts_other(reading, doc, counts_asked)):
-                item.typed = max(typed, 0.5 * item.typed)
-            else:
-                item.typed = typed
+            # (Not where every number counts another thing than "how many" asks about.)
+            counted_other = counts_asked is not None and counts_other(reading, doc, counts_asked)
+            item.typed = typed if counted_other else max(typed, 0.5 * item.typed)
             if not reading.expected and titles_name(reading, doc):
                 item.typed = 1.0  # "which councilor": "Councilor Derek Olsen"
             if reading.subject:
@@ -472,21 +469,11 @@ class ReadingEngine(Extractive):
     def _counts(self, reading: Reading) -> Callable[[str], bool] | None:
         """Whether a noun is the one "how many" counts, or a word close to it in meaning
         ("staff" for "employees")."""
-        if reading.wanted is None:
+        wanted = reading.wanted
+        if wanted is None:
             return None
-        asked = dict(reading.words).get(reading.wanted, reading.wanted)
-
-        def counts(noun: str) -> bool:
-            if stem(noun) == reading.wanted:
-                return True
-            vectors = self._words.get({asked, noun})
-            return (
-                asked in vectors
-                and noun in vectors
-                and (float(vectors[asked] @ vectors[noun]) >= RELATED)
-            )
-
-        return counts
+        asked = dict(reading.words).get(wanted, wanted)
+        return lambda noun: stem(noun) == wanted or self._words.close(asked, noun)
 
     def _headed(
         self, sentences: Sequence[Sentence], semantic: list[float], query: np.ndarray, question: str

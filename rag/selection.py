@@ -14,10 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.language import is_english
 from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import Sentence, asked_above, asks_itself, is_row, repeats
+from rag.sentences import (
+    Sentence,
+    asked_above,
+    asks_itself,
+    cut_short,
+    is_row,
+    repeats,
+    short_words,
+)
 from rag.text import content_terms, document_name
 
 if TYPE_CHECKING:
@@ -137,10 +144,10 @@ def select(
         )
         # A task no passage names ("how do I downgrade ...") is as telling as such a noun.
         # A word cut short is said by one it starts ("apps": "applications").
-        unseen = {
-            n for n in reading.nouns - used
-            if not (len(n) >= 3 and not is_english(n) and any(w.startswith(n) for w in used))
-        } or (reading.task and not reading.task & used)  # fmt: skip
+        missing = reading.nouns - used
+        unseen = missing - cut_short(short_words(missing), used) or (
+            reading.task and not reading.task & used
+        )
         bar += w.unseen_noun_cost if unseen else 0.0
     if combine(best, w) < bar:
         return None

@@ -465,6 +465,15 @@ class WordVectors:
                 self._workers = ThreadPoolExecutor(2, thread_name_prefix="word-vectors")
             return self._workers
 
+    def close(self, word: str, other: str) -> bool:
+        """Whether two words are within RELATED in meaning ("staff" and "employee")."""
+        vectors = self.get({word, other})
+        return (
+            word in vectors
+            and other in vectors
+            and float(vectors[word] @ vectors[other]) >= RELATED
+        )
+
     def get(self, words: Iterable[str]) -> dict[str, np.ndarray]:
         import numpy as np
 
@@ -537,6 +546,13 @@ def asked_above(sentence: Sentence) -> str | None:
 def cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
     """The question's short words (`short`) that start one of a sentence's `terms`."""
     return {t for t in short if any(w.startswith(t) and w != t for w in terms)}
+
+
+def short_words(terms: Iterable[str]) -> frozenset[str]:
+    """The words a question may have cut short ("int", "config", "apps"): no English word."""
+    from rag.language import is_english
+
+    return frozenset(t for t in terms if len(t) >= 3 and t.isalpha() and not is_english(t))
 
 
 def is_row(sentence: Sentence) -> bool:

@@ -473,8 +473,8 @@ def test_reading_a_question_leaves_torch_unloaded() -> None:
     assert "tensor(2.)" in done.stdout  # torch itself still imports when something needs it
 
 
-def _note(text: str) -> list[Passage]:
-    return [Passage(rank=1, doc_id="note.md", title="Note", text=text, start=0, end=len(text),
+def _note(text: str, doc_id: str = "note.md", title: str = "Note") -> list[Passage]:
+    return [Passage(rank=1, doc_id=doc_id, title=title, text=text, start=0, end=len(text),
                     score=0.5)]  # fmt: skip
 
 
@@ -1669,8 +1669,7 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
         "North\n\nJanuary 5, 2015\n\nAbstract. dot draws directed graphs as hierarchies.\n\n"
         "ContMap\n\nFreeMap\n\nWe thank Phong Vo for his advice about graph drawing."
     )
-    note = [Passage(rank=1, doc_id="dotguide.pdf", title="Drawing graphs with dot", text=text,
-                    start=0, end=len(text), score=0.5)]  # fmt: skip
+    note = _note(text, "dotguide.pdf", "Drawing graphs with dot")
     answer = real_pipeline.engine.answer("who wrote the dot guide", note)
     assert answer.citations[0].quote.startswith("Emden R. Gansner and"), answer.answer
     # A byline set as a heading, with the date on its line: the names, without the marks.
@@ -1678,8 +1677,7 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
         "# Information for Harbour Masters\n\n### Ada Quint last updated February 26, 2022\n\n"
         "This file holds advice for whoever keeps the harbour's gauges."
     )
-    note = [Passage(rank=1, doc_id="harbour.pdf", title="Information for Harbour Masters",
-                    text=text, start=0, end=len(text), score=0.5)]  # fmt: skip
+    note = _note(text, "harbour.pdf", "Information for Harbour Masters")
     answer = real_pipeline.engine.answer("who wrote the harbour masters document", note)
     assert answer.citations[0].quote == "Ada Quint last updated February 26, 2022", answer.answer
     # Names that end in "et al.", over the body they work at (trial 60's "who wrote the index
@@ -1688,8 +1686,7 @@ def test_who_wrote_a_paper_is_its_title_pages_byline(real_pipeline: Pipeline) ->
         "# Tide Preparation and Processing\n\nAda Quint Ben A. Okafor et al.\n\nComputer "
         "Science Division University of Gullhaven\n\nAbstract\n\nTide tables are tedious work."
     )
-    note = [Passage(rank=1, doc_id="tides.pdf", title="Tide Preparation and Processing",
-                    text=text, start=0, end=len(text), score=0.5)]  # fmt: skip
+    note = _note(text, "tides.pdf", "Tide Preparation and Processing")
     answer = real_pipeline.engine.answer("who wrote the tide preparation paper", note)
     assert answer.citations[0].quote == "Ada Quint Ben A. Okafor et al.", answer.answer
 
@@ -1917,8 +1914,7 @@ def test_a_report_says_who_holds_a_post_by_its_signature(real_pipeline: Pipeline
         "margins to hold.\n\nAda Quint\nChief Financial Officer\n\nThis report contains "
         "forward-looking statements."
     )
-    note = [Passage(rank=1, doc_id="q3.pdf", title="Harbour Freight Ltd. Q3 Report", text=text,
-                    start=0, end=len(text), score=0.5)]  # fmt: skip
+    note = _note(text, "q3.pdf", "Harbour Freight Ltd. Q3 Report")
     answer = real_pipeline.engine.answer("who is harbour freight's CFO?", note)
     assert not answer.refused and "Ada Quint" in answer.answer, answer.answer
 
