@@ -18,7 +18,10 @@ def read_docx(docx: Any, raw: bytes, path: Path) -> tuple[list[Block], dict[str,
     import io
 
     try:
-        document = docx.Document(io.BytesIO(raw))
+        try:
+            document = docx.Document(io.BytesIO(raw))
+        except KeyError:  # a relationship to a part the file does not hold
+            document = docx.Document(io.BytesIO(_without_dangling_links(raw)))
     except Exception as exc:  # python-docx raises zip and XML errors alike
         raise IngestFailed(f"{path}: not a readable .docx ({type(exc).__name__})") from exc
     reader = _Reader(docx, document)
@@ -44,6 +47,37 @@ def read_docx(docx: Any, raw: bytes, path: Path) -> tuple[list[Block], dict[str,
     return reader.blocks, meta
 
 
+def _without_dangling_links(raw: bytes) -> bytes:
+    """The package with each relationship to a part it does not hold marked external.
+
+    LibreOffice writes a link to an anchor in the same page ("#page-header", from an HTML
+    page's "back to top" arrows) as a relationship to a part of that name; Word opens such a
+    file, python-docx looks for the part and fails."""
+    import io
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as package, zipfile.ZipFile(out, "w") as fixed:
+        names = set(package.namelist())
+        for item in package.infolist():
+            data = package.read(item)
+            if item.filename.endswith(".rels"):
+                # "word/_rels/document.xml.rels" holds the links of "word/document.xml".
+                base = posixpath.dirname(posixpath.dirname(item.filename))
+                rels = etree.fromstring(data)
+                for rel in rels:
+                    target = rel.get("Target", "")
+                    inside = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+                    if rel.get("TargetMode") != "External" and inside not in names:
+                        rel.set("TargetMode", "External")
+                data = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+            fixed.writestr(item, data)
+    return out.getvalue()
+
+
 class _Reader:
     def __init__(self, docx: Any, document: Any) -> None:
         self.docx = docx
@@ -58,11 +92,17 @@ class _Reader:
         if not text:
             return
         runs = [run for run in paragraph.runs if run.text.strip()]
+        if not style.startswith(("Heading", "Title")) and _link_bar(paragraph):
+            return  # a web page's navigation, converted with it
         if _MONOSPACED.search(style) or (runs and all(_monospaced(run) for run in runs)):
             # Code: a paragraph in a code style, or all in a monospaced face (as pandoc and
             # word processors set a listing), keeps its lines.
             code = paragraph.text.strip("\n")
-            self.blocks.append(Block("code", code if "\n" in code else code.strip()))
+            if self.blocks and self.blocks[-1].kind == "code":
+                # A listing written a line per paragraph (LibreOffice's, from a <pre>)
+                self.blocks[-1] = Block("code", f"{self.blocks[-1].text}\n{code.rstrip()}")
+            else:
+                self.blocks.append(Block("code", code if "\n" in code else code.strip()))
         elif style == "Title" and self.title is None:
             self.title = text  # shown as the title, not repeated in the body
         elif style.startswith("Heading"):
@@ -158,12 +198,41 @@ def _navigation(rows: list[list[Any]]) -> bool:
     return True
 
 
+def _link_bar(paragraph: Any) -> bool:
+    """Whether a paragraph is a web page's navigation, converted with it: a bar of links
+    ("Modules | Directives | FAQ", "Apache > HTTP Server > Documentation > Version 2.4",
+    "Available Languages: en | fr | ko"), or a lone link within the document ("top")."""
+    text = paragraph.text.strip()
+    p = paragraph._p
+    if p.pPr is not None and p.pPr.numPr is not None:
+        return False  # a list item: a page's contents are kept
+    links = ["".join(link.xpath(".//w:t/text()")).strip() for link in p.xpath("./w:hyperlink")]
+    if len(links) == 1 and links[0] == text:
+        # A link within the document alone: "top" back to the page's head, or a line of its
+        # contents (pandoc's anchors, LibreOffice's "#page-header"); or an arrow ("<-")
+        rels = paragraph.part.rels
+        targets = [rels[r].target_ref for r in p.xpath("./w:hyperlink/@r:id") if r in rels]
+        return (
+            bool(p.xpath("./w:hyperlink/@w:anchor"))
+            or any(target.startswith("#") for target in targets)
+            or not re.search(r"\w", text)
+        )
+    parts = [part.strip() for part in _BAR.split(text)]
+    return (
+        len(parts) >= 3
+        and len([link for link in links if link]) >= 2
+        and all(len(part.split()) <= 5 for part in parts)
+        and 2 * sum(part in links for part in parts) >= len(parts)
+    )
+
+
 def _bare(text: str) -> str:
     return re.sub(r"[\s<>«»\u00a0]+", "", text)
 
 
 # A row's label: a question's number, or "Q:" and "A:".
 _LABEL = re.compile(r"(?:\d+(?:\.\d+)*\.?|[QA]\d*[.:])")
+_BAR = re.compile(r"\s+[|>»·]\s+")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)]*$")
 # A paragraph style for code: pandoc's "Source Code", Word's "HTML Preformatted", "Code".
 _MONOSPACED = re.compile(r"\b(?:source code|code|preformatted|verbatim)\b", re.IGNORECASE)

@@ -117,6 +117,8 @@ def _furniture(element: Any, *, named: bool = True) -> bool:
     named = bool(_FURNITURE_CLASS.search(element.get("class") or "")) or bool(
         _FURNITURE_ID.fullmatch(element.get("id") or "")
     )
+    if named and element.xpath("ancestor::pre or ancestor::code"):
+        return False  # a highlighter's class in a listing ("hljs-comment") names no furniture
     # A box named "sidebar" that holds prose is content: DocBook sets its asides so ("Hard
     # links", "Remote backups over SSH"); a site's sidebar is mostly links. So is a header
     # that holds a section of its own: a manual page's NAME and what the command does.
@@ -515,10 +517,20 @@ def _metadata(tree: Any) -> dict[str, Any]:
     h1s = tree.xpath("//h1")
     heading = _PILCROW.sub("", squash(_inline_text(h1s[0]))) if len(h1s) == 1 else ""
     # The page's one <h1> is its headline; <title> often adds the site ("Headline | Site").
-    title = meta("og:title", "twitter:title") or ld.get("headline") or heading or page_title
     site = None
+    # The <h1> may be the site's name over every page ("Node.js v20.20.2 documentation"):
+    # <title> ends with it ("Internationalization support | Node.js v20.20.2 Documentation")
+    # and the page's own title is a heading below it.
+    page = re.fullmatch(rf"(.+?)\s+[|—–-]\s+{re.escape(heading)}", page_title, re.I)
+    if (
+        heading
+        and page
+        and any(_same(_inline_text(h), page.group(1)) for h in tree.xpath("//h2|//h3"))
+    ):
+        heading, site = page.group(1), heading
+    title = meta("og:title", "twitter:title") or ld.get("headline") or heading or page_title
     if heading and page_title.startswith(heading):
-        site = re.sub(r"^\s*[|—–:-]\s*", "", page_title[len(heading) :]).strip() or None
+        site = re.sub(r"^\s*[|—–:-]\s*", "", page_title[len(heading) :]).strip() or site
     url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     if url and urlsplit(str(url)).scheme not in ("http", "https"):
         url = None  # a file:// address names the machine the page was built on

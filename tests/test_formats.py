@@ -2179,6 +2179,92 @@ def test_docx_byline_heading_under_the_title_is_its_author(tmp_path: Path) -> No
     assert _headings(doc.text) == ["# Harbour Tutorial", "## Introduction"], doc.text
 
 
+def test_docx_from_a_web_page_by_libreoffice(tmp_path: Path) -> None:
+    """Trial 68, Apache's security tips made into a .docx by LibreOffice: the file was refused
+    ("not a readable .docx (KeyError)": a "back to top" link written as a relationship to a
+    part named "#page-header"); pandoc's copy of it kept the page's navigation ("Modules |
+    Directives | FAQ", "top"), and LibreOffice's wrote a listing a line per paragraph."""
+    import zipfile
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def linked(paragraph: Any, words: str, **attributes: str) -> None:
+        link = OxmlElement("w:hyperlink")
+        for name, value in attributes.items():
+            link.set(qn(name), value)
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = words
+        run.append(text)
+        link.append(run)
+        paragraph._p.append(link)
+
+    document = docx.Document()
+    bar = document.add_paragraph()
+    for n, words in enumerate(("Moorings", "Fees", "Contacts")):
+        if n:
+            bar.add_run(" | ")
+        linked(bar, words, **{"r:id": "rId90"})
+    crumbs = document.add_paragraph()
+    for words in ("Harbour", "Guides"):
+        linked(crumbs, words, **{"r:id": "rId90"})
+        crumbs.add_run(" > ")
+    crumbs.add_run("Safety Tips")
+    document.add_heading("Safety Tips", level=1)
+    document.add_paragraph("Keep the north quay clear, as the harbour master asks, after dusk.")
+    for line in ("<Quay north>", "    Moor none", "</Quay>"):
+        document.add_paragraph().add_run(line).font.name = "Courier New"
+    linked(document.add_paragraph(), "top", **{"r:id": "rId91"})
+    linked(document.add_paragraph(), "top", **{"w:anchor": "page-header"})
+    document.add_paragraph("Fenders go over the side before berthing.")
+    plain = tmp_path / "plain.docx"
+    document.save(str(plain))
+    path = tmp_path / "tips.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/_rels/document.xml.rels":
+                links = (
+                    '<Relationship Id="rId90" Target="https://harbour.example/" TargetMode='
+                    '"External" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/hyperlink"/><Relationship Id="rId91" Target="#page-header" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                    'hyperlink"/></Relationships>'
+                )
+                data = data.replace(b"</Relationships>", links.encode())
+            target.writestr(item, data)
+    assert load_document(path, "tips.docx").text == (
+        "# Safety Tips\n\nKeep the north quay clear, as the harbour master asks, after dusk.\n\n"
+        "```\n<Quay north>\n    Moor none\n</Quay>\n```\n\n"
+        "Fenders go over the side before berthing."
+    )
+
+
+def test_a_pages_site_heading_and_its_highlighted_comments(tmp_path: Path) -> None:
+    """Trial 68, Node's "Internationalization support" page: its one <h1> is the site's name
+    over every page, and had been taken as the title; the listing's comments, in spans of
+    class "hljs-comment", had been dropped as a page's comments section."""
+    path = tmp_path / "moorings.html"
+    path.write_text(
+        "<html><head><title>Moorings support | Harbour v2.1 Documentation</title></head><body>"
+        "<header><h1>Harbour v2.1 documentation</h1></header><div id='column1'>"
+        "<h2>Moorings support<span><a class='mark' href='#moorings'>#</a></span></h2>"
+        "<p>Every berth is booked at the office before a boat comes in.</p>"
+        "<pre><code>book(berth);\n<span class='hljs-comment'>// Prints the berth</span>"
+        "</code></pre></div></body></html>"
+    )
+    doc = load_document(path, "moorings.html")
+    assert (doc.title, doc.source) == ("Moorings support", "Harbour v2.1 Documentation")
+    assert "// Prints the berth" in doc.text, doc.text
+    # A headline the <title> follows with the site stays the title.
+    path.write_text(
+        "<html><head><title>Harbour News | Ferry returns to the north quay</title></head>"
+        "<body><h1>Ferry returns to the north quay</h1><h2>Timetable</h2>"
+        "<p>The ferry sails at nine and comes back at five.</p></body></html>"
+    )
+    assert load_document(path, "news.html").title == "Ferry returns to the north quay"
+
+
 def test_a_sphinx_pages_authors_are_each_of_its_author_fields(tmp_path: Path) -> None:
     # "author: Peter Moody" / "author: Nick Coghlan": the second had been left out (trial 60).
     fields = "".join(
