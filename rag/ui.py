@@ -447,6 +447,10 @@ def build_ui(pipeline: Pipeline) -> gr.Blocks:
             name: str | None,
         ) -> Iterator[tuple[History, str, str, dict[str, Any]]]:
             kept = dict(kept or {})
+            if not (message or "").strip():
+                # Also as a notice over the page: two new users missed the line in the
+                # Sources pane and took the empty Send for one that did nothing.
+                gr.Warning("Type a question first, then press Send.")
             for shown in respond(pipeline, message, history, chosen_scope, kept, name):
                 yield (*shown, kept)
 

@@ -81,6 +81,14 @@ def test_ask_click_citation_follow_up_refusal_upload(
             expect(page.locator("#chat .bot")).to_have_count(count + 1, timeout=120_000)
             expect(last_answer).not_to_contain_text("Searching the documents", timeout=120_000)
 
+        # An empty question is met by a notice over the page, not only by a line in the
+        # Sources pane (two new users took it for a Send that did nothing).
+        box.press("Enter")
+        notice = page.locator(".toast-body").first
+        expect(notice).to_contain_text("Type a question first")
+        notice.locator(".toast-close").click()
+        expect(page.locator(".toast-body")).to_have_count(0)
+
         # An example chip asks its question at once.
         page.get_by_role("button", name="What did Volodin claim?").click()
         expect(page.locator("#chat .bot")).to_have_count(1, timeout=120_000)
