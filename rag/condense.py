@@ -89,6 +89,14 @@ def _condense(question: str, history: Sequence[Turn], depth: int) -> str:
         # also a word.
         lone = len(earlier) == 1 and len(subject.split()) <= 2
         if earlier and (_names_someone(subject) or lone):
+            # "And on the rams?" after "which seahawks players got hurt": the name takes the
+            # earlier one's place without the words that led to it ("which on the Rams
+            # players" before), and "the" only where the earlier name had none.
+            before = previous[: previous.find(earlier[0])].lower().split()[-1:]
+            lead = re.match(rf"(?:{'|'.join(_PREPOSITIONS)})\s+(?:the\s+)?", subject, re.I)
+            lead = lead or (re.match(r"the\s+", subject, re.I) if before == ["the"] else None)
+            if lead and lead.end() < len(subject):
+                subject = subject[lead.end() :]
             if _shape(earlier[0]) == "capitalised" and subject.islower():
                 subject = subject.title()  # a name, as the earlier one was written
             return previous.replace(earlier[0], subject, 1)

@@ -130,6 +130,10 @@ def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
         # The one term no dictionary has makes way for a word that is one (trial 67's "and
         # info?" had become "what does info? (geturl)").
         ("what does geturl do", "and info?", "what does info do?"),
+        # A name with the words that lead to it takes the earlier name's place without them
+        # (trial 69's "and on the rams?" had become "which on the Rams players got hurt").
+        ("which Seahawks players got hurt", "and on the Rams?", "which Rams players got hurt"),
+        ("who coaches the Rams", "and the Seahawks?", "who coaches the Seahawks"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:
