@@ -378,8 +378,9 @@ def _opening(question: str) -> str:
 
 def _content(question: str) -> str:
     """A question's words without its question word and auxiliaries: what it was about."""
-    # An earlier follow-up as it was searched, its context in brackets: one list of words.
-    question = re.sub(r"\?\s*\(", ", ", question).replace(")", "")
+    # An earlier follow-up as it was searched, its context in brackets: one list of words
+    # (typed with or without its question mark: "who equalised (Tottenham, Sarr)").
+    question = re.sub(r"(?:\?\s*|\s+)\(", ", ", question).replace(")", "")
     words = question.strip(" ?.!").split()
     skipped = _NOT_NAMES | _LEADING | _ASKER | _OPENERS | _BACK_PRONOUNS
     while words and words[0].lower().strip(",") in skipped:

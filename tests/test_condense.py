@@ -78,17 +78,33 @@ def test_a_name_that_is_also_a_word_swaps_with_the_earlier_name() -> None:
     assert searched.count("(") == 1 and "?" not in searched, searched
 
 
+def _talk(*said: str) -> list[Turn]:
+    """A conversation: the person's and the assistant's turns in turn."""
+    return [Turn(role=("user", "assistant")[n % 2], content=text) for n, text in enumerate(said)]
+
+
 def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
     """ "what did their manager say?" after "and the equaliser?" after "who scored West Ham's
     winner": the earlier question is about West Ham's equaliser, not "the equaliser" alone."""
-    history = [
-        Turn(role="user", content="who scored west hams winner"),
-        Turn(role="assistant", content="The rebound fell for the midfielder to finish. [1]"),
-        Turn(role="user", content="and the equaliser?"),
-        Turn(role="assistant", content="The ball fell into the path of the winger. [1]"),
-    ]
+    history = _talk(
+        "who scored west hams winner",
+        "The rebound fell for the midfielder to finish. [1]",
+        "and the equaliser?",
+        "The ball fell into the path of the winger. [1]",
+    )
     assert condense("what did their manager say after?", history) == (
         "what did their manager say after? (scored west hams equaliser)"
+    )
+    # Typed without question marks, the earlier follow-up's context is no bracket left open
+    # (trial 71: "how did he score it (equalised (Tottenham, ...)").
+    history = _talk(
+        "who scored first for tottenham",
+        "Kulusevski scored for Tottenham against Chelsea. [1]",
+        "who equalised",
+        "Chelsea quickly pushed on after their equaliser. [1]",
+    )
+    assert condense("how did he score it", history) == (
+        "how did he score it (equalised, Tottenham, Kulusevski, Chelsea)"
     )
 
 
