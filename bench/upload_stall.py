@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale
 
 from rag import Settings, build_pipeline
-from rag.candidates import WordIndex
 from rag.index import ChunkIndex
+from rag.word_index import WordIndex
 
 Spent = dict[int, list[tuple[str, float]]]
 
