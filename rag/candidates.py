@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -32,8 +32,10 @@ _WORDS_MANY = 100
 # question's (at least 3 per passage asked for), and of each named outlet's.
 _KEEP = 32
 _KEEP_PER_OUTLET = 24
-# A search within a few documents of at most this many chunks reads their vectors and ranks
-# them all, instead of asking Chroma's index with a filter (1.5 s at a million chunks).
+# A search within a few documents (a query of the word index each) of at most this many chunks
+# reads their vectors and ranks them all, instead of asking Chroma's index with a filter (1.5 s
+# at a million chunks).
+_SCOPE_DOCUMENTS = 50
 _SCOPE_READ = 5000
 _SAMPLE = 2048
 _T = TypeVar("_T")
@@ -72,8 +74,8 @@ class _Remembered:
         best, self._scales[tuple(terms)] = self._words.search_and_scale(terms, many)
         return best
 
-    def chunks_of(self, doc_id: str) -> list[str]:
-        return self._words.chunks_of(doc_id)
+    def chunks_of(self, doc_ids: Iterable[str], most: int) -> list[str] | None:
+        return self._words.chunks_of(doc_ids, most)
 
     def scale(self, terms: Sequence[str]) -> tuple[float, float]:
         key = tuple(terms)
@@ -190,9 +192,9 @@ class Fetched:
     def document(self, doc_id: str) -> list[Passage]:
         # Its chunks by id, as the word index lists them: Chroma finds them by their doc_id
         # only by reading every chunk's metadata (100-150 ms at a million chunks, 4 ms by id).
-        ids = self._words.chunks_of(doc_id) if self._words is not None else []
+        ids = self._words.chunks_of([doc_id], _SCOPE_READ) if self._words is not None else None
         stored = self._store.read(lambda index: index.records(ids)) if ids else None
-        if stored is None or len(stored.ids) < len(ids):
+        if stored is None or ids is None or len(stored.ids) < len(ids):
             # Not in the word index yet, or changed since it was written.
             stored = self._store.read(lambda index: index.export(frozenset({doc_id})))
         rows = SearchSnapshot.partial(stored, self._dimension)
@@ -302,11 +304,10 @@ class IndexedRetriever(HybridRetriever):
         yet hold each document as stored (a write since: Chroma's filter then finds them)."""
         import numpy as np
 
-        if doc_ids is None or len(doc_ids) > _SCOPE_READ:
+        if doc_ids is None or len(doc_ids) > _SCOPE_DOCUMENTS:
             return None
-        listed = {doc_id: self._words.chunks_of(doc_id) for doc_id in doc_ids}
-        ids = [i for held in listed.values() for i in held]
-        if not all(listed.values()) or len(ids) > _SCOPE_READ:
+        ids = self._words.chunks_of(doc_ids, _SCOPE_READ)
+        if ids is None:
             return None
         read, vectors = index.vectors(ids)
         if len(read) < len(ids):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,14 +220,19 @@ class WordIndex:
         `SCALE_MANY` (the others counted as 0)."""
         return self._best(terms, 0, SCALE_MANY)[1]
 
-    def chunks_of(self, doc_id: str) -> list[str]:
-        """The ids of a document's chunks, as the index holds them."""
+    def chunks_of(self, doc_ids: Iterable[str], most: int) -> list[str] | None:
+        """The ids of these documents' chunks as the index holds them; None when it holds
+        none of one of them (written since), or more than `most` in all."""
         searcher = self._index.searcher()
-        query = _tantivy().Query.term_query(self._schema, "doc_id", doc_id)
-        held = searcher.search(query, 1, count=True).count
-        if not held:
-            return []
-        return [searcher.doc(a)["id"][0] for _, a in searcher.search(query, held).hits]
+        term = _tantivy().Query.term_query
+        ids: list[str] = []
+        for doc_id in doc_ids:
+            query = term(self._schema, "doc_id", doc_id)
+            held = searcher.search(query, 1, count=True).count
+            if not held or len(ids) + held > most:
+                return None
+            ids += [searcher.doc(a)["id"][0] for _, a in searcher.search(query, held).hits]
+        return ids
 
 
 @contextlib.contextmanager
