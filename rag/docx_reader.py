@@ -192,7 +192,7 @@ def _navigation(rows: list[list[Any]]) -> bool:
     if not cells or len(rows) > 3:
         return False
     for cell in cells:
-        linked = "".join(cell._tc.xpath(".//w:hyperlink//w:t/text()"))
+        linked = "".join(_link_texts(cell._tc))
         if len(_bare(linked)) < 0.5 * len(_bare(_cell_text(cell))):
             return False
     return True
@@ -206,7 +206,7 @@ def _link_bar(paragraph: Any) -> bool:
     p = paragraph._p
     if p.pPr is not None and p.pPr.numPr is not None:
         return False  # a list item: a page's contents are kept
-    links = ["".join(link.xpath(".//w:t/text()")).strip() for link in p.xpath("./w:hyperlink")]
+    links = _link_texts(p)
     if len(links) == 1 and links[0] == text:
         # A link within the document alone: "top" back to the page's head, or a line of its
         # contents (pandoc's anchors, LibreOffice's "#page-header"); or an arrow ("<-")
@@ -224,6 +224,12 @@ def _link_bar(paragraph: Any) -> bool:
         and all(len(part.split()) <= 5 for part in parts)
         and 2 * sum(part in links for part in parts) >= len(parts)
     )
+
+
+def _link_texts(element: Any) -> list[str]:
+    """The text of each link in a paragraph or cell."""
+    links = element.xpath(".//w:hyperlink")
+    return ["".join(link.xpath(".//w:t/text()")).strip() for link in links]
 
 
 def _bare(text: str) -> str:

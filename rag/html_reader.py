@@ -517,7 +517,6 @@ def _metadata(tree: Any) -> dict[str, Any]:
     h1s = tree.xpath("//h1")
     heading = _PILCROW.sub("", squash(_inline_text(h1s[0]))) if len(h1s) == 1 else ""
     # The page's one <h1> is its headline; <title> often adds the site ("Headline | Site").
-    site = None
     # The <h1> may be the site's name over every page ("Node.js v20.20.2 documentation"):
     # <title> ends with it ("Internationalization support | Node.js v20.20.2 Documentation")
     # and the page's own title is a heading below it.
@@ -527,10 +526,11 @@ def _metadata(tree: Any) -> dict[str, Any]:
         and page
         and any(_same(_inline_text(h), page.group(1)) for h in tree.xpath("//h2|//h3"))
     ):
-        heading, site = page.group(1), heading
+        heading = page.group(1)
     title = meta("og:title", "twitter:title") or ld.get("headline") or heading or page_title
+    site = None
     if heading and page_title.startswith(heading):
-        site = re.sub(r"^\s*[|—–:-]\s*", "", page_title[len(heading) :]).strip() or site
+        site = re.sub(r"^\s*[|—–:-]\s*", "", page_title[len(heading) :]).strip() or None
     url = meta("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     if url and urlsplit(str(url)).scheme not in ("http", "https"):
         url = None  # a file:// address names the machine the page was built on
