@@ -9,7 +9,10 @@ multihop` makes it). A size's collection is built without the embedding model: e
 the source is copied under new ids and document ids, a word in 33 swapped with its neighbour
 when both are lower-case words (so that no sentence ends or starts elsewhere and the sentence
 vectors stored for it still fit; collections built before that rule re-embed some sentences
-per ask), its vector moved by a little noise (sentence vectors are reused as stored). Built
+per ask), its vector moved by a little noise (sentence vectors are reused as stored); the
+words' vectors that an ingest stores for the reading step are made for the source's words.
+(A collection built before that rule: `python -c` with `build_pipeline(...).engine.learn(texts)`
+over the source's texts, or the answers make them as they go, at first.) Built
 collections are kept under `--work` (default /tmp/rag-scale) and reused by later runs.
 
 Per size and mode (exact: a copy of the collection in memory; indexed: candidates from Chroma's
@@ -111,6 +114,9 @@ def build(source: Path, target: Path, size: int) -> float:
             copy += 1
         index._changed = True
     index.stored_documents()  # builds the documents table, as the first sync would
+    # The words' vectors an ingest stores for the reading step: the copies' words are the
+    # source's, in another order.
+    pipeline.engine.learn(stored.texts)  # type: ignore[attr-defined]
     return time.perf_counter() - began
 
 

@@ -223,7 +223,7 @@ class IndexedRetriever(HybridRetriever):
             CandidateRows.of(
                 StoredChunks([], [], [], []), embedder.dimension, sample, self._words, []
             ),
-            _Remembering(embedder),
+            embedder,
             options,
         )
 
@@ -327,24 +327,6 @@ def _nearest(
     similarity = (vectors @ query) / np.maximum(norms, 1e-12)
     best = np.argsort(-similarity, kind="stable")[:many]
     return [(ids[i], vectors[i]) for i in best]
-
-
-class _Remembering:
-    """An embedder that embeds each query once per retriever: candidates and scores both
-    need it."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self._embedder = embedder
-        self._memory: dict[str, list[float]] = {}
-        self.name, self.dimension = embedder.name, embedder.dimension
-
-    def embed_query(self, text: str) -> list[float]:
-        if text not in self._memory:
-            self._memory[text] = self._embedder.embed_query(text)
-        return self._memory[text]
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._embedder.embed_documents(texts)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import re
 import tempfile
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -135,6 +136,28 @@ def load_token_counter(model_path: Path) -> Callable[[str], list[int]]:
     return encode
 
 
+class RecentQueries:
+    """The vectors of the last few queries: one question is embedded once, although retrieval,
+    the reading step and the verifier each ask for it (8 ms each time with the int8 model)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, embed: Callable[[str], list[float]]) -> list[float]:
+        with self._lock:
+            if text in self._vectors:
+                self._vectors.move_to_end(text)
+                return list(self._vectors[text])
+        vector = embed(text)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return list(vector)
+
+
 class HuggingFaceEmbedder:
     """A sentence-transformers model via llama-index's HuggingFaceEmbedding, loaded on first use."""
 
@@ -144,6 +167,7 @@ class HuggingFaceEmbedder:
         self.dimension = model_dimension(model_path)
         self._batch_size = batch_size
         self._model: BaseEmbedding | None = None
+        self._recent = RecentQueries()
 
     def _load(self) -> BaseEmbedding:
         if self._model is None:
@@ -169,7 +193,7 @@ class HuggingFaceEmbedder:
         return [list(v) for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        return list(self._load().get_query_embedding(text))
+        return self._recent.get(text, lambda t: list(self._load().get_query_embedding(t)))
 
 
 def _max_length(model_path: Path) -> int:
@@ -310,6 +334,7 @@ class OnnxInt8Embedder:
         self._sessions: dict[str, Any] = {}
         self._tokenizer: Any = None
         self._inputs: list[str] = []
+        self._recent = RecentQueries()
 
     def _load(self, use: str = "documents") -> tuple[Any, Any]:
         """The session for `use` ("documents" or "query") and the tokenizer, made once.
@@ -374,7 +399,7 @@ class OnnxInt8Embedder:
         return self._encode(texts).tolist()  # type: ignore[no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], "query")[0].tolist()  # type: ignore[no-any-return]
+        return self._recent.get(text, lambda t: self._encode([t], "query")[0].tolist())
 
 
 def build_embedder(

@@ -85,6 +85,7 @@ class Pipeline:
             recreate=self._recreate,
             exists=lambda name: collection_exists(self._client, name),
             writing=self._writing,
+            learn=engine.learn if isinstance(engine, Extractive) else None,
         )
 
     def index(self, collection: str | None = None, *, create: bool = False) -> ChunkIndex:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rag.blocks import LIST_MARKER, SECTION_PATH, names_release
@@ -54,7 +54,6 @@ from rag.sentences import (
     BRACKETED,
     CONTRAST,
     Sentence,
-    WordVectors,
     answers_anything,
     asked_above,
     asks_itself,
@@ -87,6 +86,7 @@ from rag.summary import summarize
 from rag.text import content_terms, stem
 from rag.typed import counts_other, looks_typed, titles_name, typed_entity
 from rag.verify import Verifier
+from rag.word_vectors import WordVectors
 
 if TYPE_CHECKING:
     import numpy as np
@@ -132,6 +132,9 @@ class Extractive:
     def warm_up(self) -> None:
         """Load what a first answer needs beyond the embedding model and spaCy."""
 
+    def learn(self, texts: Iterable[str]) -> None:
+        """Prepare for reading these texts (an ingest's new chunks) in answers to come."""
+
     def stream(
         self,
         question: str,
@@ -165,15 +168,19 @@ class ReadingEngine(Extractive):
         max_sentences: int = 2,
         weights: ReadingWeights | None = None,
         selector: Selector | None = None,
+        words: WordVectors | None = None,
     ) -> None:
         super().__init__(embedder, prompts, verifier, max_sentences=max_sentences)
         self.weights = weights or ReadingWeights()
-        self._words = WordVectors(embedder)
+        self._words = words or WordVectors(embedder)
         self._selector = selector
 
     def warm_up(self) -> None:
         if self._selector is not None:
             self._selector.load()
+
+    def learn(self, texts: Iterable[str]) -> None:
+        self._words.learn(texts)
 
     def answer(
         self,
@@ -356,6 +363,14 @@ class ReadingEngine(Extractive):
         cheap = dataclasses.replace(self.weights, near=0.0)
         found.sort(key=lambda s: -combine(s, cheap))
         short = found[: self.weights.shortlist]
+        read_by = short[: self.weights.selector_candidates]
+        chances = (
+            self._selector.submit(
+                reading.text, [(s.sentence.passage.title, s.sentence.text) for s in read_by]
+            )
+            if self._selector is not None
+            else None
+        )
         docs = list(analyse([s.sentence.said for s in short]))
         # The question's words a sentence says in other words ("get wrong": "incorrectly").
         related = related_terms(self._words, dict(reading.words), docs)
@@ -457,12 +472,8 @@ class ReadingEngine(Extractive):
             # ("The museum tells the story of ...") says no such thing.
             for item in short:
                 item.wanted = item.wanted and id(item) in literal
-        if self._selector is not None:
-            read_by = short[: self.weights.selector_candidates]
-            chances = self._selector.chances(
-                reading.text, [(s.sentence.passage.title, s.sentence.text) for s in read_by]
-            )
-            for item, chance in zip(read_by, chances, strict=True):
+        if chances is not None:
+            for item, chance in zip(read_by, chances.result(), strict=True):
                 item.selected = chance
         return found
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +26,7 @@ from rag.text import (
     row_reading,
     words,
 )
+from rag.word_vectors import RELATED, WordVectors
 
 if TYPE_CHECKING:
     import numpy as np
@@ -441,63 +440,7 @@ def similarities(
     return [float(x) for x in matrix @ vector]
 
 
-# Two words whose MiniLM vectors are this close say nearly the same ("wrong": "incorrectly"
-# 0.74, "missed": "absent" 0.61, "main": "primary" 0.60), where unrelated words of one story
-# stay under 0.45 ("wrong": "Oscars" 0.20, "ticket": "parking" 0.43); docs/benchmarks.md.
-RELATED = 0.6
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
-
-
-class WordVectors:
-    """Unit vectors of single words, made by the embedding model and kept for the process
-    (at most `size` words; the cache starts over when full)."""
-
-    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
-        self._embedder = embedder
-        self._size = size
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self._workers: ThreadPoolExecutor | None = None
-
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._workers is None:
-                self._workers = ThreadPoolExecutor(2, thread_name_prefix="word-vectors")
-            return self._workers
-
-    def close(self, word: str, other: str) -> bool:
-        """Whether two words are within RELATED in meaning ("staff" and "employee")."""
-        vectors = self.get({word, other})
-        return (
-            word in vectors
-            and other in vectors
-            and float(vectors[word] @ vectors[other]) >= RELATED
-        )
-
-    def get(self, words: Iterable[str]) -> dict[str, np.ndarray]:
-        import numpy as np
-
-        wanted = set(words)
-        with self._lock:
-            missing = sorted(w for w in wanted if w not in self._vectors)
-        if missing:
-            # One word at a time: the int8 model scales its activations over the whole batch,
-            # so a word's vector depended on the words embedded beside it (cosine up to 0.03
-            # apart), and whether two words are close in meaning on what had been asked
-            # before (the same question answered, then refused). 1.4 ms a word, on two
-            # threads at once (the runtime lets go of the interpreter's lock), and kept.
-            made = np.asarray(
-                list(self._pool().map(lambda word: self._embedder.embed_documents([word])[0],
-                                      missing)),
-                dtype=np.float32,
-            )  # fmt: skip
-            made /= np.maximum(np.linalg.norm(made, axis=1, keepdims=True), 1e-12)
-            with self._lock:
-                if len(self._vectors) + len(missing) > self._size:
-                    self._vectors.clear()
-                self._vectors.update(zip(missing, made, strict=True))
-        with self._lock:
-            return {w: self._vectors[w] for w in wanted if w in self._vectors}
 
 
 def related_terms(

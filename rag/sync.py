@@ -73,11 +73,13 @@ class Sync:
         recreate: Callable[[str], None],
         exists: Callable[[str], bool],
         writing: Callable[[], AbstractContextManager[None]],
+        learn: Callable[[Iterable[str]], None] | None = None,
     ) -> None:
         """`index`, `recreate`, `exists` and `writing` are the Pipeline's handles on the store,
         not a client of the sync's own: a reconnect (after another process wrote) replaces
         the Pipeline's client and empties its cache of open indexes, and the write lock is
-        also taken by the Pipeline's deletes."""
+        also taken by the Pipeline's deletes. `learn` is shown the text of every chunk
+        written (the reading engine stores their words' vectors)."""
         self._settings = settings
         self._embedder = embedder
         self._model_path = model_path
@@ -85,6 +87,7 @@ class Sync:
         self._recreate = recreate
         self._exists = exists
         self._writing = writing
+        self._learn = learn
         self._chunker: Chunker | None = None
 
     def chunker(self) -> Chunker:
@@ -271,6 +274,7 @@ class Sync:
             pending.clear()
             return
         start = 0
+        written: list[str] = []
         for item in pending:
             doc_id = item.document.doc_id
             count = len(item.chunks)
@@ -283,6 +287,7 @@ class Sync:
                     sentences[start : start + count],
                 )
                 report.chunks += count
+                written += (c.text for c in item.chunks)
                 (report.updated if item.known else report.added).append(doc_id)
             except Exception as exc:
                 report.failed.append(_failure(item.label, exc))
@@ -290,6 +295,13 @@ class Sync:
             if progress is not None:
                 progress(IngestProgress(doc_id=doc_id, chunks=count))
         pending.clear()
+        if written and self._learn is not None:
+            # What is written stays written whatever happens here: this only spares answers
+            # to come some work (1 ms a word the store does not hold yet).
+            try:
+                self._learn(written)
+            except Exception:
+                log.warning("could not store the new chunks' words", exc_info=True)
 
     def _embed(
         self, chunks: Sequence[Chunk], progress: Progress | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from rag.answer import AnswerEngine, LLMEngine, Prompts
 from rag.embed import Embedder, build_embedder
@@ -16,8 +17,14 @@ from rag.selector import Selector
 from rag.settings import Settings
 from rag.store import connect
 from rag.verify import Verifier
+from rag.word_vectors import WordVectors, store_path
 
 log = logging.getLogger(__name__)
+
+
+def _cache_dir(settings: Settings) -> Path:
+    """Where model exports and word vectors are kept, for every collection."""
+    return settings.model_cache_dir or settings.data_dir / "models"
 
 
 def _chat_model(settings: Settings) -> ChatModel:
@@ -33,6 +40,7 @@ def _chat_model(settings: Settings) -> ChatModel:
 def _extractive_engine(
     settings: Settings, embedder: Embedder, prompts: Prompts, verifier: Verifier
 ) -> AnswerEngine:
+    cache_dir = _cache_dir(settings)
     if settings.profile == "news-multihop":
         from rag.profiles.news_multihop import ExtractiveEngine
 
@@ -58,6 +66,7 @@ def _extractive_engine(
         max_sentences=settings.max_answer_sentences,
         weights=weights,
         selector=selector,
+        words=WordVectors(embedder, store_path(cache_dir, embedder)),
     )
 
 
@@ -94,7 +103,7 @@ def build_pipeline(
         embedder = build_embedder(
             settings.embed_model,
             settings.embed_backend,
-            settings.model_cache_dir or settings.data_dir / "models",
+            _cache_dir(settings),
             settings.embed_batch_size,
         )
     model_path = getattr(embedder, "model_path", None)

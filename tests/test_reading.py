@@ -23,7 +23,6 @@ from rag.releases import release_heading, release_headings
 from rag.schema import Answer, Citation, Passage
 from rag.sentences import (
     Sentence,
-    WordVectors,
     is_field,
     name_share,
     related_terms,
@@ -31,6 +30,7 @@ from rag.sentences import (
 )
 from rag.text import answer_sentences, flat
 from rag.typed import looks_typed, typed_entity
+from rag.word_vectors import WordVectors
 
 
 @pytest.mark.parametrize(
@@ -2117,8 +2117,6 @@ def test_a_words_vector_does_not_depend_on_the_words_beside_it(real_pipeline: Pi
     words had another vector than alone, and a question was refused after one question and
     answered after another."""
     import numpy as np
-
-    from rag.sentences import WordVectors
 
     embedder = real_pipeline.engine._embedder
     alone = WordVectors(embedder).get(["licence"])["licence"]
