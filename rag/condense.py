@@ -59,6 +59,22 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     return _condense(question, history, _EARLIER_TURNS)
 
 
+def _typed_name(text: str, name: str) -> str:
+    """A name as the text has it, with the first names typed in lower case that no reply
+    wrote, and so were left so: "mila Kunis" (no English word right before a name is part of
+    it; "coach sean McVay" is "sean McVay")."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy is loaded: truecase needed it
+
+    from rag.language import is_english
+
+    start = text.find(name)
+    while m := re.search(r"(?<![\w'’-])([a-z]{2,})\s+$", text[:start]):
+        if m.group(1) in STOP_WORDS or is_english(m.group(1)):
+            break
+        start = m.start(1)
+    return text[start : text.find(name) + len(name)]
+
+
 def _condense(question: str, history: Sequence[Turn], depth: int) -> str:
     asked = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     if not asked:
@@ -99,7 +115,7 @@ def _condense(question: str, history: Sequence[Turn], depth: int) -> str:
                 subject = subject[lead.end() :]
             if _shape(earlier[0]) == "capitalised" and subject.islower():
                 subject = subject.title()  # a name, as the earlier one was written
-            return previous.replace(earlier[0], subject, 1)
+            return previous.replace(_typed_name(previous, earlier[0]), subject, 1)
         # "What did he post on X?" / "And Brockman?": he was someone else; Brockman now.
         pronoun = _PERSON.search(previous)
         if pronoun and _names_someone(subject):

@@ -192,7 +192,10 @@ def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
     _import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    if any(c.isupper() for c in text[1:]):
+    context = list(context)
+    careful = any(c.isupper() for c in text[1:])
+    text = rejoined(text, context)
+    if careful:
         return text  # typed with capitals: its lower-case words were meant so ("the museum")
     wanted = {
         fold(m.group())
@@ -231,6 +234,45 @@ def truecase(text: str, context: Iterable[str], *, starts: bool = False) -> str:
         return best.get(fold(word), word) if word.islower() else word
 
     return _WORD.sub(cased, text) if best else text
+
+
+# A name written with a hyphen or an apostrophe: "Ostrovitch-Levi", "Drummond's", "O'Neill".
+_JOINED_NAME = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)+(?![\w'’-])")
+
+
+def rejoined(text: str, context: Sequence[str]) -> str:
+    """The text with a name typed without its hyphen or apostrophe written as the context
+    writes it: "ostrovitch levi" -> "Ostrovitch-Levi", "drummonds" -> "Drummond's". Not where
+    the context also writes it so, nor as an English word ("its", "bills")."""
+    forms: dict[str, dict[str, int]] = {}
+    for passage in context:
+        for m in _JOINED_NAME.finditer(passage):
+            name = m.group()
+            parts = re.split(r"[-'’]", name)
+            variants = {"".join(parts)} | ({" ".join(parts)} if "-" in name else set())
+            for variant in variants:
+                seen = forms.setdefault(fold(variant), {})
+                seen[name] = seen.get(name, 0) + 1
+    if not forms:
+        return text
+    folded = fold(text)
+    asked = {
+        key: max(seen, key=seen.__getitem__)
+        for key, seen in forms.items()
+        if re.search(rf"(?<![\w'’-]){re.escape(key)}(?![\w'’-])", folded)
+    }
+    asked = {
+        key: name
+        for key, name in asked.items()
+        if (" " in key or not is_english(key))
+        and not any(
+            re.search(rf"(?<![\w'’-]){re.escape(key)}(?![\w'’-])", fold(p)) for p in context
+        )
+    }
+    for key, name in sorted(asked.items(), key=lambda kv: -len(kv[0])):
+        pattern = r"\s+".join(re.escape(w) for w in key.split())
+        text = re.sub(rf"(?<![\w'’-]){pattern}(?![\w'’-])", name, text, flags=re.IGNORECASE)
+    return text
 
 
 @functools.cache

@@ -150,6 +150,11 @@ def test_a_follow_up_reads_the_earlier_follow_up_as_it_was_searched() -> None:
         # (trial 69's "and on the rams?" had become "which on the Rams players got hurt").
         ("which Seahawks players got hurt", "and on the Rams?", "which Rams players got hurt"),
         ("who coaches the Rams", "and the Seahawks?", "who coaches the Seahawks"),
+        # A first name typed in lower case that no reply wrote goes with its surname (trial
+        # 71's "and what about kristen bell?" had become "what does mila Kristen Bell tell").
+        ("what does mila Kunis tell her kids", "and what about kristen bell?",
+         "what does Kristen Bell tell her kids"),
+        ("what did coach sean McVay say", "and kyle shanahan?", "what did coach Kyle Shanahan say"),
     ],
 )  # fmt: skip
 def test_and_x_asks_the_earlier_question_of_x(earlier: str, question: str, standalone: str) -> None:

@@ -241,6 +241,22 @@ def test_names_typed_in_lower_case_are_read_with_the_documents_capitals() -> Non
     assert truecase("the observers", context) == "the observers"
 
 
+def test_a_name_typed_without_its_hyphen_or_apostrophe_is_the_documents_name() -> None:
+    """Trial 69: "who is ostrovitch levi" was refused where "who is Ostrovitch-Levi" was
+    answered; "drummonds" was never Drummond's."""
+    context = [
+        "Headed by Ostrovitch-Levi since May 2022, IMPA fights terror financing. Gacki met her.",
+        "It's late, Bill's car is gone, and Drummond's view is that its rules hold.",
+    ]
+    assert truecase("who is ostrovitch levi", context) == "who is Ostrovitch-Levi"
+    assert truecase("What did Ostrovitch Levi say?", context) == "What did Ostrovitch-Levi say?"
+    assert truecase("what is drummonds view", context) == "what is Drummond's view"
+    # English words stay as typed, and so does a name the documents also write unjoined.
+    assert truecase("what are its rules", context) == "what are its rules"
+    assert truecase("whose are the bills", context) == "whose are the bills"
+    assert truecase("who is levi", [*context, "Ben Levi, a partner"]) == "who is Levi"
+
+
 def test_misspelt_words_are_put_right_from_the_passages_found() -> None:
     context = [
         "Russia's ambassador to Venezuela, Sergey Melik-Bagdasarov, said the election was "
