@@ -191,6 +191,10 @@ class WordVectors:
                     "INSERT OR IGNORE INTO words VALUES (?, ?)",
                     [(w, v.astype(np.float16).tobytes()) for w, v in made.items()],
                 )
+        except sqlite3.OperationalError as exc:
+            # Another process's write held the store for longer than the timeout: these
+            # words are made again by whoever needs them next.
+            log.debug("words not stored this time: %s", exc)
         except sqlite3.Error as exc:
             self._give_up(exc)
 
