@@ -201,7 +201,8 @@ def _navigation(rows: list[list[Any]]) -> bool:
 def _link_bar(paragraph: Any) -> bool:
     """Whether a paragraph is a web page's navigation, converted with it: a bar of links
     ("Modules | Directives | FAQ", "Apache > HTTP Server > Documentation > Version 2.4",
-    "Available Languages: en | fr | ko"), or a lone link within the document ("top")."""
+    "Available Languages: en | fr | ko", "Next: Time, Up: Top [Contents]"), or a lone link
+    within the document ("top")."""
     text = paragraph.text.strip()
     p = paragraph._p
     if p.pPr is not None and p.pPr.numPr is not None:
@@ -218,12 +219,18 @@ def _link_bar(paragraph: Any) -> bool:
             or not re.search(r"\w", text)
         )
     parts = [part.strip() for part in _BAR.split(text)]
+    if len([link for link in links if link]) < 2:
+        return False
+    # Or links with labels alone between them: "Next: Reporting bugs, Previous: Time, Up:
+    # Time [Contents][Index]" (a makeinfo manual's).
+    rest = text
+    for link in sorted(filter(None, links), key=len, reverse=True):
+        rest = rest.replace(link, " ")
     return (
         len(parts) >= 3
-        and len([link for link in links if link]) >= 2
         and all(len(part.split()) <= 5 for part in parts)
         and 2 * sum(part in links for part in parts) >= len(parts)
-    )
+    ) or _LABELS_ONLY.fullmatch(rest) is not None
 
 
 def _link_texts(element: Any) -> list[str]:
@@ -239,6 +246,7 @@ def _bare(text: str) -> str:
 # A row's label: a question's number, or "Q:" and "A:".
 _LABEL = re.compile(r"(?:\d+(?:\.\d+)*\.?|[QA]\d*[.:])")
 _BAR = re.compile(r"\s+[|>»·]\s+")
+_LABELS_ONLY = re.compile(r"(?:[\W_]*\b[^\W\d_]+(?: [^\W\d_]+)?:)+[\W_]*")
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)]*$")
 # A paragraph style for code: pandoc's "Source Code", Word's "HTML Preformatted", "Code".
 _MONOSPACED = re.compile(r"\b(?:source code|code|preformatted|verbatim)\b", re.IGNORECASE)

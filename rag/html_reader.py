@@ -281,7 +281,7 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             yield Block("heading", text, level=_HEADINGS[tag])
     elif tag == "pre":
         text = _inline_text(element, keep_space=True)
-        if _typeset(text):
+        if not _LISTING.search(element.get("class") or "") and _typeset(text):
             # A manual page set as one <pre> (man2html, Postfix's pages): text laid out by a
             # typesetter, read as plain text is, its justified spaces taken out.
             from rag.text_reader import read_blocks as read_text
@@ -297,6 +297,10 @@ def _block(element: Any, tag: str) -> Iterator[Block]:
             if index == 0 and label and block.kind == "paragraph":
                 block.text = f"{label}: {block.text}"
             yield block
+    elif tag == "table" and (box := _layout_box(element)) is not None:
+        # A table of one cell frames what it holds (DocBook shades a listing so): its
+        # listing keeps its lines, not squeezed into one row.
+        yield from _walk(box)
     elif tag == "table":
         rows = []
         for row in element.iter("tr"):
@@ -336,6 +340,19 @@ def _admonition(table: Any) -> tuple[str, Any] | None:
     image = cells[0].find(".//img")
     label = image.get("alt") if image is not None else squash(_inline_text(cells[0]))
     return (label or "").strip(), cells[1]
+
+
+def _layout_box(table: Any) -> Any | None:
+    """The cell of a table of one row and one cell that holds blocks (a listing, paragraphs);
+    None for any other table."""
+    rows = table.findall(".//tr")
+    cells = [c for c in rows[0] if isinstance(c.tag, str)] if len(rows) == 1 else []
+    return cells[0] if len(cells) == 1 and _has_blocks(cells[0]) else None
+
+
+# A <pre>'s class that says it holds a listing (DocBook's "programlisting" and "screen"),
+# whose lines are never a typesetter's, however wordy ("family  String  Font family names").
+_LISTING = re.compile(r"programlisting|screen|listing|code|literal|highlight|source", re.I)
 
 
 def _typeset(text: str) -> bool:

@@ -41,7 +41,7 @@ from rag.pdf_paragraphs import (
     paragraphs,
 )
 from rag.pdf_tables import tables
-from rag.pdf_title_page import bylines, names_apart, title_of
+from rag.pdf_title_page import bylines, names_apart, title_of, without_copyright
 from rag.text import stopwords
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def _metadata(document: Any) -> dict[str, Any]:
     # Names as a tool listed them: "Deri James, and, Peter Schaffter," is "Deri James and
     # Peter Schaffter".
     author = re.sub(r"\s*,\s*(and|&)\s*,?\s*", r" \1 ", str(info.get("Author") or ""))
-    author = " ".join(author.split()).strip(" ,;")
+    author = without_copyright(" ".join(author.split()).strip(" ,;"))
     return {"title": title or None, "author": author or None, "created_at": created}
 
 

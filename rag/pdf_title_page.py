@@ -31,7 +31,10 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
         # A line of its own, not prose: a heading, or a short paragraph with no full stop.
         if block.kind != "heading" and (len(block.text) > 300 or ends_as_sentence(block.text)):
             continue
-        names = names_listed(block.text) or block.text.strip()
+        # (A copyright notice names its holders: "©1995–1999 Frank Mittelbach and Chris
+        # Rowley" is by them.)
+        text = without_copyright(block.text)
+        names = names_listed(text) or text
         said = _said_by(names)
         # A date that a revision history follows: "1999-12-13 (revised 2002-02-25, ...)".
         if said is None and DATE.match(block.text.strip()) and len(block.text) <= 200:
@@ -48,6 +51,22 @@ def bylines(blocks: list[Block]) -> tuple[list[Block], str | None, str | None]:
     return out, by.get("PERSON") or by.get("ORG"), dated
 
 
+def without_copyright(text: str) -> str:
+    """The holders a copyright notice names, as its authors: "©1995–1999 Frank Mittelbach and
+    Chris Rowley" -> "Frank Mittelbach and Chris Rowley"; "© Copyright 1995, LaTeX Project
+    Team., All rights reserved. This file may ..." -> "LaTeX Project Team". Other text as it
+    is."""
+    if not _COPYRIGHT.match(text):
+        return text.strip()
+    holders = _COPYRIGHT.sub("", text, count=1)
+    ends = r"(?<!\bInc)(?<!\bLtd)(?<!\bCo)(?<!\bCorp)\.(?:\s|,|$)|[,.]?\s*all rights reserved"
+    return re.split(ends, holders, flags=re.I)[0].strip(" ,;")
+
+
+_COPYRIGHT = re.compile(
+    r"^\s*(?:(?:©|\(c\)|copyright\b)\s*)+(?:\d{4}(?:\s*[-–—,]\s*\d{2,4})*)?[\s,]*(?:by\b)?",
+    re.IGNORECASE,
+)
 _BUILT = re.compile(r"\b(?:typeset|compiled|generated|built|printed)\b", re.IGNORECASE)
 
 

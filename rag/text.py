@@ -303,7 +303,9 @@ DATE = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
     # ISO, with the time a timestamp may carry ("2023-10-04T21:11:57+00:00")
     r"|\b(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+    # The day first, as British papers and many title pages write it: "12 January 1999".
+    r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\.?,?\s+(\d{4})\b",
     re.IGNORECASE,
 )
 # What is part of a date or a time of day without being a calendar date of its own.
@@ -315,12 +317,15 @@ TIME_OR_DAY = re.compile(
 
 
 def dates_in(text: str) -> set[dt.date]:
-    """The calendar dates a text spells out ("November 6, 2023", "2023-11-06")."""
+    """The calendar dates a text spells out ("November 6, 2023", "6 November 2023",
+    "2023-11-06")."""
     found = set()
     for m in DATE.finditer(text):
         try:
             if m.group(1):
                 found.add(dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
+            elif m.group(7):
+                found.add(dt.date(int(m.group(9)), _MONTHS[m.group(8).lower()], int(m.group(7))))
             else:
                 found.add(dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))))
         except ValueError:

@@ -702,6 +702,18 @@ def test_a_pdf_title_pages_names_and_date_are_its_byline_and_author(tmp_path: Pa
     assert doc.published_at == "2024-03-05"  # the date its title page gives
 
 
+def test_a_pdf_title_pages_copyright_line_and_day_first_date_are_its_byline(
+    tmp_path: Path,
+) -> None:
+    """Trial 72: "The LaTeX3 Project" had the author "©1995–1999 Frank Mittelbach and Chris
+    Rowley" and no date, though its title page says "12 January 1999"."""
+    lines = ("©2019-2024 Ada Quint and Ben Okafor", "5 March 2024", "1 Ferries")
+    doc = _title_page(tmp_path, lines)
+    assert doc.author == "Ada Quint and Ben Okafor"
+    assert doc.published_at == "2024-03-05"
+    assert "\n\n©2019-2024 Ada Quint and Ben Okafor\n\n5 March 2024\n\n" in doc.text
+
+
 def _names_in_columns(
     tmp_path: Path, rows: tuple[tuple[str, ...], ...], date: str = ""
 ) -> Document:
@@ -1828,6 +1840,23 @@ def test_an_org_file_and_a_markdown_changelog(tmp_path: Path) -> None:
     assert "Keep [this] as written" in text
 
 
+def test_a_listing_framed_by_a_table_of_one_cell_keeps_its_lines(tmp_path: Path) -> None:
+    """Trial 72, fontconfig's DocBook page: a shaded listing (a <pre> in a table of one cell)
+    was read as one table row, its lines run together, and its flags could not be found."""
+    path = tmp_path / "flags.html"
+    path.write_text(
+        "<html><head><title>Harbour flags</title></head><body><h1>Harbour flags</h1>"
+        "<p>Each flag is a bit of the HARBOUR_DEBUG variable.</p>"
+        '<TABLE BORDER="0" BGCOLOR="#E0E0E0" WIDTH="100%"><TR><TD><PRE CLASS="PROGRAMLISTING">'
+        "  Name    Value   Meaning\n  MOOR        1   Watch boats moor\n"
+        "  FEES        2   Watch fees being paid</PRE></TD></TR></TABLE>"
+        "<table><tr><td>Quay</td><td>North</td></tr></table></body></html>"
+    )
+    text = load_document(path, "flags.html").text
+    assert "```\n  Name    Value   Meaning\n  MOOR        1   Watch boats moor\n" in text, text
+    assert "| Quay | North |" in text  # a table of data is still a table
+
+
 def test_html_admonitions_link_icons_and_zero_width_spaces(tmp_path: Path) -> None:
     path = tmp_path / "faq.html"
     path.write_text(
@@ -2217,6 +2246,18 @@ def test_docx_from_a_web_page_by_libreoffice(tmp_path: Path) -> None:
     linked(document.add_paragraph(), "top", **{"r:id": "rId91"})
     linked(document.add_paragraph(), "top", **{"w:anchor": "page-header"})
     document.add_paragraph("Fenders go over the side before berthing.")
+    # A makeinfo manual's navigation (trial 72's GNU time manual, quoted as an answer); prose
+    # that names two links stays.
+    nav, prose = document.add_paragraph(), document.add_paragraph()
+    for paragraph, parts in (
+        (nav, ("Next: ", "*Fees", ", Up: ", "*Harbour", " [", "*Contents", "]")),
+        (prose, ("See ", "*Fees", " and ", "*Contacts", ".")),
+    ):
+        for part in parts:
+            if part.startswith("*"):
+                linked(paragraph, part[1:], **{"r:id": "rId90"})
+            else:
+                paragraph.add_run(part)
     plain = tmp_path / "plain.docx"
     document.save(str(plain))
     path = tmp_path / "tips.docx"
@@ -2236,7 +2277,7 @@ def test_docx_from_a_web_page_by_libreoffice(tmp_path: Path) -> None:
     assert load_document(path, "tips.docx").text == (
         "# Safety Tips\n\nKeep the north quay clear, as the harbour master asks, after dusk.\n\n"
         "```\n<Quay north>\n    Moor none\n</Quay>\n```\n\n"
-        "Fenders go over the side before berthing."
+        "Fenders go over the side before berthing.\n\nSee Fees and Contacts."
     )
 
 
