@@ -164,6 +164,10 @@ _PERSONAL = re.compile(r"\b(?:he|she|him|his|hers)\b", re.IGNORECASE)
 _EARLIER_TURNS = 3  # how many earlier questions a follow-up's reading goes back through
 
 
+# "Who is X?" of a name: one to four capitalised words.
+_WHO_IS = re.compile(r"\s*(?i:who(?:'s| is| was))\s+((?:[A-Z][\w'’.-]*\s*){1,4}?)\s*\??\s*$")
+
+
 def _one_person(previous: str) -> str | None:
     """The one person an earlier question names, unless it asked who someone was ("Who
     replaced Harbaugh?": "he" is then more often the one the answer named)."""
@@ -171,6 +175,10 @@ def _one_person(previous: str) -> str | None:
 
     doc = parse(without_context(previous))
     people = list(dict.fromkeys(e.text for e in doc.ents if e.label_ == "PERSON"))
+    asked = _WHO_IS.match(doc.text)
+    if not people and asked:
+        # "Who is Ilya Sutskever?" asks about a person, whatever the small model tags him.
+        people = [asked.group(1)]
     if len(people) > 1:
         # A full name before a word the small model takes for one: "Tim Sherwood", "Spurs".
         people = [p for p in people if " " in p]

@@ -41,6 +41,11 @@ def test_follow_ups_carry_the_earlier_subject(question: str, standalone: str) ->
          "who is he?", "who is Tim Sherwood?"),
         ("who is andrea gacki", "Andrea Gacki is the Director of FinCEN. [1]",
          "what did she tell him?", "what did Andrea Gacki tell him?"),
+        # "Who is X?" names a person, though the small model tags "Ilya Sutskever" as an
+        # organisation (trial 73's "what did he say after the firing?" was about Brockman).
+        ("who is ilya sutskever",
+         "Greg Brockman resigned. Ilya Sutskever, the chief scientist, texted Altman. [1]",
+         "what did he say after the firing?", "what did Ilya Sutskever say after the firing?"),
         # Asked who someone was, "he" is more often the one the answer named: both come along.
         ("Who replaced Harbaugh?", "Sherrone Moore coached Michigan against Penn State. [1]",
          "how old is he?", "how old is he? (Harbaugh, Sherrone Moore, Michigan)"),
