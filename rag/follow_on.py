@@ -1,7 +1,7 @@
 """A chosen answer sentence -> the sentences that complete it: the items of the list it says
-follows ("The following fields may be present in a Files stanza."), or the next sentence of a
+follows ("The following fields may be present in a Files stanza."), the next sentence of a
 short definition's paragraph ("-k, --keep-index: This option is only valid for push and
-save.")."""
+save."), or what a sentence ending in a colon leads to."""
 
 from __future__ import annotations
 
@@ -66,6 +66,28 @@ def goes_on(sentence: Sentence, longest: int = 25, *, whatever: bool = False) ->
     if alone and entry.match(sentence.text) and not entry.match(after[0].text):
         return after[0] if between.strip() == "" else None
     return None
+
+
+def after_colon(sentence: Sentence) -> Sentence | None:
+    """What a sentence that ends in a colon leads to, set right below it: a short listing's
+    lines ("LaTeX has its home page on the World Wide Web at:" / "http://www.latex-project.org/"),
+    or the next sentence ("... published a statement about Altman's firing:" / "We have a
+    long-term agreement with OpenAI ...")."""
+    if not sentence.text.rstrip().endswith(":"):
+        return None
+    text = sentence.passage.text
+    code = re.match(r"[ \t]*\n+[ \t]*```[^\n]*\n(.*?)\n[ \t]*```", text[sentence.end :], re.S)
+    if code is not None:
+        body = code.group(1)
+        if not body.strip() or len(body) > 300 or body.count("\n") >= 3:
+            return None
+        start = sentence.end + code.start(1) + len(body) - len(body.lstrip())
+        return Sentence(sentence.passage, start, sentence.end + code.start(1) + len(body.rstrip()))
+    after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
+    if not after or not answers_anything(after[0]):
+        return None
+    between = text[sentence.end : after[0].start]
+    return after[0] if not between.strip() and between.count("\n") <= 2 else None
 
 
 _POINTS_BACK = re.compile(

@@ -29,7 +29,7 @@ from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.describing import describes, may_describe, says_who_after
 from rag.embed import Embedder
-from rag.follow_on import goes_on, listed_items
+from rag.follow_on import after_colon, goes_on, listed_items
 from rag.head import (
     AUTHORSHIP,
     WROTE,
@@ -622,9 +622,11 @@ def _told_next(reading: Reading, sentence: Sentence) -> Sentence | None:
     """The next sentence, when it tells what this one leads up to: a claim's reason ("Yes it is
     usually not such a bright idea to use thread locals." / "They cause troubles for servers
     ..."), a question's answer ("One common question ... is whether we need to worry about
-    correlated data ..." / "The answer is no, we do not.")."""
+    correlated data ..." / "The answer is no, we do not."), what a colon leads to."""
     if asks_itself(sentence.text):
         return goes_on(sentence, 60, whatever=True)
+    if (led_to := after_colon(sentence)) is not None:
+        return led_to
     if reading.kind == "why_how" and not _GIVES_REASON.search(sentence.text):
         return goes_on(sentence, 60)
     return None

@@ -495,6 +495,20 @@ def _note(text: str, doc_id: str = "note.md", title: str = "Note") -> list[Passa
 
 
 @pytest.mark.slow
+def test_a_sentence_ending_in_a_colon_comes_with_what_it_leads_to(real_pipeline: Pipeline) -> None:
+    """Trial 72: "whats the address of the latex home page" was answered "LATEX has its home
+    page on the World Wide Web at:", without the address, set as code below it."""
+    note = _note(
+        "The harbour office keeps the tide tables. In addition, the harbour has its home page "
+        "on the World Wide Web at:\n\n```\nhttp://harbour.example/\n```\n\nFerries leave "
+        "from the north quay."
+    )
+    answer = real_pipeline.engine.answer("whats the address of the harbour home page", note)
+    assert "http://harbour.example/" in answer.answer, answer.answer
+    assert [c.quote for c in answer.citations][-1] == "http://harbour.example/"
+
+
+@pytest.mark.slow
 def test_a_follow_up_with_nothing_before_it_is_refused(real_pipeline: Pipeline) -> None:
     # A table's cells are words of the question's kind of answer; "and then?" names nothing.
     note = _note("| With | many | apologies |\n| --- | --- | --- |\n| and | anyone | else |")
