@@ -39,7 +39,9 @@ class Settings(BaseSettings):
         description="`onnx-int8`: the model exported once to int8 ONNX (faster); `torch`: fp32.",
     )
     model_cache_dir: Path | None = Field(
-        None, description="Where exported ONNX models are kept (default: DATA_DIR/models)."
+        None,
+        description="Where exported ONNX models, and the words' vectors the reading step uses, "
+        "are kept (default: DATA_DIR/models).",
     )
     embed_batch_size: int = Field(16, ge=1, description="Texts per embedding batch.")
     chunk_size: int = Field(
@@ -141,7 +143,7 @@ class Settings(BaseSettings):
         True,
         description="Extractive: a learned sentence selector (a small cross-encoder shipped in "
         "rag/models/selector) reads the likeliest sentences with the question and may put its "
-        "pick first or add it; off saves about 55 ms a question.",
+        "pick first or add it; off saves about 60 ms a question.",
     )
     answer_threshold: float = Field(
         0.5,
