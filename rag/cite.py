@@ -38,6 +38,18 @@ def cite(
                 continue
         groups.append([s])
     groups.sort(key=lambda group: lead not in group)  # stable: the rest keep their order
+    if lead is not None and groups and lead in groups[0]:
+        # What goes on from the lead in the next chunk (what its colon leads to) follows it.
+        last = groups[0][-1]
+        ends = last.passage.start + last.end
+        on = [
+            i
+            for i, group in enumerate(groups[1:], start=1)
+            if group[0].passage.doc_id == last.passage.doc_id
+            and 0 <= group[0].passage.start + group[0].start - ends <= 3
+        ]
+        if on:
+            groups.insert(1, groups.pop(on[0]))
     citations, parts = [], []
     for n, group in enumerate(groups, start=1):
         passage = group[0].passage

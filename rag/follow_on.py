@@ -6,8 +6,10 @@ save."), or what a sentence ending in a colon leads to."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from rag.blocks import LIST_MARKER
+from rag.schema import Passage
 from rag.sentences import Sentence, answers_anything, split_sentences
 from rag.text import content_terms
 
@@ -68,14 +70,28 @@ def goes_on(sentence: Sentence, longest: int = 25, *, whatever: bool = False) ->
     return None
 
 
-def after_colon(sentence: Sentence) -> Sentence | None:
+def after_colon(
+    sentence: Sentence, document: Callable[[str], Sequence[Passage]] | None = None
+) -> Sentence | None:
     """What a sentence that ends in a colon leads to, set right below it: a short listing's
     lines ("LaTeX has its home page on the World Wide Web at:" / "http://www.latex-project.org/"),
-    or the next sentence ("... published a statement about Altman's firing:" / "We have a
-    long-term agreement with OpenAI ...")."""
+    or the next sentence ("... published a statement about Altman's firing:" / "As you saw at
+    Microsoft Ignite this week, ..."), which `document` (a document's chunks) finds in the
+    next chunk when the sentence ends its own."""
     if not sentence.text.rstrip().endswith(":"):
         return None
     text = sentence.passage.text
+    if not text[sentence.end :].strip() and document is not None:
+        ends = sentence.passage.start + sentence.end
+        for chunk in sorted(document(sentence.passage.doc_id), key=lambda p: p.start):
+            if chunk.start <= sentence.passage.start or chunk.end <= ends:
+                continue
+            first = next((s for s in split_sentences(chunk) if chunk.start + s.start >= ends), None)
+            gap = chunk.text[max(0, ends - chunk.start) : first.start] if first else "x"
+            if first is not None and not gap.strip() and gap.count("\n") <= 2:
+                return first if answers_anything(first) else None
+            return None
+        return None
     code = re.match(r"[ \t]*\n+[ \t]*```[^\n]*\n(.*?)\n[ \t]*```", text[sentence.end :], re.S)
     if code is not None:
         body = code.group(1)

@@ -244,8 +244,13 @@ class ReadingEngine(Extractive):
             # "The following fields may be present in a Files stanza." says only that a list
             # follows; its items say which.
             chosen = [chosen[0], *items]
-        elif (following := _told_next(reading, chosen[0])) is not None and following not in chosen:
+        elif (
+            following := _told_next(reading, chosen[0], stored)
+        ) is not None and following not in chosen:
             chosen = [chosen[0], following, *chosen[1:]]
+            if following.passage not in passages:  # the next chunk: cited right after
+                at = passages.index(chosen[0].passage) + 1
+                passages = [*passages[:at], following.passage, *passages[at:]]
             if reading.kind == "yes_no" and (said := _ANSWER_IS.match(following.text)):
                 prefix = f"{said.group(1).capitalize()}:"  # "The answer is no, we do not."
         # A sentence that already names what the question names, or holds the kind of answer
@@ -618,14 +623,16 @@ def _introduces_subject(reading: Reading, sentence: Sentence) -> bool:
     )
 
 
-def _told_next(reading: Reading, sentence: Sentence) -> Sentence | None:
+def _told_next(
+    reading: Reading, sentence: Sentence, stored: StoredSentences | None = None
+) -> Sentence | None:
     """The next sentence, when it tells what this one leads up to: a claim's reason ("Yes it is
     usually not such a bright idea to use thread locals." / "They cause troubles for servers
     ..."), a question's answer ("One common question ... is whether we need to worry about
     correlated data ..." / "The answer is no, we do not."), what a colon leads to."""
     if asks_itself(sentence.text):
         return goes_on(sentence, 60, whatever=True)
-    if (led_to := after_colon(sentence)) is not None:
+    if (led_to := after_colon(sentence, stored.document if stored else None)) is not None:
         return led_to
     if reading.kind == "why_how" and not _GIVES_REASON.search(sentence.text):
         return goes_on(sentence, 60)

@@ -15,6 +15,7 @@ from rag.cite import cite
 from rag.condense import Turn, condense
 from rag.describing import describes
 from rag.evaluate_natural import judge
+from rag.follow_on import after_colon
 from rag.ingest import load_document
 from rag.language import analyse, fold, respell, sentence_spans, truecase
 from rag.pipeline import Pipeline
@@ -506,6 +507,26 @@ def test_a_sentence_ending_in_a_colon_comes_with_what_it_leads_to(real_pipeline:
     answer = real_pipeline.engine.answer("whats the address of the harbour home page", note)
     assert "http://harbour.example/" in answer.answer, answer.answer
     assert [c.quote for c in answer.citations][-1] == "http://harbour.example/"
+
+
+def test_what_a_colon_leads_to_is_found_in_the_next_chunk_and_cited_next() -> None:
+    """Trial 73: "what did nadella say about altman getting fired" quoted "... published a
+    statement about Altman's firing:", which ended its chunk; the statement began the next."""
+    text = (
+        "The harbour master left.\n\nMicrosoft's chief published a statement about the "
+        "harbour's closing:\n\n“We remain committed to the harbour and its people.”"
+    )
+    cut = text.index("“")
+    first = Passage(rank=1, doc_id="d.md", title="D", text=text[:cut].rstrip(), start=0,
+                    end=len(text[:cut].rstrip()), score=0.5)  # fmt: skip
+    second = Passage(rank=2, doc_id="d.md", title="D", text=text[cut:], start=cut,
+                     end=len(text), score=0.4)  # fmt: skip
+    other, lead = split_sentences(first)  # the other one chosen too, earlier in the document
+    assert after_colon(lead) is None  # nothing after it in its own chunk
+    statement = after_colon(lead, lambda doc_id: [second, first])
+    assert statement is not None and statement.text.startswith("“We remain committed")
+    citations, _ = cite([lead, other, statement], lead=lead)
+    assert [c.quote[:12] for c in citations] == ["Microsoft's ", "“We remain c", "The harbour "]
 
 
 @pytest.mark.slow
