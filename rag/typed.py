@@ -208,7 +208,9 @@ def looks_typed(reading: Reading, text: str) -> float:
         return 1.0
     if reading.expected & {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "WORK_OF_ART"}:
         capitalised = re.findall(r"(?<=[a-z,;:] )[A-Z][\w'’-]+", text)
-        return float(any(fold(w) not in asked for w in capitalised))
+        # A name with a word put after it ("TEX-related", "Google-owned") is that name.
+        names = [re.sub(r"-[a-z][\w-]*$", "", w) for w in capitalised]
+        return float(any(fold(w) not in asked for w in names))
     return 0.0
 
 
