@@ -1,7 +1,7 @@
 """A chosen answer sentence -> the sentences that complete it: the items of the list it says
 follows ("The following fields may be present in a Files stanza."), the next sentence of a
 short definition's paragraph ("-k, --keep-index: This option is only valid for push and
-save."), or what a sentence ending in a colon leads to."""
+save."), what a sentence ending in a colon leads to, or the reason a claim goes on to give."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.blocks import LIST_MARKER
+from rag.question import Reading
 from rag.schema import Passage
-from rag.sentences import Sentence, answers_anything, split_sentences
+from rag.sentences import Sentence, answers_anything, asks_itself, split_sentences
 from rag.text import content_terms
 
 
@@ -76,34 +77,55 @@ def after_colon(
     """What a sentence that ends in a colon leads to, set right below it: a short listing's
     lines ("LaTeX has its home page on the World Wide Web at:" / "http://www.latex-project.org/"),
     or the next sentence ("... published a statement about Altman's firing:" / "As you saw at
-    Microsoft Ignite this week, ..."), which `document` (a document's chunks) finds in the
-    next chunk when the sentence ends its own."""
+    Microsoft Ignite this week, ..."), in the next chunk when the sentence ends its own
+    (`document` gives a document's chunks)."""
     if not sentence.text.rstrip().endswith(":"):
         return None
-    text = sentence.passage.text
-    if not text[sentence.end :].strip() and document is not None:
-        ends = sentence.passage.start + sentence.end
-        for chunk in sorted(document(sentence.passage.doc_id), key=lambda p: p.start):
-            if chunk.start <= sentence.passage.start or chunk.end <= ends:
-                continue
-            first = next((s for s in split_sentences(chunk) if chunk.start + s.start >= ends), None)
-            gap = chunk.text[max(0, ends - chunk.start) : first.start] if first else "x"
-            if first is not None and not gap.strip() and gap.count("\n") <= 2:
-                return first if answers_anything(first) else None
+    passage, at = sentence.passage, sentence.end
+    if not passage.text[at:].strip():
+        ends = passage.start + at
+        chunks = sorted(document(passage.doc_id), key=lambda p: p.start) if document else []
+        following = next((c for c in chunks if c.start > passage.start and c.end > ends), None)
+        if following is None:
             return None
-        return None
-    code = re.match(r"[ \t]*\n+[ \t]*```[^\n]*\n(.*?)\n[ \t]*```", text[sentence.end :], re.S)
+        passage, at = following, max(0, ends - following.start)
+    text = passage.text
+    code = re.match(r"[ \t]*\n+[ \t]*```[^\n]*\n(.*?)\n[ \t]*```", text[at:], re.S)
     if code is not None:
         body = code.group(1)
         if not body.strip() or len(body) > 300 or body.count("\n") >= 3:
             return None
-        start = sentence.end + code.start(1) + len(body) - len(body.lstrip())
-        return Sentence(sentence.passage, start, sentence.end + code.start(1) + len(body.rstrip()))
-    after = [s for s in split_sentences(sentence.passage) if s.start >= sentence.end]
-    if not after or not answers_anything(after[0]):
+        start = at + code.start(1)
+        return Sentence(passage, start + len(body) - len(body.lstrip()), start + len(body.rstrip()))
+    after = next((s for s in split_sentences(passage) if s.start >= at), None)
+    if after is None or not answers_anything(after):
         return None
-    between = text[sentence.end : after[0].start]
-    return after[0] if not between.strip() and between.count("\n") <= 2 else None
+    between = text[at : after.start]
+    return after if not between.strip() and between.count("\n") <= 2 else None
+
+
+def told_next(
+    reading: Reading, sentence: Sentence, document: Callable[[str], Sequence[Passage]] | None
+) -> Sentence | None:
+    """The next sentence, when it tells what this one leads up to: a claim's reason ("Yes it is
+    usually not such a bright idea to use thread locals." / "They cause troubles for servers
+    ..."), a question's answer ("One common question ... is whether we need to worry about
+    correlated data ..." / "The answer is no, we do not."), what a colon leads to."""
+    if asks_itself(sentence.text):
+        return goes_on(sentence, 60, whatever=True)
+    if (led_to := after_colon(sentence, document)) is not None:
+        return led_to
+    if reading.kind == "why_how" and not _GIVES_REASON.search(sentence.text):
+        return goes_on(sentence, 60)
+    return None
+
+
+# Words that give a reason or a way: a sentence without them rarely says why or how.
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|as a result|thanks to|so that|in order to|reasons?|"
+    r"caus\w*|led to|leads? to|by \w+ing|after)\b",
+    re.IGNORECASE,
+)
 
 
 _POINTS_BACK = re.compile(

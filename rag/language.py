@@ -255,7 +255,7 @@ def rejoined(text: str, context: Sequence[str]) -> str:
                 seen[name] = seen.get(name, 0) + 1
     if not forms:
         return text
-    folded = fold(text)
+    folded, written = fold(text), [fold(p) for p in context]
     asked = {
         key: max(seen, key=seen.__getitem__)
         for key, seen in forms.items()
@@ -265,9 +265,7 @@ def rejoined(text: str, context: Sequence[str]) -> str:
         key: name
         for key, name in asked.items()
         if (" " in key or not is_english(key))
-        and not any(
-            re.search(rf"(?<![\w'’-]){re.escape(key)}(?![\w'’-])", fold(p)) for p in context
-        )
+        and not any(re.search(rf"(?<![\w'’-]){re.escape(key)}(?![\w'’-])", w) for w in written)
     }
     for key, name in sorted(asked.items(), key=lambda kv: -len(kv[0])):
         pattern = r"\s+".join(re.escape(w) for w in key.split())

@@ -419,6 +419,7 @@ class Pipeline:
         threading.Thread(target=self._load_reading, name="load-reading", daemon=True).start()
 
     def _load_reading(self) -> None:
+        """spaCy, and the extractive engine's models beyond the embedding model."""
         from rag.language import parse
 
         try:
@@ -497,15 +498,10 @@ class Pipeline:
         search structures (a copy in memory, or Chroma's HNSW index and the word index),
         spaCy and the sentence selector. The app calls it in a thread at start, so the first
         person to ask does not wait for them. A failure is left for that question to report."""
-        from rag.language import parse
-
-        question = "What is this collection about?"
         with contextlib.suppress(RagError):
-            self.search(question, 1)
-        parse(question)
-        if isinstance(self.engine, Extractive):
-            self.engine.warm_up()
+            self.search("What is this collection about?", 1)
         self._reading_prepared = True
+        self._load_reading()
 
     def health(self) -> dict[str, Any]:
         """What is running: collections and their sizes, model, engine, versions."""

@@ -29,7 +29,7 @@ from rag.compare import named_as, named_in, names_first, told_apart
 from rag.condense import Turn, condense
 from rag.describing import describes, may_describe, says_who_after
 from rag.embed import Embedder
-from rag.follow_on import after_colon, goes_on, listed_items
+from rag.follow_on import goes_on, listed_items, told_next
 from rag.head import (
     AUTHORSHIP,
     WROTE,
@@ -56,7 +56,6 @@ from rag.sentences import (
     Sentence,
     answers_anything,
     asked_above,
-    asks_itself,
     asserts,
     coverage,
     cut_short,
@@ -245,7 +244,7 @@ class ReadingEngine(Extractive):
             # follows; its items say which.
             chosen = [chosen[0], *items]
         elif (
-            following := _told_next(reading, chosen[0], stored)
+            following := told_next(reading, chosen[0], stored.document if stored else None)
         ) is not None and following not in chosen:
             chosen = [chosen[0], following, *chosen[1:]]
             if following.passage not in passages:  # the next chunk: cited right after
@@ -602,14 +601,6 @@ class ReadingEngine(Extractive):
         )
 
 
-# Words that give a reason or a way: a sentence without them rarely says why or how.
-_GIVES_REASON = re.compile(
-    r"\b(?:because|since|due to|owing to|as a result|thanks to|so that|in order to|reasons?|"
-    r"caus\w*|led to|leads? to|by \w+ing|after)\b",
-    re.IGNORECASE,
-)
-
-
 def _introduces_subject(reading: Reading, sentence: Sentence) -> bool:
     """Whether a lead-in to a quote names the person a "who is X?" asks about with their role
     ("Wild GM Bill Guerin gave the following comment:"): it says who they are, though it
@@ -621,22 +612,6 @@ def _introduces_subject(reading: Reading, sentence: Sentence) -> bool:
         and text.endswith(":")
         and fold(reading.subject) in fold(text)
     )
-
-
-def _told_next(
-    reading: Reading, sentence: Sentence, stored: StoredSentences | None = None
-) -> Sentence | None:
-    """The next sentence, when it tells what this one leads up to: a claim's reason ("Yes it is
-    usually not such a bright idea to use thread locals." / "They cause troubles for servers
-    ..."), a question's answer ("One common question ... is whether we need to worry about
-    correlated data ..." / "The answer is no, we do not."), what a colon leads to."""
-    if asks_itself(sentence.text):
-        return goes_on(sentence, 60, whatever=True)
-    if (led_to := after_colon(sentence, stored.document if stored else None)) is not None:
-        return led_to
-    if reading.kind == "why_how" and not _GIVES_REASON.search(sentence.text):
-        return goes_on(sentence, 60)
-    return None
 
 
 _ANSWER_IS = re.compile(r"(?:the|my|our|short)?\s*answer\s+is\s+(yes|no)\b", re.IGNORECASE)
