@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from rag.language import truecase
 from rag.question import AUXILIARIES, DOCUMENT_NOUNS, without_context
+from rag.spelling import truecase
 
 _NOT_NAMES = frozenset(
     {
@@ -65,7 +65,7 @@ def _typed_name(text: str, name: str) -> str:
     it; "coach sean McVay" is "sean McVay")."""
     from spacy.lang.en.stop_words import STOP_WORDS  # spaCy is loaded: truecase needed it
 
-    from rag.language import is_english
+    from rag.spelling import is_english
 
     start = text.find(name)
     while m := re.search(r"(?<![\w'’-])([a-z]{2,})\s+$", text[:start]):
@@ -283,7 +283,7 @@ _PREPOSITIONS = (
 
 
 def _english(word: str) -> bool:
-    from rag.language import is_english
+    from rag.spelling import is_english
 
     return is_english(word.lower())
 
@@ -291,7 +291,7 @@ def _english(word: str) -> bool:
 def _names_someone(subject: str) -> bool:
     """Whether a follow-up's subject is a name ("Blinken", "blinken" typed in lower case) rather
     than a thing ("the expiry rules", "prices")."""
-    from rag.language import is_english
+    from rag.spelling import is_english
 
     words = subject.split()
     return bool(names(subject)) or (len(words) == 1 and not is_english(words[0].lower()))
@@ -362,7 +362,7 @@ def _leans_back(question: str) -> str | None:
     # No name of its own, in a conversation: "How long was the kick?", "Which team?". A
     # term of code or a word no dictionary has names something too ("where does postsuper
     # report problems", "what does use_first_pass mean").
-    from rag.language import is_english
+    from rag.spelling import is_english
 
     named = any(
         t.pos_ == "PROPN"

@@ -326,7 +326,7 @@ def _compound(first: str, rest: str, whole: str, vocabulary: set[str]) -> bool:
     document writes, the two together neither written by it nor English."""
     if len(first) < 3 or len(rest) < 3 or whole in vocabulary:
         return False
-    from rag.language import is_english  # spaCy's word tables, loaded only for such a pair
+    from rag.spelling import is_english  # spaCy's word tables, loaded only for such a pair
 
     # Each part a word ("data-" + "driven"), the whole none ("datadriven").
     parts = all(p in vocabulary or is_english(p) for p in (first, rest))

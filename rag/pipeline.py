@@ -568,7 +568,7 @@ def _found(
     """The query as searched and its passages: with a typo ("ambasador") put right from the
     words of the passages it found, and searched again, when it has one. Meaning still finds
     the passages despite a typo, but the words no longer match, and reading refuses."""
-    from rag.language import respell
+    from rag.spelling import respell
 
     passages = _distinct(retriever, query, k, scope)
     fixed = respell(query, (f"{p.title} {p.source or ''} {p.text}" for p in passages))

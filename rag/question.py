@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.language import fold, is_english, parse
+from rag.language import fold, parse
+from rag.spelling import is_english
 from rag.text import stem
 
 if TYPE_CHECKING:

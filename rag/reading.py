@@ -38,7 +38,7 @@ from rag.head import (
     header_answer,
     of_document,
 )
-from rag.language import analyse, fold, truecase
+from rag.language import analyse, fold
 from rag.named_documents import says_all, title_words, with_unretrieved
 from rag.question import NEGATION, Reading, read
 from rag.releases import (
@@ -81,6 +81,7 @@ from rag.sentences import (
     titled_by,
     with_antecedents,
 )
+from rag.spelling import truecase
 from rag.summary import summarize
 from rag.text import content_terms, stem
 from rag.typed import counts_other, looks_typed, titles_name, typed_entity

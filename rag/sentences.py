@@ -493,7 +493,7 @@ def cut_short(short: frozenset[str], terms: set[str]) -> set[str]:
 
 def short_words(terms: Iterable[str]) -> frozenset[str]:
     """The words a question may have cut short ("int", "config", "apps"): no English word."""
-    from rag.language import is_english
+    from rag.spelling import is_english
 
     return frozenset(t for t in terms if len(t) >= 3 and t.isalpha() and not is_english(t))
 

@@ -17,7 +17,7 @@ from rag.describing import describes
 from rag.evaluate_natural import judge
 from rag.follow_on import after_colon
 from rag.ingest import load_document
-from rag.language import analyse, fold, respell, sentence_spans, truecase
+from rag.language import analyse, fold, sentence_spans
 from rag.pipeline import Pipeline
 from rag.question import read
 from rag.releases import release_heading, release_headings
@@ -29,6 +29,7 @@ from rag.sentences import (
     related_terms,
     split_sentences,
 )
+from rag.spelling import respell, truecase
 from rag.text import answer_sentences, flat
 from rag.typed import looks_typed, typed_entity
 from rag.word_vectors import WordVectors
@@ -479,7 +480,8 @@ def test_reading_a_question_leaves_torch_unloaded() -> None:
     # thinc would import torch only to offer layers spaCy's small model does not use: about
     # 2 s and 180 MB in every process (bench/footprint.py).
     code = (
-        "import sys; from rag.language import analyse, sentence_spans, truecase; "
+        "import sys; from rag.language import analyse, sentence_spans; "
+        "from rag.spelling import truecase; "
         "analyse('Who is Nicolás Maduro?'); sentence_spans('One. Two.'); truecase('who', ['x']); "
         "assert 'torch' not in sys.modules, 'torch loaded'; "
         "import torch; print(torch.ones(2).sum())"
